@@ -1,0 +1,45 @@
+# The two commands of the README: `make lab` (run) and `make test` (every test).
+SHELL := /bin/bash
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+# jlpm follows npm's configured registry; no registry host is written in this repository.
+export YARN_NPM_REGISTRY_SERVER ?= $(shell npm config get registry 2>/dev/null)
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: install lab test test-fast test-browser lint chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Installs pairlab editable with its test tools; the build hook compiles extension/ with jlpm.
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	cd extension && jlpm install && jlpm build:prod
+
+lab: install
+	$(BIN)/pairlab lab
+
+# Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	cd extension && jlpm tsc --noEmit
+
+test-fast: install
+	$(BIN)/pytest tests -m "not browser"
+
+# Browser tests get their own pytest run: pytest-jupyter's event loop clashes with Playwright's sync API.
+test-browser: install chromium
+	$(BIN)/pytest tests/ui -m browser
+
+test: lint test-fast test-browser
+
+clean:
+	rm -rf $(VENV) extension/node_modules extension/lib src/pairlab/labextension dist

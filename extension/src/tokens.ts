@@ -1,0 +1,60 @@
+/**
+ * Shared ids and the shapes of data the server returns.
+ */
+
+/** The npm/Python package name; plugin and command ids derive from it. */
+export const PACKAGE = 'pairlab';
+
+/** Widget id of the left-sidebar guide panel. */
+export const GUIDE_ID = 'pairlab-guide';
+
+/** Command ids, all derived from the package name. */
+export namespace CommandIDs {
+  export const startSession = `${PACKAGE}:start-session`;
+  export const openGuide = `${PACKAGE}:open-guide`;
+  export const openLesson = `${PACKAGE}:open-lesson`;
+}
+
+/** One check a step runs, as declared in the curriculum. */
+export interface ICheckRef {
+  /** Registered check id, e.g. `in-order`. */
+  id: string;
+  /** Arguments the step passes to the check. */
+  args: Record<string, unknown>;
+}
+
+/** One step of a lesson. */
+export interface IStep {
+  /** Step id, unique within its lesson. */
+  id: string;
+  /** Short title shown in the guide. */
+  title: string;
+  /** What the pair must do. */
+  goal: string;
+  /** A hint revealed on request. */
+  hint: string;
+  /** The checks that prove the step done. */
+  checks: ICheckRef[];
+}
+
+/** One lesson of the curriculum. */
+export interface ILesson {
+  /** Lesson id, unique in the curriculum. */
+  id: string;
+  /** Title shown in the guide. */
+  title: string;
+  /** Notebook path, relative to the curriculum root. */
+  notebook: string;
+  /** One-paragraph summary. */
+  summary: string;
+  /** Notes for facilitators. */
+  facilitator_notes: string;
+  /** The lesson's ordered steps. */
+  steps: IStep[];
+}
+
+/** Body of `GET /pairlab/lessons`. */
+export interface ILessonsResponse {
+  /** Lessons in curriculum order. */
+  lessons: ILesson[];
+}

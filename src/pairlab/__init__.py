@@ -1,0 +1,20 @@
+"""pairlab: pairing sessions that take an engineer and an analyst to a CI-tested data product."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("pairlab")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0+unknown"
+
+__all__ = ["__version__"]
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    """Tell JupyterLab where the prebuilt front end lives."""
+    return [{"src": "labextension", "dest": "pairlab"}]
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    """Tell Jupyter Server which module holds the server extension."""
+    return [{"module": "pairlab.server"}]

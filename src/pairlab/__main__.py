@@ -1,0 +1,5 @@
+"""Allow `python -m pairlab`."""
+
+from pairlab.cli import main
+
+main()

@@ -1,0 +1,69 @@
+"""The `pairlab` command: each subcommand parses options and makes one library call."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pairlab import __version__
+from pairlab.errors import PairlabError
+
+USAGE_ERROR = 2
+
+
+class _Group(click.Group):
+    """A click group that turns PairlabError into one line on stderr and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PairlabError as exc:
+            click.echo(f"pairlab: error: {exc}", err=True)
+            ctx.exit(USAGE_ERROR)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pairlab")
+def cli() -> None:
+    """Pair an engineer and an analyst from warehouse exploration to a CI-tested data product."""
+
+
+@cli.command()
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path),
+    help="Folder to serve [default: a copy of the curriculum in ./pairlab-workspace].",
+)
+@click.option("--port", type=int, help="Port on 127.0.0.1 [default: a free one].")
+def lab(root: Path | None, port: int | None) -> None:
+    """Start JupyterLab with the curriculum and the pairing guide."""
+    from pairlab.lab import plan_lab, run_lab
+
+    plan = plan_lab(root, port)
+    click.echo(f"pairlab: serving {plan.root}\npairlab: open {plan.url}")
+    run_lab(plan)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def lessons(as_json: bool) -> None:
+    """List the curriculum's lessons and their steps."""
+    import json
+
+    from pairlab.lessons import load_lessons
+
+    found = load_lessons()
+    if as_json:
+        click.echo(json.dumps([lesson.to_json() for lesson in found], indent=2))
+        return
+    for lesson in found:
+        click.echo(f"{lesson.id:<24} {len(lesson.steps):>2} steps  {lesson.title}")
+
+
+def main(args: Sequence[str] | None = None) -> None:
+    """Run the CLI; tests call `main([...])` and catch SystemExit."""
+    cli.main(args=list(args) if args is not None else sys.argv[1:], prog_name="pairlab")

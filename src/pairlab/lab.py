@@ -1,0 +1,105 @@
+"""Start JupyterLab on 127.0.0.1 with the curriculum as its root."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from pairlab.errors import BadInput
+from pairlab.resources import curriculum_dir
+
+DEFAULT_WORKSPACE = "pairlab-workspace"
+
+
+@dataclass(frozen=True)
+class LabPlan:
+    """Everything needed to start the lab: where, on which port, with which token."""
+
+    root: Path
+    port: int
+    token: str
+    base_url: str = "/"
+
+    @property
+    def url(self) -> str:
+        """Return the URL a browser opens, token included."""
+        return f"http://127.0.0.1:{self.port}{self.base_url}lab?token={self.token}"
+
+    def argv(self) -> list[str]:
+        """Return the JupyterLab command-line arguments for this plan."""
+        args = [
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",  # the printed URL must be the one that serves
+            f"--ServerApp.root_dir={self.root}",
+            f"--ServerApp.base_url={self.base_url}",
+            f"--IdentityProvider.token={self.token}",
+            "--ServerApp.open_browser=False",
+        ]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            args.append("--allow-root")
+        return args
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_is_free(port: int) -> bool:
+    """Return whether `port` on 127.0.0.1 can be bound."""
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def seed_workspace(dest: Path) -> list[Path]:
+    """Copy curriculum files missing from `dest`; never overwrite what a learner edited."""
+    copied: list[Path] = []
+
+    def copy_if_missing(src: str, dst: str) -> str:
+        if not os.path.exists(dst):
+            shutil.copy2(src, dst)
+            copied.append(Path(dst))
+        return dst
+
+    shutil.copytree(
+        curriculum_dir(),
+        dest,
+        dirs_exist_ok=True,
+        copy_function=copy_if_missing,
+        ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"),
+    )
+    return copied
+
+
+def plan_lab(root: Path | None, port: int | None) -> LabPlan:
+    """Check the options and return the plan; a missing --root or busy port is bad input."""
+    if root is None:
+        root = Path.cwd() / DEFAULT_WORKSPACE
+        seed_workspace(root)
+    elif not root.is_dir():
+        raise BadInput(f"--root {root} is not an existing folder", "create it or pass another")
+    if port is None:
+        port = free_port()
+    elif not 0 < port < 65536:
+        raise BadInput(f"--port {port} is not a TCP port", "pass a number from 1 to 65535")
+    elif not port_is_free(port):
+        raise BadInput(f"port {port} on 127.0.0.1 is in use", "pass another --port or omit it")
+    return LabPlan(root=root.resolve(), port=port, token=secrets.token_hex(24))
+
+
+def run_lab(plan: LabPlan) -> None:
+    """Run JupyterLab in this process until it is stopped."""
+    from jupyterlab.labapp import LabApp  # heavy import, paid only when the lab starts
+
+    LabApp.launch_instance(argv=plan.argv())
