@@ -1,0 +1,98 @@
+"""Fixtures shared by every tier: a real JupyterLab server on a free 127.0.0.1 port."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pairlab.lab import free_port, seed_workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+NEWS_SETTINGS = {"fetchNews": "false", "checkForUpdates": False}
+
+
+@dataclass
+class LiveLab:
+    """A running JupyterLab: where it listens, its token, its root and its log."""
+
+    port: int
+    token: str
+    base_url: str
+    root: Path
+    log: Path
+
+    @property
+    def origin(self) -> str:
+        """Return scheme, host and port."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str = "", token: bool = True) -> str:
+        """Return the URL of `path` under the base URL, with the token when asked."""
+        url = f"{self.origin}{self.base_url}{path}"
+        return f"{url}{'&' if '?' in url else '?'}token={self.token}" if token else url
+
+
+def _settings_dir(dest: Path) -> Path:
+    """Write user settings that keep the news and update prompts out of the tests."""
+    folder = dest / "@jupyterlab" / "apputils-extension"
+    folder.mkdir(parents=True)
+    (folder / "notification.jupyterlab-settings").write_text(json.dumps(NEWS_SETTINGS))
+    return dest
+
+
+def _wait_until_up(lab: LiveLab, proc: subprocess.Popen[bytes], deadline: float) -> None:
+    """Poll the status API until the server answers or the deadline passes."""
+    status = lab.url("api/status")
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited early:\n{lab.log.read_text()}")
+        try:
+            with urllib.request.urlopen(status, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.25)
+    raise RuntimeError(f"JupyterLab did not answer in time:\n{lab.log.read_text()}")
+
+
+@pytest.fixture(scope="session", params=["/", "/user/demo/"], ids=["root", "hub-prefix"])
+def live_lab(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveLab]:
+    """Start a real JupyterLab with pairlab on a workspace seeded from the curriculum."""
+    base = tmp_path_factory.mktemp("lab")
+    root = base / "workspace"
+    seed_workspace(root)
+    lab = LiveLab(free_port(), secrets.token_hex(16), request.param, root, base / "server.log")
+    argv = [
+        sys.executable, "-m", "jupyterlab",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={lab.port}", "--ServerApp.port_retries=0",
+        f"--ServerApp.base_url={lab.base_url}", f"--ServerApp.root_dir={root}",
+        f"--IdentityProvider.token={lab.token}", "--ServerApp.open_browser=False",
+        f"--LabApp.user_settings_dir={_settings_dir(base / 'settings')}",
+        f"--LabApp.workspaces_dir={base / 'workspaces'}",
+        "--allow-root",
+    ]  # fmt: skip
+    env = {**os.environ, "JUPYTER_PLATFORM_DIRS": "1"}
+    with lab.log.open("wb") as log:
+        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=root, env=env)
+    try:
+        _wait_until_up(lab, proc, time.monotonic() + 90)
+        yield lab
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

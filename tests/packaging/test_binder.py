@@ -1,0 +1,51 @@
+"""A Binder launch, checked the way we can here: a fresh venv from binder/ files alone."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pairlab import __version__
+
+ROOT = Path(__file__).resolve().parents[2]
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _clean_checkout(dest: Path) -> Path:
+    """Copy the files git tracks (or would track), as a fresh clone has them."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout.split("\0")  # fmt: skip
+    for name in filter(None, listed):
+        src = ROOT / name
+        if src.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            (dest / name).write_bytes(src.read_bytes())
+    (dest / "binder" / "postBuild").chmod(0o755)
+    return dest
+
+
+@pytest.mark.slow
+def test_binder_files_give_a_lab_with_pairlab(tmp_path):
+    repo = _clean_checkout(tmp_path / "repo")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    env = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "HOME": str(tmp_path)}
+    env.pop("PYTHONPATH", None)
+    env.pop("VIRTUAL_ENV", None)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "-r", "binder/requirements.txt"], cwd=repo, env=env, check=True)
+    subprocess.run(["binder/postBuild"], cwd=repo, env=env, check=True)
+
+    listed = subprocess.run(
+        [str(venv / "bin" / "jupyter"), "labextension", "list"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert f"pairlab v{__version__} enabled OK" in ANSI.sub("", listed.stdout + listed.stderr)
+    config = venv / "etc" / "jupyter" / "jupyter_server_config.d" / "pairlab-binder.json"
+    assert "/lab/tree/curriculum/00-welcome.ipynb" in config.read_text()
+    assert (repo / "curriculum" / "00-welcome.ipynb").is_file()

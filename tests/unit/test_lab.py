@@ -1,0 +1,47 @@
+"""Planning the lab: the workspace copy never loses a learner's edits; the URL carries the token."""
+
+import os
+
+from pairlab.lab import DEFAULT_WORKSPACE, plan_lab, seed_workspace
+from pairlab.resources import curriculum_dir
+
+
+def test_seed_copies_the_curriculum(tmp_path):
+    copied = seed_workspace(tmp_path / "ws")
+    assert (tmp_path / "ws" / "00-welcome.ipynb").is_file()
+    assert tmp_path / "ws" / "00-welcome.ipynb" in copied
+
+
+def test_seed_keeps_edited_files(tmp_path):
+    ws = tmp_path / "ws"
+    seed_workspace(ws)
+    edited = ws / "00-welcome.ipynb"
+    edited.write_text("the learner's own work")
+    (ws / "steps" / "00-welcome.toml").unlink()
+
+    copied = seed_workspace(ws)
+
+    assert edited.read_text() == "the learner's own work"
+    assert copied == [ws / "steps" / "00-welcome.toml"]
+
+
+def test_default_root_is_a_seeded_workspace(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    plan = plan_lab(None, None)
+    assert plan.root == (tmp_path / DEFAULT_WORKSPACE).resolve()
+    names = {p.name for p in plan.root.iterdir()}
+    assert {p.name for p in curriculum_dir().iterdir()} <= names
+
+
+def test_plan_url_and_argv(tmp_path):
+    plan = plan_lab(tmp_path, None)
+    assert plan.url == f"http://127.0.0.1:{plan.port}/lab?token={plan.token}"
+    assert len(plan.token) >= 32
+    argv = plan.argv()
+    assert "--ServerApp.ip=127.0.0.1" in argv
+    assert f"--ServerApp.root_dir={tmp_path.resolve()}" in argv
+    assert ("--allow-root" in argv) == (os.geteuid() == 0)
+
+
+def test_each_plan_gets_its_own_token(tmp_path):
+    assert plan_lab(tmp_path, None).token != plan_lab(tmp_path, None).token
