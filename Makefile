@@ -17,6 +17,8 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	cd extension && jlpm install && jlpm build:prod
+	# Link the built front end into the venv, so a rebuild is what the lab serves.
+	jupyter labextension develop --overwrite .
 
 lab: install
 	$(BIN)/pairlab lab
@@ -33,11 +35,12 @@ lint: install
 	cd extension && jlpm tsc --noEmit
 
 test-fast: install
-	$(BIN)/pytest tests -m "not browser"
+	$(BIN)/pytest tests
 
-# Browser tests get their own pytest run: pytest-jupyter's event loop clashes with Playwright's sync API.
+# Browser tests get their own pytest run, without pytest-jupyter, whose event loop
+# clashes with Playwright's sync API.
 test-browser: install chromium
-	$(BIN)/pytest tests/ui -m browser
+	$(BIN)/pytest tests/ui -m browser -p no:pytest_jupyter.jupyter_server
 
 test: lint test-fast test-browser
 

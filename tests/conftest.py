@@ -19,6 +19,9 @@ import pytest
 from pairlab.lab import free_port, seed_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
+# pytest-jupyter's in-process server fixtures (jp_fetch, ...); pytest allows plugins only here.
+pytest_plugins = ["pytest_jupyter.jupyter_server"]
+
 NEWS_SETTINGS = {"fetchNews": "false", "checkForUpdates": False}
 
 

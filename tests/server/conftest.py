@@ -1,8 +1,6 @@
-"""Server tests run a real Jupyter server in-process through pytest-jupyter."""
+"""Server tests run a real Jupyter server in-process through pytest-jupyter (see tests/conftest.py)."""
 
 import pytest
-
-pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
 
 @pytest.fixture

@@ -10,11 +10,16 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.browser
 
 
-def open_lab(page: Page, live_lab) -> None:
-    """Load the lab and wait until the application has started."""
-    page.goto(live_lab.url("lab"))
+def open_lab(page: Page, live_lab, workspace: str) -> None:
+    """Load the lab in its own named workspace and wait until the application has started."""
+    page.goto(live_lab.url(f"lab/workspaces/{workspace}"))
     page.wait_for_selector("#jp-main-dock-panel", state="attached")
     page.wait_for_selector(".jp-LauncherCard", state="visible")
+
+
+def guide_tab(page: Page):
+    """Return the guide's tab in the left side bar."""
+    return page.locator('.jp-SideBar [data-id="pairlab-guide"]')
 
 
 def server_lessons(live_lab) -> list[dict]:
@@ -23,12 +28,21 @@ def server_lessons(live_lab) -> list[dict]:
         return json.loads(response.read())["lessons"]
 
 
-def test_guide_lists_the_server_lessons(page: Page, live_lab, output_dir):
-    open_lab(page, live_lab)
-    tab = page.locator('.jp-SideBar [data-id="pairlab-guide"]')
-    expect(tab).to_have_attribute("title", "Pairing guide")
-    tab.click()
+def test_a_new_workspace_opens_on_the_guide_once(page: Page, live_lab):
+    open_lab(page, live_lab, "first-start")
+    expect(page.locator("#pairlab-guide")).to_be_visible()
+    guide_tab(page).click()  # the pair closes it...
+    expect(page.locator("#pairlab-guide")).to_be_hidden()
+    page.wait_for_timeout(1500)  # let the layout save to the workspace
+    page.reload()
+    page.wait_for_selector(".jp-LauncherCard", state="visible")
+    page.wait_for_timeout(1000)
+    expect(page.locator("#pairlab-guide")).to_be_hidden()  # ...and it stays closed
 
+
+def test_guide_lists_the_server_lessons(page: Page, live_lab, output_dir):
+    open_lab(page, live_lab, "lessons")
+    expect(guide_tab(page)).to_have_attribute("title", "Pairing guide")
     guide = page.locator("#pairlab-guide")
     expect(guide).to_be_visible()
     expect(guide.locator("h2")).to_have_text("Pairing guide")
@@ -42,17 +56,18 @@ def test_guide_lists_the_server_lessons(page: Page, live_lab, output_dir):
 
 
 def test_launcher_card_opens_the_guide(page: Page, live_lab):
-    open_lab(page, live_lab)
+    open_lab(page, live_lab, "launcher")
+    expect(page.locator("#pairlab-guide")).to_be_visible()
+    guide_tab(page).click()
+    expect(page.locator("#pairlab-guide")).to_be_hidden()
     card = page.locator(".jp-LauncherCard", has_text="Start a pairing session")
     expect(card).to_have_count(1)
-    expect(page.locator("#pairlab-guide")).to_be_hidden()
     card.click()
     expect(page.locator("#pairlab-guide")).to_be_visible()
 
 
 def test_clicking_a_lesson_opens_its_notebook(page: Page, live_lab, output_dir):
-    open_lab(page, live_lab)
-    page.locator('.jp-SideBar [data-id="pairlab-guide"]').click()
+    open_lab(page, live_lab, "open-lesson")
     first = server_lessons(live_lab)[0]
     page.locator("#pairlab-guide .jp-pairlab-lesson-title").first.click()
     tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=first["notebook"])
