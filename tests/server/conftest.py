@@ -1,4 +1,4 @@
-"""Server tests run a real Jupyter server in-process through pytest-jupyter (see tests/conftest.py)."""
+"""Server tests: a real Jupyter server in-process through pytest-jupyter (see tests/conftest.py)."""
 
 import pytest
 
