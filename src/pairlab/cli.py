@@ -64,6 +64,23 @@ def lessons(as_json: bool) -> None:
         click.echo(f"{lesson.id:<24} {len(lesson.steps):>2} steps  {lesson.title}")
 
 
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--step", metavar="LESSON/STEP", help="Run that step's checks only.")
+@click.option("--only", metavar="ID,...", help="Run only these checks (comma-separated ids).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+def check(ctx: click.Context, path: Path, step: str | None, only: str | None, as_json: bool):
+    """Check a notebook or project folder; exit 0 if all pass, 1 if any fails."""
+    import json
+
+    from pairlab.checks import check_path, format_report
+
+    report = check_path(path, step=step, only=only)
+    click.echo(json.dumps(report.to_json(), indent=2) if as_json else format_report(report))
+    ctx.exit(report.exit_code)
+
+
 def main(args: Sequence[str] | None = None) -> None:
     """Run the CLI; tests call `main([...])` and catch SystemExit."""
     cli.main(args=list(args) if args is not None else sys.argv[1:], prog_name="pairlab")

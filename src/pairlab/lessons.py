@@ -1,4 +1,9 @@
-"""Read the curriculum's lesson and step definitions (curriculum/steps/*.toml)."""
+"""Read the curriculum's lesson and step definitions (curriculum/steps/*.toml; see docs/steps.md).
+
+Every check a step names is validated here against the check registry (its id exists, its
+arguments are accepted), so a typo in the curriculum fails when it is read, naming the file,
+the step and the field, instead of when a learner presses Check.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pairlab.checks import registry
 from pairlab.errors import BadInput, NotFound
 from pairlab.resources import curriculum_dir
 
@@ -59,13 +65,28 @@ def _require(table: dict[str, Any], key: str, where: str) -> str:
 def _parse_check(raw: Any, where: str) -> CheckRef:
     """Parse `{id = "...", args = {...}}` or a bare check id."""
     if isinstance(raw, str):
-        return CheckRef(id=raw)
+        return _validated(CheckRef(id=raw), where)
     if not isinstance(raw, dict):
         raise BadInput(f"{where}: a check must be an id or a table", 'write {id = "in-order"}')
     args = raw.get("args", {})
     if not isinstance(args, dict):
         raise BadInput(f"{where}: check 'args' must be a table", "write args = {name = value}")
-    return CheckRef(id=_require(raw, "id", where), args=args)
+    stray = sorted(set(raw) - {"id", "args"})
+    if stray:
+        raise BadInput(f"{where}: a check has no field '{stray[0]}'", "use only id and args")
+    return _validated(CheckRef(id=_require(raw, "id", where), args=args), where)
+
+
+def _validated(ref: CheckRef, where: str) -> CheckRef:
+    """Return `ref` if the registry knows its id and accepts its args; else name the field."""
+    if ref.id not in registry:
+        known = ", ".join(c.id for c in registry)
+        raise BadInput(f"{where}: field 'checks' names unknown check '{ref.id}'", f"known: {known}")
+    try:
+        registry.get(ref.id).validate_args(ref.args)
+    except BadInput as exc:
+        raise BadInput(f"{where}: field 'checks.args': {exc.problem}", exc.fix) from None
+    return ref
 
 
 def _parse_step(raw: dict[str, Any], where: str) -> Step:

@@ -1,0 +1,88 @@
+"""The one place pairlab starts subprocesses: ruff, pytest, papermill, git."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+# Keep captured output bounded: a runaway test suite must not fill the server's memory.
+MAX_OUTPUT_CHARS = 200_000
+
+
+@dataclass(frozen=True)
+class Completed:
+    """What a finished (or stopped) subprocess left behind."""
+
+    argv: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+    timed_out: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Return whether the process exited 0 in time."""
+        return self.returncode == 0 and not self.timed_out
+
+    def tail(self, lines: int = 5) -> str:
+        """Return the last non-empty lines of stderr (or stdout) for a message."""
+        text = self.stderr.strip() or self.stdout.strip()
+        return " | ".join(text.splitlines()[-lines:])
+
+
+def python_module(module: str) -> list[str]:
+    """Return the argv prefix that runs `module` with pairlab's own interpreter."""
+    return [sys.executable, "-m", module]
+
+
+def _kill_group(proc: subprocess.Popen[str]) -> None:
+    """Stop the process and its children (papermill's kernel, pytest's workers)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    cwd: Path | None = None,
+    timeout: float = 60,
+    env: Mapping[str, str] | None = None,
+) -> Completed:
+    """Run `argv` without a shell, capture its text output, and stop it after `timeout` s."""
+    full_env = {**os.environ, **(env or {})}
+    try:
+        proc = subprocess.Popen(  # noqa: S603 - argv is built by pairlab, never a shell string
+            list(argv),
+            cwd=cwd,
+            env=full_env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            start_new_session=True,  # own process group, so a timeout stops grandchildren too
+        )
+    except OSError as exc:
+        return Completed(tuple(argv), 127, "", f"cannot start {argv[0]}: {exc.strerror}")
+    try:
+        out, err = proc.communicate(timeout=timeout)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        out, err = proc.communicate()
+        timed_out = True
+    return Completed(
+        tuple(argv),
+        proc.returncode,
+        out[-MAX_OUTPUT_CHARS:],
+        err[-MAX_OUTPUT_CHARS:],
+        timed_out,
+    )

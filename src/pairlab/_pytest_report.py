@@ -1,0 +1,57 @@
+"""A pytest plugin (`-p pairlab._pytest_report`) writing each test's outcome as JSON for tests-pass.
+
+It imports nothing from pairlab, so loading it into a project's test run costs nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+ENV = "PAIRLAB_PYTEST_REPORT"
+_records: dict[str, dict[str, str]] = {}
+
+
+def _message(report: Any) -> str:
+    """Return the one-line reason a test failed (pytest's 'crash' line)."""
+    crash = getattr(getattr(report, "longrepr", None), "reprcrash", None)
+    text = getattr(crash, "message", None) or str(getattr(report, "longrepr", "") or "")
+    return text.strip().splitlines()[-1][:300] if text.strip() else ""
+
+
+def pytest_runtest_logreport(report: Any) -> None:
+    """Keep one outcome per test: an error in setup or teardown outranks the call."""
+    if report.when == "call":
+        outcome = report.outcome
+    elif report.failed:
+        outcome = "error"
+    elif report.skipped:
+        outcome = "skipped"
+    else:
+        return
+    if _records.get(report.nodeid, {}).get("outcome") == "error":
+        return
+    _records[report.nodeid] = {
+        "test": report.nodeid,
+        "outcome": outcome,
+        "message": _message(report),
+    }
+
+
+def pytest_collectreport(report: Any) -> None:
+    """Record files that fail to import: a learner's typo there hides every test in them."""
+    if report.failed:
+        _records[report.nodeid] = {
+            "test": report.nodeid,
+            "outcome": "error",
+            "message": _message(report),
+        }
+
+
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    """Write the outcomes where tests-pass asked for them."""
+    path = os.environ.get(ENV)
+    if path:
+        with open(path, "w", encoding="utf-8") as stream:
+            json.dump(list(_records.values()), stream)

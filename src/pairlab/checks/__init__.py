@@ -1,0 +1,48 @@
+"""Step checks: is the practice just taught really in place? One registry, one result shape.
+
+Add a check from another package with an entry point in the `pairlab.checks` group whose
+value is a `pairlab.checks.Check`; or call `register(Check(...))` before running.
+"""
+
+from importlib import import_module
+
+from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
+from pairlab.checks._notebook import Notebook, NotebookError, load_notebook
+from pairlab.checks._registry import ENTRY_POINT_GROUP, registry
+from pairlab.checks._runner import (
+    Report,
+    Selected,
+    check_path,
+    format_report,
+    run_checks,
+    select,
+)
+
+register = registry.register
+
+# Importing a family module registers its checks; this order is the order results are listed in.
+FAMILIES = ("order", "execution", "lint", "parameters", "pairing", "functions", "testsuite")
+for _family in (*FAMILIES, "leaks", "paths", "gitattrs"):
+    import_module(f"pairlab.checks.{_family}")
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Check",
+    "Context",
+    "Notebook",
+    "NotebookError",
+    "Param",
+    "Report",
+    "Result",
+    "Selected",
+    "check_path",
+    "errored",
+    "failed",
+    "format_report",
+    "load_notebook",
+    "passed",
+    "register",
+    "registry",
+    "run_checks",
+    "select",
+]

@@ -1,0 +1,215 @@
+"""Choose the checks a run needs, run them on a notebook or a project, and collect a report."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pairlab.checks._model import Check, Context, Result, errored
+from pairlab.checks._notebook import Notebook, NotebookError, load_notebook
+from pairlab.checks._registry import registry
+from pairlab.errors import BadInput, NotFound
+
+log = logging.getLogger(__name__)
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", "pytest.ini", "tox.ini")
+SKIP_DIRS = {".git", ".ipynb_checkpoints", ".venv", "venv", "node_modules", "__pycache__"}
+
+
+@dataclass(frozen=True)
+class Selected:
+    """A check chosen for a run, with its validated arguments."""
+
+    check: Check
+    args: dict[str, Any]
+    explicit: bool  # asked for by name (--only, a step): runs even where it does not apply
+
+
+@dataclass
+class Report:
+    """Every result of one run, plus the checks left out and why."""
+
+    path: str
+    results: list[Result] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """Return 0 when every result passes, else 1."""
+        return 0 if all(r.status == "pass" for r in self.results) else 1
+
+    def to_json(self) -> dict[str, Any]:
+        """Return {"path", "results", "skipped"} as JSON-ready data."""
+        return {
+            "path": self.path,
+            "results": [r.to_json() for r in self.results],
+            "skipped": self.skipped,
+        }
+
+
+def _split_step(step: str) -> tuple[str, str]:
+    """Split 'lesson/step' into its two ids."""
+    lesson_id, sep, step_id = step.partition("/")
+    if not sep or not lesson_id or not step_id or "/" in step_id:
+        raise BadInput(f"step '{step}' is not LESSON/STEP", "e.g. welcome/run-in-order")
+    return lesson_id, step_id
+
+
+def _step_checks(step: str) -> list[Selected]:
+    """Return the checks a curriculum step declares, with their arguments."""
+    from pairlab.lessons import get_lesson  # lessons imports the registry; import it late
+
+    lesson_id, step_id = _split_step(step)
+    lesson = get_lesson(lesson_id)
+    for candidate in lesson.steps:
+        if candidate.id == step_id:
+            return [
+                Selected(registry.get(ref.id), registry.get(ref.id).validate_args(ref.args), True)
+                for ref in candidate.checks
+            ]
+    known = ", ".join(s.id for s in lesson.steps)
+    raise NotFound(f"lesson '{lesson_id}' has no step '{step_id}'", f"its steps: {known}")
+
+
+def select(step: str | None = None, only: Sequence[str] | None = None) -> list[Selected]:
+    """Return the checks to run: a step's, narrowed by `only`; or `only`; or every check."""
+    if step:
+        chosen = _step_checks(step)
+        if only:
+            ids = [s.check.id for s in chosen]
+            stray = [i for i in only if i not in ids]
+            if stray:
+                raise BadInput(
+                    f"check '{stray[0]}' is not part of step '{step}'", f"its checks: {ids}"
+                )
+            chosen = [s for s in chosen if s.check.id in only]
+        return chosen
+    if only:
+        return [Selected(registry.get(i), registry.get(i).validate_args({}), True) for i in only]
+    return [Selected(c, c.validate_args({}), False) for c in registry]
+
+
+def find_project(start: Path, ceiling: Path | None = None) -> Path:
+    """Return the nearest folder at or above `start` that looks like a project root."""
+    for folder in (start, *start.parents):
+        if any((folder / marker).exists() for marker in PROJECT_MARKERS):
+            return folder
+        if folder == ceiling:
+            break
+    return start
+
+
+def find_notebooks(folder: Path) -> list[Path]:
+    """Return the notebooks under `folder`, skipping checkpoints, hidden folders and venvs."""
+    found = []
+    for path in sorted(folder.rglob("*.ipynb")):
+        parts = path.relative_to(folder).parts
+        if not any(p in SKIP_DIRS or p.startswith(".") for p in parts):
+            found.append(path)
+    return found
+
+
+def _run_one(chosen: Selected, ctx: Context) -> Result | str:
+    """Run one check; return its result, or why it does not apply (a string)."""
+    check = chosen.check
+    if check.target == "notebook":
+        try:
+            notebook = ctx.notebook
+        except NotebookError as exc:
+            return errored(f"cannot check this file: {exc}")
+        if check.python_only and not notebook.is_python:
+            return errored(
+                f"this notebook's kernel language is '{notebook.language}', and {check.id} "
+                "reads Python only"
+            )
+    if not chosen.explicit:
+        reason = check.applies(ctx)
+        if reason:
+            return reason
+    try:
+        return check.func(ctx, chosen.args)
+    except Exception as exc:  # a check's bug must reach the learner as a result, not a traceback
+        log.exception("pairlab: check %s crashed on %s", check.id, ctx.path)
+        return errored(f"the check itself failed ({type(exc).__name__}: {exc}); please report it")
+
+
+def _collect(report: Report, chosen: Selected, ctx: Context, label: str | None) -> None:
+    """Run one check and file its result (or its reason to skip) in the report."""
+    outcome = _run_one(chosen, ctx)
+    if isinstance(outcome, str):
+        entry = {"id": chosen.check.id, "reason": outcome}
+        report.skipped.append(entry | ({"notebook": label} if label else {}))
+    else:
+        report.results.append(replace(outcome, id=chosen.check.id, notebook=label))
+
+
+def resolve_target(path: Path) -> Path:
+    """Return `path` if it is a notebook or a folder; raise BadInput or NotFound otherwise."""
+    if not path.exists():
+        raise NotFound(f"{path} does not exist", "pass a notebook (.ipynb) or a project folder")
+    if path.is_dir():
+        return path
+    if path.suffix != ".ipynb":
+        raise BadInput(f"{path} is not a notebook", "pass a .ipynb file or a project folder")
+    return path
+
+
+def run_checks(
+    path: Path,
+    selected: Sequence[Selected],
+    *,
+    loader: Callable[[Path], Notebook] = load_notebook,
+    ceiling: Path | None = None,
+    label: str | None = None,
+) -> Report:
+    """Run `selected` on a notebook, or on a folder and every notebook in it."""
+    report = Report(path=label or str(path))
+    path = resolve_target(path).absolute()  # subprocesses run elsewhere; relative paths break
+    start = path.parent if path.is_file() else path
+    project = find_project(start, ceiling)
+    notebooks = [path] if path.is_file() else find_notebooks(path)
+    # One context per notebook, so each file is parsed once whatever the number of checks.
+    contexts = {nb: Context(nb, project, loader) for nb in notebooks}
+    for chosen in selected:
+        if chosen.check.target == "project":
+            _collect(report, chosen, Context(path, project, loader), None)
+        elif not notebooks:
+            report.skipped.append({"id": chosen.check.id, "reason": "no notebooks here"})
+        for notebook, ctx in contexts.items() if chosen.check.target == "notebook" else ():
+            name = None if notebook == path else notebook.relative_to(path).as_posix()
+            _collect(report, chosen, ctx, name)
+    return report
+
+
+def parse_only(text: str | Sequence[str] | None) -> list[str] | None:
+    """Return check ids from 'a,b' (or a list); raise BadInput on an empty or blank id."""
+    if text is None:
+        return None
+    ids = [i.strip() for i in text.split(",")] if isinstance(text, str) else list(text)
+    if not ids or not all(isinstance(i, str) and i.strip() for i in ids):
+        raise BadInput(f"--only {text!r} holds an empty check id", "e.g. --only in-order,paired")
+    return ids
+
+
+def check_path(path: Path, step: str | None = None, only: str | Sequence[str] | None = None):
+    """Run the checks a step (or `only`, or everything that applies) asks for on `path`."""
+    resolve_target(path)  # refuse a bad path before looking up checks
+    return run_checks(path, select(step, parse_only(only)))
+
+
+_MARK = {"pass": "PASS ", "fail": "FAIL ", "error": "ERROR"}
+
+
+def format_report(report: Report) -> str:
+    """Return the report as lines a person reads in a terminal."""
+    lines = [f"pairlab check {report.path}"]
+    for r in report.results:
+        where = f" [{r.notebook}]" if r.notebook else ""
+        cells = f" (cells: {', '.join(r.cells[:5])}{'...' if len(r.cells) > 5 else ''})"
+        lines.append(f"  {_MARK[r.status]} {r.id}{where}: {r.message}{cells if r.cells else ''}")
+    lines += [f"  skip  {s['id']}: {s['reason']}" for s in report.skipped]
+    counts = {s: sum(r.status == s for r in report.results) for s in _MARK}
+    lines.append(f"{counts['pass']} passed, {counts['fail']} failed, {counts['error']} errors")
+    return "\n".join(lines)

@@ -1,0 +1,109 @@
+"""`no-secrets`: no password, token, key or credential-bearing URL in any cell or output."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pairlab.checks._model import Check, Context, Result, failed, passed
+from pairlab.checks._notebook import Cell
+from pairlab.checks._registry import register
+
+# Bounded repeats keep every pattern linear, so a 5 MB output scans in milliseconds.
+_NAME = r"[A-Za-z_]{0,30}(?:password|passwd|pwd|secret|token|api_?key|access_?key|private_?key|credential)[A-Za-z_]{0,30}"  # noqa: E501
+PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "a password or key assigned in code",
+        re.compile(
+            rf"(?i)\b{_NAME}['\"]?\s*[:=]\s*[rbuf]?(['\"])(?!https?://)([^'\"\n]{{4,200}})\1"
+        ),
+    ),
+    (
+        "a URL with a password in it",
+        re.compile(
+            r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^/\s:@'\"]{1,100}:([^/\s@'\"{}$<*]{1,100})@"
+        ),
+    ),
+    ("a private key", re.compile(r"-----BEGIN [A-Z ]{0,20}PRIVATE KEY-----")),
+    ("an AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_\w{22,255})")),
+    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,255}")),
+    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+    ("an API secret key", re.compile(r"\b(?:sk|rk)[-_](?:live_|proj-)?[A-Za-z0-9_-]{20,255}")),
+    (
+        "a JSON web token",
+        re.compile(
+            r"\beyJ[A-Za-z0-9_-]{10,2000}\.eyJ[A-Za-z0-9_-]{10,5000}\.[A-Za-z0-9_-]{10,2000}"
+        ),
+    ),
+    ("a bearer token", re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/-]{20,2000}")),
+)
+# Values people write on purpose as stand-ins; flagging them would teach learners to ignore us.
+_PLACEHOLDER = re.compile(
+    r"^(?:\*+|x+|\.+|<.*>|\{.*\}|\$\{?.*|your[_ -].*|changeme|example.*)$", re.I
+)
+_TEXT_MIMES = ("text/plain", "text/html", "text/markdown", "application/json", "text/latex")
+ADVICE = (
+    'read secrets from the environment (`os.environ["DB_PASSWORD"]`) or a credentials file '
+    "outside the repository, clear outputs that show them (Edit > Clear Outputs of All Cells), "
+    "and rotate any secret that was ever committed"
+)
+
+
+def _texts(cell: Cell) -> Iterator[tuple[str, str]]:
+    """Yield ('source' | 'output', text) for everything a reader of the notebook can see."""
+    yield "source", cell.source
+    for output in cell.outputs:
+        chunks: list[Any] = [output.get("text"), output.get("evalue"), output.get("traceback")]
+        data = output.get("data")
+        if isinstance(data, dict):
+            chunks += [data.get(mime) for mime in _TEXT_MIMES]
+        for chunk in chunks:
+            if isinstance(chunk, list):
+                yield "output", "".join(str(c) for c in chunk)
+            elif isinstance(chunk, str):
+                yield "output", chunk
+            elif chunk is not None:
+                yield "output", str(chunk)
+
+
+def _is_real(match: re.Match[str]) -> bool:
+    """Return whether a match holds a real-looking value rather than a placeholder."""
+    value = match.group(match.lastindex or 0) if match.lastindex else match.group(0)
+    return not _PLACEHOLDER.match(value.strip())
+
+
+def find_secrets(cell: Cell) -> Iterator[tuple[str, str]]:
+    """Yield (where, what) for each secret in the cell, never the secret itself."""
+    for where, text in _texts(cell):
+        for what, pattern in PATTERNS:
+            if any(_is_real(m) for m in pattern.finditer(text)):
+                yield where, what
+
+
+def check_no_secrets(ctx: Context, args: Mapping[str, Any]) -> Result:
+    """Scan every cell's source and text outputs; report cells, not the secrets."""
+    found: list[tuple[str, str, str]] = []
+    for cell in ctx.notebook.cells:
+        found += [(cell.id, where, what) for where, what in find_secrets(cell)]
+    if not found:
+        return passed("no passwords, tokens, keys or credential URLs in cells or outputs")
+    cell_id, where, what = found[0]
+    cells = tuple(dict.fromkeys(c for c, _, _ in found))
+    return failed(
+        f"cell {cell_id} shows {what} in its {where}"
+        + (f" (and {len(found) - 1} more finding(s))" if len(found) > 1 else "")
+        + f"; {ADVICE}",
+        cells,
+        tuple({"cell": c, "where": w, "what": x} for c, w, x in found),
+    )
+
+
+NO_SECRETS = register(
+    Check(
+        id="no-secrets",
+        title="No passwords, tokens or keys in cells or outputs",
+        func=check_no_secrets,
+    )
+)

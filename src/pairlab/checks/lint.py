@@ -1,0 +1,88 @@
+"""`lint-clean`: ruff, which reads .ipynb natively, finds nothing; findings point at cells."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from pairlab import _process
+from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
+from pairlab.checks._registry import register
+
+SHOWN = 3  # findings spelled out in the message; the rest are in details
+
+
+@cache
+def ruff_binary() -> str:
+    """Return the ruff executable installed with pairlab (its wheel ships the binary)."""
+    try:
+        from ruff.__main__ import find_ruff_bin
+
+        return str(find_ruff_bin())
+    except (ImportError, FileNotFoundError):
+        return shutil.which("ruff") or "ruff"
+
+
+def _finding(diag: dict[str, Any], cell_ids: list[str]) -> dict[str, Any]:
+    """Turn one ruff diagnostic into {cell, line, code, message}."""
+    number = diag.get("cell")  # ruff numbers every cell from 1, markdown and raw included
+    cell = cell_ids[number - 1] if isinstance(number, int) and 0 < number <= len(cell_ids) else ""
+    return {
+        "cell": cell,
+        "line": (diag.get("location") or {}).get("row"),
+        "code": diag.get("code") or "syntax",
+        "message": diag.get("message", ""),
+    }
+
+
+def _summary(findings: list[dict[str, Any]]) -> str:
+    """Return the first findings as one readable sentence."""
+    shown = "; ".join(
+        f"cell {f['cell']} line {f['line']}: {f['code']} {f['message']}" for f in findings[:SHOWN]
+    )
+    more = f" (and {len(findings) - SHOWN} more)" if len(findings) > SHOWN else ""
+    return shown + more
+
+
+def check_lint(ctx: Context, args: Mapping[str, Any]) -> Result:
+    """Run `ruff check` on the notebook file with the project's ruff configuration."""
+    argv = [ruff_binary(), "check", "--output-format=json", "--no-cache", "--quiet"]
+    if args["select"]:
+        argv.append("--select=" + ",".join(args["select"]))
+    if args["ignore"]:
+        argv.append("--ignore=" + ",".join(args["ignore"]))
+    done = _process.run([*argv, "--", str(ctx.path)], cwd=ctx.folder, timeout=60)
+    if done.returncode not in (0, 1) or done.timed_out:
+        return errored(f"ruff could not check the notebook: {done.tail(2)}")
+    try:
+        diagnostics = json.loads(done.stdout or "[]")
+    except json.JSONDecodeError:
+        return errored(f"ruff's report was not JSON: {done.stdout[:200]}")
+    cell_ids = [c.id for c in ctx.notebook.cells]
+    findings = [_finding(d, cell_ids) for d in diagnostics]
+    if not findings:
+        return passed("ruff finds nothing to fix")
+    cells = tuple(dict.fromkeys(f["cell"] for f in findings if f["cell"]))
+    return failed(
+        f"ruff finds {len(findings)} problem(s) in {len(cells)} cell(s): {_summary(findings)}; "
+        "fix them, or let ruff fix the safe ones with `ruff check --fix NOTEBOOK.ipynb`",
+        cells,
+        tuple(findings),
+    )
+
+
+LINT_CLEAN = register(
+    Check(
+        id="lint-clean",
+        title="ruff finds no problems in the notebook",
+        func=check_lint,
+        python_only=True,
+        params={
+            "select": Param("strings", [], "ruff rule codes to check instead of the project's"),
+            "ignore": Param("strings", [], "ruff rule codes to leave out"),
+        },
+    )
+)

@@ -1,0 +1,91 @@
+"""`paired`: jupytext pairs the notebook with a text file, and the two say the same thing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pairlab.checks._model import Check, Context, Result, errored, failed, passed
+from pairlab.checks._registry import register
+
+HOW_TO_PAIR = "pair it with `jupytext --set-formats ipynb,py:percent {name}`"
+
+
+def _formats(ctx: Context) -> list[dict[str, str]] | None:
+    """Return the paired formats from the notebook's metadata, else from a jupytext config."""
+    # jupytext (and through it nbformat) is imported here only: it costs a second when cold.
+    from jupytext.config import load_jupytext_config, notebook_formats
+    from jupytext.formats import long_form_multiple_formats
+
+    meta = ctx.notebook.metadata.get("jupytext")
+    formats = meta.get("formats") if isinstance(meta, dict) else None
+    if isinstance(formats, str) and formats:
+        return long_form_multiple_formats(formats)
+    config = load_jupytext_config(str(ctx.path))
+    found = notebook_formats({"metadata": ctx.notebook.metadata}, config, str(ctx.path), False)
+    return found or None
+
+
+def _cells(sources: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Return (type, stripped source) of non-blank cells; blank lines are not content."""
+    return [(kind, text.strip()) for kind, text in sources if text.strip()]
+
+
+def _compare(ctx: Context, twin: Path, fmt: dict[str, str]) -> Result:
+    """Compare the notebook's cells with those jupytext reads from the paired file."""
+    import jupytext
+
+    text_nb = jupytext.read(str(twin), fmt=fmt)
+    ours = _cells([(c.type, c.source) for c in ctx.notebook.cells])
+    theirs = _cells([(c.cell_type, c.source) for c in text_nb.cells])
+    if ours == theirs:
+        return passed(f"paired with {twin.name}, and both hold the same cells")
+    ids = [c.id for c in ctx.notebook.cells if c.source.strip()]
+    first = next(
+        (i for i, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b),
+        min(len(ours), len(theirs)),
+    )
+    cells = (ids[first],) if first < len(ids) else ()
+    newer = twin.name if twin.stat().st_mtime > ctx.path.stat().st_mtime else ctx.path.name
+    where = f"cell {ids[first]}" if cells else "the end of the notebook"
+    return failed(
+        f"{twin.name} is out of sync with the notebook from {where} on; run "
+        f"`jupytext --sync {ctx.path.name}`, which keeps the file edited last ({newer})",
+        cells,
+    )
+
+
+def check_paired(ctx: Context, args: Mapping[str, Any]) -> Result:
+    """Pass when pairing is configured and every paired text file holds the notebook's cells."""
+    from jupytext.paired_paths import InconsistentPath, paired_paths
+
+    try:
+        formats = _formats(ctx)
+        pairs = paired_paths(str(ctx.path), {"extension": ".ipynb"}, formats) if formats else []
+    except (InconsistentPath, ValueError, OSError) as exc:
+        return errored(f"the jupytext pairing cannot be resolved: {exc}")
+    twins = [(Path(p), fmt) for p, fmt in pairs if Path(p) != ctx.path]
+    if not twins:
+        return failed(
+            f"the notebook is not paired with a script; {HOW_TO_PAIR.format(name=ctx.path.name)}"
+        )
+    for twin, fmt in twins:
+        if not twin.is_file():
+            return failed(
+                f"the notebook is paired with {twin.name}, which does not exist; "
+                f"create it with `jupytext --sync {ctx.path.name}`"
+            )
+        result = _compare(ctx, twin, fmt)
+        if result.status != "pass":
+            return result
+    return passed(f"paired with {', '.join(t.name for t, _ in twins)}, all in sync")
+
+
+PAIRED = register(
+    Check(
+        id="paired",
+        title="The notebook is paired with a script, in sync",
+        func=check_paired,
+    )
+)

@@ -1,0 +1,87 @@
+"""`tests-pass`: pytest runs the project's tests (or those next to the notebook) and all pass."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pairlab import _process
+from pairlab._pytest_report import ENV
+from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
+from pairlab.checks._registry import register
+
+SHOWN = 3
+NO_TESTS = "write a function named `test_...` in a file tests/test_<topic>.py"
+
+
+def _test_paths(ctx: Context, names: list[str]) -> list[Path]:
+    """Return what pytest should run: the named paths, else tests/, else test files alongside."""
+    if names:
+        return [ctx.project / n for n in names if (ctx.project / n).exists()]
+    if (ctx.project / "tests").is_dir():
+        return [ctx.project / "tests"]
+    return sorted({*ctx.folder.glob("test_*.py"), *ctx.folder.glob("*_test.py")})
+
+
+def _applies(ctx: Context) -> str | None:
+    """Apply only where there are tests to run."""
+    return None if _test_paths(ctx, []) else "no tests found"
+
+
+def _summary(records: list[dict[str, str]]) -> tuple[str, tuple[dict[str, str], ...]]:
+    """Return a sentence on the failures and the per-test details."""
+    bad = [r for r in records if r["outcome"] in ("failed", "error")]
+    shown = "; ".join(f"{r['test'].split('::')[-1]} ({r['message']})" for r in bad[:SHOWN])
+    more = f" and {len(bad) - SHOWN} more" if len(bad) > SHOWN else ""
+    return f"{len(bad)} of {len(records)} test(s) fail: {shown}{more}", tuple(records)
+
+
+def _run_pytest(ctx: Context, paths: list[Path], timeout: int) -> tuple[_process.Completed, list]:
+    """Run pytest in the project folder and return the run plus each test's outcome."""
+    with tempfile.TemporaryDirectory(prefix="pairlab-pytest-") as tmp:
+        report = Path(tmp) / "report.json"
+        argv = [*_process.python_module("pytest"), "-q", "-p", "pairlab._pytest_report"]
+        argv += ["-p", "no:cacheprovider", *map(str, paths)]
+        # Leave the learner's folder as it was: no .pytest_cache, no __pycache__.
+        env = {ENV: str(report), "PYTHONDONTWRITEBYTECODE": "1"}
+        done = _process.run(argv, cwd=ctx.project, timeout=timeout, env=env)
+        records = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else []
+    return done, records
+
+
+def check_tests_pass(ctx: Context, args: Mapping[str, Any]) -> Result:
+    """Run pytest once and summarize per test; no tests at all is a failure, not a pass."""
+    paths = _test_paths(ctx, args["paths"])
+    if not paths:
+        return failed(f"no tests found in {ctx.project.name}; {NO_TESTS}")
+    done, records = _run_pytest(ctx, paths, args["timeout"])
+    if done.timed_out:
+        return failed(f"the tests ran longer than {args['timeout']} s; make them faster")
+    if done.returncode == 5:
+        return failed(f"pytest collected no tests; {NO_TESTS}")
+    if done.returncode == 0:
+        passing = sum(r["outcome"] == "passed" for r in records)
+        return passed(f"{passing} test(s) pass", tuple(records))
+    if any(r["outcome"] in ("failed", "error") for r in records):
+        message, details = _summary(records)
+        return failed(f"{message}; run `pytest` to see why", details=details)
+    return errored(f"pytest could not run the tests: {done.tail(3)}")
+
+
+TESTS_PASS = register(
+    Check(
+        id="tests-pass",
+        title="The project's tests pass",
+        func=check_tests_pass,
+        target="project",
+        runs=True,
+        applies=_applies,
+        params={
+            "paths": Param("strings", [], "test files or folders, relative to the project"),
+            "timeout": Param("int", 300, "seconds the test run may take"),
+        },
+    )
+)
