@@ -2,42 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import tornado.web
-from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
-from pairlab.errors import NotFound, PairlabError
+from pairlab.errors import NotFound
 from pairlab.lessons import load_lessons
+from pairlab.server.base import PairlabHandler
 
 NAMESPACE = "pairlab"
-
-
-class PairlabHandler(APIHandler):
-    """Base handler: every pairlab error becomes JSON with its 4xx status."""
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """Serialize PairlabError as {"error", "fix"}; anything else as a plain 5xx message."""
-        exc = kwargs.get("exc_info", (None, None, None))[1]
-        self.set_header("Content-Type", "application/json")
-        if isinstance(exc, PairlabError):
-            self.set_status(exc.status)
-            self.finish(json.dumps({"error": exc.problem, "fix": exc.fix}))
-            return
-        if isinstance(exc, tornado.web.HTTPError):
-            message = exc.log_message or self._reason
-        else:
-            message = "internal error in pairlab; see the server log"
-        self.finish(json.dumps({"error": message, "fix": ""}))
-
-    def _handle_request_exception(self, e: BaseException) -> None:
-        """Route PairlabError to write_error without logging a traceback for bad input."""
-        if isinstance(e, PairlabError):
-            self.send_error(e.status, exc_info=(type(e), e, e.__traceback__))
-            return
-        super()._handle_request_exception(e)
 
 
 class LessonsHandler(PairlabHandler):
