@@ -4,6 +4,7 @@ import http.cookiejar
 import json
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -58,3 +59,36 @@ def test_cookie_session_needs_xsrf_for_writes(live_lab):
     code, body = _status(opener, with_xsrf)
     assert code == 404  # reached pairlab's handler, which answers JSON
     assert "no-such-route" in body["error"]
+
+
+@pytest.mark.slow
+def test_concurrent_clients_lose_no_events(live_lab):
+    opener = _opener()
+    people = [{"name": "Ana", "role": "analyst"}, {"name": "Eli", "role": "engineer"}]
+    start = urllib.request.Request(
+        live_lab.url("pairlab/sessions"),
+        data=json.dumps({"participants": people}).encode(),
+        method="POST",
+    )
+    code, session = _status(opener, start)
+    assert code == 201
+    events_url = live_lab.url(f"pairlab/sessions/{session['id']}/events")
+
+    def client(n: int) -> list[int]:
+        own = _opener()
+        codes = []
+        for i in range(250):
+            body = {"kind": "cell-executed", "data": {"cell": f"{n}-{i}", "success": True}}
+            request = urllib.request.Request(
+                events_url, data=json.dumps(body).encode(), method="POST"
+            )
+            codes.append(_status(own, request)[0])
+        return codes
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        codes = [c for result in pool.map(client, range(4)) for c in result]
+
+    assert codes == [201] * 1000
+    _, listed = _status(opener, events_url)
+    cells = [e["data"]["cell"] for e in listed["events"] if e["kind"] == "cell-executed"]
+    assert sorted(cells) == sorted(f"{n}-{i}" for n in range(4) for i in range(250))

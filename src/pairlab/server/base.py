@@ -9,6 +9,9 @@ import tornado.web
 from jupyter_server.base.handlers import APIHandler
 
 from pairlab.errors import BadInput, PairlabError
+from pairlab.service import PairlabService
+
+SERVICE_KEY = "pairlab"
 
 
 class PairlabHandler(APIHandler):
@@ -34,6 +37,11 @@ class PairlabHandler(APIHandler):
             self.send_error(e.status, exc_info=(type(e), e, e.__traceback__))
             return
         super()._handle_request_exception(e)
+
+    @property
+    def service(self) -> PairlabService:
+        """Return the server's one PairlabService (made in setup_routes)."""
+        return self.settings[SERVICE_KEY]
 
     def json_body(self) -> dict[str, Any]:
         """Return the request body as a JSON object, or explain what is wrong with it."""

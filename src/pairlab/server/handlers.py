@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import tornado.web
@@ -9,7 +10,9 @@ from jupyter_server.utils import url_path_join
 
 from pairlab.errors import NotFound
 from pairlab.lessons import load_lessons
-from pairlab.server.base import PairlabHandler
+from pairlab.server import sessions
+from pairlab.server.base import SERVICE_KEY, PairlabHandler
+from pairlab.service import PairlabService
 
 NAMESPACE = "pairlab"
 
@@ -53,11 +56,13 @@ class NotFoundHandler(PairlabHandler):
 # The one route table; paths are relative to <base_url>/pairlab/.
 ROUTES: list[tuple[str, type[PairlabHandler]]] = [
     ("lessons", LessonsHandler),
+    *sessions.ROUTES,
     ("(.*)", NotFoundHandler),  # keep last: it catches everything else
 ]
 
 
 def setup_routes(web_app: Any) -> None:
-    """Mount ROUTES under the server's base URL."""
+    """Make the service for this server root and mount ROUTES under the base URL."""
+    web_app.settings[SERVICE_KEY] = PairlabService(Path(web_app.settings["server_root_dir"]))
     base = url_path_join(web_app.settings["base_url"], NAMESPACE)
     web_app.add_handlers(".*$", [(url_path_join(base, path), handler) for path, handler in ROUTES])

@@ -1,0 +1,103 @@
+"""Session routes: start, rotate, end, record events, export and summarize."""
+
+from __future__ import annotations
+
+import tornado.web
+
+from pairlab.errors import BadInput
+from pairlab.server.base import PairlabHandler
+
+SESSION_ID = r"(?P<session_id>[0-9a-f]{12})"
+
+
+class SessionsHandler(PairlabHandler):
+    """List sessions or start one."""
+
+    @tornado.web.authenticated
+    def get(self) -> None:
+        """Return {"sessions": [...], "notice": ...}, newest first."""
+        store = self.service.store
+        self.finish({"sessions": [s.to_json() for s in store.list()], "notice": store.notice})
+
+    @tornado.web.authenticated
+    def post(self) -> None:
+        """Start a session from {"participants", "rotation_minutes", "lesson"}."""
+        session = self.service.start_session(self.json_body())
+        self.set_status(201)
+        self.finish(session.to_json())
+
+
+class SessionHandler(PairlabHandler):
+    """One session's state."""
+
+    @tornado.web.authenticated
+    def get(self, session_id: str) -> None:
+        """Return the session with its current driver and navigators."""
+        self.finish(self.service.store.get(session_id).to_json())
+
+
+class RotateHandler(PairlabHandler):
+    """Hand the keyboard on."""
+
+    @tornado.web.authenticated
+    def post(self, session_id: str) -> None:
+        """Rotate roles and return the session."""
+        self.finish(self.service.store.rotate(session_id).to_json())
+
+
+class EndHandler(PairlabHandler):
+    """End a session."""
+
+    @tornado.web.authenticated
+    def post(self, session_id: str) -> None:
+        """End the session and return it."""
+        self.finish(self.service.store.end(session_id).to_json())
+
+
+class EventsHandler(PairlabHandler):
+    """A session's event log."""
+
+    @tornado.web.authenticated
+    def get(self, session_id: str) -> None:
+        """Return the events after ?since=<event id>."""
+        since = self.get_query_argument("since", "0")
+        if not since.isdigit():
+            raise BadInput(f"since={since!r} is not an event id", "send a whole number")
+        events = self.service.store.events(session_id, int(since))
+        self.finish({"events": [e.to_json() for e in events]})
+
+    @tornado.web.authenticated
+    def post(self, session_id: str) -> None:
+        """Append one event {"kind", "data"}."""
+        event = self.service.record_event(session_id, self.json_body())
+        self.set_status(201)
+        self.finish(event)
+
+
+class ExportHandler(PairlabHandler):
+    """The whole session as one JSON document, for the cohort report."""
+
+    @tornado.web.authenticated
+    def get(self, session_id: str) -> None:
+        """Return session, events and summary."""
+        self.finish(self.service.export(session_id))
+
+
+class SummaryHandler(PairlabHandler):
+    """The facilitator's view of a session."""
+
+    @tornado.web.authenticated
+    def get(self, session_id: str) -> None:
+        """Return time per step, rotations, failed checks and who ran what."""
+        self.finish(self.service.summary(session_id))
+
+
+ROUTES: list[tuple[str, type[PairlabHandler]]] = [
+    ("sessions", SessionsHandler),
+    (f"sessions/{SESSION_ID}", SessionHandler),
+    (f"sessions/{SESSION_ID}/rotate", RotateHandler),
+    (f"sessions/{SESSION_ID}/end", EndHandler),
+    (f"sessions/{SESSION_ID}/events", EventsHandler),
+    (f"sessions/{SESSION_ID}/export", ExportHandler),
+    (f"sessions/{SESSION_ID}/summary", SummaryHandler),
+]

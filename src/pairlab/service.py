@@ -1,0 +1,55 @@
+"""The object the server keeps for its lifetime: one per server root, shared by all handlers."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pairlab.errors import BadInput
+from pairlab.lessons import load_lessons
+from pairlab.sessions import Session, SessionStore, export, summarize
+from pairlab.sessions.model import parse_event, parse_participants, parse_rotation
+
+
+class PairlabService:
+    """Library calls the server makes, bound to the server root."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    @cached_property
+    def store(self) -> SessionStore:
+        """Open the session database on first use, so a server that never pairs writes nothing."""
+        return SessionStore(self.root)
+
+    def start_session(self, body: dict[str, Any]) -> Session:
+        """Validate a start request and start the session."""
+        people = parse_participants(body.get("participants"))
+        minutes = parse_rotation(body.get("rotation_minutes", 15))
+        lesson = body.get("lesson")
+        if lesson is not None and lesson not in {x.id for x in load_lessons()}:
+            raise BadInput(f"unknown lesson id {lesson!r}", "run `pairlab lessons` for the ids")
+        return self.store.start(people, minutes, lesson)
+
+    def record_event(self, session_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Validate and append an event sent by the front end."""
+        kind, data = parse_event(body)
+        path = data.get("path")
+        if path is not None:
+            _require_relative(path)
+        return self.store.record(session_id, kind, data).to_json()
+
+    def export(self, session_id: str) -> dict[str, Any]:
+        """Return the session with its events and summary."""
+        return export(self.store.get(session_id), self.store.events(session_id))
+
+    def summary(self, session_id: str) -> dict[str, Any]:
+        """Return the facilitator's summary of the session."""
+        return summarize(self.store.get(session_id), self.store.events(session_id))
+
+
+def _require_relative(path: Any) -> None:
+    """Accept only a notebook path relative to the server root that stays inside it."""
+    if not isinstance(path, str) or path.startswith(("/", "\\")) or ".." in Path(path).parts:
+        raise BadInput(f"path {path!r} is not inside the server root", "send the lab's path")

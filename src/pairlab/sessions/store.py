@@ -1,0 +1,235 @@
+"""Sessions, events and step status in SQLite (WAL) under the server root's .pairlab/ folder."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from pairlab.errors import BadInput, NotFound
+from pairlab.sessions.model import Event, Participant, Session
+
+log = logging.getLogger(__name__)
+
+STATE_DIR = ".pairlab"
+DB_NAME = "pairlab.db"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    started_at REAL NOT NULL,
+    ended_at REAL,
+    lesson TEXT,
+    rotation_minutes INTEGER NOT NULL,
+    participants TEXT NOT NULL,
+    rotations INTEGER NOT NULL DEFAULT 0,
+    rotated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    at REAL NOT NULL,
+    kind TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_session ON events(session_id, id);
+CREATE TABLE IF NOT EXISTS steps (
+    path TEXT NOT NULL,
+    lesson TEXT NOT NULL,
+    step TEXT NOT NULL,
+    status TEXT NOT NULL,
+    message TEXT NOT NULL,
+    updated_at REAL NOT NULL,
+    PRIMARY KEY (path, lesson, step)
+);
+"""
+MAX_EVENT_BYTES = 64_000
+
+
+class SessionStore:
+    """One SQLite database per server root; every write is one transaction."""
+
+    def __init__(self, root: Path, clock: Callable[[], float] = time.time) -> None:
+        self.path = root / STATE_DIR / DB_NAME
+        self.clock = clock
+        self.notice = ""  # set when a corrupt database was moved aside
+        self._lock = threading.Lock()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = self._open_or_recover()
+
+    def _open(self) -> sqlite3.Connection:
+        """Open the database in WAL mode and make sure the schema is there."""
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA busy_timeout=5000")
+            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("quick_check failed")
+            conn.executescript(SCHEMA)
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise
+        return conn
+
+    def _open_or_recover(self) -> sqlite3.Connection:
+        """Open the database; move a corrupt one aside and start afresh, losing nothing else."""
+        try:
+            return self._open()
+        except sqlite3.DatabaseError as exc:
+            stamp = time.strftime("%Y%m%dT%H%M%S")
+            aside = self.path.with_name(f"{DB_NAME}.corrupt-{stamp}")
+            for suffix in ("", "-wal", "-shm"):
+                part = Path(f"{self.path}{suffix}")
+                if part.exists():
+                    part.rename(Path(f"{aside}{suffix}"))
+            self.notice = (
+                f"the pairlab database was unreadable ({exc}); it was moved to {aside.name} "
+                "and a new one started"
+            )
+            log.warning("pairlab: %s", self.notice)
+            return self._open()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """Serialize writers in this process and make each write atomic."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+    def start(
+        self, participants: tuple[Participant, ...], rotation_minutes: int, lesson: str | None
+    ) -> Session:
+        """Start a session with the first participant driving."""
+        now = self.clock()
+        session = Session(
+            id=uuid.uuid4().hex[:12],
+            started_at=now,
+            participants=participants,
+            rotation_minutes=rotation_minutes,
+            rotated_at=now,
+            lesson=lesson,
+        )
+        people = json.dumps([p.__dict__ for p in participants])
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO sessions VALUES (?, ?, NULL, ?, ?, ?, 0, ?)",
+                (session.id, now, lesson, rotation_minutes, people, now),
+            )
+            self._insert_event(db, session.id, "session-started", {"driver": session.driver.name})
+        return session
+
+    def get(self, session_id: str) -> Session:
+        """Return the session or say it does not exist."""
+        row = self._conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no session '{session_id}'", "start one or list them")
+        return _session_from_row(row)
+
+    def list(self) -> list[Session]:
+        """Return every session, newest first."""
+        rows = self._conn.execute("SELECT * FROM sessions ORDER BY started_at DESC").fetchall()
+        return [_session_from_row(row) for row in rows]
+
+    def rotate(self, session_id: str) -> Session:
+        """Hand the keyboard to the next person and log who drives now."""
+        self._require_open(session_id)
+        now = self.clock()
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE sessions SET rotations = rotations + 1, rotated_at = ? WHERE id = ?",
+                (now, session_id),
+            )
+            session = self.get(session_id)
+            self._insert_event(db, session_id, "rotated", {"driver": session.driver.name})
+        return session
+
+    def end(self, session_id: str) -> Session:
+        """Mark the session ended; its record stays for the export."""
+        self._require_open(session_id)
+        now = self.clock()
+        with self._transaction() as db:
+            db.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (now, session_id))
+            self._insert_event(db, session_id, "session-ended", {})
+        return self.get(session_id)
+
+    def record(self, session_id: str, kind: str, data: dict[str, Any]) -> Event:
+        """Append one event to an open session."""
+        self._require_open(session_id)
+        with self._transaction() as db:
+            return self._insert_event(db, session_id, kind, data)
+
+    def events(self, session_id: str, since: int = 0) -> list[Event]:
+        """Return the session's events after event id `since`, oldest first."""
+        self.get(session_id)
+        rows = self._conn.execute(
+            "SELECT id, session_id, at, kind, data FROM events "
+            "WHERE session_id = ? AND id > ? ORDER BY id",
+            (session_id, since),
+        ).fetchall()
+        return [Event(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+
+    def set_step(self, path: str, lesson: str, step: str, status: str, message: str) -> None:
+        """Remember a step's latest status for a notebook."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO steps VALUES (?, ?, ?, ?, ?, ?)",
+                (path, lesson, step, status, message, self.clock()),
+            )
+
+    def steps(self, path: str) -> dict[str, dict[str, Any]]:
+        """Return `{"lesson/step": {status, message, updated_at}}` for a notebook."""
+        rows = self._conn.execute(
+            "SELECT lesson, step, status, message, updated_at FROM steps WHERE path = ?", (path,)
+        ).fetchall()
+        return {
+            f"{r[0]}/{r[1]}": {"status": r[2], "message": r[3], "updated_at": r[4]} for r in rows
+        }
+
+    def _require_open(self, session_id: str) -> None:
+        """Refuse to change a session that has ended."""
+        if self.get(session_id).ended_at is not None:
+            raise BadInput(f"session '{session_id}' has ended", "start a new session")
+
+    def _insert_event(
+        self, db: sqlite3.Connection, session_id: str, kind: str, data: dict[str, Any]
+    ) -> Event:
+        """Insert an event inside the caller's transaction."""
+        text = json.dumps(data, sort_keys=True)
+        if len(text) > MAX_EVENT_BYTES:
+            raise BadInput("event data is too large", f"keep it under {MAX_EVENT_BYTES} bytes")
+        at = self.clock()
+        cursor = db.execute(
+            "INSERT INTO events (session_id, at, kind, data) VALUES (?, ?, ?, ?)",
+            (session_id, at, kind, text),
+        )
+        return Event(int(cursor.lastrowid or 0), session_id, at, kind, data)
+
+
+def _session_from_row(row: tuple[Any, ...]) -> Session:
+    """Build a Session from a sessions row."""
+    sid, started, ended, lesson, minutes, people, rotations, rotated = row
+    return Session(
+        id=sid,
+        started_at=started,
+        ended_at=ended,
+        lesson=lesson,
+        rotation_minutes=minutes,
+        participants=tuple(Participant(**p) for p in json.loads(people)),
+        rotations=rotations,
+        rotated_at=rotated,
+    )
