@@ -1,0 +1,212 @@
+"""One connection layer: the embedded DuckDB file by default, any ibis URL at work."""
+
+from __future__ import annotations
+
+import os
+import re
+from importlib.metadata import entry_points
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+
+import ibis
+import platformdirs
+from ibis.backends import BaseBackend
+
+from pairlab.errors import BadInput, NotFound
+from pairlab.warehouse.generator import DEFAULT_SCALE, DEFAULT_SEED, generate
+
+ENV_URL = "PAIRLAB_WAREHOUSE_URL"
+ENV_PATH = "PAIRLAB_WAREHOUSE_PATH"
+IBIS_PIN = "12.0.0"
+_SECRET_PARAMS = re.compile(r"pass|secret|token|key|credential|auth", re.IGNORECASE)
+_DRIVER_EXTRA = {"postgresql": "postgres", "motherduck": "duckdb", "md": "duckdb"}
+
+
+def default_path() -> Path:
+    """Return where the embedded warehouse lives: $PAIRLAB_WAREHOUSE_PATH or the user data dir."""
+    configured = os.environ.get(ENV_PATH)
+    if configured:
+        return Path(configured).expanduser().resolve()
+    return platformdirs.user_data_path("pairlab") / "warehouse.duckdb"
+
+
+def redact(url: str) -> str:
+    """Return url with its password and secret-looking query values replaced by ***."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = netloc.replace(f":{parts.password}@", ":***@", 1)
+    query = urlencode(
+        [(k, "***" if _SECRET_PARAMS.search(k) else v) for k, v in parse_qsl(parts.query)],
+        safe="*/:",
+    )
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+def describe_source(url: str | None = None) -> str:
+    """Say which warehouse `connect(url)` opens, with credentials redacted."""
+    if url is None and os.environ.get(ENV_URL):
+        return f"{redact(os.environ[ENV_URL])} (from {ENV_URL})"
+    return redact(url) if url is not None else str(default_path())
+
+
+def connect(url: str | None = None, *, check: bool = True) -> BaseBackend:
+    """Return an ibis connection: url, else $PAIRLAB_WAREHOUSE_URL, else the embedded warehouse.
+
+    The embedded warehouse is created (scale 0.01) on first use and opened read-only, like a
+    trusted warehouse at work; `check` runs one cheap metadata call to prove a server answers.
+    """
+    source = "argument"
+    if url is None and os.environ.get(ENV_URL):
+        url, source = os.environ[ENV_URL], ENV_URL
+    if url is None:
+        return open_embedded(default_path())
+    con = _open_url(url.strip(), source)
+    if check:
+        _probe(con, url, source)
+    return con
+
+
+def open_embedded(path: Path) -> BaseBackend:
+    """Open the embedded warehouse read-only, generating it first if the file is missing."""
+    if not path.exists():
+        try:
+            generate(path, DEFAULT_SCALE, DEFAULT_SEED)
+        except BadInput:
+            # Another kernel may have created it in the meantime; only then is that fine.
+            if not path.is_file():
+                raise
+    return _open_duckdb(path, read_only=True)
+
+
+def _open_url(url: str, source: str) -> BaseBackend:
+    scheme = urlsplit(url).scheme.lower()
+    if not scheme:
+        if url.endswith((".duckdb", ".ddb")):
+            return _open_duckdb(Path(url).expanduser().resolve(), read_only=False)
+        raise BadInput(
+            f"{_where(source)}{redact(url)!r} is not a warehouse URL",
+            "use a URL such as duckdb:///path/to/warehouse.duckdb or trino://user@host:8080/catalog",
+        )
+    if scheme not in _known_schemes():
+        raise BadInput(
+            f"{_where(source)}unknown warehouse URL scheme {scheme!r} in {redact(url)}",
+            "use one of " + ", ".join(f"{s}://" for s in sorted(_known_schemes())),
+        )
+    if scheme == "duckdb":
+        return _open_duckdb_url(url)
+    try:
+        return ibis.connect(url, **_url_overrides(scheme, url))
+    except ImportError:
+        raise _missing_driver(scheme) from None
+    except Exception as exc:
+        raise _cannot_connect(exc, url, source) from None
+
+
+def _url_overrides(scheme: str, url: str) -> dict[str, object]:
+    """Return connect() arguments that ibis cannot derive from the URL alone."""
+    parts = urlsplit(url)
+    if scheme == "trino" and parts.password:
+        # ibis 12 passes a URL's password to the trino client as a bare string, which it
+        # rejects; Trino only accepts passwords over HTTPS, so that is the default here.
+        from trino.auth import BasicAuthentication
+
+        user, password = unquote(parts.username or ""), unquote(parts.password)
+        scheme_given = dict(parse_qsl(parts.query)).get("http_scheme", "https")
+        return {"auth": BasicAuthentication(user, password), "http_scheme": scheme_given}
+    return {}
+
+
+def _open_duckdb_url(url: str) -> BaseBackend:
+    """Open a duckdb:// URL, refusing to silently create an empty file from a mistyped path."""
+    parts = urlsplit(url)
+    raw = unquote(parts.netloc + parts.path)
+    options = dict(parse_qsl(parts.query))
+    if raw in ("", "/", ":memory:", "/:memory:"):
+        return ibis.duckdb.connect(":memory:")
+    read_only = options.pop("read_only", "false").lower() in ("1", "true", "yes")
+    path = Path(raw).expanduser().resolve()
+    if not path.exists():
+        raise NotFound(
+            f"no warehouse file at {path}",
+            f"create it with: pairlab warehouse init --path {path}",
+        )
+    return _open_duckdb(path, read_only=read_only, **options)
+
+
+def _open_duckdb(path: Path, *, read_only: bool, **config: str) -> BaseBackend:
+    try:
+        return ibis.duckdb.connect(str(path), read_only=read_only, **config)
+    except Exception as exc:
+        raise _explain_duckdb(exc, path) from None
+
+
+def _explain_duckdb(exc: Exception, path: Path) -> BadInput:
+    """Turn DuckDB's open errors into one line naming the problem and the fix."""
+    text = str(exc)
+    rebuild = f"rebuild it with: pairlab warehouse init --force --path {path}"
+    if "not a valid DuckDB database file" in text or "database file with version" in text:
+        return BadInput(f"{path} is not a readable DuckDB warehouse (corrupt or foreign)", rebuild)
+    if "Could not set lock" in text or "Conflicting lock" in text:
+        return BadInput(
+            f"{path} is open for writing in another process",
+            "close that process (e.g. another notebook's kernel) or open it with ?read_only=true",
+        )
+    if "Permission denied" in text or "Operation not permitted" in text or "Read-only" in text:
+        return BadInput(
+            f"{path} cannot be opened for writing (read-only file or folder)",
+            f"open it read-only: duckdb://{path}?read_only=true, or make it writable",
+        )
+    return BadInput(f"cannot open {path}: {text.splitlines()[0]}", rebuild)
+
+
+def _probe(con: BaseBackend, url: str, source: str) -> None:
+    """Make one cheap call so an unreachable server fails here, not in the learner's first query."""
+    try:
+        con.list_tables()
+    except Exception as exc:
+        raise _cannot_connect(exc, url, source) from None
+
+
+def _cannot_connect(exc: Exception, url: str, source: str) -> BadInput:
+    reason = _scrub(_first_line(exc), url)
+    fix = "check the host, port and credentials, the network or VPN, and that the server runs"
+    if source == ENV_URL:
+        fix += f"; or unset {ENV_URL} to use the embedded warehouse"
+    return BadInput(f"{_where(source)}cannot reach the warehouse at {redact(url)}: {reason}", fix)
+
+
+def _missing_driver(scheme: str) -> BadInput:
+    extra = _DRIVER_EXTRA.get(scheme, scheme)
+    return BadInput(
+        f"the {scheme} driver is not installed",
+        f'install it with: pip install "ibis-framework[{extra}]=={IBIS_PIN}"',
+    )
+
+
+def _known_schemes() -> set[str]:
+    return {ep.name for ep in entry_points(group="ibis.backends")} | set(_DRIVER_EXTRA)
+
+
+def _where(source: str) -> str:
+    return f"{source}: " if source == ENV_URL else ""
+
+
+def _first_line(exc: Exception) -> str:
+    # Walk to the root cause: drivers wrap "connection refused" in several layers of retries.
+    root: BaseException = exc
+    while root.__cause__ is not None:
+        root = root.__cause__
+    text = " ".join(str(root).split()) or type(root).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _scrub(text: str, url: str) -> str:
+    """Remove every secret of url from text, however a driver chose to echo it."""
+    parts = urlsplit(url)
+    secrets = [v for k, v in parse_qsl(parts.query) if _SECRET_PARAMS.search(k)]
+    if parts.password:
+        secrets += [parts.password, unquote(parts.password)]
+    for secret in sorted(filter(None, secrets), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
