@@ -17,6 +17,7 @@ from pairlab.checks._runner import (
     run_checks,
     select,
 )
+from pairlab.checks._service import CheckService
 
 register = registry.register
 
@@ -28,6 +29,7 @@ for _family in (*FAMILIES, "leaks", "paths", "gitattrs"):
 __all__ = [
     "ENTRY_POINT_GROUP",
     "Check",
+    "CheckService",
     "Context",
     "Notebook",
     "NotebookError",

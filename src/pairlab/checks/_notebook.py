@@ -73,7 +73,7 @@ def _source(raw: Any, where: str) -> str:
 
 def _cell(raw: Any, index: int) -> Cell:
     """Turn one cell's JSON into a Cell, tolerating missing optional keys."""
-    where = f"cell {index}"
+    where = f"cell {index + 1}"  # people count cells from 1
     if not isinstance(raw, dict):
         raise NotebookError(f"{where} is not a JSON object")
     kind = raw.get("cell_type")

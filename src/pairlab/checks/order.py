@@ -43,7 +43,7 @@ def check_in_order(ctx: Context, args: Mapping[str, Any]) -> Result:
             )
     if args["consecutive"] and counts != list(range(1, len(counts) + 1)):
         return failed(f"the counts are {_show(counts)}, not 1, 2, 3...: {RESTART}")
-    return passed(f"{len(counts)} code cells ran in order, top to bottom")
+    return passed(f"{len(counts)} code cell(s) ran in order, top to bottom")
 
 
 def _show(counts: list[int]) -> str:

@@ -71,6 +71,8 @@ def check_paired(ctx: Context, args: Mapping[str, Any]) -> Result:
             f"the notebook is not paired with a script; {HOW_TO_PAIR.format(name=ctx.path.name)}"
         )
     for twin, fmt in twins:
+        if not twin.resolve().is_relative_to(ctx.project.resolve()):
+            return errored(f"the paired file {twin.name} lies outside the project; keep it inside")
         if not twin.is_file():
             return failed(
                 f"the notebook is paired with {twin.name}, which does not exist; "

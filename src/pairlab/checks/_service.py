@@ -1,0 +1,79 @@
+"""The server's face on the checks: paths kept inside the root, notebooks cached by mtime."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pairlab.checks._notebook import Notebook, load_notebook
+from pairlab.checks._runner import parse_only, run_checks, select
+from pairlab.errors import BadInput, Forbidden, NotFound
+
+CACHE_SIZE = 64
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+class CheckService:
+    """Run checks for requests: one per server, kept in the web app's settings."""
+
+    def __init__(self, root: Path, *, allow_hidden: bool = False, workers: int = 2) -> None:
+        self.root = root.resolve()
+        self.allow_hidden = allow_hidden
+        # Checks block on files and subprocesses; they run here, never on the event loop.
+        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pairlab-check")
+        self._cache: OrderedDict[Path, tuple[tuple[int, int], Notebook]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def resolve(self, relative: Any) -> Path:
+        """Return the file or folder `relative` names inside the root, or refuse it."""
+        if not isinstance(relative, str) or not relative.strip():
+            raise BadInput("'path' must be a non-empty string", "send a path relative to the root")
+        if "\x00" in relative:
+            raise BadInput("'path' holds a NUL character", "send a plain relative path")
+        pure = PurePosixPath(relative.replace("\\", "/"))
+        if pure.is_absolute() or _DRIVE.match(relative):
+            raise Forbidden("'path' must be relative to the server root", "drop the leading /")
+        if ".." in pure.parts:
+            raise Forbidden("'path' may not climb out with '..'", "send a path below the root")
+        if not self.allow_hidden and any(p.startswith(".") for p in pure.parts):
+            raise Forbidden("'path' names a hidden file or folder", "hidden files are not served")
+        try:
+            resolved = (self.root / pure).resolve()  # follows symlinks: an escape shows here
+        except (OSError, RuntimeError):  # a symlink loop
+            raise Forbidden("'path' is a symlink that leads nowhere", "fix or remove it") from None
+        if not resolved.is_relative_to(self.root):
+            raise Forbidden("'path' leads outside the server root", "check files inside it")
+        if not resolved.exists():
+            raise NotFound(f"no file or folder '{relative}'", "send a path that exists")
+        return resolved
+
+    def load(self, path: Path) -> Notebook:
+        """Return the parsed notebook, reusing the last parse while its mtime and size hold."""
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            hit = self._cache.get(path)
+            if hit and hit[0] == key:
+                self._cache.move_to_end(path)
+                return hit[1]
+        notebook = load_notebook(path)
+        with self._lock:
+            self._cache[path] = (key, notebook)
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return notebook
+
+    def check(self, relative: str, step: str | None = None, only: Any = None) -> dict[str, Any]:
+        """Run the checks on `relative` and return the JSON reply (blocking: use the executor)."""
+        path = self.resolve(relative)
+        chosen = select(step, parse_only(only))
+        report = run_checks(path, chosen, loader=self.load, ceiling=self.root, label=relative)
+        return report.to_json()
+
+    def close(self) -> None:
+        """Stop the worker threads."""
+        self.executor.shutdown(wait=False, cancel_futures=True)

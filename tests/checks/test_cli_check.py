@@ -1,0 +1,92 @@
+"""`pairlab check` as a learner meets it: exit codes, --json, --step, --only, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pairlab.cli import main
+
+STATIC = "in-order,lint-clean,has-parameters,paired,uses-functions,no-secrets,no-absolute-paths"
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    """Run `pairlab ARGS` in-process and return (exit code, stdout, stderr)."""
+    with pytest.raises(SystemExit) as info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return info.value.code or 0, out, err
+
+
+def test_all_pass_exits_0(capsys, fixtures):
+    code, out, _ = run(capsys, "check", str(fixtures / "lint/pass.ipynb"), "--only", "lint-clean")
+    assert code == 0 and "PASS" in out and "1 passed, 0 failed" in out
+
+
+def test_any_fail_exits_1_and_names_the_cell(capsys, fixtures):
+    code, out, _ = run(capsys, "check", str(fixtures / "lint/fail.ipynb"), "--only", "lint-clean")
+    assert code == 1 and "FAIL" in out and "c2" in out
+
+
+def test_json_has_the_documented_shape(capsys, fixtures):
+    path = str(fixtures / "in_order/fail.ipynb")
+    code, out, _ = run(capsys, "check", path, "--only", "in-order,no-secrets", "--json")
+    body = json.loads(out)
+    assert code == 1 and body["path"] == path
+    first = body["results"][0]
+    assert set(first) >= {"id", "status", "message", "cells"}
+    assert [(r["id"], r["status"]) for r in body["results"]] == [
+        ("in-order", "fail"),
+        ("no-secrets", "pass"),
+    ]
+
+
+def test_step_runs_the_curriculum_declaration(capsys, fixtures):
+    path = str(fixtures / "in_order/pass.ipynb")
+    code, out, _ = run(capsys, "check", path, "--step", "welcome/meet", "--json")
+    assert code == 0 and [r["id"] for r in json.loads(out)["results"]] == ["in-order"]
+
+
+def test_step_and_only_narrow_together(capsys, fixtures):
+    path = str(fixtures / "in_order/pass.ipynb")
+    code, out, _ = run(
+        capsys, "check", path, "--step", "welcome/run-in-order", "--only", "in-order"
+    )
+    # The step asks for consecutive counts; the fixture's are 1, 2.
+    assert code == 0 and "in-order" in out and "runs-top-to-bottom" not in out
+
+
+def test_folder_checks_every_notebook(capsys, fixtures):
+    code, out, _ = run(capsys, "check", str(fixtures / "in_order"), "--only", "in-order", "--json")
+    results = json.loads(out)["results"]
+    assert code == 1
+    assert {(r["notebook"], r["status"]) for r in results} == {
+        ("fail.ipynb", "fail"),
+        ("pass.ipynb", "pass"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["/no/such/notebook.ipynb"], "does not exist"),
+        (["{fixtures}/pyproject.toml"], "is not a notebook"),
+        (["{fixtures}/lint/pass.ipynb", "--only", "no-such-check"], "no check 'no-such-check'"),
+        (["{fixtures}/lint/pass.ipynb", "--only", "in-order,,paired"], "empty check id"),
+        (["{fixtures}/lint/pass.ipynb", "--step", "welcome"], "not LESSON/STEP"),
+        (["{fixtures}/lint/pass.ipynb", "--step", "nope/meet"], "no lesson 'nope'"),
+        (["{fixtures}/lint/pass.ipynb", "--step", "welcome/nope"], "no step 'nope'"),
+        (["{fixtures}/lint/pass.ipynb", "--step", "welcome/meet", "--only", "paired"], "not part"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(capsys, fixtures, args, words):
+    code, out, err = run(capsys, "check", *(a.format(fixtures=fixtures) for a in args))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("pairlab: error: ") and words in err
+
+
+def test_static_checks_on_a_notebook_pass_fail_or_error_never_crash(capsys, fixtures):
+    code, out, _ = run(capsys, "check", str(fixtures / "paired/pass.ipynb"), "--only", STATIC)
+    assert code == 1  # not tagged, not run in order...: real findings, each with a message
+    assert "ERROR" not in out
