@@ -10,7 +10,7 @@ from jupyter_server.utils import url_path_join
 
 from pairlab.errors import NotFound
 from pairlab.lessons import load_lessons
-from pairlab.server import sessions
+from pairlab.server import checks, sessions
 from pairlab.server.base import SERVICE_KEY, PairlabHandler
 from pairlab.service import PairlabService
 
@@ -57,6 +57,7 @@ class NotFoundHandler(PairlabHandler):
 ROUTES: list[tuple[str, type[PairlabHandler]]] = [
     ("lessons", LessonsHandler),
     *sessions.ROUTES,
+    *checks.ROUTES,
     ("(.*)", NotFoundHandler),  # keep last: it catches everything else
 ]
 
