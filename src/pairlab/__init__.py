@@ -7,7 +7,17 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "checkpoint"]
+
+
+def __getattr__(name: str) -> object:
+    """Import `checkpoint` on first use: widgets must not slow down `import pairlab`."""
+    if name == "checkpoint":
+        from pairlab._checkpoint import checkpoint
+
+        globals()["checkpoint"] = checkpoint
+        return checkpoint
+    raise AttributeError(f"module 'pairlab' has no attribute {name!r}")
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:
