@@ -86,7 +86,7 @@ def _cell(raw: Any, index: int) -> Cell:
     metadata = raw.get("metadata", {})
     return Cell(
         index=index,
-        id=cell_id if isinstance(cell_id, str) and cell_id else f"cell-{index}",
+        id=cell_id if isinstance(cell_id, str) and cell_id else f"cell-{index + 1}",
         type=kind,
         source=_source(raw.get("source", ""), where),
         metadata=metadata if isinstance(metadata, dict) else {},
