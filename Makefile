@@ -7,7 +7,7 @@ PYTHON ?= python3
 export YARN_NPM_REGISTRY_SERVER ?= $(shell npm config get registry 2>/dev/null)
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install lab test test-fast test-browser lint chromium clean
+.PHONY: install lab test test-js test-fast test-browser lint chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ lint: install
 	$(BIN)/ruff format --check .
 	cd extension && jlpm tsc --noEmit
 
+# Front-end state logic (timer, rotation order) with Node's own test runner.
+test-js: install
+	cd extension && jlpm build:lib && node --test test/
+
 test-fast: install
 	$(BIN)/pytest tests
 
@@ -42,7 +46,7 @@ test-fast: install
 test-browser: install chromium
 	$(BIN)/pytest tests/ui -m browser -p no:pytest_jupyter.jupyter_server
 
-test: lint test-fast test-browser
+test: lint test-js test-fast test-browser
 
 clean:
 	rm -rf $(VENV) extension/node_modules extension/lib src/pairlab/labextension dist

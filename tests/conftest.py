@@ -10,7 +10,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,34 +69,67 @@ def _wait_until_up(lab: LiveLab, proc: subprocess.Popen[bytes], deadline: float)
     raise RuntimeError(f"JupyterLab did not answer in time:\n{lab.log.read_text()}")
 
 
+def start_lab(lab: LiveLab, settings: Path, workspaces: Path) -> subprocess.Popen[bytes]:
+    """Start JupyterLab for `lab` and return its process once it answers."""
+    argv = [
+        sys.executable, "-m", "jupyterlab",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={lab.port}", "--ServerApp.port_retries=0",
+        f"--ServerApp.base_url={lab.base_url}", f"--ServerApp.root_dir={lab.root}",
+        f"--IdentityProvider.token={lab.token}", "--ServerApp.open_browser=False",
+        f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={workspaces}",
+        "--allow-root",
+    ]  # fmt: skip
+    env = {**os.environ, "JUPYTER_PLATFORM_DIRS": "1"}
+    with lab.log.open("ab") as log:
+        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=lab.root, env=env)
+    try:
+        _wait_until_up(lab, proc, time.monotonic() + 90)
+    except BaseException:
+        stop_lab(proc)
+        raise
+    return proc
+
+
+def stop_lab(proc: subprocess.Popen[bytes]) -> None:
+    """Stop JupyterLab the way Ctrl-C does, and wait for it."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@contextmanager
+def running_lab(base: Path, base_url: str = "/") -> Iterator[tuple[LiveLab, Callable[[], None]]]:
+    """Run a lab on a seeded workspace; the second value restarts it on the same root."""
+    root = base / "workspace"
+    seed_workspace(root)
+    lab = LiveLab(free_port(), secrets.token_hex(16), base_url, root, base / "server.log")
+    settings, workspaces = _settings_dir(base / "settings"), base / "workspaces"
+    procs = [start_lab(lab, settings, workspaces)]
+
+    def restart() -> None:
+        stop_lab(procs[-1])
+        procs.append(start_lab(lab, settings, workspaces))
+
+    try:
+        yield lab, restart
+    finally:
+        stop_lab(procs[-1])
+
+
 @pytest.fixture(scope="session", params=["/", "/user/demo/"], ids=["root", "hub-prefix"])
 def live_lab(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveLab]:
-    """Start a real JupyterLab with pairlab on a workspace seeded from the curriculum."""
-    base = tmp_path_factory.mktemp("lab")
-    root = base / "workspace"
-    seed_workspace(root)
-    lab = LiveLab(free_port(), secrets.token_hex(16), request.param, root, base / "server.log")
-    argv = [
-        sys.executable, "-m", "jupyterlab",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={lab.port}", "--ServerApp.port_retries=0",
-        f"--ServerApp.base_url={lab.base_url}", f"--ServerApp.root_dir={root}",
-        f"--IdentityProvider.token={lab.token}", "--ServerApp.open_browser=False",
-        f"--LabApp.user_settings_dir={_settings_dir(base / 'settings')}",
-        f"--LabApp.workspaces_dir={base / 'workspaces'}",
-        "--allow-root",
-    ]  # fmt: skip
-    env = {**os.environ, "JUPYTER_PLATFORM_DIRS": "1"}
-    with lab.log.open("wb") as log:
-        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=root, env=env)
-    try:
-        _wait_until_up(lab, proc, time.monotonic() + 90)
+    """A real JupyterLab with pairlab, shared by a session of tests, at / and under a prefix."""
+    with running_lab(tmp_path_factory.mktemp("lab"), request.param) as (lab, _):
         yield lab
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+
+
+@pytest.fixture
+def own_lab(tmp_path: Path) -> Iterator[tuple[LiveLab, Callable[[], None]]]:
+    """A lab of the test's own (fresh state), with a function that restarts it."""
+    with running_lab(tmp_path) as pair:
+        yield pair

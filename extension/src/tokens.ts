@@ -13,6 +13,9 @@ export namespace CommandIDs {
   export const startSession = `${PACKAGE}:start-session`;
   export const openGuide = `${PACKAGE}:open-guide`;
   export const openLesson = `${PACKAGE}:open-lesson`;
+  export const rotate = `${PACKAGE}:rotate`;
+  export const checkStep = `${PACKAGE}:check-step`;
+  export const toggleFacilitator = `${PACKAGE}:toggle-facilitator`;
 }
 
 /** One check a step runs, as declared in the curriculum. */

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -18,6 +18,8 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# A kernel start or a server round trip on a busy 2-core machine can take seconds.
+expect.set_options(timeout=30_000)
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "ui"
 
 

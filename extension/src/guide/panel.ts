@@ -1,87 +1,53 @@
 import { CommandRegistry } from '@lumino/commands';
-import { Widget } from '@lumino/widgets';
+import { Panel, Widget } from '@lumino/widgets';
 
-import { PairlabRequestError, requestAPI } from '../request';
-import { CommandIDs, GUIDE_ID, ILesson, ILessonsResponse } from '../tokens';
+import { SessionManager } from '../session/manager';
+import { ISessionOptions, SessionSection } from '../session/section';
+import { GUIDE_ID } from '../tokens';
+import { FacilitatorSection } from './facilitator';
 import { pairIcon } from './icon';
+import { LessonsSection } from './lessons';
 
 /**
- * The left-sidebar pairing guide; for now it lists the curriculum's lessons.
+ * The left-sidebar pairing guide: the session on top, then the lessons.
  */
-export class GuidePanel extends Widget {
-  constructor(private readonly commands: CommandRegistry) {
+export class GuidePanel extends Panel {
+  constructor(commands: CommandRegistry, sessions: SessionManager, options: ISessionOptions) {
     super();
     this.id = GUIDE_ID;
     this.addClass('jp-pairlab-guide');
     this.title.icon = pairIcon;
     this.title.caption = 'Pairing guide';
-    this.title.label = '';
     this.node.setAttribute('aria-label', 'Pairing guide');
-    const heading = document.createElement('h2');
-    heading.textContent = 'Pairing guide';
-    this._body = document.createElement('div');
-    this._body.className = 'jp-pairlab-body';
-    this.node.append(heading, this._body);
+    const heading = new Widget({ node: document.createElement('h2') });
+    heading.node.textContent = 'Pairing guide';
+    this.session = new SessionSection(sessions, options);
+    this.lessons = new LessonsSection(commands);
+    this.facilitator = new FacilitatorSection(sessions);
+    this.facilitator.hide();
+    this.addWidget(heading);
+    this.addWidget(this.session);
+    this.addWidget(this.facilitator);
+    this.addWidget(this.lessons);
   }
 
-  /** Fetch the lessons from the server and show them. */
-  async refresh(): Promise<void> {
-    this._show(this._message('Loading lessons…', 'jp-pairlab-loading'));
-    try {
-      const { lessons } = await requestAPI<ILessonsResponse>('lessons');
-      this._show(this._lessonList(lessons));
-    } catch (error) {
-      const text =
-        error instanceof PairlabRequestError
-          ? `Could not load the lessons: ${error.message}. ${error.fix}`
-          : `Could not reach the pairlab server extension: ${String(error)}`;
-      this._show(this._message(text, 'jp-pairlab-error'));
-    }
+  /** Whether facilitator notes and the session summary are shown. */
+  get facilitatorMode(): boolean {
+    return this.hasClass('jp-pairlab-mod-facilitator');
   }
 
-  private _show(content: HTMLElement): void {
-    this._body.replaceChildren(content);
+  set facilitatorMode(on: boolean) {
+    this.toggleClass('jp-pairlab-mod-facilitator', on);
+    this.facilitator.setHidden(!on);
+    this.lessons.showNotes = on;
   }
 
-  private _message(text: string, className: string): HTMLElement {
-    const p = document.createElement('p');
-    p.className = className;
-    p.textContent = text;
-    return p;
-  }
+  /** Facilitator mode's session summary. */
+  readonly facilitator: FacilitatorSection;
 
-  private _lessonList(lessons: ILesson[]): HTMLElement {
-    if (lessons.length === 0) {
-      return this._message(
-        'The curriculum has no lessons. Reinstall pairlab to restore them.',
-        'jp-pairlab-empty'
-      );
-    }
-    const list = document.createElement('ol');
-    list.className = 'jp-pairlab-lessons';
-    for (const lesson of lessons) {
-      list.append(this._lessonItem(lesson));
-    }
-    return list;
-  }
+  /** The session part: start form, roles, countdown, rotation. */
+  readonly session: SessionSection;
 
-  private _lessonItem(lesson: ILesson): HTMLElement {
-    const item = document.createElement('li');
-    item.className = 'jp-pairlab-lesson';
-    item.dataset.lessonId = lesson.id;
-    const open = document.createElement('button');
-    open.className = 'jp-pairlab-lesson-title';
-    open.textContent = lesson.title;
-    open.title = `Open ${lesson.notebook}`;
-    open.addEventListener('click', () => {
-      void this.commands.execute(CommandIDs.openLesson, { path: lesson.notebook });
-    });
-    const summary = document.createElement('p');
-    summary.className = 'jp-pairlab-lesson-summary';
-    summary.textContent = `${lesson.summary} (${lesson.steps.length} steps)`;
-    item.append(open, summary);
-    return item;
-  }
-
-  private readonly _body: HTMLDivElement;
+  /** The lesson list. */
+  readonly lessons: LessonsSection;
 }

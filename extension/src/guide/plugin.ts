@@ -5,66 +5,144 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
-import { IStateDB } from '@jupyterlab/statedb';
 import { ILauncher } from '@jupyterlab/launcher';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStateDB } from '@jupyterlab/statedb';
 
+import { attributeExecutions } from '../session/attribution';
+import { SessionManager } from '../session/manager';
+import { ISessionOptions } from '../session/section';
 import { CommandIDs, PACKAGE } from '../tokens';
 import { pairIcon } from './icon';
 import { GuidePanel } from './panel';
 
+const PLUGIN_ID = `${PACKAGE}:guide`;
 const CATEGORY = 'Pairing';
 /** State key remembering that this workspace has shown the guide once. */
 const SHOWN_KEY = `${PACKAGE}:guide-shown`;
+const DEFAULTS: ISessionOptions & { facilitatorMode: boolean } = {
+  rotationMinutes: 15,
+  promptRotation: true,
+  facilitatorMode: false
+};
 
 /**
  * The pairing guide: a left-sidebar panel, its commands and its launcher card.
  */
 export const guidePlugin: JupyterFrontEndPlugin<void> = {
-  id: `${PACKAGE}:guide`,
-  description: 'Pairing guide sidebar, commands and launcher card.',
+  id: PLUGIN_ID,
+  description: 'Pairing guide sidebar, sessions, commands and launcher card.',
   autoStart: true,
   requires: [ILabShell],
-  optional: [ILauncher, ICommandPalette, ILayoutRestorer, IStateDB],
+  optional: [
+    ILauncher,
+    ICommandPalette,
+    ILayoutRestorer,
+    IStateDB,
+    ISettingRegistry,
+    INotebookTracker
+  ],
   activate: (
     app: JupyterFrontEnd,
     shell: ILabShell,
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
-    state: IStateDB | null
+    state: IStateDB | null,
+    registry: ISettingRegistry | null,
+    tracker: INotebookTracker | null
   ) => {
-    const panel = new GuidePanel(app.commands);
+    const sessions = new SessionManager();
+    const panel = new GuidePanel(app.commands, sessions, DEFAULTS);
     shell.add(panel, 'left', { rank: 250 });
     restorer?.add(panel, panel.id);
-    void panel.refresh();
+    void panel.lessons.refresh();
+    void sessions.restore().catch(error => console.error('pairlab:', error));
+    if (tracker) {
+      attributeExecutions(app, tracker, sessions);
+    }
     if (state) {
       void showOnFirstStart(app, shell, panel.id, state);
     }
-
-    app.commands.addCommand(CommandIDs.openGuide, {
-      label: 'Show Pairing Guide',
-      caption: 'Open the pairing guide in the left sidebar',
-      execute: () => shell.activateById(panel.id)
-    });
-    // Sessions (participants, rotation) arrive with the pairing-session work;
-    // until then the card opens the guide, where a session begins.
-    app.commands.addCommand(CommandIDs.startSession, {
-      label: 'Start a pairing session',
-      caption: 'Open the pairing guide to start a session',
-      icon: pairIcon,
-      execute: () => shell.activateById(panel.id)
-    });
-    app.commands.addCommand(CommandIDs.openLesson, {
-      label: 'Open Lesson',
-      caption: 'Open a lesson notebook',
-      execute: args => app.commands.execute('docmanager:open', { path: args.path })
-    });
+    if (registry) {
+      void loadSettings(registry, panel);
+    }
+    addCommands(app, shell, panel, sessions, registry);
 
     launcher?.add({ command: CommandIDs.startSession, category: CATEGORY, rank: 0 });
-    palette?.addItem({ command: CommandIDs.startSession, category: CATEGORY });
-    palette?.addItem({ command: CommandIDs.openGuide, category: CATEGORY });
+    for (const command of [
+      CommandIDs.startSession,
+      CommandIDs.rotate,
+      CommandIDs.toggleFacilitator,
+      CommandIDs.openGuide
+    ]) {
+      palette?.addItem({ command, category: CATEGORY });
+    }
   }
 };
+
+/** Register the guide's commands. */
+function addCommands(
+  app: JupyterFrontEnd,
+  shell: ILabShell,
+  panel: GuidePanel,
+  sessions: SessionManager,
+  registry: ISettingRegistry | null
+): void {
+  app.commands.addCommand(CommandIDs.openGuide, {
+    label: 'Show Pairing Guide',
+    caption: 'Open the pairing guide in the left sidebar',
+    execute: () => shell.activateById(panel.id)
+  });
+  app.commands.addCommand(CommandIDs.startSession, {
+    label: 'Start a pairing session',
+    caption: 'Name the participants and the rotation, then pair',
+    icon: pairIcon,
+    execute: () => {
+      shell.activateById(panel.id);
+      panel.session.showForm();
+    }
+  });
+  app.commands.addCommand(CommandIDs.rotate, {
+    label: 'Rotate Driver and Navigator',
+    caption: 'Hand the keyboard to the next person',
+    isEnabled: () => sessions.active !== null,
+    execute: () => sessions.rotate()
+  });
+  app.commands.addCommand(CommandIDs.toggleFacilitator, {
+    label: 'Facilitator Mode',
+    caption: 'Show facilitator notes and the session summary',
+    isToggled: () => panel.facilitatorMode,
+    execute: async () => {
+      const on = !panel.facilitatorMode;
+      if (registry) {
+        await registry.set(PLUGIN_ID, 'facilitatorMode', on);
+      } else {
+        panel.facilitatorMode = on;
+      }
+    }
+  });
+  app.commands.addCommand(CommandIDs.openLesson, {
+    label: 'Open Lesson',
+    caption: 'Open a lesson notebook',
+    execute: args => app.commands.execute('docmanager:open', { path: args.path })
+  });
+  sessions.changed.connect(() => app.commands.notifyCommandChanged(CommandIDs.rotate));
+}
+
+/** Apply the user's settings now and whenever they change. */
+async function loadSettings(registry: ISettingRegistry, panel: GuidePanel): Promise<void> {
+  const settings = await registry.load(PLUGIN_ID);
+  const apply = () => {
+    const composite = settings.composite as Partial<typeof DEFAULTS>;
+    const options = { ...DEFAULTS, ...composite };
+    panel.session.configure(options);
+    panel.facilitatorMode = options.facilitatorMode;
+  };
+  settings.changed.connect(apply);
+  apply();
+}
 
 /**
  * Reveal the guide the first time a workspace opens, so a new pair sees it at once;

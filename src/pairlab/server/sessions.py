@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 import tornado.web
 
 from pairlab.errors import BadInput
 from pairlab.server.base import PairlabHandler
+from pairlab.sessions import Session
 
 SESSION_ID = r"(?P<session_id>[0-9a-f]{12})"
+
+
+def _with_clock(session: Session) -> dict[str, Any]:
+    """Return the session with the server's clock, so browsers with a skewed clock count right."""
+    return {**session.to_json(), "server_time": time.time()}
 
 
 class SessionsHandler(PairlabHandler):
@@ -17,14 +26,14 @@ class SessionsHandler(PairlabHandler):
     def get(self) -> None:
         """Return {"sessions": [...], "notice": ...}, newest first."""
         store = self.service.store
-        self.finish({"sessions": [s.to_json() for s in store.list()], "notice": store.notice})
+        self.finish({"sessions": [_with_clock(s) for s in store.list()], "notice": store.notice})
 
     @tornado.web.authenticated
     def post(self) -> None:
         """Start a session from {"participants", "rotation_minutes", "lesson"}."""
         session = self.service.start_session(self.json_body())
         self.set_status(201)
-        self.finish(session.to_json())
+        self.finish(_with_clock(session))
 
 
 class SessionHandler(PairlabHandler):
@@ -33,7 +42,7 @@ class SessionHandler(PairlabHandler):
     @tornado.web.authenticated
     def get(self, session_id: str) -> None:
         """Return the session with its current driver and navigators."""
-        self.finish(self.service.store.get(session_id).to_json())
+        self.finish(_with_clock(self.service.store.get(session_id)))
 
 
 class RotateHandler(PairlabHandler):
@@ -42,7 +51,7 @@ class RotateHandler(PairlabHandler):
     @tornado.web.authenticated
     def post(self, session_id: str) -> None:
         """Rotate roles and return the session."""
-        self.finish(self.service.store.rotate(session_id).to_json())
+        self.finish(_with_clock(self.service.store.rotate(session_id)))
 
 
 class EndHandler(PairlabHandler):
@@ -51,7 +60,7 @@ class EndHandler(PairlabHandler):
     @tornado.web.authenticated
     def post(self, session_id: str) -> None:
         """End the session and return it."""
-        self.finish(self.service.store.end(session_id).to_json())
+        self.finish(_with_clock(self.service.store.end(session_id)))
 
 
 class EventsHandler(PairlabHandler):

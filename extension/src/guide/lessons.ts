@@ -1,0 +1,104 @@
+import { CommandRegistry } from '@lumino/commands';
+import { Widget } from '@lumino/widgets';
+
+import { PairlabRequestError, requestAPI } from '../request';
+import { CommandIDs, ILesson, ILessonsResponse } from '../tokens';
+
+/**
+ * The guide's list of the curriculum's lessons, read from the server.
+ */
+export class LessonsSection extends Widget {
+  constructor(private readonly commands: CommandRegistry) {
+    super();
+    this.addClass('jp-pairlab-lessons-section');
+    const heading = document.createElement('h3');
+    heading.className = 'jp-pairlab-section-title';
+    heading.textContent = 'Lessons';
+    this._body = document.createElement('div');
+    this._body.className = 'jp-pairlab-body';
+    this.node.append(heading, this._body);
+  }
+
+  /** The lessons last loaded from the server. */
+  get lessons(): ILesson[] {
+    return this._lessons;
+  }
+
+  /** Whether each lesson shows its facilitator notes. */
+  set showNotes(on: boolean) {
+    this._showNotes = on;
+    if (this._lessons.length > 0) {
+      this._show(this._lessonList(this._lessons));
+    }
+  }
+
+  /** Fetch the lessons from the server and show them. */
+  async refresh(): Promise<void> {
+    this._show(this._message('Loading lessons…', 'jp-pairlab-loading'));
+    try {
+      const { lessons } = await requestAPI<ILessonsResponse>('lessons');
+      this._lessons = lessons;
+      this._show(this._lessonList(lessons));
+    } catch (error) {
+      const text =
+        error instanceof PairlabRequestError
+          ? `Could not load the lessons: ${error.message}. ${error.fix}`
+          : `Could not reach the pairlab server extension: ${String(error)}`;
+      this._show(this._message(text, 'jp-pairlab-error'));
+    }
+  }
+
+  private _show(content: HTMLElement): void {
+    this._body.replaceChildren(content);
+  }
+
+  private _message(text: string, className: string): HTMLElement {
+    const p = document.createElement('p');
+    p.className = className;
+    p.textContent = text;
+    return p;
+  }
+
+  private _lessonList(lessons: ILesson[]): HTMLElement {
+    if (lessons.length === 0) {
+      return this._message(
+        'The curriculum has no lessons. Reinstall pairlab to restore them.',
+        'jp-pairlab-empty'
+      );
+    }
+    const list = document.createElement('ol');
+    list.className = 'jp-pairlab-lessons';
+    for (const lesson of lessons) {
+      list.append(this._lessonItem(lesson));
+    }
+    return list;
+  }
+
+  private _lessonItem(lesson: ILesson): HTMLElement {
+    const item = document.createElement('li');
+    item.className = 'jp-pairlab-lesson';
+    item.dataset.lessonId = lesson.id;
+    const open = document.createElement('button');
+    open.className = 'jp-pairlab-lesson-title';
+    open.textContent = lesson.title;
+    open.title = `Open ${lesson.notebook}`;
+    open.addEventListener('click', () => {
+      void this.commands.execute(CommandIDs.openLesson, { path: lesson.notebook });
+    });
+    const summary = document.createElement('p');
+    summary.className = 'jp-pairlab-lesson-summary';
+    summary.textContent = `${lesson.summary} (${lesson.steps.length} steps)`;
+    item.append(open, summary);
+    if (this._showNotes && lesson.facilitator_notes) {
+      const notes = document.createElement('p');
+      notes.className = 'jp-pairlab-facilitator-notes';
+      notes.textContent = lesson.facilitator_notes;
+      item.append(notes);
+    }
+    return item;
+  }
+
+  private readonly _body: HTMLDivElement;
+  private _lessons: ILesson[] = [];
+  private _showNotes = false;
+}

@@ -1,0 +1,130 @@
+"""A pairing session in the guide, driven through the UI as a pair would."""
+
+import json
+import urllib.request
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def open_lab(page: Page, url: str) -> None:
+    """Load the lab and wait until the guide is on screen."""
+    page.goto(url)
+    page.wait_for_selector(".jp-LauncherCard", state="visible")
+    expect(page.locator("#pairlab-guide")).to_be_visible()
+
+
+def start_session(page: Page, people: list[tuple[str, str]], minutes: int = 15) -> None:
+    """Fill the start form through the launcher card, as a pair does."""
+    page.locator(".jp-LauncherCard", has_text="Start a pairing session").click()
+    form = page.locator("#pairlab-guide .jp-pairlab-start-form")
+    for _ in range(len(people) - 2):
+        form.get_by_role("button", name="Add a person").click()
+    for i, (name, role) in enumerate(people, start=1):
+        form.get_by_label(f"Name of person {i}").fill(name)
+        form.get_by_label(f"Role of person {i}").select_option(role)
+    form.locator(".jp-pairlab-minutes").fill(str(minutes))
+    form.get_by_role("button", name="Start").click()
+
+
+def driver(page: Page):
+    return page.locator("#pairlab-guide .jp-pairlab-driver")
+
+
+def export(lab) -> dict:
+    """Return the export of the lab's only session."""
+    with urllib.request.urlopen(lab.url("pairlab/sessions"), timeout=10) as response:
+        (session,) = json.loads(response.read())["sessions"]
+    with urllib.request.urlopen(lab.url(f"pairlab/sessions/{session['id']}/export")) as response:
+        return json.loads(response.read())
+
+
+def test_session_survives_reload_and_server_restart(page: Page, own_lab, output_dir):
+    lab, restart = own_lab
+    open_lab(page, lab.url("lab/workspaces/session"))
+    start_session(page, [("Ana", "analyst"), ("Eli", "engineer")])
+    expect(driver(page)).to_have_text("Ana (analyst)")
+    expect(page.locator(".jp-pairlab-navigators")).to_have_text("Eli (engineer)")
+    expect(page.locator(".jp-pairlab-countdown")).to_contain_text("until Eli drives")
+
+    page.locator(".jp-pairlab-rotate").click()
+    expect(driver(page)).to_have_text("Eli (engineer)")
+    page.screenshot(path=str(output_dir / "session.png"))
+
+    page.reload()
+    expect(driver(page)).to_have_text("Eli (engineer)")
+
+    restart()
+    open_lab(page, lab.url("lab/workspaces/session"))
+    expect(driver(page)).to_have_text("Eli (engineer)")
+    kinds = [e["kind"] for e in export(lab)["events"]]
+    assert kinds == ["session-started", "rotated"]
+
+
+def test_start_needs_two_names(page: Page, live_lab):
+    open_lab(page, live_lab.url("lab/workspaces/one-name"))
+    start_session(page, [("Ana", "analyst"), ("", "engineer")])
+    expect(page.locator("#pairlab-guide .jp-pairlab-error")).to_contain_text(
+        "a session needs 2 to 4 participants"
+    )
+    expect(driver(page)).to_have_count(0)
+
+
+def test_rotation_prompt_once_when_due(page: Page, own_lab):
+    lab, _ = own_lab
+    page.clock.install()
+    open_lab(page, lab.url("lab/workspaces/prompt"))
+    start_session(page, [("Ana", "analyst"), ("Eli", "engineer"), ("Kim", "analyst")], 1)
+    prompt = page.locator("#pairlab-guide .jp-pairlab-prompt")
+    expect(prompt).to_be_empty()
+
+    page.clock.fast_forward("01:05")
+    expect(prompt).to_contain_text("Time to rotate: Eli takes the keyboard.")
+    prompt.get_by_role("button", name="Rotate now").click()
+    expect(driver(page)).to_have_text("Eli (engineer)")
+    kinds = [e["kind"] for e in export(lab)["events"]]
+    assert kinds.count("rotation-prompted") == 1
+
+
+def test_cell_runs_are_attributed_to_the_driver(page: Page, own_lab):
+    lab, _ = own_lab
+    open_lab(page, lab.url("lab/workspaces/attribution"))
+    start_session(page, [("Ana", "analyst"), ("Eli", "engineer")])
+    expect(driver(page)).to_have_text("Ana (analyst)")
+    page.locator("#pairlab-guide .jp-pairlab-lesson-title").first.click()
+    code = page.locator(".jp-Notebook .jp-CodeCell").first
+    # Run only once the kernel is up, as a learner waits for the kernel indicator.
+    expect(page.locator(".jp-StatusBar-Widget", has_text="| Idle")).to_be_visible()
+    code.locator(".cm-content").click()
+    page.keyboard.press("Shift+Enter")
+    expect(code.locator(".jp-OutputArea-output")).to_contain_text("drives first")
+
+    page.locator(".jp-pairlab-rotate").click()
+    expect(driver(page)).to_have_text("Eli (engineer)")
+    code.locator(".cm-content").click()
+    page.keyboard.press("Shift+Enter")
+
+    def runs() -> list[dict]:
+        return [e["data"] for e in export(lab)["events"] if e["kind"] == "cell-executed"]
+
+    for _ in range(50):
+        if len(runs()) == 2:
+            break
+        page.wait_for_timeout(200)
+    assert [(r["user"], r["success"], r["path"]) for r in runs()] == [
+        ("Ana", True, "00-welcome.ipynb"),
+        ("Eli", True, "00-welcome.ipynb"),
+    ]
+
+
+def test_facilitator_mode_shows_notes_and_summary(page: Page, live_lab):
+    open_lab(page, live_lab.url("lab/workspaces/facilitator"))
+    notes = page.locator("#pairlab-guide .jp-pairlab-facilitator-notes")
+    expect(notes).to_have_count(0)
+    page.keyboard.press("Control+Shift+c")
+    page.locator(".lm-CommandPalette-input").fill("Facilitator Mode")
+    page.keyboard.press("Enter")
+    expect(notes.first).to_contain_text("Keep the first rotation short")
+    expect(page.locator("#pairlab-guide .jp-pairlab-facilitator")).to_be_visible()
