@@ -6,7 +6,7 @@ import os
 import re
 from importlib.metadata import entry_points
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import ibis
 import platformdirs
@@ -33,14 +33,17 @@ def default_path() -> Path:
 def redact(url: str) -> str:
     """Return url with its password and secret-looking query values replaced by ***."""
     parts = urlsplit(url)
-    netloc = parts.netloc
-    if parts.password is not None:
-        netloc = netloc.replace(f":{parts.password}@", ":***@", 1)
-    query = urlencode(
-        [(k, "***" if _SECRET_PARAMS.search(k) else v) for k, v in parse_qsl(parts.query)],
-        safe="*/:",
-    )
-    return urlunsplit(parts._replace(netloc=netloc, query=query))
+    shown = url
+    if parts.password:
+        shown = shown.replace(f":{parts.password}@", ":***@", 1)
+    if parts.query:
+        pairs = [p.split("=", 1) for p in parts.query.split("&")]
+        query = "&".join(
+            f"{p[0]}=***" if len(p) == 2 and _SECRET_PARAMS.search(unquote(p[0])) else "=".join(p)
+            for p in pairs
+        )
+        shown = shown.replace(f"?{parts.query}", f"?{query}", 1)
+    return shown
 
 
 def describe_source(url: str | None = None) -> str:
@@ -151,6 +154,11 @@ def _explain_duckdb(exc: Exception, path: Path) -> BadInput:
         return BadInput(
             f"{path} is open for writing in another process",
             "close that process (e.g. another notebook's kernel) or open it with ?read_only=true",
+        )
+    if "different configuration" in text:
+        return BadInput(
+            f"{path} is already open in this process with other settings",
+            "reuse that connection, or open every connection with ?read_only=true",
         )
     if "Permission denied" in text or "Operation not permitted" in text or "Read-only" in text:
         return BadInput(

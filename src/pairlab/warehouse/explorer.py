@@ -121,6 +121,7 @@ class Explorer(widgets.VBox):
         self.profile_view = widgets.HTML()
         self.sample_view = widgets.HTML()
         self.histogram_view = widgets.HTML()
+        self._syncing = False
         super().__init__(
             [
                 self.table_picker,
@@ -141,7 +142,7 @@ class Explorer(widgets.VBox):
         self._refresh()
 
     def _on_column(self, change: dict[str, object]) -> None:
-        if change["new"] is not None and change["new"] != self.model.column:
+        if not self._syncing and change["new"] not in (None, self.model.column):
             self._run(self.model.select_column, str(change["new"]))
             self.histogram_view.value = render_histogram(self.model.histogram)
 
@@ -155,9 +156,13 @@ class Explorer(widgets.VBox):
 
     def _refresh(self) -> None:
         model = self.model
-        with self.column_picker.hold_trait_notifications():
+        # New options reset the picker's value; that is not the learner's pick, so ignore it.
+        self._syncing = True
+        try:
             self.column_picker.options = model.numeric_columns
             self.column_picker.value = model.column
+        finally:
+            self._syncing = False
         self.profile_view.value = render_profile(model.profile) if model.profile else ""
         self.sample_view.value = render_sample(model.sample)
         self.histogram_view.value = render_histogram(model.histogram)
