@@ -168,3 +168,15 @@ def _write(folder, nb, name="nb.ipynb"):
     path = folder / name
     path.write_text(json.dumps(nb))
     return path
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'password_env = "DB_PASSWORD"\npassword = os.environ[password_env]',
+        'token_url = "https://auth.example.com/token"',
+        'secret_name = "prod/warehouse"',
+    ],
+)
+def test_no_secrets_accepts_names_of_where_secrets_live(check, tmp_path, source):
+    assert check(_write(tmp_path, _notebook([(source, 1)])), "no-secrets").status == "pass"

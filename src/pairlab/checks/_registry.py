@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from importlib.metadata import entry_points
 
@@ -19,6 +20,8 @@ class Registry:
     def __init__(self) -> None:
         self._checks: dict[str, Check] = {}
         self._entry_points_loaded = False
+        # Worker threads may ask at once; re-entrant because a plugin may look up checks on import.
+        self._lock = threading.RLock()
 
     def register(self, check: Check) -> Check:
         """Add `check`; an id registered twice is a programming error, so it raises."""
@@ -29,16 +32,20 @@ class Registry:
 
     def register_entry_points(self) -> None:
         """Load third-party checks once; a broken plugin is logged and skipped, never fatal."""
-        if self._entry_points_loaded:
-            return
-        self._entry_points_loaded = True
+        with self._lock:
+            if not self._entry_points_loaded:
+                self._entry_points_loaded = True
+                self._load_entry_points()
+
+    def _load_entry_points(self) -> None:
+        """Import each entry point of the group and keep the new checks."""
         for point in entry_points(group=ENTRY_POINT_GROUP):
             try:
                 check = point.load()
             except Exception as exc:  # a plugin's import error must not break pairlab
                 log.warning("pairlab: cannot load check %r: %s", point.name, exc)
                 continue
-            if isinstance(check, Check) and check.id not in self._checks:
+            if isinstance(check, Check) and self._checks.get(check.id, check) is check:
                 self._checks[check.id] = check
             else:
                 log.warning("pairlab: entry point %r is not a new pairlab Check", point.name)

@@ -189,7 +189,7 @@ def parse_only(text: str | Sequence[str] | None) -> list[str] | None:
         return None
     ids = [i.strip() for i in text.split(",")] if isinstance(text, str) else list(text)
     if not ids or not all(isinstance(i, str) and i.strip() for i in ids):
-        raise BadInput(f"--only {text!r} holds an empty check id", "e.g. --only in-order,paired")
+        raise BadInput(f"only={text!r} names an empty check id", "list ids, e.g. in-order,paired")
     return ids
 
 

@@ -16,7 +16,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "a password or key assigned in code",
         re.compile(
-            rf"(?i)\b{_NAME}['\"]?\s*[:=]\s*[rbuf]?(['\"])(?!https?://)([^'\"\n]{{4,200}})\1"
+            rf"(?i)\b(?P<name>{_NAME})['\"]?\s*[:=]\s*[rbuf]?(['\"])(?!https?://)(?P<value>[^'\"\n]{{4,200}})\2"
         ),
     ),
     (
@@ -43,6 +43,8 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _PLACEHOLDER = re.compile(
     r"^(?:\*+|x+|\.+|<.*>|\{.*\}|\$\{?.*|your[_ -].*|changeme|example.*)$", re.I
 )
+_NOT_SECRET_NAMES = ("_name", "_env", "_var", "_type", "_url", "_uri", "_path", "_file", "_id")
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")  # DB_PASSWORD: a variable's name
 _TEXT_MIMES = ("text/plain", "text/html", "text/markdown", "application/json", "text/latex")
 ADVICE = (
     'read secrets from the environment (`os.environ["DB_PASSWORD"]`) or a credentials file '
@@ -70,8 +72,12 @@ def _texts(cell: Cell) -> Iterator[tuple[str, str]]:
 
 def _is_real(match: re.Match[str]) -> bool:
     """Return whether a match holds a real-looking value rather than a placeholder."""
-    value = match.group(match.lastindex or 0) if match.lastindex else match.group(0)
-    return not _PLACEHOLDER.match(value.strip())
+    named = match.groupdict()
+    if named.get("name", "").lower().endswith(_NOT_SECRET_NAMES):
+        return False  # password_env = "DB_PASSWORD" names where the secret is: good practice
+    value = named.get("value") or (match.group(match.lastindex) if match.lastindex else "")
+    value = value or match.group(0)
+    return not (_PLACEHOLDER.match(value.strip()) or _ENV_NAME.match(value.strip()))
 
 
 def find_secrets(cell: Cell) -> Iterator[tuple[str, str]]:
