@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,8 @@ from pairlab.errors import BadInput, NotFound
 
 log = logging.getLogger(__name__)
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", "pytest.ini", "tox.ini")
+# Kernel runs of a folder's notebooks side by side: a kernel start is mostly waiting.
+KERNELS_AT_ONCE = max(2, min(4, os.cpu_count() or 1))
 SKIP_DIRS = {".git", ".ipynb_checkpoints", ".venv", "venv", "node_modules", "__pycache__"}
 
 
@@ -135,14 +139,21 @@ def _run_one(chosen: Selected, ctx: Context) -> Result | str:
         return errored(f"the check itself failed ({type(exc).__name__}: {exc}); please report it")
 
 
-def _collect(report: Report, chosen: Selected, ctx: Context, label: str | None) -> None:
-    """Run one check and file its result (or its reason to skip) in the report."""
-    outcome = _run_one(chosen, ctx)
+def _file(report: Report, chosen: Selected, outcome: Result | str, label: str | None) -> None:
+    """File one outcome in the report: a result, or (a string) the reason it was skipped."""
     if isinstance(outcome, str):
         entry = {"id": chosen.check.id, "reason": outcome}
         report.skipped.append(entry | ({"notebook": label} if label else {}))
     else:
         report.results.append(replace(outcome, id=chosen.check.id, notebook=label))
+
+
+def _run_many(chosen: Selected, contexts: list[Context]) -> list[Result | str]:
+    """Run one check on many notebooks; kernel runs go side by side (they wait on processes)."""
+    if not chosen.check.runs or len(contexts) < 2:
+        return [_run_one(chosen, ctx) for ctx in contexts]
+    with ThreadPoolExecutor(max_workers=KERNELS_AT_ONCE) as pool:
+        return list(pool.map(lambda ctx: _run_one(chosen, ctx), contexts))
 
 
 def resolve_target(path: Path) -> Path:
@@ -171,15 +182,16 @@ def run_checks(
     project = find_project(start, ceiling)
     notebooks = [path] if path.is_file() else find_notebooks(path)
     # One context per notebook, so each file is parsed once whatever the number of checks.
-    contexts = {nb: Context(nb, project, loader) for nb in notebooks}
+    contexts = [Context(nb, project, loader) for nb in notebooks]
+    labels = [None if nb == path else nb.relative_to(path).as_posix() for nb in notebooks]
     for chosen in selected:
         if chosen.check.target == "project":
-            _collect(report, chosen, Context(path, project, loader), None)
+            _file(report, chosen, _run_one(chosen, Context(path, project, loader)), None)
         elif not notebooks:
             report.skipped.append({"id": chosen.check.id, "reason": "no notebooks here"})
-        for notebook, ctx in contexts.items() if chosen.check.target == "notebook" else ():
-            name = None if notebook == path else notebook.relative_to(path).as_posix()
-            _collect(report, chosen, ctx, name)
+        else:
+            for label, outcome in zip(labels, _run_many(chosen, contexts), strict=True):
+                _file(report, chosen, outcome, label)
     return report
 
 
