@@ -90,3 +90,12 @@ def test_static_checks_on_a_notebook_pass_fail_or_error_never_crash(capsys, fixt
     code, out, _ = run(capsys, "check", str(fixtures / "paired/pass.ipynb"), "--only", STATIC)
     assert code == 1  # not tagged, not run in order...: real findings, each with a message
     assert "ERROR" not in out
+
+
+def test_a_step_on_a_folder_checks_the_lesson_notebook(capsys, fixtures, tmp_path):
+    (tmp_path / "00-welcome.ipynb").write_bytes((fixtures / "in_order/pass.ipynb").read_bytes())
+    (tmp_path / "other.ipynb").write_bytes((fixtures / "in_order/fail.ipynb").read_bytes())
+    code, out, _ = run(capsys, "check", str(tmp_path), "--step", "welcome/meet", "--json")
+    body = json.loads(out)
+    assert code == 0 and body["path"].endswith("00-welcome.ipynb")
+    assert len(body["results"]) == 1

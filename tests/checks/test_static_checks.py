@@ -180,3 +180,8 @@ def _write(folder, nb, name="nb.ipynb"):
 )
 def test_no_secrets_accepts_names_of_where_secrets_live(check, tmp_path, source):
     assert check(_write(tmp_path, _notebook([(source, 1)])), "no-secrets").status == "pass"
+
+
+def test_has_parameters_refuses_an_annotation_without_a_value(check, tmp_path):
+    nb = _notebook([("region: str", 1)], tags={0: ["parameters"]})
+    assert check(_write(tmp_path, nb), "has-parameters").status == "fail"

@@ -179,3 +179,27 @@ async def test_a_kernel_run_does_not_block_the_server(jp_fetch, root):
     assert not run.done()  # the kernel is still running on a worker thread
     response = await run
     assert json.loads(response.body)["results"][0]["status"] == "pass"
+
+
+async def test_get_is_a_json_405(jp_fetch, root):
+    with pytest.raises(HTTPClientError) as info:
+        await jp_fetch("pairlab", "check")
+    assert info.value.code == 405 and json.loads(info.value.response.body)["error"]
+
+
+async def test_a_cookie_session_without_xsrf_is_refused(jp_fetch, root):
+    with pytest.raises(HTTPClientError) as info:
+        await post(
+            jp_fetch,
+            {"path": "nb.ipynb"},
+            headers={"Authorization": "", "Cookie": "username-x=forged"},
+        )
+    assert info.value.code == 403
+
+
+async def test_a_step_on_a_folder_checks_the_lesson_notebook(jp_fetch, root):
+    shutil.copy(FIXTURES / "in_order/pass.ipynb", root / "sub" / "00-welcome.ipynb")
+    response = await post(jp_fetch, {"path": "sub", "step": "welcome/meet"})
+    body = json.loads(response.body)
+    assert body["path"] == "sub/00-welcome.ipynb"
+    assert [(r["id"], r["status"]) for r in body["results"]] == [("in-order", "pass")]

@@ -205,10 +205,22 @@ def parse_only(text: str | Sequence[str] | None) -> list[str] | None:
     return ids
 
 
+def lesson_notebook(path: Path, step: str | None) -> Path:
+    """Return the step's lesson notebook when `path` is a folder holding it, else `path`."""
+    if not step or not path.is_dir():
+        return path
+    from pairlab.lessons import get_lesson
+
+    candidate = path / get_lesson(_split_step(step)[0]).notebook
+    return candidate if candidate.is_file() else path
+
+
 def check_path(path: Path, step: str | None = None, only: str | Sequence[str] | None = None):
     """Run the checks a step (or `only`, or everything that applies) asks for on `path`."""
     resolve_target(path)  # refuse a bad path before looking up checks
-    return run_checks(path, select(step, parse_only(only)))
+    chosen = select(step, parse_only(only))
+    target = lesson_notebook(path, step)
+    return run_checks(target, chosen, label=str(target))
 
 
 _MARK = {"pass": "PASS ", "fail": "FAIL ", "error": "ERROR"}

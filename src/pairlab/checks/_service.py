@@ -10,10 +10,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pairlab.checks._notebook import Notebook, load_notebook
-from pairlab.checks._runner import parse_only, run_checks, select
+from pairlab.checks._runner import lesson_notebook, parse_only, run_checks, select
 from pairlab.errors import BadInput, Forbidden, NotFound
 
 CACHE_SIZE = 64
+CACHE_BYTES = 64 * 2**20  # a few notebooks with 5 MB outputs must not pin the server's memory
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -26,6 +27,7 @@ class CheckService:
         # Checks block on files and subprocesses; they run here, never on the event loop.
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pairlab-check")
         self._cache: OrderedDict[Path, tuple[tuple[int, int], Notebook]] = OrderedDict()
+        self._cached_bytes = 0
         self._lock = threading.Lock()
 
     def resolve(self, relative: Any) -> Path:
@@ -62,16 +64,23 @@ class CheckService:
                 return hit[1]
         notebook = load_notebook(path)
         with self._lock:
+            old = self._cache.pop(path, None)
+            self._cached_bytes += stat.st_size - (old[0][1] if old else 0)
             self._cache[path] = (key, notebook)
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
+            while len(self._cache) > 1 and (
+                len(self._cache) > CACHE_SIZE or self._cached_bytes > CACHE_BYTES
+            ):
+                _, ((_, size), _) = self._cache.popitem(last=False)
+                self._cached_bytes -= size
         return notebook
 
     def check(self, relative: str, step: str | None = None, only: Any = None) -> dict[str, Any]:
         """Run the checks on `relative` and return the JSON reply (blocking: use the executor)."""
         path = self.resolve(relative)
         chosen = select(step, parse_only(only))
-        report = run_checks(path, chosen, loader=self.load, ceiling=self.root, label=relative)
+        target = lesson_notebook(path, step)
+        label = target.relative_to(self.root).as_posix() if target != path else relative
+        report = run_checks(target, chosen, loader=self.load, ceiling=self.root, label=label)
         return report.to_json()
 
     def close(self) -> None:

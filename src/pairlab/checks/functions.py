@@ -44,7 +44,7 @@ def _is_plain(node: ast.expr) -> bool:
         return True
     try:
         ast.literal_eval(node)
-    except ValueError:
+    except (ValueError, TypeError, SyntaxError, RecursionError):  # not a plain literal
         return False
     return True
 

@@ -24,15 +24,14 @@ def _literal_names(tree: ast.Module) -> tuple[list[str], list[int]]:
     for stmt in tree.body:
         if isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
             targets, value = [t.id for t in stmt.targets if isinstance(t, ast.Name)], stmt.value
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value:
             targets, value = [stmt.target.id], stmt.value
         else:
             bad.append(stmt.lineno)
             continue
         try:
-            if value is not None:
-                ast.literal_eval(value)
-        except ValueError:
+            ast.literal_eval(value)
+        except (ValueError, TypeError, SyntaxError, RecursionError):  # not a plain literal
             bad.append(stmt.lineno)
             continue
         names += targets
