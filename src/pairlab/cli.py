@@ -70,7 +70,9 @@ def lessons(as_json: bool) -> None:
 @click.option("--only", metavar="ID,...", help="Run only these checks (comma-separated ids).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
-def check(ctx: click.Context, path: Path, step: str | None, only: str | None, as_json: bool):
+def check(
+    ctx: click.Context, path: Path, step: str | None, only: str | None, as_json: bool
+) -> None:
     """Check a notebook or project folder; exit 0 if all pass, 1 if any fails."""
     import json
 
