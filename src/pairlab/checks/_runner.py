@@ -215,7 +215,9 @@ def lesson_notebook(path: Path, step: str | None) -> Path:
     return candidate if candidate.is_file() else path
 
 
-def check_path(path: Path, step: str | None = None, only: str | Sequence[str] | None = None):
+def check_path(
+    path: Path, step: str | None = None, only: str | Sequence[str] | None = None
+) -> Report:
     """Run the checks a step (or `only`, or everything that applies) asks for on `path`."""
     resolve_target(path)  # refuse a bad path before looking up checks
     chosen = select(step, parse_only(only))

@@ -26,7 +26,9 @@ def _kernel_name(ctx: Context, args: Mapping[str, Any]) -> str | None:
     return name if isinstance(name, str) and name else None
 
 
-def _papermill_argv(src: Path, out: Path, ctx: Context, kernel: str, args: Mapping[str, Any]):
+def _papermill_argv(
+    src: Path, out: Path, ctx: Context, kernel: str, args: Mapping[str, Any]
+) -> list[str]:
     """Return the papermill command that runs `src` into `out` in the notebook's folder."""
     argv = [*_process.python_module("papermill"), str(src), str(out)]
     argv += ["--cwd", str(ctx.folder), "-k", kernel, "--no-progress-bar", "--log-level", "ERROR"]
@@ -51,7 +53,9 @@ def _first_error(out: Path) -> tuple[str, str] | None:
     return None
 
 
-def _explain_failure(done: _process.Completed, out: Path, kernel: str, args) -> Result:
+def _explain_failure(
+    done: _process.Completed, out: Path, kernel: str, args: Mapping[str, Any]
+) -> Result:
     """Turn a failed papermill run into what the learner should do next."""
     if done.timed_out:
         return failed(f"the whole run took longer than {args['timeout']} s; make it faster")
