@@ -63,7 +63,10 @@ def check_lint(ctx: Context, args: Mapping[str, Any]) -> Result:
         return errored(f"ruff's report was not JSON: {done.stdout[:200]}")
     unplaced = [d for d in diagnostics if not isinstance(d.get("cell"), int)]
     if unplaced:  # ruff rejects the file as a whole, e.g. a field of the wrong type
-        return errored(f"ruff cannot read this notebook: {unplaced[0].get('message', '')}")
+        return errored(
+            f"ruff cannot read this notebook: {unplaced[0].get('message', '')}; open and save it "
+            "in JupyterLab, which rewrites it in the standard shape"
+        )
     cell_ids = [c.id for c in ctx.notebook.cells]
     findings = [_finding(d, cell_ids) for d in diagnostics]
     if not findings:

@@ -23,6 +23,8 @@ def check_in_order(ctx: Context, args: Mapping[str, Any]) -> Result:
     one may be unrun (work in progress).
     """
     cells = [c for c in ctx.notebook.code_cells if not c.is_blank]
+    if not cells:
+        return failed("the notebook has no code yet; write a code cell and run it")
     ran = [i for i, c in enumerate(cells) if c.execution_count is not None]
     if not ran:
         return failed(f"no code cell has run yet: {RESTART}")
