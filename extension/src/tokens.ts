@@ -61,3 +61,29 @@ export interface ILessonsResponse {
   /** Lessons in curriculum order. */
   lessons: ILesson[];
 }
+
+/** One check's result, as `POST /pairlab/check` returns it. */
+export interface ICheckResult {
+  /** Check id. */
+  id: string;
+  /** `pass`, `fail` or `error`. */
+  status: 'pass' | 'fail' | 'error';
+  /** What the learner should do next. */
+  message: string;
+  /** Ids of the cells concerned. */
+  cells: string[];
+}
+
+/** Body of `POST /pairlab/check`. */
+export interface ICheckReply {
+  /** The notebook checked, relative to the server root. */
+  path: string;
+  /** One result per check run. */
+  results: ICheckResult[];
+}
+
+/** Body of `GET /pairlab/steps`: stored status per `lesson/step`. */
+export interface IStepsReply {
+  /** Status of each step checked so far. */
+  steps: Record<string, { status: string; message: string }>;
+}

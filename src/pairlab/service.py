@@ -40,6 +40,21 @@ class PairlabService:
             _require_relative(path)
         return self.store.record(session_id, kind, data).to_json()
 
+    def record_check(self, path: str, step: str | None, reply: dict[str, Any]) -> None:
+        """Remember a lesson step's verdict for the notebook, for the guide after a reload."""
+        if step is None or "/" not in step:
+            return
+        results = reply.get("results", [])
+        failing = [r.get("message", "") for r in results if r.get("status") != "pass"]
+        lesson, step_id = step.split("/", 1)
+        status = _verdict([r.get("status") for r in results])
+        self.store.set_step(path, lesson, step_id, status, failing[0] if failing else "")
+
+    def steps(self, path: Any) -> dict[str, Any]:
+        """Return the stored status of every checked step of the notebook at `path`."""
+        _require_relative(path)
+        return {"steps": self.store.steps(path)}
+
     def export(self, session_id: str) -> dict[str, Any]:
         """Return the session with its events and summary."""
         return export(self.store.get(session_id), self.store.events(session_id))
@@ -49,7 +64,16 @@ class PairlabService:
         return summarize(self.store.get(session_id), self.store.events(session_id))
 
 
+def _verdict(statuses: list[Any]) -> str:
+    """Return a step's status: pass only when it ran checks and every one passed."""
+    if "error" in statuses:
+        return "error"
+    return "pass" if statuses and all(s == "pass" for s in statuses) else "fail"
+
+
 def _require_relative(path: Any) -> None:
     """Accept only a notebook path relative to the server root that stays inside it."""
-    if not isinstance(path, str) or path.startswith(("/", "\\")) or ".." in Path(path).parts:
+    if not isinstance(path, str) or not path.strip():
+        raise BadInput("'path' is missing", "send the notebook's path relative to the server root")
+    if path.startswith(("/", "\\")) or ".." in Path(path).parts:
         raise BadInput(f"path {path!r} is not inside the server root", "send the lab's path")

@@ -118,3 +118,28 @@ async def test_every_session_route_needs_the_token(jp_fetch, method, path):
     with pytest.raises(HTTPClientError) as info:
         await jp_fetch("pairlab", *path, method=method, body=body, headers={"Authorization": ""})
     assert info.value.code == 403
+
+
+async def test_checked_step_status_is_kept_for_the_notebook(jp_fetch, jp_root_dir):
+    from pairlab.lab import seed_workspace
+
+    seed_workspace(jp_root_dir)
+    body = {"path": "00-welcome.ipynb", "step": "welcome/meet"}
+    code, reply = await call(jp_fetch, "check", body=body)
+    assert code == 200
+    assert reply["results"][0]["status"] == "fail"  # the lesson ships unexecuted
+
+    code, stored = await call(jp_fetch, "steps", params={"path": "00-welcome.ipynb"})
+    assert code == 200
+    assert stored["steps"]["welcome/meet"]["status"] == "fail"
+    assert stored["steps"]["welcome/meet"]["message"] == reply["results"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [("/etc/passwd", "not inside the server root"), ("../x.ipynb", "not inside"), ("", "missing")],
+)
+async def test_steps_refuses_paths_outside_the_root(jp_fetch, path, message):
+    code, error = await call(jp_fetch, "steps", params={"path": path})
+    assert code == 400
+    assert message in error["error"]

@@ -1,4 +1,5 @@
 import { CommandRegistry } from '@lumino/commands';
+import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import { PairlabRequestError, requestAPI } from '../request';
@@ -17,6 +18,11 @@ export class LessonsSection extends Widget {
     this._body = document.createElement('div');
     this._body.className = 'jp-pairlab-body';
     this.node.append(heading, this._body);
+  }
+
+  /** Emitted when the lessons arrive from the server. */
+  get loaded(): ISignal<this, ILesson[]> {
+    return this._loaded;
   }
 
   /** The lessons last loaded from the server. */
@@ -39,6 +45,7 @@ export class LessonsSection extends Widget {
       const { lessons } = await requestAPI<ILessonsResponse>('lessons');
       this._lessons = lessons;
       this._show(this._lessonList(lessons));
+      this._loaded.emit(lessons);
     } catch (error) {
       const text =
         error instanceof PairlabRequestError
@@ -101,4 +108,5 @@ export class LessonsSection extends Widget {
   private readonly _body: HTMLDivElement;
   private _lessons: ILesson[] = [];
   private _showNotes = false;
+  private readonly _loaded = new Signal<this, ILesson[]>(this);
 }

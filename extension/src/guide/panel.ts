@@ -7,6 +7,7 @@ import { GUIDE_ID } from '../tokens';
 import { FacilitatorSection } from './facilitator';
 import { pairIcon } from './icon';
 import { LessonsSection } from './lessons';
+import { StepsSection } from './steps';
 
 /**
  * The left-sidebar pairing guide: the session on top, then the lessons.
@@ -23,11 +24,13 @@ export class GuidePanel extends Panel {
     heading.node.textContent = 'Pairing guide';
     this.session = new SessionSection(sessions, options);
     this.lessons = new LessonsSection(commands);
+    this.steps = new StepsSection(sessions, () => this.lessons.lessons);
     this.facilitator = new FacilitatorSection(sessions);
     this.facilitator.hide();
     this.addWidget(heading);
     this.addWidget(this.session);
     this.addWidget(this.facilitator);
+    this.addWidget(this.steps);
     this.addWidget(this.lessons);
   }
 
@@ -40,6 +43,7 @@ export class GuidePanel extends Panel {
     this.toggleClass('jp-pairlab-mod-facilitator', on);
     this.facilitator.setHidden(!on);
     this.lessons.showNotes = on;
+    this.steps.showNotes = on;
   }
 
   /** Facilitator mode's session summary. */
@@ -47,6 +51,9 @@ export class GuidePanel extends Panel {
 
   /** The session part: start form, roles, countdown, rotation. */
   readonly session: SessionSection;
+
+  /** The open lesson's steps, or the practice checks. */
+  readonly steps: StepsSection;
 
   /** The lesson list. */
   readonly lessons: LessonsSection;

@@ -61,6 +61,10 @@ export const guidePlugin: JupyterFrontEndPlugin<void> = {
     void sessions.restore().catch(error => console.error('pairlab:', error));
     if (tracker) {
       attributeExecutions(app, tracker, sessions);
+      const follow = () => void panel.steps.setNotebook(tracker.currentWidget);
+      tracker.currentChanged.connect(follow);
+      panel.lessons.loaded.connect(() => panel.steps.render());
+      follow();
     }
     if (state) {
       void showOnFirstStart(app, shell, panel.id, state);
@@ -74,6 +78,7 @@ export const guidePlugin: JupyterFrontEndPlugin<void> = {
     for (const command of [
       CommandIDs.startSession,
       CommandIDs.rotate,
+      CommandIDs.checkStep,
       CommandIDs.toggleFacilitator,
       CommandIDs.openGuide
     ]) {
@@ -121,6 +126,14 @@ function addCommands(
       } else {
         panel.facilitatorMode = on;
       }
+    }
+  });
+  app.commands.addCommand(CommandIDs.checkStep, {
+    label: 'Check the Current Step',
+    caption: "Run the checks of the open lesson's first unfinished step",
+    execute: () => {
+      shell.activateById(panel.id);
+      return panel.steps.checkCurrent();
     }
   });
   app.commands.addCommand(CommandIDs.openLesson, {

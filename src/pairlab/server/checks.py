@@ -51,6 +51,7 @@ class CheckHandler(PairlabHandler):
         service.resolve(path)  # refuse a bad path at once rather than after queueing
         loop = asyncio.get_running_loop()
         reply = await loop.run_in_executor(service.executor, service.check, path, step, only)
+        self.service.record_check(path, step, reply)
         self.finish(reply)
 
 

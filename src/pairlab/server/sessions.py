@@ -101,8 +101,18 @@ class SummaryHandler(PairlabHandler):
         self.finish(self.service.summary(session_id))
 
 
+class StepsHandler(PairlabHandler):
+    """The stored status of a notebook's lesson steps."""
+
+    @tornado.web.authenticated
+    def get(self) -> None:
+        """Return {"steps": {"lesson/step": {status, message, updated_at}}} for ?path=."""
+        self.finish(self.service.steps(self.get_query_argument("path", None)))
+
+
 ROUTES: list[tuple[str, type[PairlabHandler]]] = [
     ("sessions", SessionsHandler),
+    ("steps", StepsHandler),
     (f"sessions/{SESSION_ID}", SessionHandler),
     (f"sessions/{SESSION_ID}/rotate", RotateHandler),
     (f"sessions/{SESSION_ID}/end", EndHandler),

@@ -1,0 +1,276 @@
+import { NotebookPanel } from '@jupyterlab/notebook';
+import { Widget } from '@lumino/widgets';
+
+import { PairlabRequestError, requestAPI } from '../request';
+import { SessionManager } from '../session/manager';
+import { ICheckReply, ICheckResult, ILesson, IStep, IStepsReply } from '../tokens';
+import { highlightCells } from './highlight';
+
+/** Checks that read the file only: cheap enough for any notebook, on every save. */
+const PRACTICE_CHECKS = [
+  'in-order',
+  'lint-clean',
+  'has-parameters',
+  'uses-functions',
+  'no-secrets',
+  'no-absolute-paths'
+];
+
+type Status = 'pass' | 'fail' | 'error' | 'running' | 'unchecked';
+
+/** Return the verdict of a set of results: pass only when every check passed. */
+export function verdict(results: ICheckResult[]): Status {
+  if (results.some(r => r.status === 'error')) {
+    return 'error';
+  }
+  if (results.length === 0 || results.some(r => r.status === 'fail')) {
+    return 'fail';
+  }
+  return 'pass';
+}
+
+/** Return an element with a class and text. */
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text = ''
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.className = className;
+  node.textContent = text;
+  return node;
+}
+
+/**
+ * The steps of the open lesson notebook (or the practice checks of any other
+ * notebook), each with its goal, a hint on request, its status and a Check button.
+ */
+export class StepsSection extends Widget {
+  constructor(
+    private readonly sessions: SessionManager,
+    private readonly lessons: () => ILesson[]
+  ) {
+    super();
+    this.addClass('jp-pairlab-steps');
+    this.render();
+  }
+
+  /** Whether facilitator notes show beside the steps. */
+  set showNotes(on: boolean) {
+    this._showNotes = on;
+    this.render();
+  }
+
+  /** The lesson of the current notebook, if it is a lesson. */
+  get lesson(): ILesson | null {
+    const path = this._panel?.context.path;
+    if (!path) {
+      return null;
+    }
+    const name = path.split('/').pop();
+    return this.lessons().find(l => l.notebook === name || l.notebook === path) ?? null;
+  }
+
+  /** Follow a new current notebook (or none). */
+  async setNotebook(panel: NotebookPanel | null): Promise<void> {
+    if (panel === this._panel) {
+      return;
+    }
+    this._panel?.context.saveState.disconnect(this._onSave, this);
+    this._panel = panel;
+    this._status.clear();
+    this._results.clear();
+    panel?.context.saveState.connect(this._onSave, this);
+    this.render();
+    if (panel !== null) {
+      await panel.context.ready;
+      await this._restore(panel.context.path);
+    }
+  }
+
+  /** Check one step of the lesson (or the practice checks when `step` is null). */
+  async check(step: IStep | null): Promise<void> {
+    const panel = this._panel;
+    if (panel === null) {
+      return;
+    }
+    const key = step?.id ?? '';
+    const lesson = this.lesson;
+    this._status.set(key, 'running');
+    this.render();
+    try {
+      if (panel.context.model.dirty) {
+        await panel.context.save(); // checks read the file: check what the pair sees
+      }
+      const body =
+        step && lesson
+          ? { path: panel.context.path, step: `${lesson.id}/${step.id}` }
+          : { path: panel.context.path, only: PRACTICE_CHECKS };
+      const reply = await requestAPI<ICheckReply>('check', {
+        method: 'POST',
+        body: JSON.stringify(body)
+      });
+      this._settle(key, reply.results, lesson, step);
+    } catch (error) {
+      const message =
+        error instanceof PairlabRequestError ? `${error.message}: ${error.fix}` : String(error);
+      this._settle(key, [{ id: 'request', status: 'error', message, cells: [] }], null, null);
+    }
+  }
+
+  /** Check the lesson's first unfinished step, or the practice checks. */
+  async checkCurrent(): Promise<void> {
+    const lesson = this.lesson;
+    const step = lesson?.steps.find(s => this._status.get(s.id) !== 'pass') ?? null;
+    await this.check(lesson === null ? null : (step ?? lesson.steps[0] ?? null));
+  }
+
+  /** Redraw the section. */
+  render(): void {
+    const parts: HTMLElement[] = [];
+    const lesson = this.lesson;
+    if (this._panel === null) {
+      parts.push(
+        el('h3', 'jp-pairlab-section-title', 'Steps'),
+        el(
+          'p',
+          'jp-pairlab-empty',
+          'Open a lesson from the list below to see its steps, or any notebook for the practice checks.'
+        )
+      );
+    } else if (lesson === null) {
+      parts.push(el('h3', 'jp-pairlab-section-title', 'Practice checks'), this._practice());
+    } else {
+      parts.push(el('h3', 'jp-pairlab-section-title', `Steps: ${lesson.title}`));
+      const list = el('ol', 'jp-pairlab-step-list');
+      list.append(...lesson.steps.map(step => this._step(lesson, step)));
+      parts.push(list);
+    }
+    this.node.replaceChildren(...parts);
+  }
+
+  private _settle(
+    key: string,
+    results: ICheckResult[],
+    lesson: ILesson | null,
+    step: IStep | null
+  ): void {
+    const before = this._status.get(key);
+    const status = verdict(results);
+    this._status.set(key, status);
+    this._results.set(key, results);
+    this.render();
+    if (lesson && step) {
+      const where = { path: this._panel?.context.path, lesson: lesson.id, step: step.id };
+      const brief = results.map(r => ({ id: r.id, status: r.status }));
+      void this.sessions.record('step-checked', { ...where, status, results: brief });
+      if (status === 'pass' && before !== 'pass') {
+        void this.sessions.record('step-completed', where);
+      }
+    }
+  }
+
+  private async _restore(path: string): Promise<void> {
+    try {
+      const reply = await requestAPI<IStepsReply>(`steps?path=${encodeURIComponent(path)}`);
+      const lesson = this.lesson;
+      for (const [key, value] of Object.entries(reply.steps)) {
+        const [lessonId, stepId] = key.split('/');
+        if (lesson && lessonId === lesson.id && !this._status.has(stepId)) {
+          this._status.set(stepId, value.status as Status);
+        }
+      }
+      this.render();
+    } catch (error) {
+      console.warn('pairlab: could not restore step status', error);
+    }
+  }
+
+  private _onSave(_: unknown, state: string): void {
+    if (state !== 'completed') {
+      return;
+    }
+    const lesson = this.lesson;
+    if (lesson === null) {
+      if (this._status.has('')) {
+        void this.check(null);
+      }
+      return;
+    }
+    // Re-check the step the pair is working on: the first one not yet done.
+    const current = lesson.steps.find(s => this._status.get(s.id) !== 'pass');
+    if (current && this._status.get(current.id) !== 'running') {
+      void this.check(current);
+    }
+  }
+
+  private _step(lesson: ILesson, step: IStep): HTMLElement {
+    const status = this._status.get(step.id) ?? 'unchecked';
+    const item = el('li', `jp-pairlab-step jp-pairlab-status-${status}`);
+    item.dataset.stepId = step.id;
+    item.dataset.status = status;
+    const title = el('button', 'jp-pairlab-step-title', step.title);
+    title.title = 'Show the cells this step concerns';
+    title.addEventListener('click', () => this._highlight(step));
+    const badge = el('span', 'jp-pairlab-badge', status);
+    const goal = el('p', 'jp-pairlab-step-goal', step.goal);
+    const hint = el('p', 'jp-pairlab-step-hint', step.hint);
+    hint.hidden = true;
+    const actions = el('div', 'jp-pairlab-actions');
+    const show = el('button', 'jp-Button jp-mod-styled jp-pairlab-show-hint', 'Hint');
+    show.addEventListener('click', () => {
+      hint.hidden = !hint.hidden;
+    });
+    const check = el('button', 'jp-Button jp-mod-styled jp-mod-accept jp-pairlab-check', 'Check');
+    check.disabled = status === 'running';
+    check.addEventListener('click', () => void this.check(step));
+    if (step.hint) {
+      actions.append(show);
+    }
+    actions.append(check);
+    item.append(badge, title, goal, hint, actions, this._resultList(step.id));
+    if (this._showNotes && lesson.facilitator_notes) {
+      item.append(el('p', 'jp-pairlab-facilitator-notes', lesson.facilitator_notes));
+    }
+    return item;
+  }
+
+  private _practice(): HTMLElement {
+    const box = el('div', 'jp-pairlab-practice');
+    const status = this._status.get('') ?? 'unchecked';
+    const check = el('button', 'jp-Button jp-mod-styled jp-mod-accept jp-pairlab-check', 'Check');
+    check.disabled = status === 'running';
+    check.addEventListener('click', () => void this.check(null));
+    box.append(
+      el('p', 'jp-pairlab-hint', 'This notebook is not a lesson; these checks apply to any notebook.'),
+      check,
+      this._resultList('')
+    );
+    box.dataset.status = status;
+    return box;
+  }
+
+  private _resultList(key: string): HTMLElement {
+    const list = el('ul', 'jp-pairlab-results');
+    for (const result of this._results.get(key) ?? []) {
+      const row = el('li', `jp-pairlab-result jp-pairlab-status-${result.status}`);
+      row.dataset.checkId = result.id;
+      row.append(el('strong', '', `${result.id}: `), el('span', '', result.message));
+      list.append(row);
+    }
+    return list;
+  }
+
+  private _highlight(step: IStep): void {
+    if (this._panel === null) {
+      return;
+    }
+    const ids = (this._results.get(step.id) ?? []).flatMap(r => r.cells);
+    void highlightCells(this._panel, ids, `step:${step.id}`);
+  }
+
+  private _panel: NotebookPanel | null = null;
+  private _showNotes = false;
+  private readonly _status = new Map<string, Status>();
+  private readonly _results = new Map<string, ICheckResult[]>();
+}
