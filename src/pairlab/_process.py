@@ -54,15 +54,16 @@ def run(
     cwd: Path | None = None,
     timeout: float = 60,
     env: Mapping[str, str] | None = None,
+    stdin: str | None = None,
 ) -> Completed:
-    """Run `argv` without a shell, capture its text output, and stop it after `timeout` s."""
+    """Run `argv` without a shell, feed it `stdin`, capture its text output, stop it on timeout."""
     full_env = {**os.environ, **(env or {})}
     try:
         proc = subprocess.Popen(  # noqa: S603 - argv is built by pairlab, never a shell string
             list(argv),
             cwd=cwd,
             env=full_env,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -73,7 +74,7 @@ def run(
     except OSError as exc:
         return Completed(tuple(argv), 127, "", f"cannot start {argv[0]}: {exc.strerror}")
     try:
-        out, err = proc.communicate(timeout=timeout)
+        out, err = proc.communicate(input=stdin, timeout=timeout)
         timed_out = False
     except subprocess.TimeoutExpired:
         _kill_group(proc)

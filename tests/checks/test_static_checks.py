@@ -63,6 +63,16 @@ def test_lint_maps_findings_to_cells(check, fixtures):
     assert "os" in result.message
 
 
+def test_lint_reads_a_notebook_saved_before_its_kernel_started(check, fixtures, tmp_path):
+    # JupyterLab saves language_info {"name": ""} until a kernel starts; ruff would skip it.
+    raw = json.loads((fixtures / "lint/fail.ipynb").read_text())
+    raw["metadata"]["language_info"] = {"name": ""}
+    saved = tmp_path / "saved_early.ipynb"
+    saved.write_text(json.dumps(raw))
+    result = check(saved, "lint-clean")
+    assert result.status == "fail" and "F401" in {d["code"] for d in result.details}
+
+
 def test_lint_select_narrows_rules(check, fixtures):
     assert check(fixtures / "lint/fail.ipynb", "lint-clean", select=["E9"]).status == "pass"
 

@@ -6,6 +6,7 @@ import json
 import shutil
 from collections.abc import Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from pairlab import _process
@@ -47,14 +48,33 @@ def _summary(findings: list[dict[str, Any]]) -> str:
     return shown + more
 
 
+def _as_python(path: Path) -> str:
+    """Return the notebook's JSON with its language set to Python.
+
+    JupyterLab saves `language_info: {"name": ""}` until a kernel has started, and ruff
+    silently skips a notebook whose language is not Python: the check would pass unread.
+    The check runs only on notebooks whose kernel speaks Python, so saying so is true.
+    """
+    text = path.read_text(encoding="utf-8")
+    raw = json.loads(text)
+    meta = raw.get("metadata") if isinstance(raw, dict) else None
+    if not isinstance(meta, dict):
+        return text  # not a shape ruff can read either; let ruff say so
+    info = meta.get("language_info")
+    meta["language_info"] = {**(info if isinstance(info, dict) else {}), "name": "python"}
+    return json.dumps(raw)
+
+
 def check_lint(ctx: Context, args: Mapping[str, Any]) -> Result:
-    """Run `ruff check` on the notebook file with the project's ruff configuration."""
+    """Run `ruff check` on the notebook with the project's ruff configuration."""
+    # --stdin-filename keeps ruff's config discovery and per-file rules tied to the real path.
     argv = [ruff_binary(), "check", "--output-format=json", "--no-cache", "--quiet"]
+    argv.append(f"--stdin-filename={ctx.path}")
     if args["select"]:
         argv.append("--select=" + ",".join(args["select"]))
     if args["ignore"]:
         argv.append("--ignore=" + ",".join(args["ignore"]))
-    done = _process.run([*argv, "--", str(ctx.path)], cwd=ctx.folder, timeout=60)
+    done = _process.run([*argv, "-"], cwd=ctx.folder, timeout=60, stdin=_as_python(ctx.path))
     if done.returncode not in (0, 1) or done.timed_out:
         return errored(f"ruff could not check the notebook: {done.tail(2)}")
     try:
