@@ -41,6 +41,36 @@ def test_lessons_need_the_token(live_lab):
     assert body["lessons"][0]["id"] == "welcome"
 
 
+POST_ROUTES = [
+    "sessions",
+    "sessions/0123456789ab/rotate",
+    "sessions/0123456789ab/end",
+    "sessions/0123456789ab/events",
+    "check",
+    "no-such-route",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("route", POST_ROUTES)
+def test_every_post_route_needs_xsrf_with_a_cookie(live_lab, route):
+    opener = _opener()
+    assert _status(opener, live_lab.url("lab"))[0] == 200  # the token login leaves cookies
+    jar = next(h.cookiejar for h in opener.handlers if hasattr(h, "cookiejar"))
+    xsrf = next(c.value for c in jar if c.name == "_xsrf")
+    target = live_lab.url(f"pairlab/{route}", token=False)
+
+    forged = urllib.request.Request(target, data=b"{}", method="POST")
+    assert _status(opener, forged)[0] == 403
+
+    signed = urllib.request.Request(
+        target, data=b"{}", method="POST", headers={"X-XSRFToken": xsrf}
+    )
+    code, body = _status(opener, signed)
+    assert code in (400, 404), body  # reached pairlab's handler, which judged the body
+    assert body["error"]
+
+
 @pytest.mark.slow
 def test_cookie_session_needs_xsrf_for_writes(live_lab):
     opener = _opener()
