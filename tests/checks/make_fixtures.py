@@ -84,6 +84,18 @@ def practice_notebooks() -> None:
         "    if r['amount'] > 0:\n        total += r['amount']\nprint(total)"
     )
     write("functions/fail.ipynb", notebook([code(loop, 1)]))
+    count = "duplicates = 5\nprint(f'{duplicates} duplicate claims')"
+    shown = [stream("5 duplicate claims\n")]
+    write("cells/pass.ipynb", notebook([code(count, 1, ("step:count",), shown)]))
+    # The learner's query counted every claim, so the lesson's assert stopped the cell.
+    wrong = {
+        "output_type": "error",
+        "ename": "AssertionError",
+        "evalue": "304 != 5",
+        "traceback": [],
+    }
+    write("cells/fail.ipynb", notebook([code(count, 1, ("step:count",), [wrong])]))
+    write("cells/unrun.ipynb", notebook([code("x = 1", 1), code(count, None, ("step:count",))]))
     env = "import os\n\npassword = os.environ['DB_PASSWORD']"
     write("secrets/pass.ipynb", notebook([code(env, 1)]))
     write("secrets/fail.ipynb", notebook([code('password = "hunter2-prod"\nuser = "ana"', 1)]))
