@@ -34,6 +34,13 @@ CREATE OR REPLACE TEMP MACRO gamma_draw(zv, shape, mean) AS
     mean * greatest(0.0, 1 - 1 / (9 * shape) + zv * sqrt(1 / (9 * shape))) ** 3;
 CREATE OR REPLACE TEMP MACRO lognormal_draw(zv, mean, sigma) AS
     mean * exp(sigma * zv - sigma * sigma / 2);
+-- A customer's attributes are functions of the id, so policies and claims recompute them
+-- instead of joining customers (a join would cost a sort to restore key order).
+CREATE OR REPLACE TEMP MACRO customer_birth(id) AS
+    DATE '1942-01-01' + CAST(floor(u(id, 1) * 22645) AS INTEGER);
+CREATE OR REPLACE TEMP MACRO customer_region(id) AS CASE
+    WHEN u(id, 2) < 0.15 THEN 'Capital' WHEN u(id, 2) < 0.37 THEN 'North'
+    WHEN u(id, 2) < 0.62 THEN 'South' WHEN u(id, 2) < 0.80 THEN 'East' ELSE 'West' END;
 -- Seasonality: winter peaks for motor and home, a summer peak for travel.
 CREATE OR REPLACE TEMP MACRO season(line, m) AS CASE line
     WHEN 'travel' THEN 1 + 0.4 * cos(2 * pi() * (m - 7) / 12)
@@ -44,13 +51,11 @@ CREATE OR REPLACE TEMP MACRO season(line, m) AS CASE line
 CUSTOMERS = """
 CREATE TABLE customers AS
 SELECT
-    id AS customer_id,
-    DATE '1942-01-01' + CAST(floor(u(id, 1) * 22645) AS INTEGER) AS birth_date,
-    CASE WHEN r < 0.15 THEN 'Capital' WHEN r < 0.37 THEN 'North' WHEN r < 0.62 THEN 'South'
-         WHEN r < 0.80 THEN 'East' ELSE 'West' END AS region,
-    CASE WHEN u(id, 3) < 0.12 THEN 'premier' ELSE 'standard' END AS segment
-FROM (SELECT range AS id, u(range, 2) AS r FROM range(1, {n_customers} + 1))
-ORDER BY customer_id
+    range AS customer_id,
+    customer_birth(range) AS birth_date,
+    customer_region(range) AS region,
+    CASE WHEN u(range, 3) < 0.12 THEN 'premier' ELSE 'standard' END AS segment
+FROM range(1, {n_customers} + 1)
 """
 
 # Pricing uses a region factor that is close to, but not the same as, the true risk in CLAIMS:
@@ -77,12 +82,14 @@ WITH base AS (
                       WHEN u(policy_id, 17) < 0.85 THEN 5000 ELSE 10000 END
         END AS sum_insured
     FROM base
+), customer AS (
+    SELECT *, customer_region(customer_id) AS customer_region,
+        floor((start_date - customer_birth(customer_id)) / 365.25) AS age
+    FROM termed
 ), priced AS (
-    SELECT t.*, c.region AS customer_region,
-        floor((t.start_date - c.birth_date) / 365.25) AS age,
-        CASE c.region WHEN 'Capital' THEN 1.25 WHEN 'North' THEN 0.95 WHEN 'South' THEN 1.0
-                      WHEN 'East' THEN 0.9 ELSE 1.0 END AS region_price
-    FROM termed t JOIN customers c USING (customer_id)
+    SELECT *, CASE customer_region WHEN 'Capital' THEN 1.25 WHEN 'North' THEN 0.95
+        WHEN 'South' THEN 1.0 WHEN 'East' THEN 0.9 ELSE 1.0 END AS region_price
+    FROM customer
 )
 SELECT policy_id, customer_id, product_line,
     CASE WHEN u(policy_id, 30) < {null_region_rate} THEN NULL ELSE customer_region END AS region,
@@ -98,7 +105,6 @@ SELECT policy_id, customer_id, product_line,
     CASE WHEN u(policy_id, 14) < 0.45 THEN 'online' WHEN u(policy_id, 14) < 0.75 THEN 'broker'
          ELSE 'direct' END AS channel
 FROM priced
-ORDER BY policy_id
 """
 
 # One row per policy and calendar month of cover. Months are counted as integers (cheaper than
@@ -136,36 +142,39 @@ FROM covered
 # times seasonality, times the month's exposure. The inverse CDF is cut at 4 claims a month.
 CLAIM_DRAWS = """
 CREATE TEMP TABLE claim_draws AS
-WITH risk AS (
-    SELECT p.policy_id, p.product_line, p.start_date,
-        CAST(p.sum_insured AS DOUBLE) AS sum_insured,
-        CASE WHEN p.product_line = 'motor' THEN 0.14 WHEN p.product_line = 'home' THEN 0.07
-             WHEN p.end_date - p.start_date < 40 THEN 0.8 ELSE 0.12 END
-        * CASE c.region WHEN 'Capital' THEN 1.3 WHEN 'North' THEN 0.9 WHEN 'South' THEN 1.0
-                        WHEN 'East' THEN 0.85 ELSE 1.2 END
-        * CASE WHEN p.product_line <> 'motor' THEN 1
-               WHEN floor((p.start_date - c.birth_date) / 365.25) < 25 THEN 2.2
-               WHEN floor((p.start_date - c.birth_date) / 365.25) < 30 THEN 1.4
-               WHEN floor((p.start_date - c.birth_date) / 365.25) >= 70 THEN 1.3 ELSE 1 END
-            AS annual_rate
-    FROM policies p JOIN customers c USING (customer_id)
+WITH customer AS (
+    SELECT *, customer_region(customer_id) AS true_region,
+        floor((start_date - customer_birth(customer_id)) / 365.25) AS age
+    FROM policies
+), risk AS (
+    SELECT policy_id, product_line, start_date, CAST(sum_insured AS DOUBLE) AS sum_insured,
+        CASE WHEN product_line = 'motor' THEN 0.14 WHEN product_line = 'home' THEN 0.07
+             WHEN end_date - start_date < 40 THEN 0.8 ELSE 0.12 END
+        * CASE true_region WHEN 'Capital' THEN 1.3 WHEN 'North' THEN 0.9 WHEN 'South' THEN 1.0
+                           WHEN 'East' THEN 0.85 ELSE 1.2 END
+        * CASE WHEN product_line <> 'motor' THEN 1 WHEN age < 25 THEN 2.2 WHEN age < 30 THEN 1.4
+               WHEN age >= 70 THEN 1.3 ELSE 1 END AS annual_rate
+    FROM customer
 ), rated AS (
     -- Rate each policy once, then only scale it by season and exposure per month.
     SELECT pr.policy_id, pr.month, pr.earned_days, r.product_line, r.start_date, r.sum_insured,
         r.annual_rate * season(r.product_line, month(pr.month)) * pr.earned_days / 365.0 AS lam,
         u(hash(pr.policy_id, pr.month), 40) AS r_n
     FROM premiums pr JOIN risk r USING (policy_id)
+), p0 AS (
+    SELECT *, exp(-lam) AS e FROM rated
 ), counted AS (
+    -- Most policy-months have no claim (r_n <= P(0)): drop them before counting the rest.
     SELECT *,
-        CAST(r_n > exp(-lam) AS INTEGER)
-        + CAST(r_n > exp(-lam) * (1 + lam) AS INTEGER)
-        + CAST(r_n > exp(-lam) * (1 + lam + lam * lam / 2) AS INTEGER)
-        + CAST(r_n > exp(-lam) * (1 + lam + lam * lam / 2 + lam * lam * lam / 6) AS INTEGER) AS n
-    FROM rated
+        1 + CAST(r_n > e * (1 + lam) AS INTEGER)
+        + CAST(r_n > e * (1 + lam + lam * lam / 2) AS INTEGER)
+        + CAST(r_n > e * (1 + lam + lam * lam / 2 + lam * lam * lam / 6) AS INTEGER) AS n
+    FROM p0
+    WHERE r_n > e
 )
 SELECT policy_id, month, earned_days, product_line, start_date, sum_insured, j,
     hash(policy_id, month, j) AS ck, greatest(start_date, month) AS first_day
-FROM (SELECT *, unnest(range(n)) AS j FROM counted WHERE n > 0)
+FROM (SELECT *, unnest(range(n)) AS j FROM counted)
 """
 
 # Severity: Gamma for motor (light tail), lognormal for home and travel (heavy tail), capped at
