@@ -109,10 +109,11 @@ def test_repr_of_a_connection_hides_credentials() -> None:
     assert "s3cret" not in repr(con) and "s3cret" not in str(con)
 
 
-def test_missing_duckdb_file_is_not_silently_created(tmp_path: Path) -> None:
+@pytest.mark.parametrize("form", ["duckdb://{}", "{}"])
+def test_missing_duckdb_file_is_not_silently_created(tmp_path: Path, form: str) -> None:
     missing = tmp_path / "typo.duckdb"
     with pytest.raises(NotFound, match="pairlab warehouse init --path"):
-        connect(f"duckdb://{missing}")
+        connect(form.format(missing))
     assert not missing.exists()
 
 

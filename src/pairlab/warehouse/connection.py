@@ -86,7 +86,7 @@ def _open_url(url: str, source: str) -> BaseBackend:
     scheme = urlsplit(url).scheme.lower()
     if not scheme:
         if url.endswith((".duckdb", ".ddb")):
-            return _open_duckdb(Path(url).expanduser().resolve(), read_only=False)
+            return _open_duckdb_file(url, {})
         raise BadInput(
             f"{_where(source)}{redact(url)!r} is not a warehouse URL",
             "use a URL such as duckdb:///path/to/warehouse.duckdb or trino://user@host:8080/catalog",
@@ -124,9 +124,12 @@ def _open_duckdb_url(url: str) -> BaseBackend:
     """Open a duckdb:// URL, refusing to silently create an empty file from a mistyped path."""
     parts = urlsplit(url)
     raw = unquote(parts.netloc + parts.path)
-    options = dict(parse_qsl(parts.query))
     if raw in ("", "/", ":memory:", "/:memory:"):
         return ibis.duckdb.connect(":memory:")
+    return _open_duckdb_file(raw, dict(parse_qsl(parts.query)))
+
+
+def _open_duckdb_file(raw: str, options: dict[str, str]) -> BaseBackend:
     read_only = options.pop("read_only", "false").lower() in ("1", "true", "yes")
     path = Path(raw).expanduser().resolve()
     if not path.exists():
@@ -177,7 +180,7 @@ def _probe(con: BaseBackend, url: str, source: str) -> None:
 
 
 def _cannot_connect(exc: Exception, url: str, source: str) -> BadInput:
-    reason = _scrub(_first_line(exc), url)
+    reason = _reason(exc, url)
     fix = "check the host, port and credentials, the network or VPN, and that the server runs"
     if source == ENV_URL:
         fix += f"; or unset {ENV_URL} to use the embedded warehouse"
@@ -200,12 +203,13 @@ def _where(source: str) -> str:
     return f"{source}: " if source == ENV_URL else ""
 
 
-def _first_line(exc: Exception) -> str:
+def _reason(exc: Exception, url: str) -> str:
+    """Return the root cause's message on one line, scrubbed of url's secrets, then shortened."""
     # Walk to the root cause: drivers wrap "connection refused" in several layers of retries.
     root: BaseException = exc
     while root.__cause__ is not None:
         root = root.__cause__
-    text = " ".join(str(root).split()) or type(root).__name__
+    text = _scrub(" ".join(str(root).split()) or type(root).__name__, url)
     return text if len(text) <= 300 else text[:297] + "..."
 
 
