@@ -11,7 +11,7 @@ from pairlab.errors import BadInput
 from pairlab.warehouse import generate
 from pairlab.warehouse.generator import DEFAULT_SCALE as SCALE
 from pairlab.warehouse.generator import DEFAULT_SEED as SEED
-from pairlab.warehouse.generator import TABLES, checksums
+from pairlab.warehouse.generator import TABLES, build, checksums
 
 
 def _checksums(path: Path) -> dict[str, str]:
@@ -27,6 +27,14 @@ def _rows(path: Path, query: str) -> list[tuple]:
 def test_same_seed_and_scale_give_identical_contents(tmp_path: Path, warehouse_file: Path) -> None:
     again = generate(tmp_path / "again.duckdb", SCALE, SEED)
     assert _checksums(again.path) == _checksums(warehouse_file)
+
+
+def test_contents_do_not_depend_on_thread_count(warehouse_file: Path) -> None:
+    # Other machines have other core counts: one thread must give what two threads gave.
+    with duckdb.connect() as con:
+        con.execute("SET threads = 1")
+        build(con, SCALE, SEED)
+        assert checksums(con) == _checksums(warehouse_file)
 
 
 def test_another_seed_gives_other_contents(tmp_path: Path, warehouse_file: Path) -> None:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 import ipywidgets as widgets
@@ -146,10 +147,10 @@ class Explorer(widgets.VBox):
             self._run(self.model.select_column, str(change["new"]))
             self.histogram_view.value = render_histogram(self.model.histogram)
 
-    def _run(self, action: object, arg: str) -> None:
+    def _run(self, action: Callable[[str], None], arg: str) -> None:
         """Call a model action; show a bad pick as a message in the widget, not a traceback."""
         try:
-            action(arg)  # type: ignore[operator]
+            action(arg)
             self.error.value = ""
         except PairlabError as exc:
             self.error.value = f"<span style='color:#b00'>{escape(str(exc))}</span>"
