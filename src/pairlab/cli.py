@@ -89,7 +89,11 @@ def warehouse() -> None:
 
 
 @warehouse.command("init")
-@click.option("--path", type=click.Path(path_type=Path), help="File to write [default: see docs].")
+@click.option(
+    "--path",
+    type=click.Path(path_type=Path),
+    help="File to write [default: $PAIRLAB_WAREHOUSE_PATH, else the user data dir].",
+)
 @click.option("--scale", type=float, default=0.01, show_default=True, help="1 = 250k policies.")
 @click.option("--seed", type=int, default=42, show_default=True, help="Same seed, same data.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
