@@ -58,9 +58,8 @@ def _has_range(expr: ir.Column) -> bool:
     return dtype.is_numeric() or dtype.is_temporal()
 
 
-def profile_table(con: BaseBackend, table: str) -> TableProfile:
-    """Profile every column of table with one aggregate query on the backend."""
-    t = con.table(check_table(con, table))
+def _profile_expr(t: ir.Table) -> ir.Table:
+    """Return one aggregate over t: row count, and per column non-nulls, distinct, min, max."""
     metrics: dict[str, ir.Scalar] = {"rows": t.count()}
     for i, name in enumerate(t.columns):
         col = t[name]
@@ -69,7 +68,18 @@ def profile_table(con: BaseBackend, table: str) -> TableProfile:
         if _has_range(col):
             metrics[f"lo{i}"] = col.min()
             metrics[f"hi{i}"] = col.max()
-    row = t.aggregate(**metrics).execute().iloc[0]
+    return t.aggregate(**metrics)
+
+
+def profile_sql(con: BaseBackend, table: str) -> str:
+    """Return the SQL the profile runs on con's backend (to read, or to teach with)."""
+    return str(ibis.to_sql(_profile_expr(con.table(check_table(con, table))), dialect=con.name))
+
+
+def profile_table(con: BaseBackend, table: str) -> TableProfile:
+    """Profile every column of table with one aggregate query on the backend."""
+    t = con.table(check_table(con, table))
+    row = _profile_expr(t).execute().iloc[0]
     rows = int(row["rows"])
     columns = [
         ColumnProfile(
