@@ -117,6 +117,44 @@ def warehouse_info(url: str | None, table: str | None, as_json: bool) -> None:
     click.echo(found.to_json() if as_json else found.to_text())
 
 
+@cli.group()
+def curriculum() -> None:
+    """Build and run the lesson notebooks."""
+
+
+@curriculum.command("build")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file is out of date.")
+@click.pass_context
+def curriculum_build(ctx: click.Context, check: bool) -> None:
+    """Write each lesson's learner and solution notebooks from its source."""
+    from pairlab.course import build
+
+    done = build(check=check)
+    for path in done.changed:
+        click.echo(f"pairlab: {'out of date' if check else 'wrote'} {path}")
+    click.echo(f"pairlab: {len(done.changed)} changed, {len(done.unchanged)} up to date")
+    ctx.exit(1 if check and done.changed else 0)
+
+
+@curriculum.command("run")
+@click.option("--solutions", is_flag=True, help="Run the solution versions [default: learner].")
+@click.option("--jobs", type=int, default=2, show_default=True, help="Kernels side by side.")
+@click.option("--out", type=click.Path(path_type=Path), help="Folder for executed copies.")
+@click.pass_context
+def curriculum_run(ctx: click.Context, solutions: bool, jobs: int, out: Path | None) -> None:
+    """Execute every lesson with papermill against a fresh scale-0.01 warehouse."""
+    from tqdm import tqdm
+
+    from pairlab.course import run_curriculum
+
+    with tqdm(desc="lessons", unit="nb", file=sys.stderr) as bar:
+        runs = run_curriculum(out, solutions, jobs, lambda run: bar.update())
+    for run in runs:
+        mark = "ok  " if run.ok else "FAIL"
+        click.echo(f"{mark} {run.seconds:5.1f}s {run.notebook}{'' if run.ok else ': ' + run.error}")
+    ctx.exit(0 if all(run.ok for run in runs) else 1)
+
+
 def main(args: Sequence[str] | None = None) -> None:
     """Run the CLI; tests call `main([...])` and catch SystemExit."""
     cli.main(args=list(args) if args is not None else sys.argv[1:], prog_name="pairlab")

@@ -1,0 +1,143 @@
+"""Turn each lesson source (`curriculum/source/NN-slug.py`, py:percent) into two notebooks.
+
+The source is the one text a reviewer reads. In a code cell, lines between `### BEGIN SOLUTION`
+and `### END SOLUTION` are the exercise's answer; lines starting `#> ` are what the learner
+starts from instead. Cells tagged `facilitator` are notes for the facilitator. The learner
+version (curriculum/NN-slug.ipynb) keeps the starting lines and drops the notes; the solution
+version (curriculum/solutions/NN-slug.ipynb) keeps the answers and the notes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pairlab.errors import BadInput
+from pairlab.resources import curriculum_dir
+
+SOURCE_FOLDER = "source"
+SOLUTIONS_FOLDER = "solutions"
+BEGIN, END, LEARNER = "### BEGIN SOLUTION", "### END SOLUTION", "#> "
+FACILITATOR = "facilitator"
+KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
+Version = Literal["learner", "solution"]
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote (or, with check=True, would have written)."""
+
+    changed: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+
+
+def _split(source: str, version: Version, where: str) -> str:
+    """Return the cell's code for one version: the answer, or the learner's starting lines."""
+    out: list[str] = []
+    in_solution = False
+    for number, line in enumerate(source.splitlines(), start=1):
+        marker = line.strip()
+        if marker in (BEGIN, END):
+            if (marker == BEGIN) == in_solution:
+                raise BadInput(f"{where} line {number}: unbalanced {marker}", f"pair it with {END}")
+            in_solution = marker == BEGIN
+        elif marker.startswith(LEARNER.strip()):
+            if version == "learner":
+                indent = line[: len(line) - len(line.lstrip())]
+                out.append(indent + marker[len(LEARNER) :] if marker != "#>" else "")
+        elif not in_solution or version == "solution":
+            out.append(line)
+    if in_solution:
+        raise BadInput(f"{where}: {BEGIN} is never closed", f"add {END}")
+    return "\n".join(out).strip("\n")
+
+
+def _lines(text: str) -> list[str]:
+    """Return text as nbformat stores it on disk: a list of lines keeping their newlines."""
+    return text.splitlines(keepends=True)
+
+
+def _cell(raw: dict[str, Any], version: Version, stem: str, index: int) -> dict[str, Any] | None:
+    """Return one cell of the version, or None when the version leaves it out."""
+    meta = {k: v for k, v in raw.get("metadata", {}).items() if k != "cell_id"}
+    tags = meta.get("tags", [])
+    if FACILITATOR in tags and version == "learner":
+        return None
+    # Stable ids: the guide targets cells by id and tag, and diffs stay readable.
+    cell_id = raw.get("metadata", {}).get("cell_id") or f"{stem[:2]}-{index:02d}"
+    where = f"{stem}.py cell {index}"
+    source = (
+        raw["source"] if raw["cell_type"] == "markdown" else _split(raw["source"], version, where)
+    )
+    cell: dict[str, Any] = {"cell_type": raw["cell_type"], "id": cell_id, "metadata": meta}
+    if raw["cell_type"] == "code":
+        cell |= {"execution_count": None, "outputs": []}
+    cell["source"] = _lines(source)
+    return cell
+
+
+def notebook_for(text: str, version: Version, stem: str) -> dict[str, Any]:
+    """Return the learner or solution notebook of one lesson source, as JSON-ready data."""
+    import jupytext  # costs seconds to import: only the build pays for it
+
+    parsed = jupytext.reads(text, fmt="py:percent")
+    cells = [_cell(c, version, stem, i) for i, c in enumerate(parsed["cells"], start=1)]
+    metadata: dict[str, Any] = {"kernelspec": KERNEL, "language_info": {"name": "python"}}
+    pairing = parsed["metadata"].get("pairlab", {}).get("solution_formats")
+    if pairing and version == "solution":
+        metadata["jupytext"] = {"formats": pairing}
+    return {
+        "cells": [c for c in cells if c is not None],
+        "metadata": metadata,
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def _dump(nb: dict[str, Any]) -> str:
+    """Serialize like nbformat does, so saving in JupyterLab leaves a clean diff."""
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _paired_script(nb: dict[str, Any]) -> str:
+    """Return the py:percent script jupytext writes for a paired notebook."""
+    import jupytext
+
+    return jupytext.writes(jupytext.reads(_dump(nb), fmt="ipynb"), fmt="py:percent")
+
+
+def _write(path: Path, text: str, check: bool, result: BuildResult) -> None:
+    """Write `text` atomically when it differs; with check, only record that it would."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        result.unchanged.append(path)
+        return
+    result.changed.append(path)
+    if check:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def build(root: Path | None = None, check: bool = False) -> BuildResult:
+    """Write every lesson's learner and solution notebook from its source."""
+    root = root or curriculum_dir()
+    sources = sorted((root / SOURCE_FOLDER).glob("[0-9][0-9]-*.py"))
+    if not sources:
+        raise BadInput(f"no lesson sources in {root / SOURCE_FOLDER}", "add NN-slug.py files")
+    result = BuildResult()
+    for source in sources:
+        text = source.read_text(encoding="utf-8")
+        for version, folder in (("learner", root), ("solution", root / SOLUTIONS_FOLDER)):
+            nb = notebook_for(text, version, source.stem)
+            target = folder / f"{source.stem}.ipynb"
+            _write(target, _dump(nb), check, result)
+            if "jupytext" in nb["metadata"]:
+                _write(target.with_suffix(".py"), _paired_script(nb), check, result)
+    return result

@@ -1,0 +1,109 @@
+"""Run the lessons with papermill against a fresh warehouse, several kernels side by side."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from pairlab.course._build import SOLUTIONS_FOLDER
+from pairlab.errors import BadInput
+from pairlab.resources import curriculum_dir
+
+# Files a lesson's folder needs beside the notebooks (the learners' project settings).
+SUPPORT = ("pyproject.toml", "claimsfreq.py")
+CELL_TIMEOUT = 300
+
+
+@dataclass(frozen=True)
+class LessonRun:
+    """How one lesson's run went: the executed notebook, seconds taken, and the error if any."""
+
+    notebook: Path
+    seconds: float
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Return whether every cell ran."""
+        return self.error is None
+
+
+def stage(out: Path, solutions: bool, root: Path | None = None) -> list[Path]:
+    """Copy one version of the lessons (and their project settings) into `out`."""
+    root = root or curriculum_dir()
+    source = root / SOLUTIONS_FOLDER if solutions else root
+    out.mkdir(parents=True, exist_ok=True)
+    staged = []
+    for path in sorted(source.iterdir()):
+        if path.is_file() and path.suffix in (".ipynb", ".py") and path.name[:2].isdigit():
+            shutil.copyfile(path, out / path.name)
+            if path.suffix == ".ipynb":
+                staged.append(out / path.name)
+    for name in SUPPORT:
+        shutil.copyfile(root / name, out / name)
+    return staged
+
+
+def fresh_warehouse(folder: Path) -> Path:
+    """Generate the default scale-0.01 warehouse in `folder` and return its path."""
+    from pairlab.warehouse import generate
+
+    return generate(folder / "warehouse.duckdb", 0.01, 42, force=True).path
+
+
+def _execute(notebook: Path) -> LessonRun:
+    """Run one notebook in place, in its own folder, and say how it went."""
+    import papermill
+
+    start = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            notebook,
+            notebook,
+            cwd=str(notebook.parent),
+            kernel_name="python3",
+            progress_bar=False,
+            execution_timeout=CELL_TIMEOUT,
+        )
+    except papermill.PapermillExecutionError as exc:
+        error = f"cell {exc.cell_index} raised {exc.ename}: {exc.evalue}"
+        return LessonRun(notebook, time.perf_counter() - start, error)
+    return LessonRun(notebook, time.perf_counter() - start)
+
+
+def run_lessons(
+    notebooks: list[Path],
+    jobs: int = 2,
+    warehouse: Path | None = None,
+    on_done: Callable[[LessonRun], None] | None = None,
+) -> list[LessonRun]:
+    """Execute `notebooks` in place, `jobs` kernels at a time, against `warehouse`."""
+    if jobs < 1:
+        raise BadInput(f"--jobs {jobs} runs nothing", "pass --jobs 1 or more")
+    if warehouse is not None:
+        # Kernels inherit the environment: every lesson's connect() opens this file.
+        os.environ["PAIRLAB_WAREHOUSE_PATH"] = str(warehouse)
+    import papermill  # noqa: F401 - import once here, not in each thread at the same time
+
+    results = []
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for run in pool.map(_execute, notebooks):
+            results.append(run)
+            if on_done:
+                on_done(run)
+    return results
+
+
+def run_curriculum(
+    out: Path | None, solutions: bool, jobs: int, on_done: Callable[[LessonRun], None] | None
+) -> list[LessonRun]:
+    """Stage one version of the curriculum in `out` (a temp folder if None) and run it."""
+    folder = out or Path(tempfile.mkdtemp(prefix="pairlab-curriculum-"))
+    notebooks = stage(folder, solutions)
+    return run_lessons(notebooks, jobs, fresh_warehouse(folder), on_done)
