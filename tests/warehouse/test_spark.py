@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from ibis.backends import BaseBackend
 
-from pairlab.warehouse import defect_counts, loss_ratio, profile_table
+from pairlab.warehouse import connect, defect_counts, loss_ratio, profile_table
 from pairlab.warehouse.generator import TABLES
 
 pytestmark = [
@@ -27,28 +27,28 @@ pytestmark = [
 def spark_con(
     warehouse_file: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[BaseBackend]:
-    """Return ibis on a local Spark whose views hold the warehouse tables, shipped as Parquet."""
+    """Return `connect("pyspark://...")` on a local Spark holding the warehouse as Parquet."""
     from pyspark.sql import SparkSession
 
     scratch = tmp_path_factory.mktemp("spark")
     with duckdb.connect(str(warehouse_file), read_only=True) as con:
         for name in TABLES:
             con.execute(f"COPY {name} TO '{scratch / name}.parquet' (FORMAT parquet)")
+    # Static settings (master, UI, folders) must exist before the session does, as a cluster's
+    # do; the pyspark:// URL then joins the running session, as it would on Databricks.
     session = (
         SparkSession.builder.master("local[2]")
         .appName("pairlab-warehouse-test")
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.warehouse.dir", str(scratch / "spark-warehouse"))
         .config("spark.local.dir", str(scratch / "local"))
-        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={scratch}")
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
+    con = connect("pyspark://?spark.sql.shuffle.partitions=2")
     for name in TABLES:
-        session.read.parquet(f"{scratch / name}.parquet").createOrReplaceTempView(name)
-    yield ibis.pyspark.connect(session)
+        con.read_parquet(scratch / f"{name}.parquet", table_name=name)
+    yield con
     session.stop()
 
 

@@ -104,7 +104,7 @@ def test_info_unknown_table(capsys: pytest.CaptureFixture[str]) -> None:
     [
         ("mongo://analyst:s3cret@db/claims", "unknown warehouse URL scheme 'mongo'"),
         ("snowflake://analyst:s3cret@acme/DB", 'pip install "ibis-framework[snowflake]==12.0.0"'),
-        ("trino://analyst:s3cret@127.0.0.1:1/hive", "cannot reach the warehouse at trino://"),
+        ("trino://analyst:s3cret@127.0.0.1:1/hive", "cannot connect to the warehouse at trino://"),
     ],
 )
 def test_info_bad_urls_are_one_line_without_secrets(

@@ -181,10 +181,11 @@ def _probe(con: BaseBackend, url: str, source: str) -> None:
 
 def _cannot_connect(exc: Exception, url: str, source: str) -> BadInput:
     reason = _reason(exc, url)
-    fix = "check the host, port and credentials, the network or VPN, and that the server runs"
+    fix = "check the URL (host, port, credentials, options), the network or VPN, and the server"
     if source == ENV_URL:
         fix += f"; or unset {ENV_URL} to use the embedded warehouse"
-    return BadInput(f"{_where(source)}cannot reach the warehouse at {redact(url)}: {reason}", fix)
+    problem = f"{_where(source)}cannot connect to the warehouse at {redact(url)}: {reason}"
+    return BadInput(problem, fix)
 
 
 def _missing_driver(scheme: str) -> BadInput:
