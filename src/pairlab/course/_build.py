@@ -25,6 +25,8 @@ BEGIN, END, LEARNER = "### BEGIN SOLUTION", "### END SOLUTION", "#> "
 FACILITATOR = "facilitator"
 KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
 Version = Literal["learner", "solution"]
+# Cell metadata that describes the source text, not the notebook: jupytext's layout hints.
+_SOURCE_ONLY = ("cell_id", "lines_to_next_cell", "lines_to_end_of_cell_marker", "cell_marker")
 
 
 @dataclass
@@ -63,7 +65,7 @@ def _lines(text: str) -> list[str]:
 
 def _cell(raw: dict[str, Any], version: Version, stem: str, index: int) -> dict[str, Any] | None:
     """Return one cell of the version, or None when the version leaves it out."""
-    meta = {k: v for k, v in raw.get("metadata", {}).items() if k != "cell_id"}
+    meta = {k: v for k, v in raw.get("metadata", {}).items() if k not in _SOURCE_ONLY}
     tags = meta.get("tags", [])
     if FACILITATOR in tags and version == "learner":
         return None
@@ -107,7 +109,9 @@ def _paired_script(nb: dict[str, Any]) -> str:
     """Return the py:percent script jupytext writes for a paired notebook."""
     import jupytext
 
-    return jupytext.writes(jupytext.reads(_dump(nb), fmt="ipynb"), fmt="py:percent")
+    text = jupytext.writes(jupytext.reads(_dump(nb), fmt="ipynb"), fmt="py:percent")
+    # The header names the jupytext version that wrote it; leave it out so builds repeat exactly.
+    return "".join(line for line in text.splitlines(True) if "jupytext_version:" not in line)
 
 
 def _write(path: Path, text: str, check: bool, result: BuildResult) -> None:
