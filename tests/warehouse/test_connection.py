@@ -13,7 +13,12 @@ import pytest
 
 from pairlab.errors import BadInput, NotFound
 from pairlab.warehouse import connect, default_path, redact
-from pairlab.warehouse.connection import ENV_PATH, ENV_URL
+from pairlab.warehouse.connection import (
+    ENV_PATH,
+    ENV_URL,
+    keyring_service,
+    with_keyring_password,
+)
 
 
 def test_default_is_the_embedded_file_created_on_first_use(tmp_path: Path) -> None:
@@ -236,3 +241,40 @@ def test_the_pinned_ibis_and_duckdb_pair_works(warehouse_file: Path) -> None:
     assert "claims" in con.list_tables()
     assert con.sql("SELECT count(*) AS n FROM claims").execute()["n"].iloc[0] == 304
     assert con.table("claims").incurred.max().execute() > 0
+
+
+@pytest.fixture
+def file_keyring(tmp_path: Path) -> Iterator[object]:
+    """Install a real file-backed keyring (keyrings.alt) in a temporary file for one test."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    previous = keyring.get_keyring()
+    ring = PlaintextKeyring()
+    ring.file_path = str(tmp_path / "keyring.cfg")  # type: ignore[misc]
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+def test_a_password_missing_from_the_url_comes_from_the_keyring(file_keyring: object) -> None:
+    import keyring
+
+    keyring.set_password(keyring_service("trino://127.0.0.1"), "analyst", "s3cret")
+    with pytest.raises(BadInput) as caught:
+        connect("trino://analyst@127.0.0.1:1/hive")
+    message = str(caught.value)
+    # The password was used (so the client switched to HTTPS) and is still never shown.
+    assert message.startswith("cannot connect to the warehouse at trino://analyst:***@127.0.0.1:1")
+    assert "HTTPSConnection" in message and "s3cret" not in message
+
+
+def test_keyring_fills_only_a_missing_password(file_keyring: object) -> None:
+    import keyring
+
+    keyring.set_password("pairlab:snowflake://acme", "analyst", "p@ss/word")
+    filled = with_keyring_password("snowflake://analyst@acme/DB/SCHEMA")
+    assert filled == "snowflake://analyst:p%40ss%2Fword@acme/DB/SCHEMA"
+    given = "snowflake://analyst:typed@acme/DB"
+    assert with_keyring_password(given) == given
+    assert with_keyring_password("snowflake://other@acme/DB") == "snowflake://other@acme/DB"

@@ -6,7 +6,7 @@ import os
 import re
 from importlib.metadata import entry_points
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import ibis
 import platformdirs
@@ -17,6 +17,7 @@ from pairlab.warehouse.generator import DEFAULT_SCALE, DEFAULT_SEED, generate
 
 ENV_URL = "PAIRLAB_WAREHOUSE_URL"
 ENV_PATH = "PAIRLAB_WAREHOUSE_PATH"
+KEYRING_PREFIX = "pairlab:"
 IBIS_PIN = "12.0.0"
 _SECRET_PARAMS = re.compile(r"pass|secret|token|key|credential|auth", re.IGNORECASE)
 _DRIVER_EXTRA = {"postgresql": "postgres", "motherduck": "duckdb", "md": "duckdb"}
@@ -64,10 +65,37 @@ def connect(url: str | None = None, *, check: bool = True) -> BaseBackend:
         url, source = os.environ[ENV_URL], ENV_URL
     if url is None:
         return open_embedded(default_path())
-    con = _open_url(url.strip(), source)
+    url = with_keyring_password(url.strip())
+    con = _open_url(url, source)
     if check:
         _probe(con, url, source)
     return con
+
+
+def keyring_service(url: str) -> str:
+    """Return the keyring service name under which url's password is looked up."""
+    parts = urlsplit(url)
+    return f"{KEYRING_PREFIX}{parts.scheme}://{parts.hostname or ''}"
+
+
+def with_keyring_password(url: str) -> str:
+    """Fill in a password that url lacks from the system keyring, when keyring is installed."""
+    parts = urlsplit(url)
+    if not parts.username or parts.password is not None:
+        return url
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+    except ImportError:  # keyring is optional: without it, URLs and env vars carry passwords
+        return url
+    try:
+        secret = keyring.get_password(keyring_service(url), unquote(parts.username))
+    except KeyringError:
+        return url
+    if not secret:
+        return url
+    user_and_secret = f"{parts.username}:{quote(secret, safe='')}@"
+    return url.replace(f"{parts.username}@", user_and_secret, 1)
 
 
 def open_embedded(path: Path) -> BaseBackend:
