@@ -85,12 +85,11 @@ def with_keyring_password(url: str) -> str:
         return url
     try:
         import keyring
-        from keyring.errors import KeyringError
     except ImportError:  # keyring is optional: without it, URLs and env vars carry passwords
         return url
     try:
         secret = keyring.get_password(keyring_service(url), unquote(parts.username))
-    except KeyringError:
+    except Exception:  # a locked or absent OS keyring must not stop a password-less connect
         return url
     if not secret:
         return url
