@@ -1,0 +1,182 @@
+"""Test a product's output against its ODCS contract: columns, types, required, unique, rules.
+
+Run as `python -m pairlab.catalog.contract PRODUCT_DIR [--url URL]`: it builds each output port
+with the function the port names (`build: package.module:function`) on the warehouse, prints
+one line per rule as JSON, and exits 1 if any rule fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from open_data_contract_standard.model import DataQuality, OpenDataContractStandard, SchemaProperty
+
+from pairlab.catalog.descriptor import load_product
+
+_KINDS = {
+    "integer": pd.api.types.is_integer_dtype,
+    "number": pd.api.types.is_numeric_dtype,
+    "boolean": pd.api.types.is_bool_dtype,
+    "string": lambda s: pd.api.types.is_string_dtype(s) or pd.api.types.is_object_dtype(s),
+    "date": lambda s: pd.api.types.is_datetime64_any_dtype(s) or pd.api.types.is_object_dtype(s),
+    "timestamp": pd.api.types.is_datetime64_any_dtype,
+}
+_OPS = {
+    "mustBe": lambda v, x: v == x,
+    "mustNotBe": lambda v, x: v != x,
+    "mustBeGreaterThan": lambda v, x: v > x,
+    "mustBeGreaterOrEqualTo": lambda v, x: v >= x,
+    "mustBeLessThan": lambda v, x: v < x,
+    "mustBeLessOrEqualTo": lambda v, x: v <= x,
+    "mustBeBetween": lambda v, x: x[0] <= v <= x[1],
+    "mustNotBeBetween": lambda v, x: not x[0] <= v <= x[1],
+}
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """One contract rule on one output: did the data keep it, and what was seen."""
+
+    port: str
+    rule: str
+    passed: bool
+    detail: str
+
+
+def _metric(frame: pd.DataFrame, name: str, q: DataQuality, column: str | None) -> float:
+    """Compute a library metric (ODCS v3.1 names) on the frame or one column."""
+    if name == "rowCount":
+        return len(frame)
+    series = frame[column]
+    if name == "nullValues":
+        return int(series.isna().sum())
+    if name == "duplicateValues":
+        return int(series.dropna().duplicated().sum())
+    if name == "invalidValues":
+        valid = (q.arguments or {}).get("validValues", [])
+        return int((~series.dropna().isin(valid)).sum())
+    raise ValueError(f"unknown metric '{name}'")
+
+
+def _sql_value(frame: pd.DataFrame, q: DataQuality, table: str, column: str | None) -> float:
+    """Run a quality rule's SQL on the frame (DuckDB) and return its single value."""
+    import duckdb
+
+    query = (q.query or "").replace("${object}", table).replace("{object}", table)
+    query = query.replace("${property}", column or "").replace("{property}", column or "")
+    con = duckdb.connect()
+    try:
+        con.register(table, frame)
+        row = con.execute(query).fetchall()
+    finally:
+        con.close()
+    return row[0][0] if row else 0
+
+
+def _quality(frame: pd.DataFrame, q: DataQuality, table: str, column: str | None) -> tuple:
+    """Evaluate one quality rule; return (rule text, passed, detail)."""
+    name = q.name or q.metric or q.rule or q.type or "rule"
+    label = f"{column}: {name}" if column else name
+    try:
+        if q.type == "sql":
+            value = _sql_value(frame, q, table, column)
+        else:
+            value = _metric(frame, q.metric or q.rule or "", q, column)
+    except Exception as exc:  # a broken rule is a failed rule, reported, never a crash
+        return label, False, f"cannot evaluate: {exc}"
+    ops = [(op, getattr(q, op)) for op in _OPS if getattr(q, op) is not None]
+    if not ops:
+        return label, False, "the rule has no mustBe... operator"
+    ok = all(_OPS[op](value, want) for op, want in ops)
+    wanted = ", ".join(f"{op} {want}" for op, want in ops)
+    return label, ok, f"got {value}; {wanted}"
+
+
+def _property_rules(frame: pd.DataFrame, prop: SchemaProperty, table: str) -> list[tuple]:
+    """Check one column: present, typed, required, unique, and its quality rules."""
+    name = prop.name or ""
+    if name not in frame.columns:
+        return [(f"{name}: present", False, f"no column '{name}' in {list(frame.columns)}")]
+    series = frame[name]
+    found = [(f"{name}: present", True, "")]
+    test = _KINDS.get(prop.logicalType or "")
+    if test is not None:
+        ok = series.isna().all() or bool(test(series))
+        found.append((f"{name}: logicalType {prop.logicalType}", ok, f"dtype {series.dtype}"))
+    if prop.required:
+        nulls = int(series.isna().sum())
+        found.append((f"{name}: required", nulls == 0, f"{nulls} null value(s)"))
+    if prop.unique:
+        dups = int(series.dropna().duplicated().sum())
+        found.append((f"{name}: unique", dups == 0, f"{dups} duplicate value(s)"))
+    found += [_quality(frame, q, table, name) for q in prop.quality or []]
+    return found
+
+
+def check_frame(frame: pd.DataFrame, contract: OpenDataContractStandard, port: str) -> list:
+    """Return one RuleResult per rule of the contract's first schema object on `frame`."""
+    obj = (contract.schema_ or [])[0]
+    table = obj.name or port
+    raw: list[tuple] = []
+    for prop in obj.properties or []:
+        raw += _property_rules(frame, prop, table)
+    raw += [_quality(frame, q, table, None) for q in obj.quality or []]
+    return [RuleResult(port, rule, bool(ok), detail) for rule, ok, detail in raw]
+
+
+def to_frame(value: Any) -> pd.DataFrame:
+    """Return a pandas frame from what a build function returned (pandas, or an ibis table)."""
+    if isinstance(value, pd.DataFrame):
+        return value
+    if hasattr(value, "to_pandas"):
+        return value.to_pandas()
+    raise TypeError(f"a build function returned {type(value).__name__}, not a table")
+
+
+def build_function(root: Path, target: str) -> Any:
+    """Import `package.module:function` from the product's src/ folder."""
+    module_name, _, func_name = target.partition(":")
+    src = str((root / "src").resolve())
+    if src not in sys.path:
+        sys.path.insert(0, src)
+    return getattr(importlib.import_module(module_name), func_name)
+
+
+def run_contracts(root: Path, url: str | None = None) -> list[RuleResult]:
+    """Build every output port on the warehouse and check it against its contract."""
+    from pairlab.warehouse import connect
+
+    product = load_product(root)
+    con = connect(url)
+    results: list[RuleResult] = []
+    for port in product.descriptor.outputPorts:
+        target = port.custom("build")
+        if not target:
+            results.append(RuleResult(port.name, "build", False, "the port names no `build`"))
+            continue
+        frame = to_frame(build_function(root, str(target))(con))
+        results += check_frame(frame, product.contracts[port.name], port.name)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print each rule's result as JSON lines; return 1 if any fails."""
+    parser = argparse.ArgumentParser(prog="python -m pairlab.catalog.contract")
+    parser.add_argument("product", type=Path)
+    parser.add_argument("--url", default=None)
+    args = parser.parse_args(argv)
+    results = run_contracts(args.product, args.url)
+    for result in results:
+        print(json.dumps(asdict(result)))
+    return 0 if results and all(r.passed for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
