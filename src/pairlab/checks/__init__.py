@@ -23,7 +23,7 @@ register = registry.register
 
 # Importing a family module registers its checks; this order is the order results are listed in.
 FAMILIES = ("order", "execution", "lint", "parameters", "pairing", "functions", "testsuite")
-for _family in (*FAMILIES, "leaks", "paths", "gitattrs", "cells"):
+for _family in (*FAMILIES, "leaks", "paths", "gitattrs", "cells", "product"):
     import_module(f"pairlab.checks.{_family}")
 
 __all__ = [
