@@ -155,6 +155,47 @@ def curriculum_run(ctx: click.Context, solutions: bool, jobs: int, out: Path | N
     ctx.exit(0 if all(run.ok for run in runs) else 1)
 
 
+@cli.group()
+def new() -> None:
+    """Start a repository from one of pairlab's kits (copier templates)."""
+
+
+@new.command("data-product")
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option("--name", help="The product's name [default: from DEST].")
+@click.option("--owner", help="The owner's username [default: analyst].")
+@click.option("--force", is_flag=True, help="Render into a folder that is not empty.")
+def new_data_product(dest: Path, name: str | None, owner: str | None, force: bool) -> None:
+    """Render the data-product kit into DEST; `copier update` there keeps it current."""
+    from pairlab.kits import data_product_answers, new_project
+
+    new_project("data-product", dest, data_product_answers(dest, name, owner), force=force)
+    click.echo(f"pairlab: wrote a data product to {dest}; next: cd {dest} && pytest")
+
+
+@cli.command()
+@click.argument("notebook", type=click.Path(path_type=Path))
+@click.option("--name", required=True, help="The product's name, e.g. claims-loss-ratio.")
+@click.option("--into", type=click.Path(path_type=Path), help="Target folder [default: ./NAME].")
+@click.option(
+    "--dry-run", is_flag=True, help="Print the diff of what would be written; write nothing."
+)
+@click.option("--force", is_flag=True, help="Overwrite files edited since the last promote.")
+@click.pass_context
+def promote(
+    ctx: click.Context, notebook: Path, name: str, into: Path | None, dry_run: bool, force: bool
+) -> None:
+    """Turn a working notebook into a packaged, tested, CI-run data product."""
+    from pairlab.promote import format_outcome
+    from pairlab.promote import promote as run_promote
+
+    outcome = run_promote(
+        notebook, name, into, dry_run=dry_run, force=force, checks=not dry_run, echo=click.echo
+    )
+    click.echo(format_outcome(outcome, dry_run))
+    ctx.exit(0 if outcome.ok else 1)
+
+
 def main(args: Sequence[str] | None = None) -> None:
     """Run the CLI; tests call `main([...])` and catch SystemExit."""
     cli.main(args=list(args) if args is not None else sys.argv[1:], prog_name="pairlab")

@@ -1,0 +1,103 @@
+"""The decision table of stage 1: for each cell, what it becomes and why; and the flags."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from pairlab.checks._notebook import Cell
+
+if TYPE_CHECKING:
+    from pairlab.promote.analysis import Analysis
+
+
+def _lines(node: object) -> set[int]:
+    """Return the 1-based lines a statement spans, decorators included."""
+    decorators = getattr(node, "decorator_list", [])
+    start = min([node.lineno] + [d.lineno for d in decorators])  # type: ignore[attr-defined]
+    return set(range(start, node.end_lineno + 1))  # type: ignore[attr-defined]
+
+
+def _exported_lines(analysis: Analysis, cell: Cell) -> set[int]:
+    """Return the lines of `cell` that end up in a module."""
+    lines: set[int] = set()
+    for func in analysis.functions.values():
+        if func.cell.id == cell.id:
+            lines |= _lines(func.node)
+    for stmt in analysis.pipeline:
+        if stmt.cell.id == cell.id:
+            lines |= _lines(stmt.node)
+    return lines
+
+
+def _exported_parts(analysis: Analysis, cell: Cell) -> tuple[str, str] | None:
+    """Return (becomes, why) for what of a cell goes into a module, or None."""
+    funcs = [f.name for f in analysis.functions.values() if f.cell.id == cell.id]
+    steps = [s for s in analysis.pipeline if s.cell.id == cell.id]
+    used = set().union(*(f.globals for f in analysis.functions.values()))
+    stored = {n for s in analysis.statements if s.cell.id == cell.id for n in s.stores}
+    consts = sorted(stored & used & set(analysis.constants))
+    parts, why = [], []
+    if consts:
+        parts.append(f"transform.py constant {', '.join(consts)}")
+        why.append("read by the functions")
+    if funcs:
+        parts.append(f"transform.py: {', '.join(funcs)}")
+        why.append("tagged `export`" if "export" in cell.tags else "defines functions")
+    if steps:
+        parts.append("steps of pipeline.run()")
+        why.append(f"builds the result `{analysis.output}`")
+    return (" + ".join(parts), "; ".join(why)) if parts else None
+
+
+def _code_decision(analysis: Analysis, cell: Cell) -> tuple[str, str]:
+    """Return (becomes, why) for a code cell."""
+    from pairlab.promote.analysis import is_plot
+
+    cleaned = analysis.cleaned[cell.id]
+    if cleaned.magic_cell:
+        return "stays in the notebook", f"%%{cleaned.magic_cell} runs outside Python"
+    if "parameters" in cell.tags:
+        names = ", ".join(analysis.parameters) or "none"
+        return "parameters of pipeline.run()", f"tagged `parameters` ({names})"
+    exported = _exported_parts(analysis, cell)
+    if exported:
+        return exported
+    tree = analysis.trees[cell.id]
+    if cleaned.dependencies and all(isinstance(n, ast.Pass) for n in tree.body):
+        return "dropped from the notebook", "installs packages: now pyproject dependencies"
+    if tree.body and all(type(n).__name__ in ("Import", "ImportFrom") for n in tree.body):
+        return "imports of the modules that use them", "imports only"
+    if is_plot(cell.source):
+        return "stays in the notebook", "draws a chart: for people, not the package"
+    if cell.is_blank:
+        return "dropped", "empty"
+    return "stays in the notebook", f"exploration: `{analysis.output}` does not need it"
+
+
+def decide(analysis: Analysis) -> None:
+    """Fill the decision table and flags; stop on IPython code that must go into a module."""
+    from pairlab.promote.analysis import Decision, PromoteError, label
+
+    for cell in analysis.cells:
+        if cell.type != "code":
+            analysis.decisions.append(Decision(label(cell), "stays in the notebook", cell.type))
+            continue
+        cleaned = analysis.cleaned[cell.id]
+        exported = _exported_lines(analysis, cell)
+        if cleaned.blockers and exported & cleaned.dropped_lines:
+            raise PromoteError(f"{label(cell)}: {cleaned.blockers[0]}", "then promote again")
+        for blocker in cleaned.blockers:
+            analysis.flags.append(f"{label(cell)}: {blocker} (it stays in the notebook only)")
+        analysis.flags += [f"{label(cell)}: {note}" for note in cleaned.notes]
+        becomes, why = _code_decision(analysis, cell)
+        analysis.decisions.append(Decision(label(cell), becomes, why))
+
+
+def format_table(analysis: Analysis) -> str:
+    """Return the decision table and the flags as text for a terminal."""
+    width = max([len(d.becomes) for d in analysis.decisions] + [7])
+    lines = [f"{'cell':<8} {'becomes':<{width}}  why"]
+    lines += [f"{d.cell:<8} {d.becomes:<{width}}  {d.why}" for d in analysis.decisions]
+    lines += [f"! {flag}" for flag in analysis.flags]
+    return "\n".join(lines)

@@ -1,0 +1,231 @@
+"""`pairlab promote`: the five stages, from a working notebook to a checked data product."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pairlab import _process
+from pairlab.errors import BadInput
+from pairlab.promote import _commit, characterization, equivalence
+from pairlab.promote._contract import contract
+from pairlab.promote._decide import format_table
+from pairlab.promote._nbfile import notebook_json, percent_script
+from pairlab.promote.analysis import Analysis, analyse
+from pairlab.promote.extraction import Names, notebook_cells, pipeline_module, transform_module
+
+KIT_DEPENDENCIES = {"pairlab", "ibis-framework", "duckdb", "pandas", "pyarrow"}
+GENERIC = {"result", "results", "df", "out", "output", "table", "frame", "data", "res"}
+_NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
+
+
+@dataclass
+class Outcome:
+    """What a promote did: where, the analysis, the gate's verdicts, the checks, the diff."""
+
+    dest: Path
+    analysis: Analysis
+    verdicts: dict[str, equivalence.Verdict] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    diff: str = ""
+    report: object | None = None  # the checks' Report
+
+    @property
+    def ok(self) -> bool:
+        """Return whether the gate and every check passed."""
+        same = all(v.same for v in self.verdicts.values())
+        checks = self.report is None or getattr(self.report, "exit_code", 1) == 0
+        return same and checks
+
+
+def names_for(name: str, analysis: Analysis) -> Names:
+    """Return the product's names from --name; refuse a bad name or one that shadows a module."""
+    if not _NAME.match(name):
+        raise BadInput(
+            f"--name '{name}' is not a product name",
+            "use lower case letters and digits joined by dashes, e.g. claims-loss-ratio",
+        )
+    package = name.replace("-", "_")
+    if package in sys.stdlib_module_names or importlib.util.find_spec(package) is not None:
+        raise BadInput(
+            f"--name '{name}' clashes with the installed Python module `{package}`",
+            f"choose another name, e.g. --name {name}-product",
+        )
+    output = package if analysis.output in GENERIC else analysis.output
+    return Names(name.replace("_", "-"), package, output, analysis.path.stem)
+
+
+def _answers(analysis: Analysis, names: Names) -> dict[str, object]:
+    """Return the kit's answers for a promoted product."""
+    heading = next(
+        (c.source.lstrip("# ").split("\n")[0] for c in analysis.cells if c.type == "markdown"),
+        names.product_id,
+    )
+    return {
+        "product_name": heading.strip() or names.product_id,
+        "product_id": names.product_id,
+        "package_name": names.package,
+        "owner": os.environ.get("USER") or "analyst",
+        "purpose": f"Build `{names.output}` as notebooks/{names.notebook}.ipynb does",
+        "value_hypothesis": "State what would prove this product worth keeping, and by when",
+        "output_name": names.output,
+        "input_tables": analysis.input_tables,
+        "dependencies": _dependencies(analysis),
+        "example": False,
+    }
+
+
+def _dependencies(analysis: Analysis) -> list[str]:
+    """Return what the notebook installs or imports beyond the kit's own dependencies."""
+    from importlib.metadata import packages_distributions
+
+    dists = packages_distributions()
+    modules = {line.split()[1].split(".")[0] for line in analysis.imports.values()}
+    imported = {dists[m][0] for m in modules if m in dists and m not in sys.stdlib_module_names}
+    found = {d.lower() for d in (*analysis.dependencies, *imported)}
+    return sorted(found - KIT_DEPENDENCIES)
+
+
+def _write(root: Path, rel: str, data: str | bytes) -> None:
+    """Write one staged file."""
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+
+
+def _tidy(product: Path) -> None:
+    """Sort imports and format the generated modules as ruff would (the product's config)."""
+    from pairlab.checks.lint import ruff_binary
+
+    paths = [str(product / "src"), str(product / "tests")]
+    fix = ["check", "--fix", "--select", "I,F401", "--exit-zero", "--no-cache"]
+    _process.run([ruff_binary(), *fix, *paths], cwd=product)
+    _process.run([ruff_binary(), "format", "--no-cache", *paths], cwd=product)
+
+
+def _stage(analysis: Analysis, names: Names, product: Path, run: bool, outcome: Outcome) -> None:
+    """Stages 2 to 4 in a staging folder: render, extract, run, freeze, compare."""
+    from pairlab.kits import render
+
+    render("data-product", product, _answers(analysis, names))
+    pkg = f"src/{names.package}"
+    _write(product, f"{pkg}/transform.py", transform_module(analysis, names))
+    _write(product, f"{pkg}/pipeline.py", pipeline_module(analysis, names))
+    cells = notebook_cells(analysis, names)
+    _write(product, f"notebooks/{names.notebook}.ipynb", notebook_json(cells, None))
+    _write(product, f"notebooks/{names.notebook}.py", percent_script(cells, None))
+    frame = None
+    if run:
+        with tempfile.TemporaryDirectory(prefix="pairlab-promote-") as work:
+            original, promoted = characterization.run_both(
+                analysis, names, product, cells, Path(work)
+            )
+            files, outcome.notes = characterization.fixture_files(original)
+            for rel, data in files.items():
+                _write(product, rel, data)
+            _write(product, "tests/test_characterization.py", characterization.test_module(names))
+            outcome.verdicts = equivalence.compare_runs(original, promoted)
+            frame = pd.read_parquet(original / "original.parquet")
+    text = contract(frame, product_id=names.product_id, port=names.output, domain="claims")
+    _write(product, f"contracts/{names.output}.odcs.yaml", text)
+    _tidy(product)
+
+
+def _clean_stale(dest: Path) -> None:
+    """Remove staging folders of promotes into `dest` that were killed."""
+    for stale in dest.parent.glob(f".{dest.name}.pairlab-staging-*"):
+        pid = stale.name.rsplit("-", 2)[-2]
+        try:
+            os.kill(int(pid), 0)
+        except (ValueError, ProcessLookupError):
+            shutil.rmtree(stale, ignore_errors=True)
+        except PermissionError:
+            pass
+
+
+def promote(
+    notebook: Path,
+    name: str,
+    into: Path | None = None,
+    *,
+    dry_run: bool = False,
+    force: bool = False,
+    run: bool = True,
+    checks: bool = True,
+    echo: Callable[[str], None] = print,
+) -> Outcome:
+    """Promote `notebook` into a data product named `name` (in `into`, default ./NAME)."""
+    analysis = analyse(notebook)
+    echo(format_table(analysis))
+    names = names_for(name, analysis)
+    dest = (into or Path.cwd() / name).absolute()
+    outcome = Outcome(dest, analysis)
+    if dest.is_dir():
+        _commit.roll_forward(dest)
+    _commit.guard(dest, _commit.Plan({}), force)  # refuse early, before minutes of work
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    _clean_stale(dest)
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{dest.name}.pairlab-staging-{os.getpid()}-", dir=dest.parent)
+    )
+    try:
+        product = staging / "product"
+        _stage(analysis, names, product, run, outcome)
+        files = _commit.read_tree(product)
+        files[_commit.MANIFEST] = _commit.manifest_bytes(files, notebook.name)
+        _write(product, _commit.MANIFEST, files[_commit.MANIFEST])
+        found = _commit.plan(dest, files)
+        _commit.guard(dest, found, force)
+        if not all(v.same for v in outcome.verdicts.values()):
+            return outcome  # the gate failed: nothing is written
+        if dry_run:
+            outcome.diff = _commit.diff(dest, found)
+            return outcome
+        if found.changes:
+            _commit.commit(dest, product, found)
+        outcome.written = found.changes
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if checks:
+        from pairlab.promote._checks import run_product_checks
+
+        outcome.report = run_product_checks(dest)
+    return outcome
+
+
+def format_outcome(outcome: Outcome, dry_run: bool = False) -> str:
+    """Return what happened, for a terminal: flags, the gate, what was written, the checks."""
+    from pairlab.checks import format_report
+
+    lines = [f"! {note}" for note in outcome.notes]
+    for side, verdict in outcome.verdicts.items():
+        if verdict.same:
+            lines.append(
+                f"equivalence: {side} gives the same {verdict.rows} rows x "
+                f"{len(verdict.columns)} columns as the original"
+            )
+        else:
+            lines += [f"equivalence FAILED: {side} differs: {d}" for d in verdict.differences]
+    if not all(v.same for v in outcome.verdicts.values()):
+        lines.append(f"pairlab: nothing written to {outcome.dest}: the product's output differs")
+        return "\n".join(lines)
+    if dry_run:
+        lines.append(outcome.diff or f"(no changes: {outcome.dest} is up to date)")
+        lines.append(f"pairlab: dry run, nothing written to {outcome.dest}")
+    elif outcome.written:
+        lines.append(f"pairlab: wrote {len(outcome.written)} file(s) to {outcome.dest}")
+    else:
+        lines.append(f"pairlab: {outcome.dest} is up to date; nothing written")
+    if outcome.report is not None:
+        lines.append(format_report(outcome.report))  # type: ignore[arg-type]
+    return "\n".join(lines)

@@ -1,0 +1,326 @@
+"""Stage 1: read a notebook statically and decide what each cell becomes, and why."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pairlab.checks._notebook import Cell, NotebookError, load_notebook
+from pairlab.errors import BadInput
+from pairlab.promote._source import Cleaned, clean
+from pairlab.promote._symbols import function_globals, loads, stores
+
+BUILTINS = set(dir(builtins)) | {"display", "get_ipython", "__file__"}
+_PLOT = re.compile(r"\.plot\b|\bplt\.|\bsns\.|\balt\.|\bpx\.|\.show\(\)")
+_SQL_TABLE = re.compile(r"\b(?:from|join)\s+([A-Za-z_][\w.]*)", re.IGNORECASE)
+
+
+class PromoteError(BadInput):
+    """The notebook cannot be promoted as it is; the message names the cell and the fix."""
+
+
+@dataclass
+class Decision:
+    """One row of the decision table: a cell, what it becomes, and why."""
+
+    cell: str
+    becomes: str
+    why: str
+
+
+@dataclass
+class Stmt:
+    """A top-level statement, with the cell it sits in and the names it binds and reads."""
+
+    cell: Cell
+    node: ast.stmt
+    text: str
+    stores: set[str]
+    loads: set[str]
+
+
+@dataclass
+class Function:
+    """A function the notebook defines, with the globals it reads and how each is resolved."""
+
+    name: str
+    cell: Cell
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    text: str
+    globals: set[str] = field(default_factory=set)
+    kwonly: list[str] = field(default_factory=list)  # parameters it reads: become keywords
+
+
+@dataclass
+class Analysis:
+    """Everything stage 1 found: cells, functions, the result's statements, decisions, flags."""
+
+    path: Path
+    cells: list[Cell]
+    cleaned: dict[str, Cleaned]
+    trees: dict[str, ast.Module]
+    parameters: dict[str, str] = field(default_factory=dict)  # name -> value source
+    imports: dict[str, str] = field(default_factory=dict)  # bound name -> import line
+    constants: dict[str, str] = field(default_factory=dict)  # name -> assignment line
+    functions: dict[str, Function] = field(default_factory=dict)
+    statements: list[Stmt] = field(default_factory=list)
+    output: str = ""
+    pipeline: list[Stmt] = field(default_factory=list)
+    connection: str = ""
+    decisions: list[Decision] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    dependencies: list[str] = field(default_factory=list)
+    input_tables: list[str] = field(default_factory=list)
+
+
+def label(cell: Cell) -> str:
+    """Return how messages name a cell: its number in the notebook (1-based)."""
+    return f"cell {cell.index + 1}"
+
+
+def _parse(cell: Cell, cleaned: Cleaned) -> ast.Module:
+    """Parse a cell's Python; a syntax error stops promotion, naming the cell and line."""
+    try:
+        return ast.parse(cleaned.python)
+    except SyntaxError as exc:
+        raise PromoteError(
+            f"{label(cell)} has a syntax error on line {exc.lineno}: {exc.msg}",
+            "fix it, run the notebook top to bottom, and promote again",
+        ) from None
+
+
+def _import_lines(node: ast.Import | ast.ImportFrom) -> dict[str, str]:
+    """Return one import line per name the statement binds."""
+    found = {}
+    for alias in node.names:
+        bound = alias.asname or alias.name.split(".")[0]
+        as_ = f" as {alias.asname}" if alias.asname else ""
+        if isinstance(node, ast.Import):
+            found[bound] = f"import {alias.name}{as_}"
+        else:
+            module = "." * node.level + (node.module or "")
+            found[bound] = f"from {module} import {alias.name}{as_}"
+    return found
+
+
+def _is_literal(node: ast.AST) -> bool:
+    """Return whether `node` is a plain literal (safe to copy into a module as a constant)."""
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def _collect(analysis: Analysis, cell: Cell, tree: ast.Module, source: str) -> None:
+    """File a cell's top-level statements as parameters, imports, functions or statements."""
+    is_params = "parameters" in cell.tags
+    for node in tree.body:
+        text = ast.get_source_segment(source, node) or ast.unparse(node)
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            analysis.imports.update(_import_lines(node))
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            analysis.functions[node.name] = Function(node.name, cell, node, text)
+        elif is_params and isinstance(node, ast.Assign | ast.AnnAssign):
+            for name in stores(node):
+                value = node.value if node.value is not None else ast.Constant(None)
+                analysis.parameters[name] = ast.get_source_segment(source, value) or "None"
+        elif not isinstance(node, ast.Pass):
+            stmt = Stmt(cell, node, text, stores(node), loads(node))
+            analysis.statements.append(stmt)
+            single = isinstance(node, ast.Assign) and len(node.targets) == 1
+            if single and isinstance(node.targets[0], ast.Name) and _is_literal(node.value):
+                analysis.constants.setdefault(node.targets[0].id, text)
+
+
+def read(path: Path) -> Analysis:
+    """Read and parse every code cell of the notebook at `path`."""
+    if path.suffix != ".ipynb" or not path.is_file():
+        raise BadInput(f"{path} is not a notebook file", "pass the .ipynb file to promote")
+    try:
+        notebook = load_notebook(path)
+    except NotebookError as exc:
+        raise BadInput(
+            f"{path} cannot be read as a notebook: {exc}", "open and save it in Jupyter"
+        ) from None
+    if not notebook.is_python:
+        raise BadInput(f"{path} is a {notebook.language} notebook", "promote Python notebooks only")
+    analysis = Analysis(path, list(notebook.cells), {}, {})
+    for cell in notebook.code_cells:
+        cleaned = clean(cell.source)
+        analysis.cleaned[cell.id] = cleaned
+        analysis.dependencies += cleaned.dependencies
+        tree = _parse(cell, cleaned)
+        analysis.trees[cell.id] = tree
+        _collect(analysis, cell, tree, cleaned.python)
+    return analysis
+
+
+def _defined_before(analysis: Analysis) -> None:
+    """Stop when code reads a name only a later cell defines (it ran out of order)."""
+    seen = set(BUILTINS) | set(analysis.parameters)
+    order = sorted(
+        [(s.cell.index, s.node.lineno, "stmt", s) for s in analysis.statements]
+        + [(f.cell.index, f.node.lineno, "def", f) for f in analysis.functions.values()]
+        + [(c.index, 0, "imports", c) for c in analysis.cells if c.id in analysis.trees],
+        key=lambda item: (item[0], item[1]),
+    )
+    later = {n: s.cell for s in analysis.statements for n in s.stores}
+    later |= {name: f.cell for name, f in analysis.functions.items()}
+    for _, _, kind, item in order:
+        if kind == "imports":
+            seen |= {n for n, line in analysis.imports.items() if _imported_in(item, analysis, n)}
+        elif kind == "def":
+            seen.add(item.name)
+        else:
+            missing = sorted(n for n in item.loads - seen if n in later and n not in item.stores)
+            if missing:
+                name, where = missing[0], later[missing[0]]
+                raise PromoteError(
+                    f"{label(item.cell)} uses `{name}`, which only {label(where)} below defines: "
+                    "the notebook ran out of order",
+                    f"move {label(where)} above {label(item.cell)}, then run top to bottom",
+                )
+            seen |= item.stores
+
+
+def _imported_in(cell: Cell, analysis: Analysis, name: str) -> bool:
+    """Return whether `cell` holds the import binding `name`."""
+    tree = analysis.trees[cell.id]
+    nodes = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+    return any(name in _import_lines(n) for n in nodes)
+
+
+def _resolve_globals(analysis: Analysis) -> None:
+    """Decide for each global a function reads: import, constant, keyword, or a stop."""
+    assigned = {n: s.cell for s in analysis.statements for n in s.stores}
+    for func in analysis.functions.values():
+        func.globals = function_globals(func.text)
+        for name in sorted(func.globals):
+            if name in BUILTINS or name in analysis.functions or name in analysis.imports:
+                continue
+            if name in analysis.parameters:
+                func.kwonly.append(name)
+                analysis.flags.append(
+                    f"{label(func.cell)}: `{func.name}` read the parameter `{name}` as a global; "
+                    f"it now takes `{name}=` as a keyword argument "
+                    f"(default {analysis.parameters[name]})"
+                )
+            elif name not in analysis.constants:
+                where = f" (set in {label(assigned[name])})" if name in assigned else ""
+                raise PromoteError(
+                    f"{label(func.cell)}: function `{func.name}` reads the global `{name}`{where}, "
+                    "hidden state a package cannot carry",
+                    f"pass `{name}` to `{func.name}` as an argument",
+                )
+    _propagate_keywords(analysis)
+
+
+def _propagate_keywords(analysis: Analysis) -> None:
+    """Give callers the keywords of the functions they call, until nothing changes."""
+    changed = True
+    while changed:
+        changed = False
+        for func in analysis.functions.values():
+            for callee in func.globals & set(analysis.functions):
+                extra = [k for k in analysis.functions[callee].kwonly if k not in func.kwonly]
+                if extra:
+                    func.kwonly += extra
+                    changed = True
+
+
+def _find_output(analysis: Analysis) -> None:
+    """Choose the result frame: a cell tagged `output`, else the last value from a function."""
+    for stmt in reversed(analysis.statements):
+        if "output" in stmt.cell.tags and stmt.stores:
+            analysis.output = sorted(stmt.stores)[-1]
+            return
+    # The result is the last variable derived from a function's value (plots excluded).
+    derived = set(analysis.functions)
+    for stmt in analysis.statements:
+        if stmt.loads & derived and isinstance(stmt.node, ast.Assign) and not is_plot(stmt.text):
+            derived |= stmt.stores
+            analysis.output = sorted(stmt.stores)[-1] if len(stmt.stores) > 1 else min(stmt.stores)
+    if analysis.output:
+        return
+    if not analysis.functions:
+        raise PromoteError(
+            f"{analysis.path.name} has no exportable code: no function and no cell tagged `output`",
+            "put the steps that build your result into functions, then call them in a cell",
+        )
+    raise PromoteError(
+        f"{analysis.path.name} never assigns a function's result to a variable",
+        "assign the result table, e.g. `result = build(con)`, or tag its cell `output`",
+    )
+
+
+def _slice(analysis: Analysis) -> None:
+    """Keep the top-level statements the output needs, in notebook order."""
+    needed = {analysis.output}
+    kept: list[Stmt] = []
+    last = max(i for i, s in enumerate(analysis.statements) if analysis.output in s.stores)
+    for stmt in reversed(analysis.statements[: last + 1]):
+        if stmt.stores & needed or _mutates(stmt, needed) or "export" in stmt.cell.tags:
+            kept.append(stmt)
+            needed |= stmt.loads
+    analysis.pipeline = list(reversed(kept))
+    for stmt in analysis.pipeline:
+        value = getattr(stmt.node, "value", None)
+        call = value.func if isinstance(value, ast.Call) else None
+        name = getattr(call, "id", getattr(call, "attr", ""))
+        if name.endswith("connect") and len(stmt.stores) == 1 and not analysis.connection:
+            analysis.connection = next(iter(stmt.stores))
+
+
+def _mutates(stmt: Stmt, needed: set[str]) -> bool:
+    """Return whether an expression statement changes a needed frame in place."""
+    node = stmt.node
+    if not isinstance(node, ast.Expr) or not isinstance(node.value, ast.Call):
+        return False
+    inplace = any(k.arg == "inplace" for k in node.value.keywords)
+    return inplace and bool(stmt.loads & needed)
+
+
+def tables_in(body: ast.AST) -> list[str]:
+    """Return the warehouse tables code reads: `.table("x")` calls and FROM/JOIN in SQL strings."""
+    found: list[str] = []
+    for node in ast.walk(body):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        arg = node.args[0] if node.args else None
+        if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+            continue
+        if node.func.attr == "table":
+            found.append(arg.value)
+        elif node.func.attr in ("sql", "raw_sql", "read_sql", "execute", "query"):
+            found += _SQL_TABLE.findall(arg.value)
+    return list(dict.fromkeys(t.split(".")[-1] for t in found))
+
+
+def _tables(analysis: Analysis) -> None:
+    """Infer the input tables of the functions and of the result's statements."""
+    bodies = [f.node for f in analysis.functions.values()] + [s.node for s in analysis.pipeline]
+    found = [t for body in bodies for t in tables_in(body)]
+    analysis.input_tables = list(dict.fromkeys(found))
+
+
+def analyse(path: Path) -> Analysis:
+    """Run stage 1: read, order-check, resolve globals, find the output, decide per cell."""
+    from pairlab.promote._decide import decide
+
+    analysis = read(path)
+    _defined_before(analysis)
+    _resolve_globals(analysis)
+    _find_output(analysis)
+    _slice(analysis)
+    _tables(analysis)
+    decide(analysis)
+    return analysis
+
+
+def is_plot(source: str) -> bool:
+    """Return whether a cell draws a chart."""
+    return bool(_PLOT.search(source))

@@ -1,0 +1,235 @@
+"""Stage 2: write the package modules and the notebook rewritten to import them."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import textwrap
+from dataclasses import dataclass
+
+from pairlab.checks._notebook import Cell
+from pairlab.promote.analysis import Analysis
+
+
+@dataclass(frozen=True)
+class Names:
+    """What the product is called: its id, its package, and its output port."""
+
+    product_id: str
+    package: str
+    output: str
+    notebook: str  # the rewritten notebook's file stem
+
+
+def _keyword_edits(python: str, kwonly: dict[str, list[str]]) -> list[tuple[int, int, str]]:
+    """Return (line, column, text) insertions passing keyword parameters to calls that need them."""
+    edits = []
+    for node in ast.walk(ast.parse(python)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            given = {k.arg for k in node.keywords}
+            missing = [k for k in kwonly.get(node.func.id, []) if k not in given]
+            if missing:
+                sep = ", " if node.args or node.keywords else ""
+                text = sep + ", ".join(f"{k}={k}" for k in missing)
+                edits.append((node.end_lineno or 0, (node.end_col_offset or 1) - 1, text))
+    return edits
+
+
+def add_keywords(python: str, kwonly: dict[str, list[str]], skip: set[int] = frozenset()) -> str:
+    """Return `python` with keyword parameters added to calls (columns are UTF-8 offsets)."""
+    lines = python.split("\n")
+    for line, col, text in sorted(_keyword_edits(python, kwonly), reverse=True):
+        if line in skip:
+            continue
+        raw = lines[line - 1].encode()
+        lines[line - 1] = (raw[:col] + text.encode() + raw[col:]).decode()
+    return "\n".join(lines)
+
+
+def _signature(
+    node: ast.FunctionDef | ast.AsyncFunctionDef,
+    text: str,
+    extra: list[str],
+    defaults: dict[str, str],
+) -> str:
+    """Return the function's text with keyword-only parameters added to its signature."""
+    tree = ast.parse(text).body[0]
+    assert isinstance(tree, ast.FunctionDef | ast.AsyncFunctionDef)
+    new = copy.deepcopy(tree.args)
+    for name in extra:
+        new.kwonlyargs.append(ast.arg(name))
+        new.kw_defaults.append(ast.parse(defaults[name], mode="eval").body)
+    lines = text.split("\n")
+    body_line = tree.body[0].lineno
+    head = lines[tree.lineno - 1]
+    indent = head[: len(head) - len(head.lstrip())]
+    prefix = "async def" if isinstance(tree, ast.AsyncFunctionDef) else "def"
+    returns = f" -> {ast.unparse(tree.returns)}" if tree.returns else ""
+    signature = f"{indent}{prefix} {tree.name}({ast.unparse(new)}){returns}:"
+    if body_line == tree.lineno:  # a one-line function: rebuild it whole
+        return ast.unparse(ast.FunctionDef(**{**tree.__dict__, "args": new}))
+    return "\n".join([*lines[: tree.lineno - 1], signature, *lines[body_line - 1 :]])
+
+
+def _kwonly(analysis: Analysis) -> dict[str, list[str]]:
+    """Return the keyword parameters each function gained."""
+    return {name: f.kwonly for name, f in analysis.functions.items() if f.kwonly}
+
+
+def _imports_for(analysis: Analysis, names: set[str]) -> list[str]:
+    """Return the import lines binding `names`."""
+    return sorted({analysis.imports[n] for n in names if n in analysis.imports})
+
+
+def transform_module(analysis: Analysis, names: Names) -> str:
+    """Return src/<package>/transform.py: the notebook's functions, their imports and constants."""
+    kwonly = _kwonly(analysis)
+    used: set[str] = set()
+    bodies = []
+    for func in analysis.functions.values():
+        used |= func.globals
+        text = add_keywords(func.text, kwonly)
+        if func.kwonly:
+            text = _signature(func.node, text, func.kwonly, analysis.parameters)
+        bodies.append(text)
+    consts = [analysis.constants[n] for n in sorted(used) if n in analysis.constants]
+    consts = [
+        c for c in consts if not any(c.split("=")[0].strip() == f for f in analysis.functions)
+    ]
+    doc = f'"""The functions of notebooks/{names.notebook}.ipynb, promoted by pairlab."""'
+    parts = [doc, "\n".join(_imports_for(analysis, used)), "\n".join(consts), *bodies]
+    return "\n\n\n".join(p for p in parts if p.strip()) + "\n"
+
+
+def _pipeline_body(analysis: Analysis) -> list[str]:
+    """Return the statements of run(), the connection made only when none is given."""
+    kwonly = _kwonly(analysis)
+    body = []
+    for stmt in analysis.pipeline:
+        text = add_keywords(stmt.text, kwonly)
+        if analysis.connection and stmt.stores == {analysis.connection}:
+            value = ast.get_source_segment(stmt.text, ast.parse(stmt.text).body[0].value)  # type: ignore[attr-defined]
+            text = f"if {analysis.connection} is None:\n    {analysis.connection} = {value}"
+        body.append(text)
+    return body
+
+
+def pipeline_module(analysis: Analysis, names: Names) -> str:
+    """Return src/<package>/pipeline.py: run() builds the output as the notebook does."""
+    con = analysis.connection or "con"
+    loads = set().union(*(s.loads for s in analysis.pipeline)) if analysis.pipeline else set()
+    funcs = sorted(loads & set(analysis.functions))
+    imports = _imports_for(analysis, loads)
+    if funcs:
+        imports.append(f"from {names.package}.transform import {', '.join(funcs)}")
+    params = "".join(f", {n}={v}" for n, v in analysis.parameters.items())
+    star = ", *" if analysis.parameters else ""
+    body = "\n".join([*_pipeline_body(analysis), f"return {analysis.output}"])
+    doc = f'"""Build `{analysis.output}` as notebooks/{names.notebook}.ipynb does."""'
+    func = (
+        f"def run({con}=None{star}{params}):\n"
+        f'    """Return the output table `{names.output}`, built on the warehouse `{con}`."""\n'
+        f"{textwrap.indent(body, '    ')}\n"
+    )
+    return "\n\n\n".join([doc, "\n".join(imports), func]) if imports else f"{doc}\n\n\n{func}"
+
+
+def _drop_lines(cell: Cell, analysis: Analysis) -> set[int]:
+    """Return the 1-based lines to remove from a code cell: exported functions, pip installs."""
+    cleaned = analysis.cleaned[cell.id]
+    drop = {n for n in cleaned.dropped_lines if "pip" in cell.source.split("\n")[n - 1]}
+    for func in analysis.functions.values():
+        if func.cell.id == cell.id:
+            decorators = [d.lineno for d in func.node.decorator_list]
+            drop |= set(range(min([func.node.lineno, *decorators]), func.node.end_lineno + 1))
+    return drop
+
+
+def _rewrite_cell(cell: Cell, analysis: Analysis, kwonly: dict[str, list[str]]) -> str:
+    """Return a code cell's new source: exported code gone, keyword arguments passed."""
+    cleaned = analysis.cleaned[cell.id]
+    if cleaned.magic_cell:
+        return cell.source
+    source = cell.source
+    if kwonly:
+        edited = add_keywords(cleaned.python, kwonly, cleaned.dropped_lines).split("\n")
+        original = source.split("\n")
+        source = "\n".join(
+            o if i + 1 in cleaned.dropped_lines else e
+            for i, (o, e) in enumerate(zip(original, edited, strict=True))
+        )
+    drop = _drop_lines(cell, analysis)
+    kept = [line for i, line in enumerate(source.split("\n"), 1) if i not in drop]
+    return "\n".join(kept).strip("\n")
+
+
+def _cell(source: str, cell_id: str, tags: tuple[str, ...] = ()) -> dict:
+    """Return a fresh code cell."""
+    meta = {"tags": list(tags)} if tags else {}
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": cell_id,
+        "metadata": meta,
+        "outputs": [],
+        "source": source,
+    }
+
+
+def notebook_cells(analysis: Analysis, names: Names) -> list[dict]:
+    """Return the rewritten notebook's cells: the analyst's story, importing the package."""
+    kwonly = _kwonly(analysis)
+    cells: list[dict] = []
+    placed = False
+    for cell in analysis.cells:
+        if cell.type != "code":
+            cells.append(
+                {"cell_type": cell.type, "id": cell.id, "metadata": {}, "source": cell.source}
+            )
+            continue
+        if not placed and any(f.cell.id == cell.id for f in analysis.functions.values()):
+            names_ = ", ".join(analysis.functions)
+            cells.append(
+                _cell(f"from {names.package}.transform import {names_}", f"{cell.id}-import")
+            )
+            placed = True
+        source = _rewrite_cell(cell, analysis, kwonly)
+        if source.strip():
+            cells.append(_cell(source, cell.id, cell.tags))
+    return prune_imports(cells)
+
+
+def _prune(source: str, used: set[str]) -> str:
+    """Return a cell's source without the imports nothing uses any more."""
+    from pairlab.promote._source import clean
+
+    cleaned = clean(source)
+    if cleaned.magic_cell:
+        return source
+    lines = source.split("\n")
+    tree = ast.parse(cleaned.python)
+    for node in reversed(tree.body):
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        keep = [a for a in node.names if (a.asname or a.name.split(".")[0]) in used]
+        if len(keep) == len(node.names):
+            continue
+        replacement = [ast.unparse(type(node)(**{**node.__dict__, "names": keep}))] if keep else []
+        lines[node.lineno - 1 : node.end_lineno] = replacement
+    return "\n".join(lines).strip("\n")
+
+
+def prune_imports(cells: list[dict]) -> list[dict]:
+    """Drop imports the rewritten notebook no longer uses (they moved with the functions)."""
+    from pairlab.promote._source import clean
+    from pairlab.promote._symbols import loads
+
+    used: set[str] = set()
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            tree = ast.parse(clean(cell["source"]).python)
+            used |= set().union(set(), *(loads(n) for n in tree.body))
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            cell["source"] = _prune(cell["source"], used)
+    return [c for c in cells if c["cell_type"] != "code" or c["source"].strip()]
