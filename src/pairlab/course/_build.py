@@ -2,9 +2,10 @@
 
 The source is the one text a reviewer reads. In a code cell, lines between `### BEGIN SOLUTION`
 and `### END SOLUTION` are the exercise's answer; lines starting `#> ` are what the learner
-starts from instead. Cells tagged `facilitator` are notes for the facilitator. The learner
-version (curriculum/NN-slug.ipynb) keeps the starting lines and drops the notes; the solution
-version (curriculum/solutions/NN-slug.ipynb) keeps the answers and the notes.
+starts from instead; a cell's `learner_tags` replace its tags in the learner version. Cells
+tagged `facilitator` are notes for the facilitator. The learner version
+(curriculum/NN-slug.ipynb) keeps the starting lines and drops the notes; the solution version
+(curriculum/solutions/NN-slug.ipynb) keeps the answers and the notes.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ FACILITATOR = "facilitator"
 KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
 Version = Literal["learner", "solution"]
 # Cell metadata that describes the source text, not the notebook: jupytext's layout hints.
-_SOURCE_ONLY = ("cell_id", "lines_to_next_cell", "lines_to_end_of_cell_marker", "cell_marker")
+_SOURCE_ONLY = ("cell_id", "learner_tags", "lines_to_next_cell", "lines_to_end_of_cell_marker")
 
 
 @dataclass
@@ -69,6 +70,9 @@ def _cell(raw: dict[str, Any], version: Version, stem: str, index: int) -> dict[
     tags = meta.get("tags", [])
     if FACILITATOR in tags and version == "learner":
         return None
+    if version == "learner" and "learner_tags" in raw.get("metadata", {}):
+        # The exercise is the tag itself (lesson 8's `parameters`): the learner starts without.
+        meta["tags"] = raw["metadata"]["learner_tags"]
     # Stable ids: the guide targets cells by id and tag, and diffs stay readable.
     cell_id = raw.get("metadata", {}).get("cell_id") or f"{stem[:2]}-{index:02d}"
     where = f"{stem}.py cell {index}"

@@ -35,18 +35,28 @@ class LessonRun:
 
 
 def stage(out: Path, solutions: bool, root: Path | None = None) -> list[Path]:
-    """Copy one version of the lessons (and their project settings) into `out`."""
+    """Copy one version of the curriculum into a folder per lesson under `out`.
+
+    Each lesson runs in its own copy of the workspace, as a pair meets it after `pairlab lab`:
+    lessons run side by side without sharing the files they write (tests, reports, a git
+    repository), and a lesson that runs another lesson's notebook reads a pristine copy.
+    """
     root = root or curriculum_dir()
     source = root / SOLUTIONS_FOLDER if solutions else root
-    out.mkdir(parents=True, exist_ok=True)
+    files = [
+        p
+        for p in sorted(source.iterdir())
+        if p.is_file() and p.suffix in (".ipynb", ".py") and p.name[:2].isdigit()
+    ]
     staged = []
-    for path in sorted(source.iterdir()):
-        if path.is_file() and path.suffix in (".ipynb", ".py") and path.name[:2].isdigit():
-            shutil.copyfile(path, out / path.name)
-            if path.suffix == ".ipynb":
-                staged.append(out / path.name)
-    for name in SUPPORT:
-        shutil.copyfile(root / name, out / name)
+    for notebook in (p for p in files if p.suffix == ".ipynb"):
+        folder = out / notebook.stem
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in files:
+            shutil.copyfile(path, folder / path.name)
+        for name in SUPPORT:
+            shutil.copyfile(root / name, folder / name)
+        staged.append(folder / notebook.name)
     return staged
 
 
@@ -66,8 +76,10 @@ def _execute(notebook: Path) -> LessonRun:
         papermill.execute_notebook(
             notebook,
             notebook,
-            cwd=str(notebook.parent),
             kernel_name="python3",
+            # Not papermill's cwd=, which chdirs the whole process: kernels started side by
+            # side in threads would race. nbclient starts the kernel in this folder instead.
+            resources={"metadata": {"path": str(notebook.parent)}},
             progress_bar=False,
             execution_timeout=CELL_TIMEOUT,
         )
