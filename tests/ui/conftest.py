@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,23 @@ def output_dir(request: pytest.FixtureRequest) -> Path:
     folder = OUTPUT / request.node.name.replace("/", "_")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _write_notebook(folder: Path, name: str, *sources: str) -> str:
+    """Write a Python notebook with one code cell per source; return its name."""
+    cells = [
+        {"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {},
+         "outputs": [], "source": source}
+        for i, source in enumerate(sources, start=1)
+    ]  # fmt: skip
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook = {"cells": cells, "metadata": {"kernelspec": kernel}, "nbformat": 4,
+                "nbformat_minor": 5}  # fmt: skip
+    (folder / name).write_text(json.dumps(notebook))
+    return name
+
+
+@pytest.fixture
+def write_notebook() -> Callable[..., str]:
+    """Return a function that writes a small Python notebook into a lab's root."""
+    return _write_notebook

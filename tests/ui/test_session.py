@@ -9,16 +9,19 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.browser
 
 
-def open_lab(page: Page, url: str) -> None:
-    """Load the lab and wait until the guide is on screen."""
+def open_lab(page: Page, url: str, ready: str = ".jp-LauncherCard") -> None:
+    """Load the lab and wait until `ready` and the guide are on screen."""
     page.goto(url)
-    page.wait_for_selector(".jp-LauncherCard", state="visible")
+    page.wait_for_selector(ready, state="visible")
     expect(page.locator("#pairlab-guide")).to_be_visible()
 
 
-def start_session(page: Page, people: list[tuple[str, str]], minutes: int = 15) -> None:
-    """Fill the start form through the launcher card, as a pair does."""
-    page.locator(".jp-LauncherCard", has_text="Start a pairing session").click()
+def start_session(
+    page: Page, people: list[tuple[str, str]], minutes: int = 15, via_launcher: bool = True
+) -> None:
+    """Fill the start form (opened from the launcher card unless already open), as a pair does."""
+    if via_launcher:
+        page.locator(".jp-LauncherCard", has_text="Start a pairing session").click()
     form = page.locator("#pairlab-guide .jp-pairlab-start-form")
     for _ in range(len(people) - 2):
         form.get_by_role("button", name="Add a person").click()
@@ -88,23 +91,26 @@ def test_rotation_prompt_once_when_due(page: Page, own_lab):
     assert kinds.count("rotation-prompted") == 1
 
 
-def test_cell_runs_are_attributed_to_the_driver(page: Page, own_lab):
+def test_cell_runs_are_attributed_to_the_driver(page: Page, own_lab, write_notebook):
     lab, _ = own_lab
-    open_lab(page, lab.url("lab/workspaces/attribution"))
-    start_session(page, [("Ana", "analyst"), ("Eli", "engineer")])
+    name = write_notebook(lab.root, "scratch.ipynb", "print('hello')")
+    open_lab(page, lab.url(f"lab/workspaces/attribution/tree/{name}"), ".jp-Notebook")
+    page.locator("#pairlab-guide .jp-pairlab-start").click()
+    start_session(page, [("Ana", "analyst"), ("Eli", "engineer")], via_launcher=False)
     expect(driver(page)).to_have_text("Ana (analyst)")
-    page.locator("#pairlab-guide .jp-pairlab-lesson-title").first.click()
-    code = page.locator(".jp-Notebook .jp-CodeCell").first
-    # Run only once the kernel is up, as a learner waits for the kernel indicator.
     expect(page.locator(".jp-StatusBar-Widget", has_text="| Idle")).to_be_visible()
+    code = page.locator(".jp-Notebook .jp-CodeCell").first
     code.locator(".cm-content").click()
     page.keyboard.press("Shift+Enter")
-    expect(code.locator(".jp-OutputArea-output")).to_contain_text("drives first")
+    expect(code.locator(".jp-OutputArea-output")).to_have_text("hello")
 
     page.locator(".jp-pairlab-rotate").click()
     expect(driver(page)).to_have_text("Eli (engineer)")
     code.locator(".cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\nraise ValueError('typo')")
     page.keyboard.press("Shift+Enter")
+    expect(code.locator(".jp-OutputArea-output").last).to_contain_text("ValueError")
 
     def runs() -> list[dict]:
         return [e["data"] for e in export(lab)["events"] if e["kind"] == "cell-executed"]
@@ -113,9 +119,9 @@ def test_cell_runs_are_attributed_to_the_driver(page: Page, own_lab):
         if len(runs()) == 2:
             break
         page.wait_for_timeout(200)
-    assert [(r["user"], r["success"], r["path"]) for r in runs()] == [
-        ("Ana", True, "00-welcome.ipynb"),
-        ("Eli", True, "00-welcome.ipynb"),
+    assert [(r["user"], r["success"], r["path"], r["cell"]) for r in runs()] == [
+        ("Ana", True, name, "c1"),
+        ("Eli", False, name, "c1"),
     ]
 
 

@@ -1,11 +1,25 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
-import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
+import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
 
 import { SessionManager } from './manager';
 
 /**
+ * Return the name of this browser's collaborator when others are in the notebook
+ * live (jupyter-collaboration), else null: one shared keyboard means the driver ran it.
+ */
+function collaboratorName(app: JupyterFrontEnd, panel: NotebookPanel): string | null {
+  const awareness = panel.context.model.sharedModel.awareness;
+  if (!panel.context.model.collaborative || awareness.getStates().size < 2) {
+    return null;
+  }
+  const local = awareness.getLocalState() as { user?: { display_name?: string } } | null;
+  return local?.user?.display_name ?? app.serviceManager.user.identity?.display_name ?? null;
+}
+
+/**
  * Record every cell execution during a session against the person who ran it:
- * the collaboration user when the notebook is shared live, else the driver.
+ * each collaborator's own name when several browsers share the notebook live,
+ * else the session's current driver.
  */
 export function attributeExecutions(
   app: JupyterFrontEnd,
@@ -18,9 +32,7 @@ export function attributeExecutions(
     if (session === null || panel === undefined) {
       return;
     }
-    const identity = app.serviceManager.user.identity;
-    const shared = panel.context.model.collaborative && identity !== null;
-    const user = shared ? identity.display_name : session.driver.name;
+    const user = collaboratorName(app, panel) ?? session.driver.name;
     void sessions.record('cell-executed', {
       path: panel.context.path,
       cell: cell.model.id,
