@@ -1,0 +1,119 @@
+# %% [markdown]
+# # Lesson 10: Continuous integration
+#
+# **Objectives**: write down, as one script, everything that must be true before a change is
+# merged: lint, tests, the output contract, and the notebooks executed with papermill; run it on
+# every change with a CI service.
+# **Time box**: 30 minutes.
+
+# %% [markdown] tags=["facilitator"]
+# **Facilitator**: the script is the point, the YAML is plumbing: CI only runs what a person
+# could run on their laptop. Ask the analyst which stage would have caught lesson 1's defects
+# (the contract). Common mistake: CI that runs tests but never executes the notebooks, so a
+# notebook that stopped running goes unnoticed until the pricing review.
+
+# %% [markdown]
+# ## The contract as a test (driver: the analyst)
+# Lesson 3's contract promises unique keys and known product lines. This test checks the real
+# output against it.
+
+# %%
+from pathlib import Path
+
+Path("tests").mkdir(exist_ok=True)
+
+# %%
+# %%writefile tests/test_contract.py
+"""The product's output keeps the promises of its contract (lesson 3)."""
+
+from pairlab.warehouse import connect
+
+import claimsfreq
+
+KEY = ["month", "product_line", "region"]
+
+
+def test_output_keeps_the_contract():
+    output = claimsfreq.claims_frequency(connect(), year=2024)
+    assert not output.duplicated(KEY).any(), "one row per month, product line and region"
+    assert set(output["product_line"]) <= {"motor", "home", "travel"}
+    assert output[KEY].notna().all().all(), "no missing keys"
+    assert (output["claims"] >= 0).all() and (output["earned"] > 0).all()
+
+# %% [markdown]
+# ## One script for every check (rotate here)
+# `ci.py` runs each stage and stops at the first failure. It has lint, and the tests (the
+# contract test included); add the stage that is missing: the notebooks, executed with papermill
+# (lesson 8's notebook for one region is enough to prove it still runs).
+
+# %% tags=["step:ci-script"]
+# %%writefile ci.py
+"""Run every check a change must pass: python ci.py (exit 1 on the first failure)."""
+
+import subprocess
+import sys
+
+PY = sys.executable
+STAGES = {
+    "lint": [PY, "-m", "ruff", "check", "claimsfreq.py", "tests"],
+    # Every test in tests/: lesson 5's unit tests and the contract test above.
+    "tests": [PY, "-m", "pytest", "-q", "tests"],
+    ### BEGIN SOLUTION
+    "notebooks": [
+        *[PY, "-m", "papermill", "08-parameterize.ipynb", "ci-08.ipynb"],
+        *["-p", "region", "North", "--no-progress-bar", "--log-level", "ERROR"],
+    ],
+    ### END SOLUTION
+    #> # "notebooks": [...],  # papermill on 08-parameterize.ipynb for region North
+}
+
+if __name__ == "__main__":
+    for name, argv in STAGES.items():
+        print(f"== {name}", flush=True)
+        if subprocess.run(argv).returncode != 0:
+            sys.exit(f"CI failed at stage {name}")
+    print("CI passed")
+
+# %% tags=["step:ci-script"]
+import os
+import subprocess
+import sys
+
+# The headless demo inside lesson 8 starts one more run; CI needs only the notebook itself.
+env = os.environ | {"PAIRLAB_NESTED_RUN": "1"}
+done = subprocess.run([sys.executable, "ci.py"], capture_output=True, text=True, env=env)
+print(done.stdout[-1500:], done.stderr[-1500:])
+assert "== notebooks" in done.stdout, "ci.py never executes the notebooks"
+assert done.returncode == 0, "a stage failed: read its output above"
+
+# %% [markdown]
+# ## Run it on every change
+# A CI service runs the script on each push and pull request. This workflow is GitHub Actions';
+# GitLab CI's `.gitlab-ci.yml` runs the same `python ci.py` in one job.
+
+# %% tags=["step:workflow"]
+import yaml
+
+workflow = {
+    "name": "ci",
+    "on": ["push", "pull_request"],
+    "jobs": {
+        "check": {
+            "runs-on": "ubuntu-latest",
+            "steps": [
+                {"uses": "actions/checkout@v4"},
+                {"uses": "actions/setup-python@v5", "with": {"python-version": "3.11"}},
+                {"run": "pip install pairlab"},
+                ### BEGIN SOLUTION
+                {"run": "python ci.py"},
+                ### END SOLUTION
+                #> # the step that runs the checks
+            ],
+        }
+    },
+}
+runs = [step.get("run", "") for step in workflow["jobs"]["check"]["steps"]]
+assert "python ci.py" in runs, "the workflow never runs ci.py"
+Path(".github/workflows").mkdir(parents=True, exist_ok=True)
+Path(".github/workflows/ci.yml").write_text(yaml.safe_dump(workflow, sort_keys=False))
+print("wrote .github/workflows/ci.yml")
