@@ -6,6 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from pairlab.checks import CheckService
 from pairlab.errors import BadInput
 from pairlab.lessons import load_lessons
 from pairlab.sessions import Session, SessionStore, export, summarize
@@ -15,13 +16,26 @@ from pairlab.sessions.model import parse_event, parse_participants, parse_rotati
 class PairlabService:
     """Library calls the server makes, bound to the server root."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, allow_hidden: bool = False) -> None:
         self.root = root.resolve()
+        self.allow_hidden = allow_hidden
 
     @cached_property
     def store(self) -> SessionStore:
         """Open the session database on first use, so a server that never pairs writes nothing."""
         return SessionStore(self.root)
+
+    @cached_property
+    def checks(self) -> CheckService:
+        """Make the check runner (paths kept inside the root, parses cached) on first use."""
+        return CheckService(self.root, allow_hidden=self.allow_hidden)
+
+    def close(self) -> None:
+        """Stop check workers and close the database, if they were ever started."""
+        if "checks" in self.__dict__:
+            self.checks.close()
+        if "store" in self.__dict__:
+            self.store.close()
 
     def start_session(self, body: dict[str, Any]) -> Session:
         """Validate a start request and start the session."""

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from tornado.httpclient import HTTPClientError
 
-from pairlab.server.checks import CHECKS_KEY
+from pairlab.server.base import SERVICE_KEY
 
 FIXTURES = Path(__file__).resolve().parent.parent / "checks" / "fixtures"
 MARKER = "TOPSECRET-outside-the-root"
@@ -86,7 +86,7 @@ async def test_a_folder_is_checked_notebook_by_notebook(jp_fetch, root):
 async def test_parsed_notebooks_are_cached_by_mtime(jp_fetch, jp_serverapp, root):
     body = {"path": "nb.ipynb", "only": ["no-secrets"]}
     await post(jp_fetch, body)
-    service = jp_serverapp.web_app.settings[CHECKS_KEY]
+    service = jp_serverapp.web_app.settings[SERVICE_KEY].checks
     first = service.load(root / "nb.ipynb")
     await post(jp_fetch, body)
     assert service.load(root / "nb.ipynb") is first

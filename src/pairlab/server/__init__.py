@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pairlab.server.base import SERVICE_KEY
 from pairlab.server.handlers import setup_routes
 
 
@@ -16,3 +17,10 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
     """Register the routes on the running server."""
     setup_routes(server_app.web_app)
     server_app.log.info("pairlab: routes registered under %spairlab/", server_app.base_url)
+
+
+def _unload_jupyter_server_extension(server_app: Any) -> None:
+    """Stop check workers and close the session database when the server stops."""
+    service = server_app.web_app.settings.get(SERVICE_KEY)
+    if service is not None:
+        service.close()

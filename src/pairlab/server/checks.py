@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Any
 
 import tornado.web
 
-from pairlab.checks import CheckService
 from pairlab.errors import BadInput
 from pairlab.server.base import PairlabHandler
 
-CHECKS_KEY = "pairlab_checks"
 FIELDS = {"path", "step", "only"}
-
-
-def check_service(settings: dict[str, Any]) -> CheckService:
-    """Return the server's CheckService, made on first use for the server root."""
-    if CHECKS_KEY not in settings:
-        hidden = getattr(settings.get("contents_manager"), "allow_hidden", False)
-        root = Path(settings["server_root_dir"])
-        settings[CHECKS_KEY] = CheckService(root, allow_hidden=bool(hidden))
-    return settings[CHECKS_KEY]
 
 
 def parse_body(body: dict[str, Any]) -> tuple[Any, str | None, list[str] | None]:
@@ -47,7 +35,7 @@ class CheckHandler(PairlabHandler):
     async def post(self) -> None:
         """Validate the body, then run the checks on a worker thread, off the event loop."""
         path, step, only = parse_body(self.json_body())
-        service = check_service(self.settings)
+        service = self.service.checks
         service.resolve(path)  # refuse a bad path at once rather than after queueing
         loop = asyncio.get_running_loop()
         reply = await loop.run_in_executor(service.executor, service.check, path, step, only)

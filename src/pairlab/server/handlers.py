@@ -64,6 +64,8 @@ ROUTES: list[tuple[str, type[PairlabHandler]]] = [
 
 def setup_routes(web_app: Any) -> None:
     """Make the service for this server root and mount ROUTES under the base URL."""
-    web_app.settings[SERVICE_KEY] = PairlabService(Path(web_app.settings["server_root_dir"]))
+    hidden = getattr(web_app.settings.get("contents_manager"), "allow_hidden", False)
+    root = Path(web_app.settings["server_root_dir"])
+    web_app.settings[SERVICE_KEY] = PairlabService(root, allow_hidden=bool(hidden))
     base = url_path_join(web_app.settings["base_url"], NAMESPACE)
     web_app.add_handlers(".*$", [(url_path_join(base, path), handler) for path, handler in ROUTES])
