@@ -133,11 +133,12 @@ def check_frame(frame: pd.DataFrame, contract: OpenDataContractStandard, port: s
 
 def to_frame(value: Any) -> pd.DataFrame:
     """Return a pandas frame from what a build function returned (pandas, or an ibis table)."""
-    if isinstance(value, pd.DataFrame):
-        return value
-    if hasattr(value, "to_pandas"):
-        return value.to_pandas()
-    raise TypeError(f"a build function returned {type(value).__name__}, not a table")
+    if not isinstance(value, pd.DataFrame) and hasattr(value, "to_pandas"):
+        value = value.to_pandas()
+    if not isinstance(value, pd.DataFrame):
+        raise TypeError(f"a build function returned {type(value).__name__}, not a table")
+    # A grouped frame keeps its keys in the index: make them columns, as a table has them.
+    return value.reset_index() if any(n is not None for n in value.index.names) else value
 
 
 def build_function(root: Path, target: str) -> Any:

@@ -38,6 +38,15 @@ def _exported_parts(analysis: Analysis, cell: Cell) -> tuple[str, str] | None:
     stored = {n for s in analysis.statements if s.cell.id == cell.id for n in s.stores}
     consts = sorted(stored & used & set(analysis.constants))
     parts, why = [], []
+    tree = analysis.trees[cell.id]
+    imported = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+    local = sorted(
+        {a.name if isinstance(n, ast.Import) else n.module or "" for n in imported for a in n.names}
+        & set(analysis.local_modules)
+    )
+    if local:
+        parts.append(f"package modules {', '.join(m + '.py' for m in local)}")
+        why.append("imports the notebook's own modules")
     if consts:
         parts.append(f"transform.py constant {', '.join(consts)}")
         why.append("read by the functions")

@@ -119,7 +119,10 @@ def _stage(analysis: Analysis, names: Names, product: Path, run: bool, outcome: 
 
     render("data-product", product, _answers(analysis, names))
     pkg = f"src/{names.package}"
-    _write(product, f"{pkg}/transform.py", transform_module(analysis, names))
+    if analysis.functions:
+        _write(product, f"{pkg}/transform.py", transform_module(analysis, names))
+    for module, path in analysis.local_modules.items():
+        _write(product, f"{pkg}/{module}.py", path.read_bytes())
     _write(product, f"{pkg}/pipeline.py", pipeline_module(analysis, names))
     cells = notebook_cells(analysis, names)
     _write(product, f"notebooks/{names.notebook}.ipynb", notebook_json(cells, None))

@@ -26,11 +26,12 @@ def _frame(value: Any) -> Any:
     """Return a pandas frame for an ibis table or a pandas frame, else None."""
     import pandas as pd
 
-    if isinstance(value, pd.DataFrame):
-        return value
     if type(value).__module__.startswith("ibis") and hasattr(value, "to_pandas"):
-        return value.to_pandas()
-    return None
+        value = value.to_pandas()
+    if not isinstance(value, pd.DataFrame):
+        return None
+    # A grouped frame keeps its keys in the index: make them columns, as a table has them.
+    return value.reset_index() if any(n is not None for n in value.index.names) else value
 
 
 def canonical(frame: Any) -> Any:
@@ -64,10 +65,10 @@ def _freeze(value: Any, name: str, tables: list[str]) -> tuple[dict[str, Any], A
     return {"kind": "json", "value": value}, value
 
 
-def _record(func: Any, tables: list[str], args: tuple, kwargs: dict) -> None:
+def _record(func: Any, tables: list[str], args: tuple, kwargs: dict, module: str) -> None:
     """Call `func` on a sample of its arguments and save both as a fixture."""
     key = func.__name__
-    spec: dict[str, Any] = {"function": key, "args": [], "kwargs": {}}
+    spec: dict[str, Any] = {"function": key, "module": module, "args": [], "kwargs": {}}
     sample_args, sample_kwargs = [], {}
     for i, value in enumerate(args):
         how, sample = _freeze(value, f"{key}.arg{i}", tables)
@@ -87,7 +88,7 @@ def _record(func: Any, tables: list[str], args: tuple, kwargs: dict) -> None:
     (_state["dir"] / f"{key}.json").write_text(json.dumps(spec, default=str))
 
 
-def _wrap(func: Any, tables: list[str]) -> Any:
+def _wrap(func: Any, tables: list[str], module: str) -> Any:
     """Return `func` recording its first call; nested and sample calls pass straight through."""
 
     @functools.wraps(func)
@@ -97,7 +98,7 @@ def _wrap(func: Any, tables: list[str]) -> Any:
             _state["busy"] = True
             _state["done"].add(func.__name__)
             try:
-                _record(func, tables, args, kwargs)
+                _record(func, tables, args, kwargs, module)
             except Exception as exc:  # a function we cannot freeze gets no test, and says why
                 note = {"function": func.__name__, "skipped": f"{type(exc).__name__}: {exc}"}
                 (_state["dir"] / f"{func.__name__}.json").write_text(json.dumps(note))
@@ -108,10 +109,13 @@ def _wrap(func: Any, tables: list[str]) -> Any:
     return recording
 
 
-def wrap(namespace: dict[str, Any], tables: dict[str, list[str]]) -> None:
+def wrap(
+    namespace: dict[str, Any], tables: dict[str, list[str]], module: str = "transform"
+) -> None:
     """Replace each named function in `namespace` by its recording wrapper."""
     for name, used in tables.items():
-        namespace[name] = _wrap(namespace[name], used)
+        if callable(namespace.get(name)):
+            namespace[name] = _wrap(namespace[name], used, module)
 
 
 def save_output(value: Any, name: str) -> None:

@@ -15,6 +15,7 @@ from pairlab.promote._symbols import function_globals, loads, stores
 
 BUILTINS = set(dir(builtins)) | {"display", "get_ipython", "__file__"}
 _PLOT = re.compile(r"\.plot\b|\bplt\.|\bsns\.|\balt\.|\bpx\.|\.show\(\)")
+WRITERS = {"to_csv", "to_parquet", "to_excel", "to_sql", "to_json", "to_feather", "to_pickle"}
 _SQL_TABLE = re.compile(r"\b(?:from|join)\s+([A-Za-z_][\w.]*)", re.IGNORECASE)
 
 
@@ -66,6 +67,7 @@ class Analysis:
     imports: dict[str, str] = field(default_factory=dict)  # bound name -> import line
     constants: dict[str, str] = field(default_factory=dict)  # name -> assignment line
     functions: dict[str, Function] = field(default_factory=dict)
+    local_modules: dict[str, Path] = field(default_factory=dict)  # module -> .py beside it
     statements: list[Stmt] = field(default_factory=list)
     output: str = ""
     pipeline: list[Stmt] = field(default_factory=list)
@@ -106,6 +108,27 @@ def _import_lines(node: ast.Import | ast.ImportFrom) -> dict[str, str]:
     return found
 
 
+def _note_local(analysis: Analysis, node: ast.Import | ast.ImportFrom) -> None:
+    """Remember modules imported from a .py file beside the notebook: they join the package."""
+    modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
+    for module in modules:
+        if module and node.__dict__.get("level", 0) == 0 and "." not in module:
+            path = analysis.path.parent / f"{module}.py"
+            if path.is_file():
+                analysis.local_modules[module] = path
+
+
+def local_names(analysis: Analysis) -> set[str]:
+    """Return the names the notebook binds from its local modules."""
+    found = set()
+    for bound, line in analysis.imports.items():
+        words = line.split()
+        module = words[1]
+        if module in analysis.local_modules:
+            found.add(bound)
+    return found
+
+
 def _is_literal(node: ast.AST) -> bool:
     """Return whether `node` is a plain literal (safe to copy into a module as a constant)."""
     try:
@@ -122,6 +145,7 @@ def _collect(analysis: Analysis, cell: Cell, tree: ast.Module, source: str) -> N
         text = ast.get_source_segment(source, node) or ast.unparse(node)
         if isinstance(node, ast.Import | ast.ImportFrom):
             analysis.imports.update(_import_lines(node))
+            _note_local(analysis, node)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             analysis.functions[node.name] = Function(node.name, cell, node, text)
         elif is_params and isinstance(node, ast.Assign | ast.AnnAssign):
@@ -239,14 +263,18 @@ def _find_output(analysis: Analysis) -> None:
             analysis.output = sorted(stmt.stores)[-1]
             return
     # The result is the last variable derived from a function's value (plots excluded).
-    derived = set(analysis.functions)
+    derived = set(analysis.functions) | local_names(analysis)
+    written = ""
     for stmt in analysis.statements:
         if stmt.loads & derived and isinstance(stmt.node, ast.Assign) and not is_plot(stmt.text):
             derived |= stmt.stores
             analysis.output = sorted(stmt.stores)[-1] if len(stmt.stores) > 1 else min(stmt.stores)
+        written = _written(stmt, derived) or written
+    # A table the notebook writes to a file is the one it produces.
+    analysis.output = written or analysis.output
     if analysis.output:
         return
-    if not analysis.functions:
+    if not analysis.functions and not analysis.local_modules:
         raise PromoteError(
             f"{analysis.path.name} has no exportable code: no function and no cell tagged `output`",
             "put the steps that build your result into functions, then call them in a cell",
@@ -255,6 +283,16 @@ def _find_output(analysis: Analysis) -> None:
         f"{analysis.path.name} never assigns a function's result to a variable",
         "assign the result table, e.g. `result = build(con)`, or tag its cell `output`",
     )
+
+
+def _written(stmt: Stmt, derived: set[str]) -> str:
+    """Return the derived variable a statement writes out (`df.to_csv(...)`), or ''."""
+    call = stmt.node.value if isinstance(stmt.node, ast.Expr) else None
+    func = call.func if isinstance(call, ast.Call) else None
+    if not isinstance(func, ast.Attribute) or func.attr not in WRITERS:
+        return ""
+    target = func.value
+    return target.id if isinstance(target, ast.Name) and target.id in derived else ""
 
 
 def _slice(analysis: Analysis) -> None:
@@ -302,7 +340,9 @@ def tables_in(body: ast.AST) -> list[str]:
 
 def _tables(analysis: Analysis) -> None:
     """Infer the input tables of the functions and of the result's statements."""
-    bodies = [f.node for f in analysis.functions.values()] + [s.node for s in analysis.pipeline]
+    bodies: list[ast.AST] = [f.node for f in analysis.functions.values()]
+    bodies += [s.node for s in analysis.pipeline]
+    bodies += [ast.parse(p.read_text(encoding="utf-8")) for p in analysis.local_modules.values()]
     found = [t for body in bodies for t in tables_in(body)]
     analysis.input_tables = list(dict.fromkeys(found))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -50,7 +51,7 @@ def _start(records: Path) -> dict:
 
 def _original_cells(analysis: Analysis, records: Path) -> list[dict]:
     """Return the analyst's cells with the recorder wrapped around each exported function."""
-    cells: list[dict] = [_start(records)]
+    cells: list[dict] = [_start(records), *_preload_local(analysis)]
     for cell in analysis.cells:
         cells.append(
             {
@@ -68,6 +69,30 @@ def _original_cells(analysis: Analysis, records: Path) -> list[dict]:
             cells.append(_code(f"{_REC}.wrap(globals(), {defined!r})", f"pairlab-wrap-{cell.id}"))
     cells.append(_code(f"{_REC}.save_output({analysis.output}, 'original')", "pairlab-save"))
     return cells
+
+
+def _preload_local(analysis: Analysis) -> list[dict]:
+    """Return a cell importing the notebook's own modules with recording functions.
+
+    The notebook's later `import` finds the module already loaded, wrappers included, so calls
+    in the very cell that imports it are recorded too.
+    """
+    lines = []
+    for module, path in analysis.local_modules.items():
+        funcs = _module_functions(path)
+        lines.append(f"import {module} as __pairlab_{module}")
+        lines.append(f"{_REC}.wrap(vars(__pairlab_{module}), {funcs!r}, module={module!r})")
+    return [_code("\n".join(lines), "pairlab-local")] if lines else []
+
+
+def _module_functions(path: Path) -> dict[str, list[str]]:
+    """Return each top-level function of a module with the warehouse tables it reads."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        n.name: tables_in(n)
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")
+    }
 
 
 def _promoted_cells(cells: list[dict], analysis: Analysis, names: Names, records: Path) -> list:
@@ -142,7 +167,8 @@ def run_both(
         )
         path = work / f"{label}.ipynb"
         path.write_text(notebook_json(cells, None), encoding="utf-8")
-        cwd = analysis.path.parent if cells_of is None else product / "notebooks"
+        # Both run where the analyst's notebook runs: its relative paths and local files hold.
+        cwd = analysis.path.parent
         runs.append(Run(label, path, cwd.resolve(), records, str((product / "src").resolve())))
     with ThreadPoolExecutor(max_workers=2) as pool:  # a kernel run is mostly waiting
         done = list(pool.map(_papermill, runs))
@@ -182,7 +208,7 @@ import ibis
 import pandas as pd
 import pytest
 
-from {package} import transform
+import importlib
 
 FIXTURES = Path(__file__).parent / "fixtures" / "characterization"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.json"))
@@ -215,7 +241,8 @@ def canonical(value) -> pd.DataFrame:
 @pytest.mark.parametrize("case", CASES)
 def test_function_returns_what_the_notebook_returned(case):
     spec = json.loads((FIXTURES / f"{{case}}.json").read_text())
-    func = getattr(transform, spec["function"])
+    module = importlib.import_module(f"{package}.{{spec.get('module', 'transform')}}")
+    func = getattr(module, spec["function"])
     args = [load(a, f"{{case}}.arg{{i}}") for i, a in enumerate(spec["args"])]
     kwargs = {{k: load(a, f"{{case}}.kw.{{k}}") for k, a in spec["kwargs"].items()}}
     got = func(*args, **kwargs)

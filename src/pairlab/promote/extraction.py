@@ -76,9 +76,20 @@ def _kwonly(analysis: Analysis) -> dict[str, list[str]]:
     return {name: f.kwonly for name, f in analysis.functions.items() if f.kwonly}
 
 
-def _imports_for(analysis: Analysis, names: set[str]) -> list[str]:
-    """Return the import lines binding `names`."""
-    return sorted({analysis.imports[n] for n in names if n in analysis.imports})
+def localize(line: str, analysis: Analysis, package: str) -> str:
+    """Return an import line with the notebook's own modules imported from the package."""
+    words = line.split()
+    if words[1] not in analysis.local_modules:
+        return line
+    if words[0] == "import":
+        return f"from {package} import {' '.join(words[1:])}"
+    return f"from {package}.{' '.join(words[1:])}"
+
+
+def _imports_for(analysis: Analysis, names: set[str], package: str = "") -> list[str]:
+    """Return the import lines binding `names`, the notebook's modules taken from the package."""
+    lines = {analysis.imports[n] for n in names if n in analysis.imports}
+    return sorted(localize(line, analysis, package) for line in lines)
 
 
 def transform_module(analysis: Analysis, names: Names) -> str:
@@ -97,7 +108,8 @@ def transform_module(analysis: Analysis, names: Names) -> str:
         c for c in consts if not any(c.split("=")[0].strip() == f for f in analysis.functions)
     ]
     doc = f'"""The functions of notebooks/{names.notebook}.ipynb, promoted by pairlab."""'
-    parts = [doc, "\n".join(_imports_for(analysis, used)), "\n".join(consts), *bodies]
+    imports = _imports_for(analysis, used, names.package)
+    parts = [doc, "\n".join(imports), "\n".join(consts), *bodies]
     return "\n\n\n".join(p for p in parts if p.strip()) + "\n"
 
 
@@ -119,7 +131,7 @@ def pipeline_module(analysis: Analysis, names: Names) -> str:
     con = analysis.connection or "con"
     loads = set().union(*(s.loads for s in analysis.pipeline)) if analysis.pipeline else set()
     funcs = sorted(loads & set(analysis.functions))
-    imports = _imports_for(analysis, loads)
+    imports = _imports_for(analysis, loads, names.package)
     if funcs:
         imports.append(f"from {names.package}.transform import {', '.join(funcs)}")
     params = "".join(f", {n}={v}" for n, v in analysis.parameters.items())
@@ -193,7 +205,7 @@ def notebook_cells(analysis: Analysis, names: Names) -> list[dict]:
                 _cell(f"from {names.package}.transform import {names_}", f"{cell.id}-import")
             )
             placed = True
-        source = _rewrite_cell(cell, analysis, kwonly)
+        source = _localize_cell(_rewrite_cell(cell, analysis, kwonly), analysis, names.package)
         if source.strip():
             cells.append(_cell(source, cell.id, cell.tags))
     return prune_imports(cells)
@@ -217,6 +229,27 @@ def _prune(source: str, used: set[str]) -> str:
         replacement = [ast.unparse(type(node)(**{**node.__dict__, "names": keep}))] if keep else []
         lines[node.lineno - 1 : node.end_lineno] = replacement
     return "\n".join(lines).strip("\n")
+
+
+def _localize_cell(source: str, analysis: Analysis, package: str) -> str:
+    """Return a cell whose imports of the notebook's own modules now name the package."""
+    from pairlab.promote._source import clean
+
+    cleaned = clean(source)
+    if cleaned.magic_cell or not analysis.local_modules:
+        return source
+    lines = source.split("\n")
+    for node in reversed(ast.parse(cleaned.python).body):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            new = [localize(ln, analysis, package) for ln in _node_lines(node)]
+            if new != _node_lines(node):
+                lines[node.lineno - 1 : node.end_lineno] = new
+    return "\n".join(lines)
+
+
+def _node_lines(node: ast.Import | ast.ImportFrom) -> list[str]:
+    """Return one import line per alias of an import statement."""
+    return [ast.unparse(type(node)(**{**node.__dict__, "names": [a]})) for a in node.names]
 
 
 def prune_imports(cells: list[dict]) -> list[dict]:
