@@ -1,5 +1,6 @@
 import { Widget } from '@lumino/widgets';
 
+import { el } from '../dom';
 import { ISummary, SessionManager } from '../session/manager';
 
 /** Format seconds as "12 min" or "45 s". */
@@ -9,9 +10,7 @@ function duration(seconds: number): string {
 
 /** Return a list item with text. */
 function item(text: string): HTMLLIElement {
-  const li = document.createElement('li');
-  li.textContent = text;
-  return li;
+  return el('li', '', text);
 }
 
 /**
@@ -79,8 +78,6 @@ export class FacilitatorSection extends Widget {
   }
 
   private _text(text: string): HTMLParagraphElement {
-    const p = document.createElement('p');
-    p.textContent = text;
-    return p;
+    return el('p', '', text);
   }
 }

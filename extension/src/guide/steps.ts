@@ -1,6 +1,7 @@
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { Widget } from '@lumino/widgets';
 
+import { el } from '../dom';
 import { PairlabRequestError, requestAPI } from '../request';
 import { SessionManager } from '../session/manager';
 import { ICheckReply, ICheckResult, ILesson, IStep, IStepsReply } from '../tokens';
@@ -27,18 +28,6 @@ export function verdict(results: ICheckResult[]): Status {
     return 'fail';
   }
   return 'pass';
-}
-
-/** Return an element with a class and text. */
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  text = ''
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  node.textContent = text;
-  return node;
 }
 
 /**

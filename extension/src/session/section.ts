@@ -1,5 +1,6 @@
 import { Widget } from '@lumino/widgets';
 
+import { el } from '../dom';
 import { PairlabRequestError } from '../request';
 import { SessionManager } from './manager';
 import {
@@ -20,18 +21,6 @@ export interface ISessionOptions {
 }
 
 const ROLES = ['analyst', 'engineer'];
-
-/** Return an element with a class and optional text. */
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  text = ''
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  node.textContent = text;
-  return node;
-}
 
 /** Return a button that runs `action` and shows its error in `section`. */
 function button(text: string, className: string, action: () => Promise<void>) {
