@@ -1,0 +1,1 @@
+"""Monthly claims frequency and loss ratio by product line and region."""

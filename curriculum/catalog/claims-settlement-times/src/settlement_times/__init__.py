@@ -1,0 +1,1 @@
+"""Settlement times of closed claims by product line and peril."""

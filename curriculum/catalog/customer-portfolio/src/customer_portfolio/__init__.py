@@ -1,0 +1,1 @@
+"""Customers and policies by region, segment and product line."""

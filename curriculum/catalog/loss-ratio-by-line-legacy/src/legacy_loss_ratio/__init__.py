@@ -1,0 +1,1 @@
+"""The legacy yearly loss ratio by product line."""

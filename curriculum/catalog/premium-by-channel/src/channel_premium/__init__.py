@@ -1,0 +1,1 @@
+"""Written premium by month, sales channel and product line."""
