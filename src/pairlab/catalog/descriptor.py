@@ -211,7 +211,7 @@ def _product_rules(file: str, product: DataProduct) -> list[Problem]:
 
 
 def _contract_rules(label: str, contract: OpenDataContractStandard, port: OutputPort) -> list:
-    """Check that a contract belongs to its port and describes at least one typed column."""
+    """Check that a contract belongs to its port and describes at least one column."""
     problems = []
     if contract.id != port.contractId:
         rule = f"id '{contract.id}' differs from the port's contractId '{port.contractId}'"
@@ -219,10 +219,17 @@ def _contract_rules(label: str, contract: OpenDataContractStandard, port: Output
     objects = contract.schema_ or []
     if not objects or not objects[0].properties:
         problems.append(Problem(label, "schema", "must describe at least one object and column"))
-        return problems
+    return problems
+
+
+def _untyped_columns(label: str, data: dict[str, Any]) -> list[Problem]:
+    """Name the columns of a raw contract that lack a name or a logicalType."""
+    problems = []
+    objects = data.get("schema") if isinstance(data.get("schema"), list) else []
     for i, obj in enumerate(objects):
-        for j, prop in enumerate(obj.properties or []):
-            if not prop.name or not prop.logicalType:
+        props = obj.get("properties") if isinstance(obj, dict) else None
+        for j, prop in enumerate(props if isinstance(props, list) else []):
+            if not isinstance(prop, dict) or not prop.get("name") or not prop.get("logicalType"):
                 where = f"schema[{i}].properties[{j}]"
                 problems.append(Problem(label, where, "every column needs a name and logicalType"))
     return problems
@@ -236,6 +243,9 @@ def _load_contract(root: Path, port: OutputPort) -> tuple[Any, list[Problem]]:
         return None, [Problem(label, "(file)", "the contract must lie inside the product folder")]
     data, problems = _read_yaml(path, label)
     if problems:
+        return None, problems
+    problems = _untyped_columns(label, data)
+    if problems:  # ODCS's schema would report these through a confusing conditional branch
         return None, problems
     errors = sorted(_odcs_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     problems = [Problem(label, _where(tuple(e.absolute_path)), e.message) for e in errors]
