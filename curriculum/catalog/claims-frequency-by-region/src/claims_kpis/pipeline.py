@@ -14,9 +14,7 @@ KEYS = ["month", "product_line", "region"]
 def _policies(con: BaseBackend) -> ir.Table:
     """Return policies with a region, Unknown where the warehouse has none."""
     policies = con.table("policies")
-    return policies.select(
-        "policy_id", "product_line", region=policies.region.fill_null("Unknown")
-    )
+    return policies.select("policy_id", "product_line", region=policies.region.fill_null("Unknown"))
 
 
 def _claims(con: BaseBackend, year: int) -> ir.Table:
