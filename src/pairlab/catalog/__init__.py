@@ -1,4 +1,4 @@
-"""The data-product catalog: descriptors (dataproduct.yaml + ODCS contracts) and contract tests."""
+"""The data-product catalog: descriptors and contracts, contract tests, search and overlap."""
 
 from pairlab.catalog.descriptor import (
     DESCRIPTOR_FILE,
@@ -9,13 +9,18 @@ from pairlab.catalog.descriptor import (
     load_product,
     validate_product,
 )
+from pairlab.catalog.index import Catalog, Entry, default_roots, load_catalog
 
 __all__ = [
     "DESCRIPTOR_FILE",
+    "Catalog",
     "DataProduct",
     "DescriptorError",
+    "Entry",
     "Problem",
     "Product",
+    "default_roots",
+    "load_catalog",
     "load_product",
     "validate_product",
 ]

@@ -1,0 +1,57 @@
+"""Which warehouse tables a notebook queries, read statically from its code (nothing runs)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+
+# FROM/JOIN <name> in SQL text; a qualified name keeps its last part (schema.table -> table).
+_SQL_TABLE = re.compile(r"\b(?:from|join)\s+[\"`]?([A-Za-z_][\w.\"`]*)", re.IGNORECASE)
+# con.table("claims") and friends, for code ast cannot parse (IPython magics, syntax errors).
+_TABLE_CALL = re.compile(r"\.table\(\s*[\"']([A-Za-z_][\w.]*)[\"']")
+_MAGIC = re.compile(r"^\s*[%!]")
+_SQL_WORDS = re.compile(r"\bselect\b", re.IGNORECASE)
+
+
+def _last(name: str) -> str:
+    """Return the table part of a possibly qualified, quoted name, in lower case."""
+    return name.replace('"', "").replace("`", "").rsplit(".", 1)[-1].lower()
+
+
+def _sql_tables(text: str) -> set[str]:
+    """Return the tables a piece of SQL reads."""
+    return {_last(m) for m in _SQL_TABLE.findall(text)} if _SQL_WORDS.search(text) else set()
+
+
+def _from_ast(tree: ast.AST) -> set[str]:
+    """Return tables named in `.table("x")` calls and in SQL string constants."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            first = node.args[0] if node.args else None
+            if node.func.attr == "table" and isinstance(first, ast.Constant):
+                found |= {_last(first.value)} if isinstance(first.value, str) else set()
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found |= _sql_tables(node.value)
+    return found
+
+
+def tables_in_code(source: str) -> set[str]:
+    """Return the tables one cell's code queries through ibis or SQL."""
+    if source.lstrip().startswith("%%sql"):
+        return _sql_tables(source.split("\n", 1)[1] if "\n" in source else "")
+    python = "\n".join("" if _MAGIC.match(line) else line for line in source.splitlines())
+    try:
+        return _from_ast(ast.parse(python))
+    except SyntaxError:
+        # A learner's half-typed cell still names its tables; read them with patterns.
+        return {_last(t) for t in _TABLE_CALL.findall(source)} | _sql_tables(source)
+
+
+def tables_in_cells(sources: Iterable[str]) -> list[str]:
+    """Return the tables the cells query, sorted."""
+    found: set[str] = set()
+    for source in sources:
+        found |= tables_in_code(source)
+    return sorted(found)
