@@ -151,6 +151,13 @@ FAILS = notebook(
     code("result = by_status(con).execute()", 3),
 )
 
+# Runs, but draws a different sample each run: the promoted product cannot match it.
+UNSEEDED = notebook(
+    code("from pairlab.warehouse import connect\ncon = connect()", 1),
+    code("def spot_check(claims, n):\n    return claims.sample(n=n).reset_index(drop=True)", 2),
+    code("result = spot_check(con.table('claims').execute(), 20)", 3),
+)
+
 FIXTURES = {
     "loss_ratio.ipynb": LOSS_RATIO,
     "messy_globals.ipynb": MESSY,
@@ -159,6 +166,7 @@ FIXTURES = {
     "shell_in_result.ipynb": SHELL_IN_RESULT,
     "no_code.ipynb": NO_CODE,
     "fails_to_run.ipynb": FAILS,
+    "unseeded_sample.ipynb": UNSEEDED,
 }
 
 

@@ -67,12 +67,8 @@ def names_for(name: str, analysis: Analysis) -> Names:
 
 def _answers(analysis: Analysis, names: Names) -> dict[str, object]:
     """Return the kit's answers for a promoted product."""
-    heading = next(
-        (c.source.lstrip("# ").split("\n")[0] for c in analysis.cells if c.type == "markdown"),
-        names.product_id,
-    )
     return {
-        "product_name": heading.strip() or names.product_id,
+        "product_name": names.product_id.replace("-", " ").capitalize(),
         "product_id": names.product_id,
         "package_name": names.package,
         "owner": os.environ.get("USER") or "analyst",
