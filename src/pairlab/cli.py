@@ -196,6 +196,93 @@ def promote(
     ctx.exit(0 if outcome.ok else 1)
 
 
+_ROOT_HELP = "A folder of products, repeatable [default: $PAIRLAB_CATALOG, else the sample]."
+
+
+@cli.group()
+def catalog() -> None:
+    """Search the data-product catalog, find overlaps, publish it, test a product's contract."""
+
+
+def _load_catalog(roots: tuple[Path, ...]) -> Any:
+    """Index the catalog and warn, per file, about what could not be indexed."""
+    from pairlab.catalog import load_catalog
+    from pairlab.catalog.text import problem_lines
+
+    found = load_catalog(roots or None)
+    for line in problem_lines(found):
+        click.echo(line, err=True)
+    return found
+
+
+@catalog.command("search")
+@click.argument("query")
+@click.option("--root", "roots", multiple=True, type=click.Path(path_type=Path), help=_ROOT_HELP)
+@click.option("--limit", type=int, default=10, show_default=True, help="Show at most this many.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a list.")
+def catalog_search(query: str, roots: tuple[Path, ...], limit: int, as_json: bool) -> None:
+    """Rank products by name, purpose, tags, domain, columns and descriptions."""
+    from pairlab.catalog.text import format_hits
+
+    found = _load_catalog(roots)
+    click.echo(format_hits(found.search(query, limit), as_json, found))
+
+
+@catalog.command("overlap")
+@click.argument("targets", nargs=-1, required=True, metavar="TABLE[.COLUMN]...")
+@click.option("--root", "roots", multiple=True, type=click.Path(path_type=Path), help=_ROOT_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a list.")
+def catalog_overlap(targets: tuple[str, ...], roots: tuple[Path, ...], as_json: bool) -> None:
+    """List the products that already read or expose these tables or columns."""
+    from pairlab.catalog.text import format_overlaps
+
+    found = _load_catalog(roots)
+    click.echo(format_overlaps(found.overlap(targets), as_json, found))
+
+
+@catalog.command("html")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--root", "roots", multiple=True, type=click.Path(path_type=Path), help=_ROOT_HELP)
+def catalog_html(out: Path, roots: tuple[Path, ...]) -> None:
+    """Write a static, searchable catalog page with its lineage graph (works offline)."""
+    from pairlab.catalog.html import write_html
+
+    found = _load_catalog(roots)
+    click.echo(f"pairlab: wrote {write_html(found, out)} ({len(found.entries)} products)")
+
+
+@catalog.command("test")
+@click.argument("product", type=click.Path(path_type=Path))
+@click.option("--url", help="An ibis URL [default: $PAIRLAB_WAREHOUSE_URL, else the file].")
+@click.option("--junit", type=click.Path(path_type=Path), help="Also write JUnit XML here.")
+@click.pass_context
+def catalog_test(ctx: click.Context, product: Path, url: str | None, junit: Path | None) -> None:
+    """Run PRODUCT's contracts on the warehouse; exit 0 if every rule holds, 1 if not."""
+    from pairlab.catalog.testing import format_run, run_product, write_junit
+
+    run = run_product(product, url)
+    click.echo(format_run(run))
+    if junit:
+        write_junit(run, junit)
+    ctx.exit(0 if run.ok else 1)
+
+
+@cli.command()
+@click.argument("exports", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The HTML page.")
+@click.option(
+    "--teams",
+    type=click.Path(path_type=Path),
+    help='JSON {"team": ["person", ...]} [default: each pair is a team].',
+)
+def report(exports: tuple[Path, ...], out: Path, teams: Path | None) -> None:
+    """Aggregate session exports into one cohort page, per person and per team."""
+    from pairlab.report import read_teams, write_report
+
+    done = write_report(exports, out, read_teams(teams) if teams else None)
+    click.echo(f"pairlab: wrote {done.path} ({done.sessions} sessions, {done.people} people)")
+
+
 def main(args: Sequence[str] | None = None) -> None:
     """Run the CLI; tests call `main([...])` and catch SystemExit."""
     cli.main(args=list(args) if args is not None else sys.argv[1:], prog_name="pairlab")

@@ -1,0 +1,49 @@
+"""What the catalog commands print: plain lines for people, one JSON document for tools."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from pairlab.catalog.index import Catalog
+from pairlab.catalog.overlap import Overlap
+from pairlab.catalog.search import Hit
+
+
+def problem_lines(catalog: Catalog) -> list[str]:
+    """Return one warning line per broken rule, each naming its file."""
+    return [f"pairlab: warning: {p}" for p in catalog.problems]
+
+
+def _problems_json(catalog: Catalog) -> list[dict[str, str]]:
+    """Return the problems as JSON-ready data."""
+    return [{"file": p.file, "field": p.field, "rule": p.rule} for p in catalog.problems]
+
+
+def format_hits(hits: Sequence[Hit], as_json: bool, catalog: Catalog) -> str:
+    """Return search results: rank, id, status, owner and name; or JSON."""
+    if as_json:
+        doc = {"results": [h.to_json() for h in hits], "problems": _problems_json(catalog)}
+        return json.dumps(doc, indent=2)
+    if not hits:
+        return f"no product matches (searched {len(catalog.entries)} products)"
+    return "\n".join(
+        f"{i:>2}. {h.entry.id:<32} {h.entry.status:<10} owner {h.entry.owner:<14} {h.entry.name}"
+        for i, h in enumerate(hits, start=1)
+    )
+
+
+def format_overlaps(found: Sequence[Overlap], as_json: bool, catalog: Catalog) -> str:
+    """Return the overlapping products with owners, ports and what overlaps; or JSON."""
+    if as_json:
+        doc = {"products": [o.to_json() for o in found], "problems": _problems_json(catalog)}
+        return json.dumps(doc, indent=2)
+    if not found:
+        return f"no product reads or exposes these (searched {len(catalog.entries)} products)"
+    lines = []
+    for o in found:
+        e = o.entry
+        ports = ", ".join(p.contract_id for p in e.outputs)
+        lines.append(f"{e.id} ({e.status}) owner {e.owner}, team {e.team}: {ports}")
+        lines += [f"    {m.how} {m.target}: {m.detail}" for m in o.matches]
+    return "\n".join(lines)

@@ -1,0 +1,80 @@
+"""The cohort page: one self-contained HTML file with tables and inline SVG plots."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from pairlab.report import _plots
+from pairlab.report._cohort import Cohort, Group
+
+TOP_CHECKS = 10
+
+_STYLE = """
+body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:0 20px;color:#222}
+table{border-collapse:collapse;margin:8px 0 20px}
+th,td{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left;vertical-align:top}
+th{background:#f2f4f8}td.n{text-align:right}
+figure{margin:10px 0 24px}
+"""
+
+
+def _minutes(seconds: float) -> str:
+    """Return seconds as whole minutes, or seconds under a minute."""
+    return f"{seconds / 60:.0f} min" if seconds >= 60 else f"{seconds:.0f} s"
+
+
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Return an HTML table; cells are escaped here."""
+    top = "".join(f"<th>{escape(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<table><tr>{top}</tr>{body}</table>"
+
+
+def _group_rows(groups: Sequence[Group]) -> list[list[str]]:
+    """Return one table row per person or team."""
+    return [
+        [
+            g.name,
+            ", ".join(sorted(r for r in g.roles if r)),
+            str(g.sessions),
+            ", ".join(g.lessons_completed) or "none yet",
+            str(len(g.completed)),
+            "; ".join(f"{k} {_minutes(v)}" for k, v in sorted(g.seconds_per_lesson.items())),
+            ", ".join(f"{c} ({n})" for c, n in g.failed_checks.most_common(3)) or "none",
+            str(g.rotations),
+            f"{g.cell_runs} ({g.cell_errors} failed)",
+        ]
+        for g in groups
+    ]
+
+
+HEAD = (
+    "name", "roles", "sessions", "lessons completed", "steps completed", "time per lesson",
+    "checks failed most", "rotations", "cells run",
+)  # fmt: skip
+
+
+def render(cohort: Cohort, title: str = "Pairing cohort report") -> str:
+    """Return the page: per person, per team, the checks that failed most, every session."""
+    checks = cohort.failed_checks.most_common(TOP_CHECKS)
+    sessions = [
+        [r.id, r.pair, r.lesson or "-", f"{r.minutes:.0f}", str(r.rotations), str(len(r.completed))]
+        for r in cohort.sessions
+    ]
+    plots = f"<figure>{_plots.minutes_per_lesson(cohort.teams)}</figure>"
+    if checks:
+        plots += f"<figure>{_plots.failed_checks(checks)}</figure>"
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
+        f"</title><style>{_STYLE}</style></head><body><h1>{escape(title)}</h1>"
+        f"<p>{len(cohort.sessions)} sessions, {len(cohort.people)} people, "
+        f"{len(cohort.teams)} teams.</p>"
+        f"<h2>Per person</h2>{_table(HEAD, _group_rows(cohort.people))}"
+        f"<h2>Per team</h2>{_table(HEAD, _group_rows(cohort.teams))}{plots}"
+        f"<h2>Checks that failed most</h2>"
+        f"{_table(('check', 'failures'), [(c, str(n)) for c, n in checks])}"
+        f"<h2>Sessions</h2>"
+        f"{_table(('session', 'people', 'lesson', 'minutes', 'rotations', 'steps'), sessions)}"
+        "</body></html>"
+    )

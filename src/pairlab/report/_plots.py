@@ -1,0 +1,55 @@
+"""The report's plots, drawn with matplotlib into inline SVG (no files, no pyplot state)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from pairlab.report._cohort import Group
+
+COLORS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2")
+
+
+def _svg(figure: object) -> str:
+    """Return a figure as SVG text without its XML prologue, ready to inline."""
+    import matplotlib
+
+    buffer = io.StringIO()
+    # Text stays text (searchable, small) and ids are stable, so the same input gives one page.
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "pairlab"}):
+        figure.savefig(buffer, format="svg", bbox_inches="tight")  # type: ignore[attr-defined]
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
+def minutes_per_lesson(groups: Sequence[Group]) -> str:
+    """Return grouped bars: minutes each team spent per lesson."""
+    from matplotlib.figure import Figure
+
+    lessons = sorted({lesson for g in groups for lesson in g.seconds_per_lesson})
+    figure = Figure(figsize=(7, 3.2))
+    axes = figure.add_subplot()
+    width = 0.8 / max(len(groups), 1)
+    for i, group in enumerate(groups):
+        xs = [j + i * width for j in range(len(lessons))]
+        ys = [group.seconds_per_lesson[lesson] / 60 for lesson in lessons]
+        axes.bar(xs, ys, width, label=group.name, color=COLORS[i % len(COLORS)])
+    axes.set_xticks([j + 0.4 - width / 2 for j in range(len(lessons))], lessons)
+    axes.set_ylabel("minutes")
+    axes.set_title("Time per lesson")
+    if groups:
+        axes.legend(fontsize="small")
+    return _svg(figure)
+
+
+def failed_checks(counts: Sequence[tuple[str, int]]) -> str:
+    """Return horizontal bars of the checks that failed most, the most frequent on top."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(7, 0.5 + 0.35 * max(len(counts), 1)))
+    axes = figure.add_subplot()
+    names = [name for name, _ in reversed(counts)]
+    axes.barh(names, [n for _, n in reversed(counts)], color=COLORS[3])
+    axes.set_xlabel("failures")
+    axes.set_title("Checks that failed most")
+    return _svg(figure)
