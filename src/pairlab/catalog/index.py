@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -233,4 +234,33 @@ def load_catalog(roots: Iterable[Path | str] | None = None) -> Catalog:
     for root in paths:
         for folder in find_products(root):
             _add(catalog, root, folder, seen)
+    return catalog
+
+
+_CACHE: dict[tuple[Path, ...], tuple[tuple[Any, ...], Catalog]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _signature(roots: tuple[Path, ...]) -> tuple[Any, ...]:
+    """Return what changes when a descriptor or contract is added, removed or edited."""
+    stamps = []
+    for root in roots:
+        for folder in find_products(root):
+            for path in (folder / DESCRIPTOR_FILE, *sorted(folder.glob("contracts/*.y*ml"))):
+                stat = path.stat()
+                stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
+
+
+def cached_catalog(roots: Iterable[Path | str] | None = None) -> Catalog:
+    """Return the catalog of `roots`, re-indexed only when one of its files changed."""
+    paths = tuple(Path(r).resolve() for r in roots) if roots else tuple(default_roots())
+    signature = _signature(paths)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(paths)
+        if hit and hit[0] == signature:
+            return hit[1]
+    catalog = load_catalog(paths)
+    with _CACHE_LOCK:
+        _CACHE[paths] = (signature, catalog)
     return catalog

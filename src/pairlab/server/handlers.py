@@ -10,7 +10,7 @@ from jupyter_server.utils import url_path_join
 
 from pairlab.errors import NotFound
 from pairlab.lessons import load_lessons
-from pairlab.server import checks, sessions
+from pairlab.server import catalog, checks, sessions
 from pairlab.server.base import SERVICE_KEY, PairlabHandler
 from pairlab.service import PairlabService
 
@@ -58,6 +58,7 @@ ROUTES: list[tuple[str, type[PairlabHandler]]] = [
     ("lessons", LessonsHandler),
     *sessions.ROUTES,
     *checks.ROUTES,
+    *catalog.ROUTES,
     ("(.*)", NotFoundHandler),  # keep last: it catches everything else
 ]
 
