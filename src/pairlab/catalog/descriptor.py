@@ -24,6 +24,8 @@ from pairlab.errors import BadInput
 DESCRIPTOR_FILE = "dataproduct.yaml"
 STATUSES = ("proposed", "draft", "active", "deprecated", "retired")
 SLUG = r"^[a-z0-9][a-z0-9._-]*$"
+# libyaml's safe loader reads a catalog of thousands of files ~15x faster than pure Python.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Strict(BaseModel):
@@ -174,7 +176,7 @@ def _read_yaml(path: Path, label: str) -> tuple[Any, list[Problem]]:
     if not path.is_file():
         return None, [Problem(label, "(file)", "the file does not exist")]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         return None, [Problem(label, "(file)", f"not valid YAML: {str(exc).splitlines()[0]}")]
     if not isinstance(data, dict):
