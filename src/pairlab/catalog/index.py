@@ -206,9 +206,9 @@ def _label(root: Path, folder: Path, file: str) -> str:
     return (folder / file).as_posix() if folder == root else f"{folder.as_posix()}/{file}"
 
 
-def _add(catalog: Catalog, root: Path, folder: Path, seen: dict[str, Path]) -> None:
+def _add(catalog: Catalog, root: Path, folder: Path, seen: dict[str, Path], strict: bool) -> None:
     """Load one product folder into the catalog, recording its problems per file."""
-    product, problems = validate_product(folder)
+    product, problems = validate_product(folder, schema=strict)
     catalog.problems += [
         CatalogProblem(_label(root, folder, p.file), p.field, p.rule) for p in problems
     ]
@@ -223,8 +223,12 @@ def _add(catalog: Catalog, root: Path, folder: Path, seen: dict[str, Path]) -> N
     catalog.entries.append(to_entry(product))
 
 
-def load_catalog(roots: Iterable[Path | str] | None = None) -> Catalog:
-    """Index the products under `roots` (default: $PAIRLAB_CATALOG, else the sample catalog)."""
+def load_catalog(roots: Iterable[Path | str] | None = None, *, strict: bool = False) -> Catalog:
+    """Index the products under `roots` (default: $PAIRLAB_CATALOG, else the sample catalog).
+
+    The index checks every rule of the descriptor and the contract model; `strict` also checks
+    each contract against ODCS's JSON Schema, as a product's own CI (`pairlab check`) does.
+    """
     paths = tuple(Path(r) for r in roots) if roots else tuple(default_roots())
     for root in paths:
         if not root.is_dir():
@@ -233,7 +237,7 @@ def load_catalog(roots: Iterable[Path | str] | None = None) -> Catalog:
     seen: dict[str, Path] = {}
     for root in paths:
         for folder in find_products(root):
-            _add(catalog, root, folder, seen)
+            _add(catalog, root, folder, seen, strict)
     return catalog
 
 
