@@ -147,7 +147,8 @@ def render_svg(graph: Graph) -> str:
 
 def _json_script(element_id: str, data: Any) -> str:
     """Return data as an inert JSON script element that no string inside can close."""
-    text = json.dumps(data).replace("</", "<\\/")
+    # \u003c keeps "</script>" and "<!--" in a descriptor from changing how HTML parses it.
+    text = json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e")
     return f'<script type="application/json" id="{element_id}">{text}</script>'
 
 

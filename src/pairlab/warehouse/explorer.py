@@ -1,4 +1,4 @@
-"""A notebook explorer: table picker, schema, sample rows, column profile and a small histogram.
+"""A notebook explorer: table picker, schema, sample rows, profile, histogram and its users.
 
 `ExplorerModel` holds the state and runs the queries (testable without a browser);
 `Explorer` only draws that state with ipywidgets and forwards the picks back to the model.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 import pandas as pd
@@ -17,6 +18,9 @@ from pairlab.errors import PairlabError
 from pairlab.warehouse.info import check_table, table_names
 from pairlab.warehouse.profile import Histogram, TableProfile, histogram, profile_table
 
+if TYPE_CHECKING:
+    from pairlab.catalog import Catalog, Entry
+
 SAMPLE_ROWS = 10
 BINS = 12
 
@@ -24,8 +28,16 @@ BINS = 12
 class ExplorerModel:
     """What the explorer shows for the picked table, from a few pushed-down queries."""
 
-    def __init__(self, con: BaseBackend, sample_rows: int = SAMPLE_ROWS, bins: int = BINS) -> None:
+    def __init__(
+        self,
+        con: BaseBackend,
+        sample_rows: int = SAMPLE_ROWS,
+        bins: int = BINS,
+        catalog: Catalog | None = None,
+    ) -> None:
         self.con = con
+        self.catalog = catalog
+        self.catalog_error = ""
         self.sample_rows = sample_rows
         self.bins = bins
         self.tables = table_names(con)
@@ -42,6 +54,20 @@ class ExplorerModel:
     def numeric_columns(self) -> list[str]:
         """Return the picked table's columns that have a histogram."""
         return self.profile.numeric_columns() if self.profile else []
+
+    @property
+    def used_by(self) -> list[Entry]:
+        """Return the catalog products that read the picked table (reuse before you build)."""
+        if self.table is None:
+            return []
+        if self.catalog is None and not self.catalog_error:
+            from pairlab.catalog.index import cached_catalog
+
+            try:  # the default catalog: $PAIRLAB_CATALOG, else the sample
+                self.catalog = cached_catalog()
+            except PairlabError as exc:  # a bad catalog path must not break exploring
+                self.catalog_error = str(exc)
+        return self.catalog.used_by(self.table) if self.catalog else []
 
     def select(self, table: str) -> None:
         """Pick a table: load its schema, a sample, its profile and a default histogram."""
@@ -104,6 +130,21 @@ def render_histogram(hist: Histogram | None, width: int = 240) -> str:
     return f"<b>{escape(hist.column)}</b><table>{bars}</table>"
 
 
+def render_used_by(model: ExplorerModel) -> str:
+    """Return the products that read the picked table, with owners, or why none are shown."""
+    products = model.used_by
+    if model.catalog_error:
+        return f"<i>catalog not read: {escape(model.catalog_error)}</i>"
+    if not products:
+        return f"<b>used by</b>: no catalog product reads {escape(model.table or '')} yet"
+    items = "".join(
+        f"<li>{escape(e.name)} <code>{escape(e.id)}</code> ({escape(e.status)}), "
+        f"owner {escape(e.owner)}</li>"
+        for e in products
+    )
+    return f"<b>used by</b> {len(products)} catalog product(s):<ul>{items}</ul>"
+
+
 def render_sample(sample: pd.DataFrame) -> str:
     """Return the sample rows as an HTML table with values escaped."""
     return sample.to_html(index=False, escape=True, max_cols=30, border=0)
@@ -122,11 +163,13 @@ class Explorer(widgets.VBox):
         self.profile_view = widgets.HTML()
         self.sample_view = widgets.HTML()
         self.histogram_view = widgets.HTML()
+        self.used_by_view = widgets.HTML()
         self._syncing = False
         super().__init__(
             [
                 self.table_picker,
                 self.error,
+                self.used_by_view,
                 widgets.HBox(
                     [self.profile_view, widgets.VBox([self.column_picker, self.histogram_view])]
                 ),
@@ -167,12 +210,15 @@ class Explorer(widgets.VBox):
         self.profile_view.value = render_profile(model.profile) if model.profile else ""
         self.sample_view.value = render_sample(model.sample)
         self.histogram_view.value = render_histogram(model.histogram)
+        self.used_by_view.value = render_used_by(model)
 
 
-def explore(con: BaseBackend | None = None, *, url: str | None = None) -> Explorer:
+def explore(
+    con: BaseBackend | None = None, *, url: str | None = None, catalog: Catalog | None = None
+) -> Explorer:
     """Return an explorer over con, or over `connect(url)` (the embedded warehouse by default)."""
     if con is None:
         from pairlab.warehouse.connection import connect
 
         con = connect(url)
-    return Explorer(ExplorerModel(con))
+    return Explorer(ExplorerModel(con, catalog=catalog))
