@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 
 from pairlab.report._cohort import Group
 
+_METADATA = re.compile(r"<metadata>.*?</metadata>", re.DOTALL)
 COLORS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2")
 
 
@@ -19,7 +21,8 @@ def _svg(figure: object) -> str:
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "pairlab"}):
         figure.savefig(buffer, format="svg", bbox_inches="tight")  # type: ignore[attr-defined]
     text = buffer.getvalue()
-    return text[text.index("<svg") :]
+    # Inline, the RDF block only adds bytes (and URIs that look like external references).
+    return _METADATA.sub("", text[text.index("<svg") :])
 
 
 def minutes_per_lesson(groups: Sequence[Group]) -> str:

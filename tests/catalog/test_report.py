@@ -1,0 +1,153 @@
+"""`pairlab report` on session exports made through the real server routes the guide calls."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pairlab.cli import main
+from pairlab.report import build_cohort, read_export
+
+ANA_ELI = [{"name": "Ana", "role": "analyst"}, {"name": "Eli", "role": "engineer"}]
+BO_EVA = [{"name": "Bo", "role": "analyst"}, {"name": "Eva", "role": "engineer"}]
+
+
+@pytest.fixture
+def jp_server_config():
+    """Load pairlab's server extension, as an installed jupyter-config does."""
+    return {"ServerApp": {"jpserver_extensions": {"pairlab": True}}}
+
+
+async def call(jp_fetch, *path: str, body: dict | None = None) -> dict:
+    """Call a pairlab route as the guide's requestAPI does and return its JSON."""
+    method = "GET" if body is None else "POST"
+    data = None if body is None else json.dumps(body)
+    response = await jp_fetch("pairlab", *path, method=method, body=data)
+    return json.loads(response.body)
+
+
+async def checked(jp_fetch, sid: str, lesson: str, step: str, results: list[dict]) -> None:
+    """Record a step check, and its completion when every check passed, as the guide does."""
+    status = "pass" if all(r["status"] == "pass" for r in results) else "fail"
+    where = {"path": f"{lesson}.ipynb", "lesson": lesson, "step": step}
+    event = {"kind": "step-checked", "data": {**where, "status": status, "results": results}}
+    await call(jp_fetch, "sessions", sid, "events", body=event)
+    if status == "pass":
+        await call(
+            jp_fetch, "sessions", sid, "events", body={"kind": "step-completed", "data": where}
+        )
+
+
+async def ran(jp_fetch, sid: str, user: str, success: bool = True) -> None:
+    """Record a cell execution attributed to `user`."""
+    data = {"path": "x.ipynb", "cell": "c1", "success": success, "user": user, "driver": user}
+    await call(jp_fetch, "sessions", sid, "events", body={"kind": "cell-executed", "data": data})
+
+
+async def export(jp_fetch, out: Path, sid: str) -> Path:
+    """Save the session's export as the guide's download does."""
+    out.write_text(json.dumps(await call(jp_fetch, "sessions", sid, "export")))
+    return out
+
+
+async def make_exports(jp_fetch, tmp_path: Path) -> list[Path]:
+    """Two pairs' sessions: Ana and Eli finish `welcome`; Bo and Eva struggle with `reuse`."""
+    one = (await call(jp_fetch, "sessions", body={"participants": ANA_ELI, "lesson": "welcome"}))[
+        "id"
+    ]
+    await ran(jp_fetch, one, "Ana")
+    await checked(jp_fetch, one, "welcome", "meet", [{"id": "pairing", "status": "pass"}])
+    await call(jp_fetch, "sessions", one, "rotate", body={})
+    await ran(jp_fetch, one, "Eli", success=False)
+    await checked(jp_fetch, one, "welcome", "run-in-order", [{"id": "in-order", "status": "fail"}])
+    await checked(jp_fetch, one, "welcome", "run-in-order", [{"id": "in-order", "status": "pass"}])
+    await call(jp_fetch, "sessions", one, "end", body={})
+
+    two = (await call(jp_fetch, "sessions", body={"participants": BO_EVA, "lesson": "reuse"}))["id"]
+    for _ in range(2):
+        await checked(jp_fetch, two, "reuse", "inventory", [{"id": "cells-ran", "status": "fail"}])
+        await call(jp_fetch, "sessions", two, "rotate", body={})
+    await checked(jp_fetch, two, "reuse", "inventory", [{"id": "cells-ran", "status": "pass"}])
+    await ran(jp_fetch, two, "Bo")
+    return [
+        await export(jp_fetch, tmp_path / "one.json", one),
+        await export(jp_fetch, tmp_path / "two.json", two),
+    ]
+
+
+async def test_the_cohort_adds_up_per_person_and_team(jp_fetch, tmp_path: Path) -> None:
+    exports = await make_exports(jp_fetch, tmp_path)
+    docs = [read_export(p) for p in exports]
+    steps = {"welcome": {"meet", "run-in-order"}, "reuse": {"inventory", "reuse-existing", "gap"}}
+    cohort = build_cohort(docs, steps)
+    people = {g.name: g for g in cohort.people}
+    assert list(people) == ["Ana", "Bo", "Eli", "Eva"]
+    assert people["Ana"].lessons_completed == ["welcome"] and people["Ana"].roles == {"analyst"}
+    assert (people["Ana"].cell_runs, people["Eli"].cell_runs, people["Eli"].cell_errors) == (
+        1,
+        1,
+        1,
+    )
+    assert people["Bo"].lessons_completed == [] and people["Bo"].lessons_started == ["reuse"]
+    assert (people["Bo"].rotations, people["Ana"].rotations) == (2, 1)
+    teams = {g.name: g for g in cohort.teams}
+    assert list(teams) == ["Ana & Eli", "Bo & Eva"]
+    assert teams["Bo & Eva"].failed_checks == {"cells-ran": 2}
+    assert cohort.failed_checks.most_common() == [("cells-ran", 2), ("in-order", 1)]
+    assert set(cohort.seconds_per_lesson) == {"welcome", "reuse"}
+    by_team = build_cohort(docs, steps, {"Ana": "claims", "Eli": "enablement", "Bo": "claims"})
+    assert [g.name for g in by_team.teams] == ["(no team)", "claims", "enablement"]
+
+
+async def test_pairlab_report_writes_one_self_contained_page(jp_fetch, tmp_path, capsys) -> None:
+    exports = await make_exports(jp_fetch, tmp_path)
+    out = tmp_path / "site" / "report.html"
+    with pytest.raises(SystemExit) as done:
+        main(["report", *map(str, exports), str(exports[0]), "--out", str(out)])
+    assert done.value.code == 0
+    assert capsys.readouterr().out == f"pairlab: wrote {out} (2 sessions, 4 people)\n"
+    page = out.read_text()
+    rows = {m.group(1): m.group(0) for m in re.finditer(r"<tr><td>([^<]+)</td>.*?</tr>", page)}
+    assert "<td>welcome</td>" in rows["Ana"] and "<td>none yet</td>" in rows["Bo"]
+    assert "cells-ran (2)" in rows["Bo &amp; Eva"]
+    assert "<h2>Checks that failed most</h2>" in page
+    assert page.count("<svg") == 2 and "Time per lesson" in page and "cells-ran" in page
+    assert "<metadata>" not in page and "src=" not in page  # nothing to fetch: works offline
+    assert "http" not in re.sub(r'xmlns(:\w+)?="[^"]+"', "", page)
+
+
+async def test_teams_come_from_a_file(jp_fetch, tmp_path: Path, capsys) -> None:
+    exports = await make_exports(jp_fetch, tmp_path)
+    teams = tmp_path / "teams.json"
+    teams.write_text(json.dumps({"claims team": ["Ana", "Bo"], "enablement": ["Eli", "Eva"]}))
+    out = tmp_path / "report.html"
+    with pytest.raises(SystemExit):
+        main(["report", *map(str, exports), "--out", str(out), "--teams", str(teams)])
+    page = out.read_text()
+    assert "<tr><td>claims team</td>" in page and "<tr><td>enablement</td>" in page
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (None, "no file"),
+        ("not json", "is not JSON"),
+        ('{"format": "something/2"}', "is not a session export (format 'something/2'"),
+        ("[1, 2]", "is not a session export (format 'list'"),
+        ('{"format": "pairlab-session/1", "session": {}, "events": []}', "session.participants"),
+        ('{"format": "pairlab-session/1", "events": []}', "has no 'session' object"),
+    ],
+)
+def test_bad_exports_are_one_line_and_exit_2(tmp_path: Path, capsys, content, words) -> None:
+    path = tmp_path / "export.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(SystemExit) as done:
+        main(["report", str(path), "--out", str(tmp_path / "r.html")])
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and len(err.splitlines()) == 1
+    assert err.startswith("pairlab: error: ") and words in err
+    assert not (tmp_path / "r.html").exists()
