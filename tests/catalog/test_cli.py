@@ -101,7 +101,9 @@ def test_html_writes_a_self_contained_page(capsys, tmp_path: Path) -> None:
 
 def test_contract_test_passes_on_a_good_product(capsys, tmp_path: Path) -> None:
     junit = tmp_path / "reports" / "contract.xml"
-    product = SAMPLE / "claims-frequency-by-region"
+    # A copy: importing the product's code writes __pycache__ next to it, not into the sample.
+    product = tmp_path / "claims-frequency-by-region"
+    shutil.copytree(SAMPLE / product.name, product, ignore=shutil.ignore_patterns("__pycache__"))
     code, out, _ = run(capsys, "catalog", "test", str(product), "--junit", str(junit))
     assert code == 0, out
     assert out.splitlines()[-1].startswith("claims-frequency-by-region: all ")
