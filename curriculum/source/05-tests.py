@@ -15,15 +15,23 @@
 # Common mistake: a test that calls the warehouse for everything; keep inputs hand-made.
 
 # %%
+import subprocess
 import sys
 from pathlib import Path
 
-python = sys.executable  # this kernel's Python, with pytest and ruff
 Path("tests").mkdir(exist_ok=True)
+
+
+def run_pytest(*args):
+    """Run pytest with this kernel's Python, show its report, and stop if a test fails."""
+    done = subprocess.run([sys.executable, "-m", "pytest", *args], capture_output=True, text=True)
+    print(done.stdout[-3000:], done.stderr[-1000:])
+    assert done.returncode == 0, "pytest did not pass: read its report above"
 
 # %% [markdown]
 # ## A test on a hand-made frame (driver: the engineer)
-# `%%writefile` writes the cell into a file. The first test is written for you; write the second:
+# `%%writefile` writes the cell into a file; the cell after it runs pytest on the file. The first
+# test is written for you; write the second:
 # `monthly_exposure` must add up earned premium and turn earned days into years.
 
 # %% tags=["step:test-functions"]
@@ -76,7 +84,7 @@ def test_monthly_exposure_turns_days_into_years():
     #> pytest.fail("write this test: two months of one policy, check earned and exposure_years")
 
 # %%
-# !{python} -m pytest -q tests/test_claimsfreq.py
+run_pytest("-q", "tests/test_claimsfreq.py")
 
 # %% [markdown]
 # ## A test that catches a planted defect (rotate here)
@@ -126,7 +134,7 @@ def test_a_policy_without_region_is_kept_as_unknown():
     #> pytest.fail("write this test: one policy with a region, one without")
 
 # %%
-# !{python} -m pytest -q tests/test_defects.py
+run_pytest("-q", "tests/test_defects.py")
 
 # %% [markdown]
 # Navigator: break `clean_claims` on purpose in `claimsfreq.py` (make it `return claims`), run

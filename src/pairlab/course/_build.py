@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pairlab.errors import BadInput
-from pairlab.resources import curriculum_dir
+from pairlab.resources import curriculum_dir, kits_dir
 
 SOURCE_FOLDER = "source"
 SOLUTIONS_FOLDER = "solutions"
@@ -133,9 +133,12 @@ def _write(path: Path, text: str, check: bool, result: BuildResult) -> None:
     os.replace(tmp, path)
 
 
-def build(root: Path | None = None, check: bool = False) -> BuildResult:
-    """Write every lesson's learner and solution notebook from its source."""
+def build(root: Path | None = None, check: bool = False, kits: Path | None = None) -> BuildResult:
+    """Write every lesson's learner and solution notebook, and the kit sheets derived from them."""
+    from pairlab.course._sheets import common_mistakes, run_sheet
+
     root = root or curriculum_dir()
+    ambassador = (kits or kits_dir()) / "ambassador"
     sources = sorted((root / SOURCE_FOLDER).glob("[0-9][0-9]-*.py"))
     if not sources:
         raise BadInput(f"no lesson sources in {root / SOURCE_FOLDER}", "add NN-slug.py files")
@@ -148,4 +151,6 @@ def build(root: Path | None = None, check: bool = False) -> BuildResult:
             _write(target, _dump(nb), check, result)
             if "jupytext" in nb["metadata"]:
                 _write(target.with_suffix(".py"), _paired_script(nb), check, result)
+    _write(ambassador / "common-mistakes.md", common_mistakes(root), check, result)
+    _write(ambassador / "run-sheet.md", run_sheet(root), check, result)
     return result

@@ -67,9 +67,14 @@ def fresh_warehouse(folder: Path) -> Path:
     return generate(folder / "warehouse.duckdb", 0.01, 42, force=True).path
 
 
-def _execute(notebook: Path) -> LessonRun:
-    """Run one notebook in place, in its own folder, and say how it went."""
+def _execute(notebook: Path, keep_going: bool = False) -> LessonRun:
+    """Run one notebook in place, in its own folder, and say how it went.
+
+    With keep_going, every cell runs even after one raises (a learner version's unfinished
+    exercises each fail in their own cell); the first error is still reported.
+    """
     import papermill
+    from jupyter_core.utils import ensure_event_loop
 
     start = time.perf_counter()
     try:
@@ -82,10 +87,15 @@ def _execute(notebook: Path) -> LessonRun:
             resources={"metadata": {"path": str(notebook.parent)}},
             progress_bar=False,
             execution_timeout=CELL_TIMEOUT,
+            allow_errors=keep_going,
         )
     except papermill.PapermillExecutionError as exc:
         error = f"cell {exc.cell_index} raised {exc.ename}: {exc.evalue}"
         return LessonRun(notebook, time.perf_counter() - start, error)
+    finally:
+        # nbclient ran on the event loop jupyter_core keeps for this thread; close it, or each
+        # worker thread leaves an open loop (and its sockets) behind.
+        ensure_event_loop().close()
     return LessonRun(notebook, time.perf_counter() - start)
 
 
@@ -94,6 +104,7 @@ def run_lessons(
     jobs: int = 2,
     warehouse: Path | None = None,
     on_done: Callable[[LessonRun], None] | None = None,
+    keep_going: bool = False,
 ) -> list[LessonRun]:
     """Execute `notebooks` in place, `jobs` kernels at a time, against `warehouse`."""
     if jobs < 1:
@@ -105,7 +116,7 @@ def run_lessons(
 
     results = []
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for run in pool.map(_execute, notebooks):
+        for run in pool.map(lambda nb: _execute(nb, keep_going), notebooks):
             results.append(run)
             if on_done:
                 on_done(run)
@@ -118,4 +129,5 @@ def run_curriculum(
     """Stage one version of the curriculum in `out` (a temp folder if None) and run it."""
     folder = out or Path(tempfile.mkdtemp(prefix="pairlab-curriculum-"))
     notebooks = stage(folder, solutions)
-    return run_lessons(notebooks, jobs, fresh_warehouse(folder), on_done)
+    # Learner versions stop in every unfinished exercise: run them all the way through.
+    return run_lessons(notebooks, jobs, fresh_warehouse(folder), on_done, not solutions)

@@ -1,0 +1,66 @@
+"""Write the ambassador kit's run-sheet and common mistakes from the curriculum's own files."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pairlab.errors import BadInput
+from pairlab.lessons import Lesson, load_lessons
+
+MISTAKES = "mistakes.toml"
+HEADER = "<!-- Written by `pairlab curriculum build` from curriculum/; edit those, not this. -->\n"
+
+
+def load_mistakes(root: Path) -> list[dict[str, Any]]:
+    """Return the documented learner failures, each naming a step that exists."""
+    entries = tomllib.loads((root / MISTAKES).read_text(encoding="utf-8")).get("mistake", [])
+    steps = {f"{lesson.id}/{step.id}" for lesson in load_lessons(root) for step in lesson.steps}
+    for entry in entries:
+        if entry.get("step") not in steps:
+            raise BadInput(f"{MISTAKES}: no step '{entry.get('step')}'", "use LESSON/STEP ids")
+        entry.setdefault("version", "executed")
+    return entries
+
+
+def common_mistakes(root: Path) -> str:
+    """Return common-mistakes.md: per lesson, what goes wrong and what the check then says."""
+    mistakes = load_mistakes(root)
+    lines = [HEADER, "# Common mistakes, lesson by lesson", ""]
+    lines += [
+        "Each is what a pair does that makes a step's check fail, and the words the guide shows",
+        "then. Watch for them as navigator; let the check fail before you explain.",
+    ]
+    for lesson in load_lessons(root):
+        found = [m for m in mistakes if m["step"].split("/")[0] == lesson.id]
+        if not found:
+            continue
+        lines += ["", f"## {lesson.notebook[:2]}. {lesson.title}", ""]
+        for m in found:
+            step = m["step"].split("/")[1]
+            lines.append(f"- **{step}**: {m['mistake']} The guide says: *...{m['message']}...*")
+    return "\n".join(lines) + "\n"
+
+
+def _lesson_block(lesson: Lesson) -> list[str]:
+    """Return one lesson's part of the run-sheet."""
+    lines = ["", f"## {lesson.notebook[:2]}. {lesson.title} (`{lesson.notebook}`)", ""]
+    lines += [lesson.summary, ""]
+    lines += [
+        f"{n}. **{s.title}**: {s.goal} *Hint*: {s.hint}" for n, s in enumerate(lesson.steps, 1)
+    ]
+    notes = " ".join(lesson.facilitator_notes.split())
+    return [*lines, "", f"> Facilitator: {notes}"] if notes else lines
+
+
+def run_sheet(root: Path) -> str:
+    """Return run-sheet.md: the curriculum condensed to steps, goals, hints and notes."""
+    lines = [HEADER, "# Run-sheet: the pairlab path, condensed", ""]
+    lines += [
+        "One page per session: open the lesson's notebook, start a pairing session in the guide,",
+        "rotate at every heading, and press Check after each step.",
+    ]
+    for lesson in load_lessons(root):
+        lines += _lesson_block(lesson)
+    return "\n".join(lines) + "\n"

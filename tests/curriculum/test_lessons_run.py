@@ -1,0 +1,55 @@
+"""Solutions run and pass every step; learner versions fail every step, for the documented reason.
+
+Marked slow: the session runs all 26 notebooks in real kernels, two at a time (about three
+minutes on two cores); CI runs them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from curriculum_steps import LESSONS, STEPS, step_id
+
+from pairlab.course._sheets import load_mistakes
+from pairlab.resources import curriculum_dir
+
+pytestmark = pytest.mark.slow
+MISTAKES = {m["step"]: m for m in load_mistakes(curriculum_dir())}
+
+
+def _failures(report) -> list[str]:
+    """Return `check: message` for each result that did not pass."""
+    return [f"{r.id}: {r.message}" for r in report.results if r.status != "pass"]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_solution_runs_in_a_fresh_kernel(solutions, lesson):
+    run = solutions.runs[lesson.notebook.removesuffix(".ipynb")]
+    assert run.ok, run.error
+
+
+@pytest.mark.parametrize("item", STEPS, ids=step_id)
+def test_every_check_of_every_step_passes_on_the_solution(solutions, item):
+    report = solutions.reports[step_id(item)]
+    assert report.results and not _failures(report), _failures(report)
+
+
+def test_every_step_documents_how_a_learner_fails_it():
+    assert sorted(MISTAKES) == sorted(step_id(item) for item in STEPS)
+
+
+@pytest.mark.parametrize("item", STEPS, ids=step_id)
+def test_the_learner_version_fails_the_step_for_the_documented_reason(learners, shipped, item):
+    mistake = MISTAKES[step_id(item)]
+    report = (
+        shipped[step_id(item)]
+        if mistake["version"] == "shipped"
+        else learners.reports[step_id(item)]
+    )
+    failing = {r.id: r.message for r in report.results if r.status == "fail"}
+    assert mistake["check"] in failing, _failures(report) or "every check passes"
+    assert mistake["message"] in failing[mistake["check"]]
+
+
+def test_a_shipped_learner_notebook_fails_every_step_it_can_check_statically(shipped):
+    passing = [step for step, report in shipped.items() if not _failures(report)]
+    assert passing == []
