@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -99,3 +100,15 @@ def test_a_syntax_error_names_the_cell(tmp_path: Path):
     bad.write_text(text)
     with pytest.raises(PromoteError, match=r"cell 3 has a syntax error on line 1"):
         analyse(bad)
+
+
+def test_a_cell_tagged_export_is_always_taken(tmp_path: Path):
+    text = (FIXTURES / "loss_ratio.ipynb").read_text()
+    notebook = json.loads(text)
+    cell = notebook["cells"][4]  # `policies = con.table(...)`: exploration the result ignores
+    cell["metadata"]["tags"] = ["export"]
+    path = tmp_path / "tagged.ipynb"
+    path.write_text(json.dumps(notebook))
+    analysis = analyse(path)
+    assert any(s.text.startswith("policies = con.table") for s in analysis.pipeline)
+    assert dict((d.cell, d.becomes) for d in analysis.decisions)["cell 5"].endswith("run()")

@@ -9,6 +9,7 @@ import sysconfig
 from pathlib import Path
 
 import pytest
+import yaml
 from promote_helpers import CURRICULUM, tree
 
 from pairlab.cli import main
@@ -89,6 +90,14 @@ def test_a_messy_notebook_promotes_with_its_fixes_and_passes_every_check(
     assert "def claims_by_peril(claims, year, *, min_claims=5):" in transform
     assert "PERILS = [" in transform
     assert "matplotlib" in (dest / "pyproject.toml").read_text()  # the plot cell needs it
+    contract = yaml.safe_load((dest / "contracts/by_peril.odcs.yaml").read_text())
+    columns = {p["name"]: p["logicalType"] for p in contract["schema"][0]["properties"]}
+    assert columns == {
+        "peril": "string",
+        "claims": "integer",
+        "incurred": "number",
+        "average": "number",
+    }
     script = (dest / "notebooks/messy_globals.py").read_text()
     assert "# %matplotlib inline" in script and "pip install" not in script
 
