@@ -173,6 +173,51 @@ def new_data_product(dest: Path, name: str | None, owner: str | None, force: boo
     click.echo(f"pairlab: wrote a data product to {dest}; next: cd {dest} && pytest")
 
 
+@new.command("pairing-session")
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option(
+    "--pair",
+    "pairs",
+    multiple=True,
+    metavar="NAME:ROLE",
+    help="2-4 times; role is engineer or analyst.",
+)
+@click.option("--product", help="The data product the pair builds.")
+@click.option("--rotation", type=int, help="Minutes between rotations [default: 15].")
+@click.option("--date", help="The session's date, YYYY-MM-DD.")
+@click.option("--force", is_flag=True, help="Render into a folder that is not empty.")
+def new_pairing_session(
+    dest: Path,
+    pairs: tuple[str, ...],
+    product: str | None,
+    rotation: int | None,
+    date: str | None,
+    force: bool,
+) -> None:
+    """Render a pairing session's agenda, role cards, rotation plan and retro into DEST."""
+    from pairlab.kits import new_project, pairing_session_answers
+
+    answers = pairing_session_answers(list(pairs), product, rotation, date)
+    new_project("pairing-session", dest, answers, force=force)
+    click.echo(f"pairlab: wrote a pairing session to {dest}; start with {dest}/README.md")
+
+
+@new.command("ambassador")
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option("--name", required=True, help="The ambassador's name.")
+@click.option("--team", required=True, help="The ambassador's team.")
+@click.option("--teammate", "teammates", multiple=True, help="A teammate to pair with (repeat).")
+@click.option("--force", is_flag=True, help="Render into a folder that is not empty.")
+def new_ambassador(
+    dest: Path, name: str, team: str, teammates: tuple[str, ...], force: bool
+) -> None:
+    """Render the teach-back kit: run-sheet, common mistakes, plan and cohort sheet."""
+    from pairlab.kits import ambassador_answers, new_project
+
+    new_project("ambassador", dest, ambassador_answers(name, team, list(teammates)), force=force)
+    click.echo(f"pairlab: wrote an ambassador kit to {dest}; start with {dest}/README.md")
+
+
 @cli.command()
 @click.argument("notebook", type=click.Path(path_type=Path))
 @click.option("--name", required=True, help="The product's name, e.g. claims-loss-ratio.")

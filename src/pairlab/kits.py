@@ -25,7 +25,8 @@ from pairlab.errors import BadInput, NotFound
 from pairlab.resources import kits_dir
 
 ENV_HOME = "PAIRLAB_KITS_HOME"
-KITS = ("data-product",)
+KITS = ("data-product", "pairing-session", "ambassador")
+ROLES = ("engineer", "analyst")
 _GIT_ID = {
     "GIT_AUTHOR_NAME": "pairlab",
     "GIT_AUTHOR_EMAIL": "pairlab@localhost",
@@ -153,3 +154,35 @@ def data_product_answers(dest: Path, name: str | None, owner: str | None) -> dic
         )
     answers: dict[str, Any] = {"product_name": title, "product_id": slug}
     return answers | ({"owner": owner} if owner else {})
+
+
+def pairing_session_answers(
+    pairs: list[str], product: str | None, rotation: int | None, date: str | None
+) -> dict[str, Any]:
+    """Return the kit's answers for `pairlab new pairing-session` from NAME:ROLE pairs."""
+    if not 2 <= len(pairs) <= 4:
+        raise BadInput(
+            f"a pairing session needs 2 to 4 people; got {len(pairs)}",
+            "pass --pair NAME:ROLE two to four times, e.g. --pair Ana:analyst --pair Eli:engineer",
+        )
+    people = []
+    for pair in pairs:
+        name, _, role = pair.rpartition(":")
+        if not name.strip() or role not in ROLES:
+            raise BadInput(
+                f"--pair '{pair}' is not NAME:ROLE", f"ROLE is one of {', '.join(ROLES)}"
+            )
+        people.append({"name": name.strip(), "role": role})
+    answers: dict[str, Any] = {"participants": people}
+    if product:
+        answers["product"] = product
+    if rotation is not None:
+        answers["rotation_minutes"] = rotation
+    return answers | ({"date": date} if date else {})
+
+
+def ambassador_answers(name: str, team: str, teammates: list[str]) -> dict[str, Any]:
+    """Return the kit's answers for `pairlab new ambassador`."""
+    if not teammates:
+        raise BadInput("an ambassador teaches someone", "pass --teammate NAME at least once")
+    return {"ambassador": name, "team": team, "teammates": list(teammates)}

@@ -39,7 +39,7 @@ def test_the_build_command_checks_without_writing(capsys):
 def test_a_stale_learner_notebook_is_rewritten(tmp_path):
     root, kits = tmp_path / "curriculum", tmp_path / "kits"
     shutil.copytree(curriculum_dir(), root)
-    shutil.copytree(kits_dir() / "ambassador", kits / "ambassador")
+    shutil.copytree(kits_dir() / "ambassador", kits / "ambassador")  # the sheets it derives
     (root / "04-functions.ipynb").write_text("{}")
     assert [p.name for p in build(root, check=True, kits=kits).changed] == ["04-functions.ipynb"]
     assert build(root, kits=kits).changed and build(root, check=True, kits=kits).changed == []

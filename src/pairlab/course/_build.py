@@ -138,7 +138,7 @@ def build(root: Path | None = None, check: bool = False, kits: Path | None = Non
     from pairlab.course._sheets import common_mistakes, run_sheet
 
     root = root or curriculum_dir()
-    ambassador = (kits or kits_dir()) / "ambassador"
+    ambassador = (kits or kits_dir()) / "ambassador" / "template"
     sources = sorted((root / SOURCE_FOLDER).glob("[0-9][0-9]-*.py"))
     if not sources:
         raise BadInput(f"no lesson sources in {root / SOURCE_FOLDER}", "add NN-slug.py files")
