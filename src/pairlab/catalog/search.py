@@ -10,6 +10,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from pairlab.catalog.index import Entry
 
 # Where a word appears says how much it tells: a name beats a passing mention in a description.
@@ -74,7 +76,7 @@ class Hit:
 
 
 class SearchIndex:
-    """Postings of word -> {product: weighted count}, with the fields each word was seen in."""
+    """Postings of word -> (products, weights) as arrays, so a query is a few vector sums."""
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         self.entries = list(entries)
@@ -85,10 +87,16 @@ class SearchIndex:
                 for word in tokens(text):
                     posting = postings[word]
                     posting[i] = posting.get(i, 0.0) + weight
-        self.postings = dict(postings)
-        self.vocabulary = sorted(self.postings)
         total = max(len(self.entries), 1)
-        self.idf = {w: math.log(1 + total / len(p)) for w, p in self.postings.items()}
+        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for word, posting in postings.items():
+            idf = math.log(1 + total / len(posting))
+            docs = np.fromiter(posting.keys(), dtype=np.int64, count=len(posting))
+            weights = np.fromiter(posting.values(), dtype=np.float64, count=len(posting))
+            # Diminishing returns (ten mentions are not ten times one), scaled by rarity.
+            self.postings[word] = (docs, idf * (1 + np.log(weights)))
+        self.vocabulary = sorted(self.postings)
+        self.status = np.array([STATUS_FACTOR.get(e.status, 1.0) for e in self.entries])
 
     def _expand(self, word: str) -> list[tuple[str, float]]:
         """Return the indexed words a query word stands for: itself, else words it begins."""
@@ -104,29 +112,35 @@ class SearchIndex:
             found.append((candidate, PREFIX_FACTOR))
         return found
 
+    def _scores(self, words: list[str]) -> np.ndarray:
+        """Return every product's score: weighted matches times coverage of the query."""
+        size = len(self.entries)
+        scores = np.zeros(size)
+        covered = np.zeros(size)
+        for word in words:
+            hit = np.zeros(size, dtype=bool)
+            for term, factor in self._expand(word):
+                docs, weights = self.postings[term]
+                scores[docs] += factor * weights  # a product appears once per posting
+                hit[docs] = True
+            covered += hit
+        # Products that match more of the query's words rank higher.
+        return scores * (0.5 + 0.5 * covered / max(len(words), 1)) * self.status
+
     def search(self, query: str, limit: int = 10) -> list[Hit]:
         """Return up to `limit` products ranked by weighted, idf-scaled matches of the query."""
         words = list(dict.fromkeys(tokens(query)))
-        scores: dict[int, float] = defaultdict(float)
-        covered: dict[int, int] = defaultdict(int)
-        for word in words:
-            hit_by_word: set[int] = set()
-            for term, factor in self._expand(word):
-                idf = self.idf[term] * factor
-                for doc, weight in self.postings[term].items():
-                    # Diminishing returns: ten mentions are not ten times one.
-                    scores[doc] += idf * (1 + math.log(weight))
-                    hit_by_word.add(doc)
-            for doc in hit_by_word:
-                covered[doc] += 1
-        ranked = []
-        for doc, score in scores.items():
-            entry = self.entries[doc]
-            coverage = covered[doc] / len(words)
-            final = score * (0.5 + 0.5 * coverage) * STATUS_FACTOR.get(entry.status, 1.0)
-            ranked.append((final, entry.id, doc))
-        ranked.sort(key=lambda r: (-r[0], r[1]))
-        return [Hit(self.entries[d], s, self._matched(words, d)) for s, _, d in ranked[:limit]]
+        if not words or not self.entries or limit < 1:
+            return []
+        scores = self._scores(words)
+        matched = np.flatnonzero(scores > 0)
+        if len(matched) > limit:
+            cut = np.partition(scores[matched], -limit)[-limit]
+            matched = matched[scores[matched] >= cut]  # ties at the cut all stay for the id order
+        ranked = sorted(matched.tolist(), key=lambda d: (-scores[d], self.entries[d].id))
+        return [
+            Hit(self.entries[d], float(scores[d]), self._matched(words, d)) for d in ranked[:limit]
+        ]
 
     def _matched(self, words: list[str], doc: int) -> tuple[str, ...]:
         """Return the fields, in weight order, where the query's words were found."""

@@ -1,0 +1,186 @@
+"""Benchmark the catalog on 10,000 generated products: index build time, search p50 (< 50 ms).
+
+Run: .venv/bin/python benchmarks/catalog_search.py [--products 10000] [--queries 300]
+
+Writes a seeded catalog of products into a scratch folder, each a dataproduct.yaml and one ODCS
+contract as the data-product kit writes them (names, purposes, tags, domains and columns drawn
+from an insurer's vocabulary, inputs from the warehouse's five tables). Times, separately:
+finding and loading every product (`load_catalog`, the index's default validation), building
+the search index, and each of `--queries` searches (1 to 3 words from the same vocabulary,
+table names included); reports the median, p95 and maximum. A strict load (ODCS's JSON Schema
+on every contract, as `pairlab check` does) is timed on the first `--strict-sample` products.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from warehouse_generate import machine
+
+from pairlab.catalog import load_catalog
+from pairlab.catalog.search import SearchIndex
+
+DOMAINS = ["claims", "pricing", "marketing", "finance", "distribution", "risk", "reinsurance",
+           "fraud", "underwriting", "operations", "actuarial", "customer service"]  # fmt: skip
+MEASURES = ["loss ratio", "claim frequency", "severity", "written premium", "earned premium",
+            "retention", "settlement time", "fraud score", "exposure", "reserve adequacy",
+            "cross-sell rate", "lapse rate", "broker commission", "combined ratio"]  # fmt: skip
+DIMENSIONS = ["region", "product line", "month", "channel", "segment", "peril", "broker",
+              "age band", "year", "quarter", "vehicle class", "postcode"]  # fmt: skip
+TABLES = {
+    "customers": ["customer_id", "birth_date", "region", "segment"],
+    "policies": ["policy_id", "customer_id", "product_line", "region", "start_date", "channel"],
+    "premiums": ["policy_id", "month", "written_premium", "earned_premium", "earned_days"],
+    "claims": ["claim_id", "policy_id", "loss_date", "peril", "status", "incurred"],
+    "claim_payments": ["payment_id", "claim_id", "payment_date", "amount"],
+}
+STATUSES = ["active"] * 6 + ["draft", "proposed", "deprecated", "retired"]
+
+
+def _snake(text: str) -> str:
+    return text.replace(" ", "_").replace("-", "_")
+
+
+def _product(rng: random.Random, i: int) -> tuple[str, str, str]:
+    """Return the dataproduct.yaml text, the contract text and the port of product `i`."""
+    measure, dims = rng.choice(MEASURES), rng.sample(DIMENSIONS, rng.randint(1, 3))
+    domain, pid = rng.choice(DOMAINS), f"product-{i:05d}"
+    port = f"{_snake(measure)}_{i:05d}"
+    tables = rng.sample(sorted(TABLES), rng.randint(1, 3))
+    inputs = "".join(
+        f"  - name: {t}\n    version: v1\n    contractId: warehouse.{t}\n"
+        f"    customProperties:\n      - property: columns\n"
+        f"        value: [{', '.join(rng.sample(TABLES[t], 2))}]\n"
+        for t in tables
+    )
+    descriptor = f"""apiVersion: v1.0.0
+kind: DataProduct
+id: {pid}
+name: "{measure.capitalize()} by {" and ".join(dims)} ({i})"
+version: 1.0.{i % 10}
+status: {rng.choice(STATUSES)}
+domain: {domain}
+team:
+  name: {domain} analytics
+  members:
+    - username: owner{i % 250}
+      role: owner
+description:
+  purpose: "{measure.capitalize()} by {", ".join(dims)} for the {domain} team's decisions."
+  usage: "Read {port}; one row per {" and ".join(dims)}."
+  limitations: "Built from {", ".join(tables)} on the last snapshot."
+tags: [{domain}, {_snake(measure)}, {_snake(dims[0])}]
+customProperties:
+  - property: valueHypothesis
+    value: "The {domain} team uses it monthly."
+inputPorts:
+{inputs}outputPorts:
+  - name: {port}
+    version: 1.0.0
+    contractId: {pid}.{port}
+    customProperties:
+      - property: contract
+        value: contracts/{port}.odcs.yaml
+"""
+    columns = [*map(_snake, dims), _snake(measure)]
+    props = "".join(
+        f"      - name: {c}\n        logicalType: {'number' if c == columns[-1] else 'string'}\n"
+        f"        required: true\n        description: The {c.replace('_', ' ')}.\n"
+        for c in columns
+    )
+    contract = f"""apiVersion: v3.0.2
+kind: DataContract
+id: {pid}.{port}
+name: {port}
+version: 1.0.0
+status: active
+schema:
+  - name: {port}
+    physicalType: table
+    properties:
+{props}"""
+    return descriptor, contract, port
+
+
+def write_catalog(root: Path, count: int, seed: int) -> None:
+    """Write `count` seeded products under `root`, a hundred to a team folder."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+    for i in range(count):
+        folder = root / f"team-{i // 100:03d}" / f"product-{i:05d}"
+        (folder / "contracts").mkdir(parents=True)
+        descriptor, contract, port = _product(rng, i)
+        (folder / "dataproduct.yaml").write_text(descriptor)
+        (folder / "contracts" / f"{port}.odcs.yaml").write_text(contract)
+
+
+def queries(count: int, seed: int) -> list[str]:
+    """Return seeded queries of one to three words, as people type them."""
+    rng = random.Random(seed + 1)  # noqa: S311 - reproducible queries
+    words = [*MEASURES, *DIMENSIONS, *DOMAINS, *TABLES, "monthly", "broker", "settle", "freq"]
+    return [" ".join(rng.sample(words, rng.randint(1, 3))) for _ in range(count)]
+
+
+def _percentile(values: list[float], q: float) -> float:
+    return sorted(values)[min(len(values) - 1, int(q * len(values)))]
+
+
+def main() -> None:
+    """Build the catalog, time indexing and searching, and print a JSON summary."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--products", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--strict-sample", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch) / "catalog"
+        started = time.perf_counter()
+        write_catalog(root, args.products, args.seed)
+        generated = time.perf_counter() - started
+        started = time.perf_counter()
+        catalog = load_catalog([root])
+        loaded = time.perf_counter() - started
+        started = time.perf_counter()
+        index = SearchIndex(catalog.entries)
+        indexed = time.perf_counter() - started
+        times, hits = [], []
+        for query in queries(args.queries, args.seed):
+            started = time.perf_counter()
+            hits.append(len(index.search(query)))
+            times.append(time.perf_counter() - started)
+        sample = sorted(root.iterdir())[: max(1, args.strict_sample // 100)]
+        started = time.perf_counter()
+        strict = load_catalog(sample, strict=True)
+        strict_seconds = time.perf_counter() - started
+    ms = [t * 1000 for t in times]
+    summary = {
+        "machine": machine(),
+        "products": len(catalog.entries),
+        "problems": len(catalog.problems),
+        "generate_seconds": round(generated, 2),
+        "load_seconds": round(loaded, 2),
+        "index_seconds": round(indexed, 2),
+        "build_seconds": round(loaded + indexed, 2),
+        "vocabulary": len(index.vocabulary),
+        "queries": len(ms),
+        "search_p50_ms": round(statistics.median(ms), 2),
+        "search_p95_ms": round(_percentile(ms, 0.95), 2),
+        "search_max_ms": round(max(ms), 2),
+        "mean_hits_shown": round(statistics.mean(hits), 1),
+        "strict_products": len(strict.entries),
+        "strict_ms_per_product": round(strict_seconds * 1000 / max(len(strict.entries), 1), 1),
+    }
+    print(json.dumps(summary, indent=2))
+
+
+if __name__ == "__main__":
+    main()
