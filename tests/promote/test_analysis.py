@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from promote_helpers import CURRICULUM, FIXTURES
 
+from pairlab.cli import main
 from pairlab.errors import BadInput
 from pairlab.promote import PromoteError, analyse
 from pairlab.promote._decide import format_table
@@ -112,3 +113,22 @@ def test_a_cell_tagged_export_is_always_taken(tmp_path: Path):
     analysis = analyse(path)
     assert any(s.text.startswith("policies = con.table") for s in analysis.pipeline)
     assert dict((d.cell, d.becomes) for d in analysis.decisions)["cell 5"].endswith("run()")
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["no_code.ipynb", "--name", "looking"], "has no exportable code"),
+        (["loss_ratio.ipynb", "--name", "json"], "clashes with the installed Python module"),
+        (["missing.ipynb", "--name", "gone"], "does not exist"),
+    ],
+)
+def test_the_cli_refuses_bad_input_in_one_line_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], says: str
+):
+    notebook = FIXTURES / args[0]
+    with pytest.raises(SystemExit) as done:
+        main(["promote", str(notebook), *args[1:], "--into", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and err.count("\n") == 1 and says in err
+    assert not (tmp_path / "out").exists()

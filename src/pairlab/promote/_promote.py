@@ -193,6 +193,10 @@ def promote(
         if found.changes:
             _commit.commit(dest, product, found)
         outcome.written = found.changes
+        if _commit.MANIFEST in found.create:  # a first promote: say what is left to people
+            outcome.notes.append(
+                "edit dataproduct.yaml: state the purpose and the value hypothesis in your words"
+            )
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     if checks:

@@ -162,6 +162,8 @@ def _collect(analysis: Analysis, cell: Cell, tree: ast.Module, source: str) -> N
 
 def read(path: Path) -> Analysis:
     """Read and parse every code cell of the notebook at `path`."""
+    if not path.exists():
+        raise BadInput(f"{path} does not exist", "pass the path of the .ipynb file to promote")
     if path.suffix != ".ipynb" or not path.is_file():
         raise BadInput(f"{path} is not a notebook file", "pass the .ipynb file to promote")
     try:
