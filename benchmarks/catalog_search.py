@@ -91,7 +91,11 @@ inputPorts:
       - property: contract
         value: contracts/{port}.odcs.yaml
 """
-    columns = [*map(_snake, dims), _snake(measure)]
+    return descriptor, _contract(pid, port, [*map(_snake, dims), _snake(measure)]), port
+
+
+def _contract(pid: str, port: str, columns: list[str]) -> str:
+    """Return the ODCS contract text of a product's output port; the last column is a measure."""
     props = "".join(
         f"      - name: {c}\n        logicalType: {'number' if c == columns[-1] else 'string'}\n"
         f"        required: true\n        description: The {c.replace('_', ' ')}.\n"
@@ -108,7 +112,7 @@ schema:
     physicalType: table
     properties:
 {props}"""
-    return descriptor, contract, port
+    return contract
 
 
 def write_catalog(root: Path, count: int, seed: int) -> None:
