@@ -27,21 +27,16 @@
 
 # %% [markdown]
 # ## Meet (driver: the analyst; navigator: read the goal in the guide aloud)
-# Write both names and who drives first, then run the cell (Shift+Enter) and save (Ctrl+S).
+# Replace the example names with yours (who drives first, who navigates), then run the cell
+# (Shift+Enter) and save (Ctrl+S).
 
 # %% tags=["step:meet"] cell_id="1c4ff254"
-### BEGIN SOLUTION
 pair = {
     "driver": "Ana (analyst)",
     "navigator": "Eli (engineer)",
 }
-### END SOLUTION
-#> pair = {
-#>     "driver": "",  # who types first, e.g. "Ana (analyst)"
-#>     "navigator": "",  # who reviews first, e.g. "Eli (engineer)"
-#> }
 rotation_minutes = 15
-assert all(pair.values()), "write both names in the cell above"
+assert all(pair.values()), "write both names"
 print(f"{pair['driver']} drives first; swap every {rotation_minutes} minutes.")
 
 # %% [markdown] cell_id="18137a6a"
