@@ -201,23 +201,21 @@ def to_entry(product: Product) -> Entry:
     )
 
 
-def _label(root: Path, folder: Path, file: str) -> str:
+def _label(folder: Path, file: str) -> str:
     """Return `file` of the product folder as a path people can open."""
-    return (folder / file).as_posix() if folder == root else f"{folder.as_posix()}/{file}"
+    return f"{folder.as_posix()}/{file}"
 
 
-def _add(catalog: Catalog, root: Path, folder: Path, seen: dict[str, Path], strict: bool) -> None:
+def _add(catalog: Catalog, folder: Path, seen: dict[str, Path], strict: bool) -> None:
     """Load one product folder into the catalog, recording its problems per file."""
     product, problems = validate_product(folder, schema=strict)
-    catalog.problems += [
-        CatalogProblem(_label(root, folder, p.file), p.field, p.rule) for p in problems
-    ]
+    catalog.problems += [CatalogProblem(_label(folder, p.file), p.field, p.rule) for p in problems]
     if product is None:
         return  # the descriptor itself is unreadable: nothing to index
     pid = product.descriptor.id
     if pid in seen:
         rule = f"id '{pid}' is already used by {seen[pid] / DESCRIPTOR_FILE}; ids must be unique"
-        catalog.problems.append(CatalogProblem(_label(root, folder, DESCRIPTOR_FILE), "id", rule))
+        catalog.problems.append(CatalogProblem(_label(folder, DESCRIPTOR_FILE), "id", rule))
         return
     seen[pid] = folder
     catalog.entries.append(to_entry(product))
@@ -237,7 +235,7 @@ def load_catalog(roots: Iterable[Path | str] | None = None, *, strict: bool = Fa
     seen: dict[str, Path] = {}
     for root in paths:
         for folder in find_products(root):
-            _add(catalog, root, folder, seen, strict)
+            _add(catalog, folder, seen, strict)
     return catalog
 
 
