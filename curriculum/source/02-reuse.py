@@ -2,7 +2,7 @@
 # # Lesson 2: Reuse before you build
 #
 # **Objectives**: before writing a line of product code, find what already answers part of the
-# question: trusted tables and existing products. Decide what is left to build.
+# question: trusted tables, existing products, the catalog. Decide what is left to build.
 # **Time box**: 30 minutes.
 #
 # The pricing team asks: *how often do claims happen, and how much do they cost relative to
@@ -11,8 +11,9 @@
 # %% [markdown] tags=["facilitator"]
 # **Facilitator**: the point is the habit, not the code: every product starts with a search.
 # Pairs often skip straight to building; ask "who else has computed a loss ratio here?" The
-# company catalog (`pairlab catalog search`, once it lands) replaces the table inventory below;
-# the trusted `loss_ratio` query plays the role of an existing product today.
+# trusted `loss_ratio` query and the catalog search show two kinds of reuse: a trusted table to
+# check against, and an active product (owned by actuarial) that overlaps the one the pair
+# builds. At work the catalog is the company's (`--root` or `PAIRLAB_CATALOG`).
 
 # %% [markdown]
 # ## What the warehouse already has (driver: the engineer; navigator: the analyst names columns)
@@ -80,6 +81,37 @@ assert len(adds) >= 2, "name at least two things the trusted product does not an
 adds
 
 # %% [markdown]
-# Where the catalog plugs in: with pairlab's catalog, `pairlab catalog search "loss ratio"` and
-# `pairlab catalog overlap claims.incurred` list the products that already read these tables,
-# with their owners. Ask those owners before you build.
+# ## Search the catalog (rotate here)
+# The company's catalog lists the data products teams already publish. `pairlab catalog overlap`
+# names the products that read or expose the columns you are about to use, with their owners
+# (in a terminal: `pairlab catalog search "loss ratio"`, `pairlab catalog overlap
+# claims.incurred`). Which **active** products already use both `claims.incurred` and
+# `premiums.earned_premium`? Deprecated ones are not an option.
+
+# %% tags=["step:search-catalog"]
+import json
+import subprocess
+import sys
+
+argv = [sys.executable, "-m", "pairlab", "catalog", "overlap", "--json"]
+done = subprocess.run([*argv, "claims.incurred", "premiums.earned_premium"], capture_output=True)
+products = json.loads(done.stdout)["products"]
+for p in products:
+    print(f"{p['id']:<32} {p['status']:<11} owner {p['owner']} ({p['team']})")
+
+# %% tags=["step:search-catalog"]
+### BEGIN SOLUTION
+overlapping = sorted(p["id"] for p in products if p["status"] == "active")
+### END SOLUTION
+#> overlapping = []  # the ids of the active products, sorted
+truth = sorted(p["id"] for p in products if p["status"] == "active")
+assert overlapping and overlapping == truth, f"look again at the list above: {overlapping}"
+print("talk to the owners of", overlapping, "before building")
+
+# %% [markdown]
+# An active product already answers most of the pricing team's question. At work: ask its owner
+# whether it can grow what you need (reuse), or why not, before building. In this course you
+# build your own to learn the practice; write in the next cell what you would ask the owner.
+
+# %%
+# What we would ask the owner:
