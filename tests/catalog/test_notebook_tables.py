@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pairlab.catalog.tables import tables_in_cells, tables_in_code
+from pairlab.catalog.tables import imported_modules, tables_in_cells, tables_in_code
 
 
 @pytest.mark.parametrize(
@@ -32,3 +32,8 @@ def test_tables_in_code(source: str, tables: set[str]) -> None:
 def test_tables_in_cells_are_sorted_once() -> None:
     cells = ['con.table("claims")', 'con.table("Claims")', 'con.sql("select 1 from policies")']
     assert tables_in_cells(cells) == ["claims", "policies"]
+
+
+def test_imported_modules_are_top_level_names() -> None:
+    cells = ["import claimsfreq\nfrom pairlab.warehouse import connect", "  import os.path, sys"]
+    assert imported_modules(cells) == ["claimsfreq", "os", "pairlab"]

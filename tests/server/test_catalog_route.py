@@ -39,6 +39,10 @@ def root(jp_root_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (jp_root_dir / "notes.txt").write_text("FROM claims")
     (jp_root_dir / "sub").mkdir()
     (jp_root_dir / "script.py").write_text('con.table("customers")\n')
+    (jp_root_dir / "sub" / "kpis.py").write_text('def f(con):\n    return con.table("premiums")\n')
+    (jp_root_dir / "sub" / "uses_module.ipynb").write_text(
+        notebook("import pandas\nfrom kpis import f\nimport os.path", "f(con)")
+    )
     outside = jp_root_dir.parent / "outside"
     outside.mkdir(exist_ok=True)
     (outside / "secret.ipynb").write_text(notebook('con.table("claims")'))
@@ -90,6 +94,12 @@ async def test_a_paired_script_is_read_too(jp_fetch, root):
     code, reply = await get(jp_fetch, "script.py")
     assert code == 200 and reply["tables"] == ["customers"]
     assert [p["id"] for p in reply["products"]] == ["customer-portfolio"]
+
+
+async def test_a_module_beside_the_notebook_is_read_too(jp_fetch, root):
+    code, reply = await get(jp_fetch, "sub/uses_module.ipynb")
+    assert (code, reply["tables"]) == (200, ["premiums"])  # from sub/kpis.py; pandas is no file
+    assert len(reply["products"]) == 3
 
 
 async def test_reads_the_catalog_named_by_the_environment(jp_fetch, root, monkeypatch, tmp_path):

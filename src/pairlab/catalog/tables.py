@@ -55,3 +55,12 @@ def tables_in_cells(sources: Iterable[str]) -> list[str]:
     for source in sources:
         found |= tables_in_code(source)
     return sorted(found)
+
+
+_IMPORT = re.compile(r"^\s*(?:from\s+([A-Za-z_]\w*)[\w.]*\s+import|import\s+([A-Za-z_]\w*))", re.M)
+
+
+def imported_modules(sources: Iterable[str]) -> list[str]:
+    """Return the top-level module names the cells import (a product's own module among them)."""
+    found = {a or b for source in sources for a, b in _IMPORT.findall(source)}
+    return sorted(found)

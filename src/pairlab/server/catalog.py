@@ -8,9 +8,9 @@ from typing import Any
 
 import tornado.web
 
-from pairlab.catalog.tables import tables_in_cells
+from pairlab.catalog.tables import imported_modules, tables_in_cells
 from pairlab.checks import CheckService, NotebookError
-from pairlab.errors import BadInput
+from pairlab.errors import BadInput, PairlabError
 from pairlab.server.base import PairlabHandler
 
 
@@ -27,13 +27,26 @@ def _sources(service: CheckService, path: Path, relative: str) -> list[str]:
     return [cell.source for cell in notebook.code_cells] if notebook.is_python else []
 
 
+def _with_local_modules(service: CheckService, path: Path, sources: list[str]) -> list[str]:
+    """Add the code of modules imported from beside the notebook (lesson 4's claimsfreq.py)."""
+    folder = path.parent.relative_to(service.root)
+    for name in imported_modules(sources):
+        try:
+            module = service.resolve((folder / f"{name}.py").as_posix())
+        except PairlabError:  # not a local module (or not one the server may read): skip it
+            continue
+        sources.append(module.read_text(encoding="utf-8", errors="replace"))
+    return sources
+
+
 def similar(service: CheckService, relative: str) -> dict[str, Any]:
     """Return the tables the notebook queries and the products that already read them."""
     # The ODCS and pydantic models load with the catalog: on first use, not at server start.
     from pairlab.catalog.index import cached_catalog
 
     path = service.resolve(relative)
-    tables = tables_in_cells(_sources(service, path, relative))
+    sources = _with_local_modules(service, path, _sources(service, path, relative))
+    tables = tables_in_cells(sources)
     catalog = cached_catalog()
     found = catalog.overlap(tables) if tables else []
     products = []
