@@ -59,7 +59,7 @@ def test_a_promote_killed_at_any_point_leaves_the_old_or_the_new_product(tmp_pat
     old = tree(dest)
     notebook.write_text(notebook.read_text().replace("year = 2024", "year = 2023"))
     seen = []
-    for delay in (1.0, 5.0):  # in the notebook runs; in the checks after the commit
+    for delay in (1.0, 5.0):  # early in the notebook runs; late, near the commit
         _kill_after(_promote_in_background(notebook, dest), delay)
         _commit.roll_forward(dest)  # what the next promote does first
         seen.append(tree(dest))
