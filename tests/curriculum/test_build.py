@@ -59,3 +59,11 @@ def test_one_source_makes_both_versions():
 def test_an_unclosed_solution_block_names_the_cell():
     with pytest.raises(BadInput, match="never closed"):
         notebook_for("# %%\n### BEGIN SOLUTION\nx = 1\n", "learner", "99-demo")
+
+
+def test_running_with_no_kernels_is_bad_input(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["curriculum", "run", "--jobs", "0", "--out", str(tmp_path / "out")])
+    assert exit_info.value.code == 2
+    assert "--jobs 0 runs nothing" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

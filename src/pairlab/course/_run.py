@@ -127,6 +127,8 @@ def run_curriculum(
     out: Path | None, solutions: bool, jobs: int, on_done: Callable[[LessonRun], None] | None
 ) -> list[LessonRun]:
     """Stage one version of the curriculum in `out` (a temp folder if None) and run it."""
+    if jobs < 1:
+        raise BadInput(f"--jobs {jobs} runs nothing", "pass --jobs 1 or more")
     folder = out or Path(tempfile.mkdtemp(prefix="pairlab-curriculum-"))
     notebooks = stage(folder, solutions)
     # Learner versions stop in every unfinished exercise: run them all the way through.
