@@ -148,7 +148,10 @@ def build_cohort(
             group.add(row, person)
         names = {teams.get(p, "(no team)") for p in row.people} if teams else {row.pair}
         for name in sorted(names):
-            groups.setdefault(name, Group(name)).add(row)
+            team = groups.setdefault(name, Group(name))
+            team.add(row)
+            members = [p for p in row.people if not teams or teams.get(p, "(no team)") == name]
+            team.roles |= {str(roles.get(p, "")) for p in members}
     overall_checks: Counter[str] = Counter()
     overall_time: Counter[str] = Counter()
     for row in rows:

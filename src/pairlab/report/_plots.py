@@ -48,11 +48,13 @@ def minutes_per_lesson(groups: Sequence[Group]) -> str:
 def failed_checks(counts: Sequence[tuple[str, int]]) -> str:
     """Return horizontal bars of the checks that failed most, the most frequent on top."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(7, 0.5 + 0.35 * max(len(counts), 1)))
     axes = figure.add_subplot()
     names = [name for name, _ in reversed(counts)]
     axes.barh(names, [n for _, n in reversed(counts)], color=COLORS[3])
     axes.set_xlabel("failures")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # a check fails whole times
     axes.set_title("Checks that failed most")
     return _svg(figure)
