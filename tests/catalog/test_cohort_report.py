@@ -100,6 +100,8 @@ async def test_the_cohort_adds_up_per_person_and_team(jp_fetch, tmp_path: Path) 
     assert set(cohort.seconds_per_lesson) == {"welcome", "reuse"}
     by_team = build_cohort(docs, steps, {"Ana": "claims", "Eli": "enablement", "Bo": "claims"})
     assert [g.name for g in by_team.teams] == ["(no team)", "claims", "enablement"]
+    assert teams["Ana & Eli"].roles == {"analyst", "engineer"}
+    assert {g.name: g.roles for g in by_team.teams}["claims"] == {"analyst"}
 
 
 async def test_pairlab_report_writes_one_self_contained_page(jp_fetch, tmp_path, capsys) -> None:
