@@ -63,14 +63,18 @@ assert by_peril_sql.equals(by_peril), "the SQL and ibis answers differ"
 
 # %% [markdown]
 # ## Find the planted defects (rotate here)
-# A trusted warehouse is still not perfect. Count these three defects yourself:
+# A trusted warehouse is still not perfect. Count these five defects yourself:
 #
 # 1. **duplicate claims**: rows beyond the first with the same `policy_id`, `loss_date`, `peril`
 #    and `incurred` (count the extra copies);
 # 2. **orphan payments**: payment rows whose `claim_id` is not in `claims`;
-# 3. **null regions**: policies whose `region` is null.
+# 3. **null regions**: policies whose `region` is null;
+# 4. **loss outside the policy**: claims whose `loss_date` is before the policy's `start_date`
+#    or after its `end_date`;
+# 5. **overpaid claims**: claims whose payments add up to more than `incurred`.
 #
-# *Hints*: `group_by(...).agg(n=...)` then sum `n - 1`; `anti_join`; `region.isnull()`.
+# *Hints*: `group_by(...).agg(n=...)` then sum `n - 1`; `anti_join`; `region.isnull()`; join
+# claims to policies and `filter`; sum payments per claim, join, compare.
 # The last cell compares your counts with the warehouse's documented ones.
 
 # %% tags=["step:find-defects"]
@@ -81,11 +85,19 @@ copies = claims.group_by("policy_id", "loss_date", "peril", "incurred").agg(n=cl
 duplicate_claims = int((copies.n - 1).sum().execute())
 orphan_payments = int(payments.anti_join(claims, "claim_id").count().execute())
 null_regions = int(policies.filter(policies.region.isnull()).count().execute())
+covered = claims.join(policies, "policy_id")
+outside = (covered.loss_date < covered.start_date) | (covered.loss_date > covered.end_date)
+loss_outside_policy = int(covered.filter(outside).count().execute())
+paid = payments.group_by("claim_id").agg(paid=payments.amount.sum()).join(claims, "claim_id")
+payments_exceeding_incurred = int(paid.filter(paid.paid > paid.incurred).count().execute())
 ### END SOLUTION
 #> duplicate_claims = ...
 #> orphan_payments = ...
 #> null_regions = ...
+#> loss_outside_policy = ...
+#> payments_exceeding_incurred = ...
 print(f"{duplicate_claims} duplicates, {orphan_payments} orphans, {null_regions} null regions")
+print(f"{loss_outside_policy} losses outside cover, {payments_exceeding_incurred} overpaid claims")
 
 # %% tags=["step:find-defects"]
 documented = defect_counts(con)
@@ -93,15 +105,16 @@ found = {
     "duplicate_claims": duplicate_claims,
     "orphan_payments": orphan_payments,
     "null_regions": null_regions,
+    "loss_outside_policy": loss_outside_policy,
+    "payments_exceeding_incurred": payments_exceeding_incurred,
 }
 for name, count in found.items():
     assert count == documented[name], f"{name}: you found {count}, not {documented[name]}"
-print("all three match:", found)
+print("all five match:", found)
 
 # %% [markdown]
-# Two more defects are documented in `docs/warehouse.md`: claims whose loss date lies outside the
-# policy's cover, and claims paid more than they incurred. Which of the five would change the
-# pricing team's loss ratio? Write your answer in the next cell as a comment.
+# Which of the five would change the pricing team's loss ratio, and in which direction? Write
+# your answer in the next cell as a comment.
 
 # %%
 # Our answer:
