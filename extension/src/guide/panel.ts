@@ -7,6 +7,7 @@ import { GUIDE_ID } from '../tokens';
 import { FacilitatorSection } from './facilitator';
 import { pairIcon } from './icon';
 import { LessonsSection } from './lessons';
+import { SimilarSection } from './similar';
 import { StepsSection } from './steps';
 
 /**
@@ -25,12 +26,14 @@ export class GuidePanel extends Panel {
     this.session = new SessionSection(sessions, options);
     this.lessons = new LessonsSection(commands);
     this.steps = new StepsSection(sessions, () => this.lessons.lessons);
+    this.similar = new SimilarSection();
     this.facilitator = new FacilitatorSection(sessions);
     this.facilitator.hide();
     this.addWidget(heading);
     this.addWidget(this.session);
     this.addWidget(this.facilitator);
     this.addWidget(this.steps);
+    this.addWidget(this.similar);
     this.addWidget(this.lessons);
   }
 
@@ -54,6 +57,9 @@ export class GuidePanel extends Panel {
 
   /** The open lesson's steps, or the practice checks. */
   readonly steps: StepsSection;
+
+  /** Catalog products that already use the open notebook's tables. */
+  readonly similar: SimilarSection;
 
   /** The lesson list. */
   readonly lessons: LessonsSection;

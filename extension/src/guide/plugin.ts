@@ -61,7 +61,10 @@ export const guidePlugin: JupyterFrontEndPlugin<void> = {
     void sessions.restore().catch(error => console.error('pairlab:', error));
     if (tracker) {
       attributeExecutions(app, tracker, sessions);
-      const follow = () => void panel.steps.setNotebook(tracker.currentWidget);
+      const follow = () => {
+        void panel.steps.setNotebook(tracker.currentWidget);
+        panel.similar.setNotebook(tracker.currentWidget);
+      };
       tracker.currentChanged.connect(follow);
       panel.lessons.loaded.connect(() => panel.steps.render());
       follow();
