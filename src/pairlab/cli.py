@@ -39,11 +39,12 @@ def cli() -> None:
     help="Folder to serve [default: a copy of the curriculum in ./pairlab-workspace].",
 )
 @click.option("--port", type=int, help="Port on 127.0.0.1 [default: a free one].")
-def lab(root: Path | None, port: int | None) -> None:
+@click.option("--solutions", is_flag=True, help="Copy the solution notebooks too (facilitators).")
+def lab(root: Path | None, port: int | None, solutions: bool) -> None:
     """Start JupyterLab with the curriculum and the pairing guide."""
     from pairlab.lab import plan_lab, run_lab
 
-    plan = plan_lab(root, port)
+    plan = plan_lab(root, port, solutions)
     click.echo(f"pairlab: serving {plan.root}\npairlab: open {plan.url}")
     run_lab(plan)
 

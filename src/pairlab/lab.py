@@ -13,6 +13,8 @@ from pairlab.errors import BadInput
 from pairlab.resources import curriculum_dir
 
 DEFAULT_WORKSPACE = "pairlab-workspace"
+SOLUTIONS = "solutions"
+AUTHOR_ONLY = ("source",)  # lesson sources: learner and solution notebooks are built from them
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,15 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def seed_workspace(dest: Path) -> list[Path]:
-    """Copy curriculum files missing from `dest`; never overwrite what a learner edited."""
+def seed_workspace(dest: Path, solutions: bool = False) -> list[Path]:
+    """Copy curriculum files missing from `dest`; never overwrite what a learner edited.
+
+    The lesson sources and (unless asked for) the solutions stay out: a learner's
+    workspace should not hold the answers.
+    """
     copied: list[Path] = []
+    source = curriculum_dir()
+    held_back = set(AUTHOR_ONLY) | (set() if solutions else {SOLUTIONS})
 
     def copy_if_missing(src: str, dst: str) -> str:
         if not os.path.exists(dst):
@@ -72,21 +80,19 @@ def seed_workspace(dest: Path) -> list[Path]:
             copied.append(Path(dst))
         return dst
 
-    shutil.copytree(
-        curriculum_dir(),
-        dest,
-        dirs_exist_ok=True,
-        copy_function=copy_if_missing,
-        ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"),
-    )
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skip = {n for n in names if n in ("__pycache__", ".ipynb_checkpoints")}
+        return skip | (held_back & set(names) if Path(folder) == source else set())
+
+    shutil.copytree(source, dest, dirs_exist_ok=True, copy_function=copy_if_missing, ignore=ignore)
     return copied
 
 
-def plan_lab(root: Path | None, port: int | None) -> LabPlan:
+def plan_lab(root: Path | None, port: int | None, solutions: bool = False) -> LabPlan:
     """Check the options and return the plan; a missing --root or busy port is bad input."""
     if root is None:
         root = Path.cwd() / DEFAULT_WORKSPACE
-        seed_workspace(root)
+        seed_workspace(root, solutions)
     elif not root.is_dir():
         raise BadInput(f"--root {root} is not an existing folder", "create it or pass another")
     if port is None:

@@ -30,7 +30,22 @@ def test_default_root_is_a_seeded_workspace(tmp_path, monkeypatch):
     plan = plan_lab(None, None)
     assert plan.root == (tmp_path / DEFAULT_WORKSPACE).resolve()
     names = {p.name for p in plan.root.iterdir()}
-    assert {p.name for p in curriculum_dir().iterdir()} <= names
+    shipped = {p.name for p in curriculum_dir().iterdir()} - {"solutions", "source", "__pycache__"}
+    assert shipped <= names
+    assert "00-welcome.ipynb" in names
+
+
+def test_learners_do_not_get_the_answers(tmp_path):
+    seed_workspace(tmp_path / "ws")
+    assert not (tmp_path / "ws" / "solutions").exists()
+    assert not (tmp_path / "ws" / "source").exists()
+    assert (tmp_path / "ws" / "catalog").is_dir()  # nested folders still come along
+
+
+def test_facilitators_can_ask_for_solutions(tmp_path):
+    seed_workspace(tmp_path / "ws", solutions=True)
+    assert (tmp_path / "ws" / "solutions" / "04-functions.ipynb").is_file()
+    assert not (tmp_path / "ws" / "source").exists()
 
 
 def test_plan_url_and_argv(tmp_path):
