@@ -54,6 +54,11 @@ def test_wheel_ships_curriculum_and_kits(wheel):
     assert "pairlab/curriculum/00-welcome.ipynb" in names
     assert "pairlab/curriculum/steps/00-welcome.toml" in names
     assert "pairlab/kits/README.md" in names
+    for kit in ("data-product", "pairing-session", "ambassador"):
+        assert any(n.startswith(f"pairlab/kits/{kit}/") for n in names), kit
+    assert "pairlab/curriculum/04-functions.ipynb" in names
+    assert "pairlab/curriculum/solutions/04-functions.ipynb" in names
+    assert "pairlab/curriculum/catalog/claims-frequency-by-region/dataproduct.yaml" in names
 
 
 @pytest.mark.slow
