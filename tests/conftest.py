@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # pytest-jupyter's in-process server fixtures (jp_fetch, ...); pytest allows plugins only here.
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
+COLLABORATION_EXTENSIONS = ("@jupyter/docprovider-extension", "@jupyter/collaboration-extension")
 NEWS_SETTINGS = {"fetchNews": "false", "checkForUpdates": False}
 
 
@@ -55,6 +56,14 @@ def _settings_dir(dest: Path) -> Path:
     return dest
 
 
+def _classic_config(dest: Path) -> Path:
+    """Write a page config that turns jupyter-collaboration's front end off."""
+    off = {name: True for name in COLLABORATION_EXTENSIONS}
+    (dest / "labconfig").mkdir(parents=True, exist_ok=True)
+    (dest / "labconfig" / "page_config.json").write_text(json.dumps({"disabledExtensions": off}))
+    return dest
+
+
 def _wait_until_up(lab: LiveLab, proc: subprocess.Popen[bytes], deadline: float) -> None:
     """Poll the status API until the server answers or the deadline passes."""
     status = lab.url("api/status")
@@ -69,17 +78,21 @@ def _wait_until_up(lab: LiveLab, proc: subprocess.Popen[bytes], deadline: float)
     raise RuntimeError(f"JupyterLab did not answer in time:\n{lab.log.read_text()}")
 
 
-def start_lab(lab: LiveLab, settings: Path, workspaces: Path) -> subprocess.Popen[bytes]:
-    """Start JupyterLab for `lab` and return its process once it answers."""
+def start_lab(
+    lab: LiveLab, settings: Path, workspaces: Path, rtc: bool = False
+) -> subprocess.Popen[bytes]:
+    """Start JupyterLab for `lab` (live collaboration off unless asked) once it answers."""
     argv = [
         sys.executable, "-m", "jupyterlab",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={lab.port}", "--ServerApp.port_retries=0",
         f"--ServerApp.base_url={lab.base_url}", f"--ServerApp.root_dir={lab.root}",
         f"--IdentityProvider.token={lab.token}", "--ServerApp.open_browser=False",
         f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={workspaces}",
-        "--allow-root",
+        "--allow-root", f"--YDocExtension.disable_rtc={not rtc}",
     ]  # fmt: skip
     env = {**os.environ, "JUPYTER_PLATFORM_DIRS": "1"}
+    if not rtc:  # the front end must not share documents either, or saves race the server
+        env["JUPYTER_CONFIG_PATH"] = str(_classic_config(workspaces.parent / "classic-config"))
     with lab.log.open("ab") as log:
         proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=lab.root, env=env)
     try:
@@ -101,17 +114,19 @@ def stop_lab(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running_lab(base: Path, base_url: str = "/") -> Iterator[tuple[LiveLab, Callable[[], None]]]:
+def running_lab(
+    base: Path, base_url: str = "/", rtc: bool = False
+) -> Iterator[tuple[LiveLab, Callable[[], None]]]:
     """Run a lab on a seeded workspace; the second value restarts it on the same root."""
     root = base / "workspace"
     seed_workspace(root)
     lab = LiveLab(free_port(), secrets.token_hex(16), base_url, root, base / "server.log")
     settings, workspaces = _settings_dir(base / "settings"), base / "workspaces"
-    procs = [start_lab(lab, settings, workspaces)]
+    procs = [start_lab(lab, settings, workspaces, rtc)]
 
     def restart() -> None:
         stop_lab(procs[-1])
-        procs.append(start_lab(lab, settings, workspaces))
+        procs.append(start_lab(lab, settings, workspaces, rtc))
 
     try:
         yield lab, restart
@@ -133,3 +148,23 @@ def own_lab(tmp_path: Path) -> Iterator[tuple[LiveLab, Callable[[], None]]]:
     """A lab of the test's own (fresh state), with a function that restarts it."""
     with running_lab(tmp_path) as pair:
         yield pair
+
+
+@pytest.fixture
+def shared_lab(tmp_path: Path) -> Iterator[LiveLab]:
+    """A lab of the test's own with jupyter-collaboration's live sharing on."""
+    with running_lab(tmp_path, rtc=True) as (lab, _):
+        yield lab
+
+
+@pytest.fixture(scope="session")
+def private_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Point pairlab at a fresh scale-0.01 warehouse and a private kit repository."""
+    from pairlab.warehouse import generate
+
+    root = tmp_path_factory.mktemp("pairlab-env")
+    warehouse = generate(root / "warehouse.duckdb", 0.01, 42).path
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PAIRLAB_WAREHOUSE_PATH", str(warehouse))
+        patch.setenv("PAIRLAB_KITS_HOME", str(root / "kits"))
+        yield root

@@ -33,8 +33,8 @@ def run_first_cell(page: Page) -> None:
     page.keyboard.press("Shift+Enter")
 
 
-def test_each_collaborator_is_named(browser: Browser, own_lab, write_notebook):
-    lab, _ = own_lab
+def test_each_collaborator_is_named(browser: Browser, shared_lab, write_notebook):
+    lab = shared_lab
     people = [{"name": "Ana", "role": "analyst"}, {"name": "Eli", "role": "engineer"}]
     start = urllib.request.Request(
         lab.url("pairlab/sessions"),

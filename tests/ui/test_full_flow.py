@@ -6,22 +6,19 @@ import urllib.request
 import pytest
 from playwright.sync_api import Page, expect
 
+from pairlab.resources import curriculum_dir
+
 pytestmark = pytest.mark.browser
 
 LESSON = "04-functions.ipynb"
-FIXED = '''def claims_by_line(con, year):
-    """Count the year's claims, net of declined ones, by product line and loss month."""
-    claims = con.table("claims")
-    policies = con.table("policies").select("policy_id", "product_line")
-    recent = claims.filter(claims.loss_date.year() == year)
-    recent = recent.filter(recent.status != "declined")
-    joined = recent.join(policies, "policy_id")
-    joined = joined.mutate(month=joined.loss_date.truncate("M"))
-    counts = joined.group_by("product_line", "month").agg(claims=joined.count())
-    return counts.order_by("product_line", "month").execute()
+FAILING_CELL = "04-05"  # the exploration cell the step "functions" concerns
 
 
-claims_by_line(con, 2024)'''
+def solution_source() -> str:
+    """Return the fix a pair types: the solution version of the failing cell."""
+    solution = json.loads((curriculum_dir() / "solutions" / LESSON).read_text())
+    (cell,) = [c for c in solution["cells"] if c["id"] == FAILING_CELL]
+    return "".join(cell["source"])
 
 
 def lesson_steps(lab) -> list[str]:
@@ -60,7 +57,7 @@ def test_full_flow_on_lesson_4(page: Page, own_lab, output_dir):
     exploration = cells.nth(1)
     exploration.locator(".cm-content").click()
     page.keyboard.press("Control+a")
-    page.keyboard.insert_text(FIXED)
+    page.keyboard.insert_text(solution_source())
     page.keyboard.press("Shift+Enter")
     expect(exploration.locator(".jp-OutputArea-output")).to_contain_text("product_line")
     page.keyboard.press("Control+s")

@@ -19,6 +19,29 @@ const PRACTICE_CHECKS = [
 
 type Status = 'pass' | 'fail' | 'error' | 'running' | 'unchecked';
 
+/** How long to wait for jupyter-collaboration's own save of a shared notebook. */
+const SHARED_SAVE_MS = 5000;
+
+/**
+ * Make sure the file on disk is what the pair sees. A notebook shared live is
+ * saved by the collaboration server itself (a second save from here would
+ * raise "File Changed"), so wait for that save; otherwise save now.
+ */
+async function saved(panel: NotebookPanel): Promise<void> {
+  const model = panel.context.model;
+  if (!model.dirty) {
+    return;
+  }
+  if (!model.collaborative) {
+    await panel.context.save();
+    return;
+  }
+  const deadline = Date.now() + SHARED_SAVE_MS;
+  while (model.dirty && Date.now() < deadline) {
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+}
+
 /** Return the verdict of a set of results: pass only when every check passed. */
 export function verdict(results: ICheckResult[]): Status {
   if (results.some(r => r.status === 'error')) {
@@ -66,6 +89,8 @@ export class StepsSection extends Widget {
       return;
     }
     this._panel?.context.saveState.disconnect(this._onSave, this);
+    this._saveDone?.(); // the old notebook's save no longer gates this one's checks
+    this._saving = null;
     this._panel = panel;
     this._status.clear();
     this._results.clear();
@@ -88,9 +113,8 @@ export class StepsSection extends Widget {
     this._status.set(key, 'running');
     this.render();
     try {
-      if (panel.context.model.dirty) {
-        await panel.context.save(); // checks read the file: check what the pair sees
-      }
+      await this._saving; // a save already under way (Ctrl+S) must land before another starts
+      await saved(panel); // checks read the file: check what the pair sees
       const body =
         step && lesson
           ? { path: panel.context.path, step: `${lesson.id}/${step.id}` }
@@ -176,6 +200,12 @@ export class StepsSection extends Widget {
   }
 
   private _onSave(_: unknown, state: string): void {
+    if (state === 'started') {
+      this._saving = new Promise(resolve => (this._saveDone = resolve));
+      return;
+    }
+    this._saveDone?.();
+    this._saving = null;
     if (state !== 'completed') {
       return;
     }
@@ -259,6 +289,8 @@ export class StepsSection extends Widget {
   }
 
   private _panel: NotebookPanel | null = null;
+  private _saving: Promise<void> | null = null;
+  private _saveDone: (() => void) | null = null;
   private _showNotes = false;
   private readonly _status = new Map<string, Status>();
   private readonly _results = new Map<string, ICheckResult[]>();
