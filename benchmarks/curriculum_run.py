@@ -25,6 +25,7 @@ def pairlab_run(out: Path) -> float:
     """Time `pairlab curriculum run --solutions --jobs 2` (one process, two kernels)."""
     start = time.perf_counter()
     argv = [sys.executable, "-m", "pairlab", "curriculum", "run", "--solutions", "--jobs", "2"]
+    argv.append("--no-steps")  # execution only, as nbmake does: the same work on both sides
     done = subprocess.run([*argv, "--out", str(out)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     return time.perf_counter() - start

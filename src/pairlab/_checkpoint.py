@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pairlab.checks import Result, Selected, errored, run_checks, select
+from pairlab.checks import Result, StepResult, errored, run_step, select, verdict
 from pairlab.errors import PairlabError
-from pairlab.lessons import Lesson, Step, get_lesson
+from pairlab.lessons import Lesson, Step, get_step
 
 ICONS = {"pass": "✅", "fail": "❌", "error": "⚠️", "waiting": "⏳"}
 SAVE_FIRST = "Checks read the saved notebook: save (Ctrl+S), then press Re-check."
@@ -52,6 +52,7 @@ class Checkpoint:
         self.path = Path(path) if path else None
         self.step: Step | None = None
         self.results: list[Result] = []
+        self.pending: list[str] = []
         self.problem = ""
         self.header = widgets.HTML()
         self.table = widgets.HTML()
@@ -67,13 +68,8 @@ class Checkpoint:
 
     def _load_step(self) -> None:
         """Find the step and the notebook; keep the problem to show instead of raising."""
-        lesson_id, _, step_id = self.step_ref.partition("/")
         try:
-            lesson = get_lesson(lesson_id)
-            self.step = next((s for s in lesson.steps if s.id == step_id), None)
-            if self.step is None:
-                known = ", ".join(s.id for s in lesson.steps)
-                raise PairlabError(f"lesson '{lesson_id}' has no step '{step_id}'", f"use {known}")
+            lesson, self.step = get_step(self.step_ref)
         except PairlabError as exc:
             self.problem = str(exc)
             return
@@ -82,22 +78,22 @@ class Checkpoint:
             self.problem = f"cannot find {lesson.notebook} here; pass path='...' to checkpoint()"
 
     def refresh(self, include_runs: bool = True) -> list[Result]:
-        """Run the step's checks (kernel runs only when asked) and redraw the panel."""
+        """Run the step (kernel runs only when asked) and redraw the panel."""
         self.header.value = self._header_html()
+        self.pending = []
         if self.problem or self.step is None or self.path is None:
             self.results = [errored(self.problem)]
-            self.table.value = self._rows_html([])
+            self.table.value = self._rows_html()
             return self.results
-        chosen = select(self.step_ref)
-        now = [c for c in chosen if include_runs or not c.check.runs]
         self.button.disabled = True
         try:
-            self.results = run_checks(self.path, now).results if now else []
+            result: StepResult = run_step(self.path, self.step_ref, include_runs=include_runs)
+            self.results, self.pending = result.results, result.pending
         except PairlabError as exc:
             self.results = [errored(str(exc))]
         finally:
             self.button.disabled = False
-        self.table.value = self._rows_html([c for c in chosen if c not in now])
+        self.table.value = self._rows_html()
         return self.results
 
     def _header_html(self) -> str:
@@ -106,8 +102,9 @@ class Checkpoint:
             return f"<b>Checkpoint {html.escape(self.step_ref)}</b>"
         return f"<b>{html.escape(self.step.title)}</b><br>{html.escape(self.step.goal)}"
 
-    def _rows_html(self, waiting: list[Selected]) -> str:
+    def _rows_html(self) -> str:
         """Return one line per result, then the kernel checks that wait for Re-check."""
+        titles = {s.check.id: s.check.title for s in select(self.step_ref)} if self.step else {}
         rows = [
             f"<li>{ICONS[r.status]} <b>{html.escape(r.id or 'checkpoint')}</b>: "
             f"{html.escape(r.message)}"
@@ -116,16 +113,21 @@ class Checkpoint:
             for r in self.results
         ]
         rows += [
-            f"<li>{ICONS['waiting']} <b>{s.check.id}</b>: {html.escape(s.check.title)}; "
+            f"<li>{ICONS['waiting']} <b>{i}</b>: {html.escape(titles.get(i, ''))}; "
             "press Re-check to run it (it starts a fresh kernel)</li>"
-            for s in waiting
+            for i in self.pending
         ]
         return "<ul style='list-style:none;padding-left:0'>" + "".join(rows) + "</ul>"
 
     @property
+    def verdict(self) -> str:
+        """Return the step's verdict, decided as every other face decides it."""
+        return verdict(self.results, self.pending)
+
+    @property
     def passed(self) -> bool:
-        """Return whether every check that ran passed."""
-        return bool(self.results) and all(r.status == "pass" for r in self.results)
+        """Return whether the step passed: checks ran, none is waiting, and all passed."""
+        return self.verdict == "pass"
 
     def show(self, display: Callable[[Any], Any] | None = None) -> Checkpoint:
         """Display the panel once (a checkpoint that is a cell's last line is not shown twice)."""
@@ -143,7 +145,7 @@ class Checkpoint:
     def __repr__(self) -> str:
         """Summarize the checkpoint as text (for consoles without widgets)."""
         summary = ", ".join(f"{r.id or 'checkpoint'}: {r.status}" for r in self.results)
-        return f"<checkpoint {self.step_ref}: {summary or 'nothing checked'}>"
+        return f"<checkpoint {self.step_ref} {self.verdict}: {summary or 'nothing checked'}>"
 
 
 def checkpoint(step: str, path: str | Path | None = None) -> Checkpoint:

@@ -69,17 +69,23 @@ def lessons(as_json: bool) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--step", metavar="LESSON/STEP", help="Run that step's checks only.")
 @click.option("--only", metavar="ID,...", help="Run only these checks (comma-separated ids).")
+@click.option("--set", "named", metavar="NAME", help="Run a named set: practice or product.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
 def check(
-    ctx: click.Context, path: Path, step: str | None, only: str | None, as_json: bool
+    ctx: click.Context,
+    path: Path,
+    step: str | None,
+    only: str | None,
+    named: str | None,
+    as_json: bool,
 ) -> None:
-    """Check a notebook or project folder; exit 0 if all pass, 1 if any fails."""
+    """Check a notebook or project folder; exit 0 only if checks ran and all passed."""
     import json
 
     from pairlab.checks import check_path, format_report
 
-    report = check_path(path, step=step, only=only)
+    report = check_path(path, step=step, only=only, named=named)
     click.echo(json.dumps(report.to_json(), indent=2) if as_json else format_report(report))
     ctx.exit(report.exit_code)
 
@@ -141,19 +147,26 @@ def curriculum_build(ctx: click.Context, check: bool) -> None:
 @click.option("--solutions", is_flag=True, help="Run the solution versions [default: learner].")
 @click.option("--jobs", type=int, default=2, show_default=True, help="Kernels side by side.")
 @click.option("--out", type=click.Path(path_type=Path), help="Folder for executed copies.")
+@click.option("--no-steps", is_flag=True, help="Only execute; do not check the lessons' steps.")
 @click.pass_context
-def curriculum_run(ctx: click.Context, solutions: bool, jobs: int, out: Path | None) -> None:
-    """Execute every lesson with papermill against a fresh scale-0.01 warehouse."""
+def curriculum_run(
+    ctx: click.Context, solutions: bool, jobs: int, out: Path | None, no_steps: bool
+) -> None:
+    """Execute every lesson against a fresh scale-0.01 warehouse, then check its steps."""
     from tqdm import tqdm
 
     from pairlab.course import run_curriculum
 
     with tqdm(desc="lessons", unit="nb", file=sys.stderr) as bar:
-        runs = run_curriculum(out, solutions, jobs, lambda run: bar.update())
+        runs = run_curriculum(out, solutions, jobs, lambda run: bar.update(), not no_steps)
     for run in runs:
         mark = "ok  " if run.ok else "FAIL"
         click.echo(f"{mark} {run.seconds:5.1f}s {run.notebook}{'' if run.ok else ': ' + run.error}")
-    ctx.exit(0 if all(run.ok for run in runs) else 1)
+        for step in run.steps:
+            problem = "" if step.verdict == "pass" else f": {step.message}"
+            click.echo(f"     {step.verdict:<5} {step.step}{problem}")
+    # Solutions must pass every step; a learner version only has to run (its steps fail).
+    ctx.exit(0 if all(run.passed if solutions else run.ok for run in runs) else 1)
 
 
 @cli.group()

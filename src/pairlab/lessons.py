@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pairlab.checks import registry
+from pairlab.checks import registry, split_step
 from pairlab.errors import BadInput, NotFound
 from pairlab.resources import curriculum_dir
 
@@ -89,11 +89,15 @@ def _validated(ref: CheckRef, where: str) -> CheckRef:
     return ref
 
 
-def _parse_step(raw: dict[str, Any], where: str) -> Step:
-    """Parse one [[steps]] table."""
+def _parse_step(raw: dict[str, Any], where: str, every: tuple[CheckRef, ...] = ()) -> Step:
+    """Parse one [[steps]] table; the lesson's `every_step` checks follow the step's own."""
     step_id = _require(raw, "id", where)
     here = f"{where} step '{step_id}'"
-    checks = tuple(_parse_check(c, here) for c in raw.get("checks", []))
+    own = tuple(_parse_check(c, here) for c in raw.get("checks", []))
+    if not own:
+        raise BadInput(f"{here}: field 'checks' is empty", "name the checks that prove the step")
+    ids = {ref.id for ref in own}
+    checks = own + tuple(ref for ref in every if ref.id not in ids)
     return Step(
         id=step_id,
         title=_require(raw, "title", here),
@@ -110,7 +114,11 @@ def parse_lesson(path: Path) -> Lesson:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise BadInput(f"{where}: not valid TOML ({exc})", "fix the syntax") from None
-    steps = tuple(_parse_step(s, where) for s in data.get("steps", []))
+    raw_every = data.get("every_step", [])
+    if not isinstance(raw_every, list):
+        raise BadInput(f"{where}: field 'every_step' must be a list", 'write ["no-secrets"]')
+    every = tuple(_parse_check(c, f"{where} every_step") for c in raw_every)
+    steps = tuple(_parse_step(s, where, every) for s in data.get("steps", []))
     ids = [s.id for s in steps]
     if len(ids) != len(set(ids)):
         raise BadInput(f"{where}: step ids repeat", "give every step its own id")
@@ -140,3 +148,14 @@ def get_lesson(lesson_id: str, root: Path | None = None) -> Lesson:
         if lesson.id == lesson_id:
             return lesson
     raise NotFound(f"no lesson '{lesson_id}'", "run `pairlab lessons` to list them")
+
+
+def get_step(ref: str, root: Path | None = None) -> tuple[Lesson, Step]:
+    """Return the lesson and step that 'lesson/step' names."""
+    lesson_id, step_id = split_step(ref)
+    lesson = get_lesson(lesson_id, root)
+    for step in lesson.steps:
+        if step.id == step_id:
+            return lesson, step
+    known = ", ".join(s.id for s in lesson.steps)
+    raise NotFound(f"lesson '{lesson_id}' has no step '{step_id}'", f"its steps: {known}")

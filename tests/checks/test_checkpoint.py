@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 
@@ -16,9 +15,11 @@ from pairlab.lessons import get_lesson
 
 @pytest.fixture
 def notebook(fixtures, tmp_path):
-    """Return a copy of a notebook whose one code cell ran."""
+    """Return lesson 0 as a pair leaves `meet` done: their own names, both cells run in order."""
     path = tmp_path / "00-welcome.ipynb"
-    shutil.copy(fixtures / "in_order/pass.ipynb", path)
+    nb = json.loads((fixtures / "in_order/pass.ipynb").read_text())
+    nb["cells"][1]["source"] = 'pair = {"driver": "Maria (analyst)", "navigator": "Jon (engineer)"}'
+    path.write_text(json.dumps(nb))
     return path
 
 
@@ -40,7 +41,8 @@ def test_checkpoint_is_exported_lazily(notebook):
 
 def test_static_checks_run_at_once_and_kernel_checks_wait(notebook):
     panel = Checkpoint("welcome/run-in-order", notebook)
-    assert [r.id for r in panel.results] == ["in-order"]
+    assert [r.id for r in panel.results] == ["in-order"] and panel.pending == ["runs-top-to-bottom"]
+    assert panel.verdict == "pending" and not panel.passed  # a waiting kernel run is no pass
     assert "✅" in panel.table.value and "press Re-check" in panel.table.value
     assert "Run the notebook top to bottom" in panel.header.value
 

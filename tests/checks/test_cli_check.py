@@ -42,14 +42,51 @@ def test_json_has_the_documented_shape(capsys, fixtures):
     ]
 
 
-def test_step_runs_the_curriculum_declaration(capsys, fixtures):
-    path = str(fixtures / "in_order/pass.ipynb")
-    code, out, _ = run(capsys, "check", path, "--step", "welcome/meet", "--json")
-    assert code == 0 and [r["id"] for r in json.loads(out)["results"]] == ["in-order"]
+@pytest.fixture
+def met(fixtures, tmp_path):
+    """Return lesson 0 as a pair leaves `meet` done: their own names, both cells run in order."""
+    nb = json.loads((fixtures / "in_order/pass.ipynb").read_text())
+    nb["cells"][1]["source"] = 'pair = {"driver": "Maria (analyst)", "navigator": "Jon (engineer)"}'
+    path = tmp_path / "00-welcome.ipynb"
+    path.write_text(json.dumps(nb))
+    return path
 
 
-def test_step_and_only_narrow_together(capsys, fixtures):
-    path = str(fixtures / "in_order/pass.ipynb")
+def test_step_runs_the_curriculum_declaration(capsys, met):
+    from pairlab.lessons import get_step
+
+    declared = [c.id for c in get_step("welcome/meet")[1].checks]
+    code, out, _ = run(capsys, "check", str(met), "--step", "welcome/meet", "--json")
+    body = json.loads(out)
+    assert code == 0 and [r["id"] for r in body["results"]] == declared
+    assert body["verdict"] == "pass" and body["step"] == "welcome/meet"
+
+
+def test_a_step_left_undone_fails_with_its_verdict(capsys, fixtures):
+    path = str(fixtures / "in_order/pass.ipynb")  # ran in order, but no names written
+    code, out, _ = run(capsys, "check", path, "--step", "welcome/meet")
+    assert code == 1 and out.rstrip().endswith("step welcome/meet: FAIL")
+
+
+def test_no_check_ran_is_not_a_pass(capsys, tmp_path):
+    (tmp_path / "empty").mkdir()
+    code, out, _ = run(capsys, "check", str(tmp_path / "empty"), "--only", "in-order", "--json")
+    body = json.loads(out)
+    assert code == 1 and body["results"] == [] and body["verdict"] == "fail"
+    assert "no check ran" in body["message"]
+
+
+def test_the_practice_set_is_declared_once_in_the_library(capsys, fixtures):
+    from pairlab.checks import CHECK_SETS
+
+    path = str(fixtures / "secrets/fail.ipynb")
+    code, out, _ = run(capsys, "check", path, "--set", "practice", "--json")
+    ran = [r["id"] for r in json.loads(out)["results"]]
+    assert code == 1 and ran == list(CHECK_SETS["practice"])
+
+
+def test_step_and_only_narrow_together(capsys, met):
+    path = str(met)
     code, out, _ = run(
         capsys, "check", path, "--step", "welcome/run-in-order", "--only", "in-order"
     )
@@ -78,6 +115,8 @@ def test_folder_checks_every_notebook(capsys, fixtures):
         (["{fixtures}/lint/pass.ipynb", "--step", "nope/meet"], "no lesson 'nope'"),
         (["{fixtures}/lint/pass.ipynb", "--step", "welcome/nope"], "no step 'nope'"),
         (["{fixtures}/lint/pass.ipynb", "--step", "welcome/meet", "--only", "paired"], "not part"),
+        (["{fixtures}/lint/pass.ipynb", "--set", "all"], "no check set 'all'"),
+        (["{fixtures}/lint/pass.ipynb", "--set", "practice", "--only", "paired"], "goes alone"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(capsys, fixtures, args, words):
@@ -92,10 +131,9 @@ def test_static_checks_on_a_notebook_pass_fail_or_error_never_crash(capsys, fixt
     assert "ERROR" not in out
 
 
-def test_a_step_on_a_folder_checks_the_lesson_notebook(capsys, fixtures, tmp_path):
-    (tmp_path / "00-welcome.ipynb").write_bytes((fixtures / "in_order/pass.ipynb").read_bytes())
-    (tmp_path / "other.ipynb").write_bytes((fixtures / "in_order/fail.ipynb").read_bytes())
-    code, out, _ = run(capsys, "check", str(tmp_path), "--step", "welcome/meet", "--json")
+def test_a_step_on_a_folder_checks_the_lesson_notebook(capsys, fixtures, met):
+    (met.parent / "other.ipynb").write_bytes((fixtures / "in_order/fail.ipynb").read_bytes())
+    code, out, _ = run(capsys, "check", str(met.parent), "--step", "welcome/meet", "--json")
     body = json.loads(out)
     assert code == 0 and body["path"].endswith("00-welcome.ipynb")
-    assert len(body["results"]) == 1
+    assert {r.get("notebook") for r in body["results"]} == {None}

@@ -42,6 +42,15 @@ def test_parse_a_lesson(tmp_path):
     assert lesson.steps[0].checks[1].args == {"timeout": 60}
 
 
+def test_every_step_checks_follow_each_steps_own_once(tmp_path):
+    text = 'every_step = ["no-secrets", {id = "in-order", args = {consecutive = true}}]\n' + GOOD
+    lesson = parse_lesson(write(tmp_path, "01.toml", text))
+    ids = [c.id for c in lesson.steps[0].checks]
+    # The step's own in-order wins over the lesson-wide one; no-secrets is appended.
+    assert ids == ["in-order", "runs-top-to-bottom", "no-secrets"]
+    assert lesson.steps[0].checks[0].args == {}
+
+
 def test_lessons_come_in_file_name_order(tmp_path):
     write(tmp_path, "02.toml", GOOD.replace('"explore"', '"second"', 1))
     write(tmp_path, "01.toml", GOOD)
@@ -54,7 +63,13 @@ def test_lessons_come_in_file_name_order(tmp_path):
         ("id = ", "not valid TOML"),
         ('title = "T"\nnotebook = "n.ipynb"', "field 'id'"),
         (GOOD.replace('goal = "Connect to the warehouse"', ""), "step 'connect': field 'goal'"),
-        (GOOD + '[[steps]]\nid = "connect"\ntitle = "x"\ngoal = "y"', "step ids repeat"),
+        (
+            GOOD + '[[steps]]\nid = "connect"\ntitle = "x"\ngoal = "y"\nchecks = ["in-order"]',
+            "step ids repeat",
+        ),
+        (GOOD + '[[steps]]\nid = "more"\ntitle = "x"\ngoal = "y"', "'checks' is empty"),
+        ('every_step = "no-secrets"\n' + GOOD, "'every_step' must be a list"),
+        ('every_step = ["no-such-check"]\n' + GOOD, "every_step: field 'checks' names unknown"),
         (GOOD.replace('"in-order", ', "42, "), "a check must be an id or a table"),
     ],
 )

@@ -10,12 +10,18 @@ from pairlab.checks._model import Check, Context, Param, Result, errored, failed
 from pairlab.checks._notebook import Notebook, NotebookError, load_notebook
 from pairlab.checks._registry import ENTRY_POINT_GROUP, registry
 from pairlab.checks._runner import (
+    CHECK_SETS,
     Report,
     Selected,
+    StepResult,
     check_path,
     format_report,
+    parse_set,
     run_checks,
+    run_step,
     select,
+    split_step,
+    verdict,
 )
 from pairlab.checks._service import CheckService
 
@@ -23,10 +29,21 @@ register = registry.register
 
 # Importing a family module registers its checks; this order is the order results are listed in.
 FAMILIES = ("order", "execution", "lint", "parameters", "pairing", "functions", "testsuite")
-for _family in (*FAMILIES, "leaks", "paths", "gitattrs", "cells", "product"):
+for _family in (
+    *FAMILIES,
+    "leaks",
+    "paths",
+    "gitattrs",
+    "cells",
+    "product",
+    "names",
+    "purity",
+    "answers",
+):
     import_module(f"pairlab.checks.{_family}")
 
 __all__ = [
+    "CHECK_SETS",
     "ENTRY_POINT_GROUP",
     "Check",
     "CheckService",
@@ -37,14 +54,19 @@ __all__ = [
     "Report",
     "Result",
     "Selected",
+    "StepResult",
     "check_path",
     "errored",
     "failed",
     "format_report",
     "load_notebook",
+    "parse_set",
     "passed",
     "register",
     "registry",
     "run_checks",
+    "run_step",
     "select",
+    "split_step",
+    "verdict",
 ]

@@ -11,6 +11,7 @@ from pairlab.checks._notebook import Notebook, NotebookError, load_notebook
 from pairlab.errors import BadInput
 
 Status = Literal["pass", "fail", "error"]
+Verdict = Literal["pass", "fail", "error", "pending"]
 Target = Literal["notebook", "project"]
 ArgKind = Literal["bool", "int", "str", "strings", "table"]
 

@@ -37,6 +37,13 @@ class Cell:
         return tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else ()
 
     @property
+    def label(self) -> str:
+        """Return how a learner finds the cell: its visible position, its step tag and its id."""
+        steps = [t for t in self.tags if t.startswith("step:")]
+        tag = f", {steps[0]}" if steps else ""
+        return f"cell {self.index + 1} ({self.id}{tag})"
+
+    @property
     def is_blank(self) -> bool:
         """Return whether the cell holds only whitespace."""
         return not self.source.strip()
@@ -55,6 +62,10 @@ class Notebook:
     def code_cells(self) -> tuple[Cell, ...]:
         """Return the code cells in order."""
         return tuple(c for c in self.cells if c.type == "code")
+
+    def label(self, cell_id: str) -> str:
+        """Return the learner-facing label of the cell with id `cell_id` (or the id itself)."""
+        return next((c.label for c in self.cells if c.id == cell_id), f"cell {cell_id}")
 
     @property
     def is_python(self) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pairlab.checks._model import Check, Context, Result, errored
+from pairlab.checks._model import Check, Context, Result, Verdict, errored
 from pairlab.checks._notebook import Notebook, NotebookError, load_notebook
 from pairlab.checks._registry import registry
 from pairlab.errors import BadInput, NotFound
@@ -19,6 +19,29 @@ log = logging.getLogger(__name__)
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", "pytest.ini", "tox.ini")
 # Kernel runs of a folder's notebooks side by side: a kernel start is mostly waiting.
 KERNELS_AT_ONCE = max(2, min(4, os.cpu_count() or 1))
+# Named sets of checks, declared once: the guide's practice checks for any notebook (they read
+# the file only, so they are cheap on every save) and what a promoted product must pass.
+CHECK_SETS: dict[str, tuple[str, ...]] = {
+    "practice": (
+        "in-order",
+        "lint-clean",
+        "has-parameters",
+        "uses-functions",
+        "pure-functions",
+        "no-secrets",
+        "no-absolute-paths",
+    ),
+    "product": (
+        "tests-pass",
+        "lint-clean",
+        "paired",
+        "no-secrets",
+        "product-descriptor",
+        "contract-pass",
+        "package-builds",
+        "ci-configured",
+    ),
+}
 SKIP_DIRS = {".git", ".ipynb_checkpoints", ".venv", "venv", "node_modules", "__pycache__"}
 
 
@@ -31,6 +54,16 @@ class Selected:
     explicit: bool  # asked for by name (--only, a step): runs even where it does not apply
 
 
+def verdict(results: Sequence[Result], pending: Sequence[str] = ()) -> Verdict:
+    """Return the one verdict of a set of results: pass only when checks ran and all passed."""
+    statuses = {r.status for r in results}
+    if "error" in statuses:
+        return "error"
+    if "fail" in statuses or not results:
+        return "fail"
+    return "pending" if pending else "pass"
+
+
 @dataclass
 class Report:
     """Every result of one run, plus the checks left out and why."""
@@ -38,22 +71,61 @@ class Report:
     path: str
     results: list[Result] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)  # checks not run yet (kernel runs deferred)
+
+    @property
+    def verdict(self) -> Verdict:
+        """Return the run's verdict; a run where no check ran has not passed."""
+        return verdict(self.results, self.pending)
 
     @property
     def exit_code(self) -> int:
-        """Return 0 when every result passes, else 1."""
-        return 0 if all(r.status == "pass" for r in self.results) else 1
+        """Return 0 when checks ran and every one passed, else 1."""
+        return 0 if self.verdict == "pass" else 1
+
+    @property
+    def message(self) -> str:
+        """Return what to do next: the first problem, or the first pass when all is well."""
+        first = next((r for r in self.results if r.status != "pass"), None)
+        if first is not None:
+            return first.message
+        if not self.results:
+            return "no check ran: " + "; ".join(s["reason"] for s in self.skipped[:1])
+        return self.results[0].message
 
     def to_json(self) -> dict[str, Any]:
-        """Return {"path", "results", "skipped"} as JSON-ready data."""
+        """Return {"path", "verdict", "message", "results", "skipped"} as JSON-ready data."""
         return {
             "path": self.path,
+            "verdict": self.verdict,
+            "message": self.message,
             "results": [r.to_json() for r in self.results],
             "skipped": self.skipped,
         }
 
 
-def _split_step(step: str) -> tuple[str, str]:
+@dataclass
+class StepResult(Report):
+    """One curriculum step run on one notebook: the unit every face shows."""
+
+    step: str = ""
+
+    @property
+    def lesson_id(self) -> str:
+        """Return the lesson part of the step id."""
+        return split_step(self.step)[0]
+
+    @property
+    def step_id(self) -> str:
+        """Return the step part of the step id."""
+        return split_step(self.step)[1]
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the report with its step id."""
+        return {"step": self.step, **super().to_json()}
+
+
+def split_step(step: str) -> tuple[str, str]:
     """Split 'lesson/step' into its two ids."""
     lesson_id, sep, step_id = step.partition("/")
     if not sep or not lesson_id or not step_id or "/" in step_id:
@@ -63,18 +135,12 @@ def _split_step(step: str) -> tuple[str, str]:
 
 def _step_checks(step: str) -> list[Selected]:
     """Return the checks a curriculum step declares, with their arguments."""
-    from pairlab.lessons import get_lesson  # lessons imports the registry; import it late
+    from pairlab.lessons import get_step  # lessons imports the registry; import it late
 
-    lesson_id, step_id = _split_step(step)
-    lesson = get_lesson(lesson_id)
-    for candidate in lesson.steps:
-        if candidate.id == step_id:
-            return [
-                Selected(registry.get(ref.id), registry.get(ref.id).validate_args(ref.args), True)
-                for ref in candidate.checks
-            ]
-    known = ", ".join(s.id for s in lesson.steps)
-    raise NotFound(f"lesson '{lesson_id}' has no step '{step_id}'", f"its steps: {known}")
+    return [
+        Selected(registry.get(ref.id), registry.get(ref.id).validate_args(ref.args), True)
+        for ref in get_step(step)[1].checks
+    ]
 
 
 def select(step: str | None = None, only: Sequence[str] | None = None) -> list[Selected]:
@@ -211,16 +277,57 @@ def lesson_notebook(path: Path, step: str | None) -> Path:
         return path
     from pairlab.lessons import get_lesson
 
-    candidate = path / get_lesson(_split_step(step)[0]).notebook
+    candidate = path / get_lesson(split_step(step)[0]).notebook
     return candidate if candidate.is_file() else path
 
 
-def check_path(
-    path: Path, step: str | None = None, only: str | Sequence[str] | None = None
-) -> Report:
-    """Run the checks a step (or `only`, or everything that applies) asks for on `path`."""
+def run_step(
+    path: Path,
+    step: str,
+    *,
+    include_runs: bool = True,
+    loader: Callable[[Path], Notebook] = load_notebook,
+    ceiling: Path | None = None,
+    label: str | None = None,
+) -> StepResult:
+    """Run one curriculum step on a notebook (or the folder holding its lesson notebook).
+
+    This is the one verdict every face shows: the sidebar, `pairlab check --step`, the
+    checkpoint, the curriculum run and CI. Without `include_runs` the kernel and test runs
+    wait (`pending`), and the step cannot pass until they have run.
+    """
     resolve_target(path)  # refuse a bad path before looking up checks
-    chosen = select(step, parse_only(only))
+    chosen = select(step)
+    now = [c for c in chosen if include_runs or not c.check.runs]
+    target = lesson_notebook(path, step)
+    report = run_checks(target, now, loader=loader, ceiling=ceiling, label=label or str(target))
+    waiting = [c.check.id for c in chosen if c not in now]
+    return StepResult(report.path, report.results, report.skipped, waiting, step=step)
+
+
+def parse_set(name: str | None) -> tuple[str, ...] | None:
+    """Return the check ids of a named set; raise BadInput naming the sets there are."""
+    if name is None:
+        return None
+    if not isinstance(name, str) or name not in CHECK_SETS:
+        raise BadInput(f"no check set {name!r}", f"use one of: {', '.join(CHECK_SETS)}")
+    return CHECK_SETS[name]
+
+
+def check_path(
+    path: Path,
+    step: str | None = None,
+    only: str | Sequence[str] | None = None,
+    named: str | None = None,
+) -> Report:
+    """Run the checks a step (or a named set, `only`, or all that apply) asks for on `path`."""
+    if step and not only and not named:
+        return run_step(path, step)
+    resolve_target(path)  # refuse a bad path before looking up checks
+    if named and (step or only):
+        raise BadInput("a check set goes alone", "pass --set, or --step and --only, not both")
+    ids = parse_set(named) if named else parse_only(only)
+    chosen = select(step, ids)
     target = lesson_notebook(path, step)
     return run_checks(target, chosen, label=str(target))
 
@@ -236,6 +343,9 @@ def format_report(report: Report) -> str:
         cells = f" (cells: {', '.join(r.cells[:5])}{'...' if len(r.cells) > 5 else ''})"
         lines.append(f"  {_MARK[r.status]} {r.id}{where}: {r.message}{cells if r.cells else ''}")
     lines += [f"  skip  {s['id']}: {s['reason']}" for s in report.skipped]
+    lines += [f"  wait  {i}: runs when the step is checked in full" for i in report.pending]
     counts = {s: sum(r.status == s for r in report.results) for s in _MARK}
-    lines.append(f"{counts['pass']} passed, {counts['fail']} failed, {counts['error']} errors")
+    tally = f"{counts['pass']} passed, {counts['fail']} failed, {counts['error']} errors"
+    step = f"step {report.step}: " if isinstance(report, StepResult) else ""
+    lines.append(f"{tally}; {step}{report.verdict.upper()}")
     return "\n".join(lines)

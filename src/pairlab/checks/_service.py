@@ -10,7 +10,15 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pairlab.checks._notebook import Notebook, load_notebook
-from pairlab.checks._runner import lesson_notebook, parse_only, run_checks, select
+from pairlab.checks._runner import (
+    Report,
+    lesson_notebook,
+    parse_only,
+    parse_set,
+    run_checks,
+    run_step,
+    select,
+)
 from pairlab.errors import BadInput, Forbidden, NotFound
 
 CACHE_SIZE = 64
@@ -74,14 +82,18 @@ class CheckService:
                 self._cached_bytes -= size
         return notebook
 
-    def check(self, relative: str, step: str | None = None, only: Any = None) -> dict[str, Any]:
-        """Run the checks on `relative` and return the JSON reply (blocking: use the executor)."""
+    def check(
+        self, relative: str, step: str | None = None, only: Any = None, named: str | None = None
+    ) -> Report:
+        """Run a step, a named set or `only` on `relative` (blocking: use the executor)."""
         path = self.resolve(relative)
-        chosen = select(step, parse_only(only))
         target = lesson_notebook(path, step)
         label = target.relative_to(self.root).as_posix() if target != path else relative
-        report = run_checks(target, chosen, loader=self.load, ceiling=self.root, label=label)
-        return report.to_json()
+        if step and only is None:
+            return run_step(path, step, loader=self.load, ceiling=self.root, label=label)
+        ids = list(parse_set(named) or ()) if named else parse_only(only)
+        chosen = select(step, ids)
+        return run_checks(target, chosen, loader=self.load, ceiling=self.root, label=label)
 
     def close(self) -> None:
         """Stop the worker threads."""

@@ -44,18 +44,18 @@ def check_cells_ran(ctx: Context, args: Mapping[str, Any]) -> Result:
     what = f"the cells tagged `{tag}`" if tag else "the code cells"
     if not cells:
         return failed(f"no code cell is tagged `{tag}`; undo the deletion or re-add the tag")
-    unrun = [c.id for c in cells if c.execution_count is None]
+    unrun = [c for c in cells if c.execution_count is None]
     if unrun:
         return failed(
-            f"{len(unrun)} of {what} never ran (first: cell {unrun[0]}); run them "
+            f"{len(unrun)} of {what} never ran (first: {unrun[0].label}); run them "
             "(Shift+Enter) and save",
-            tuple(unrun),
+            tuple(c.id for c in unrun),
         )
     for cell in cells:
         error = _error(cell)
         if error:
             return failed(
-                f"cell {cell.id} stopped with {error}; fix it, run it again and save", (cell.id,)
+                f"{cell.label} stopped with {error}; fix it, run it again and save", (cell.id,)
             )
     shown = "\n".join(_text(o) for c in cells for o in c.outputs)
     missing = [text for text in args["expect"] if text not in shown]

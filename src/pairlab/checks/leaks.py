@@ -98,7 +98,7 @@ def check_no_secrets(ctx: Context, args: Mapping[str, Any]) -> Result:
     cell_id, where, what = found[0]
     cells = tuple(dict.fromkeys(c for c, _, _ in found))
     return failed(
-        f"cell {cell_id} shows {what} in its {where}"
+        f"{ctx.notebook.label(cell_id)} shows {what} in its {where}"
         + (f" (and {len(found) - 1} more finding(s))" if len(found) > 1 else "")
         + f"; {ADVICE}",
         cells,

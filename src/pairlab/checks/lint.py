@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -39,10 +39,10 @@ def _finding(diag: dict[str, Any], cell_ids: list[str]) -> dict[str, Any]:
     }
 
 
-def _summary(findings: list[dict[str, Any]]) -> str:
-    """Return the first findings as one readable sentence."""
+def _summary(findings: list[dict[str, Any]], label: Callable[[str], str]) -> str:
+    """Return the first findings as one readable sentence, naming cells as a learner sees them."""
     shown = "; ".join(
-        f"cell {f['cell']} line {f['line']}: {f['code']} {f['message']}" for f in findings[:SHOWN]
+        f"{label(f['cell'])} line {f['line']}: {f['code']} {f['message']}" for f in findings[:SHOWN]
     )
     more = f" (and {len(findings) - SHOWN} more)" if len(findings) > SHOWN else ""
     return shown + more
@@ -92,8 +92,9 @@ def check_lint(ctx: Context, args: Mapping[str, Any]) -> Result:
     if not findings:
         return passed("ruff finds nothing to fix")
     cells = tuple(dict.fromkeys(f["cell"] for f in findings if f["cell"]))
+    shown = _summary(findings, ctx.notebook.label)
     return failed(
-        f"ruff finds {len(findings)} problem(s) in {len(cells)} cell(s): {_summary(findings)}; "
+        f"ruff finds {len(findings)} problem(s) in {len(cells)} cell(s): {shown}; "
         "fix them, or let ruff fix the safe ones with `ruff check --fix NOTEBOOK.ipynb`",
         cells,
         tuple(findings),

@@ -31,15 +31,16 @@ def check_in_order(ctx: Context, args: Mapping[str, Any]) -> Result:
     skipped = [c for c in cells[: ran[-1]] if c.execution_count is None]
     if skipped:
         return failed(
-            f"{len(skipped)} code cell(s) above the last one you ran never ran, so later cells "
-            f"may depend on state the notebook does not show: {RESTART}",
+            f"{len(skipped)} code cell(s) above the last one you ran never ran (first: "
+            f"{skipped[0].label}), so later cells may depend on state the notebook does not "
+            f"show: {RESTART}",
             tuple(c.id for c in skipped),
         )
     counts = [c.execution_count or 0 for c in cells[: ran[-1] + 1]]
     for i in range(1, len(counts)):
         if counts[i] <= counts[i - 1]:
             return failed(
-                f"cell {cells[i].id} ran as [{counts[i]}] after the code cell above it ran as "
+                f"{cells[i].label} ran as [{counts[i]}] after the code cell above it ran as "
                 f"[{counts[i - 1]}]: cells were run out of order or run again; {RESTART}",
                 (cells[i].id,),
             )

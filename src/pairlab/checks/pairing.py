@@ -107,7 +107,7 @@ def _compare(ctx: Context, twin: Path, fmt: dict[str, str]) -> Result:
     )
     cells = (ids[first],) if first < len(ids) else ()
     newer = twin.name if twin.stat().st_mtime > ctx.path.stat().st_mtime else ctx.path.name
-    where = f"cell {ids[first]}" if cells else "the end of the notebook"
+    where = ctx.notebook.label(ids[first]) if cells else "the end of the notebook"
     return failed(
         f"{twin.name} is out of sync with the notebook from {where} on; run "
         f"`jupytext --sync {ctx.path.name}`, which keeps the file edited last ({newer})",

@@ -48,7 +48,8 @@ def check_no_absolute_paths(ctx: Context, args: Mapping[str, Any]) -> Result:
         return passed("no machine-specific absolute paths in code")
     cell_id, line, path = found[0]
     return failed(
-        f"cell {cell_id} line {line} names '{path[:80]}', which exists only on one machine"
+        f"{ctx.notebook.label(cell_id)} line {line} names '{path[:80]}', which exists only on "
+        "one machine"
         + (f" (and {len(found) - 1} more)" if len(found) > 1 else "")
         + '; use a path relative to the project, e.g. `Path("data") / "sales.csv"`, '
         "or make it a parameter",

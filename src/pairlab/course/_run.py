@@ -11,8 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from pairlab.checks import StepResult, run_step
 from pairlab.course._build import SOLUTIONS_FOLDER
 from pairlab.errors import BadInput
+from pairlab.lessons import load_lessons
 from pairlab.resources import curriculum_dir
 
 # Files a lesson's folder needs beside the notebooks (the learners' project settings).
@@ -22,16 +24,30 @@ CELL_TIMEOUT = 300
 
 @dataclass(frozen=True)
 class LessonRun:
-    """How one lesson's run went: the executed notebook, seconds taken, and the error if any."""
+    """How one lesson's run went: the notebook, seconds taken, the error, its steps' verdicts."""
 
     notebook: Path
     seconds: float
     error: str | None = None
+    steps: tuple[StepResult, ...] = ()
 
     @property
     def ok(self) -> bool:
         """Return whether every cell ran."""
         return self.error is None
+
+    @property
+    def passed(self) -> bool:
+        """Return whether every cell ran and every step checked on the result passed."""
+        return self.ok and all(s.verdict == "pass" for s in self.steps)
+
+
+def check_steps(notebook: Path) -> tuple[StepResult, ...]:
+    """Run every step of the lesson whose notebook this is, as the guide would."""
+    lesson = next((x for x in load_lessons() if x.notebook == notebook.name), None)
+    if lesson is None:
+        return ()
+    return tuple(run_step(notebook, f"{lesson.id}/{step.id}") for step in lesson.steps)
 
 
 def stage(out: Path, solutions: bool, root: Path | None = None) -> list[Path]:
@@ -65,6 +81,14 @@ def fresh_warehouse(folder: Path) -> Path:
     from pairlab.warehouse import generate
 
     return generate(folder / "warehouse.duckdb", 0.01, 42, force=True).path
+
+
+def _execute_and_check(notebook: Path, keep_going: bool, steps: bool) -> LessonRun:
+    """Run one notebook, then (when asked) check each of its lesson's steps on the result."""
+    run = _execute(notebook, keep_going)
+    if not steps:
+        return run
+    return LessonRun(run.notebook, run.seconds, run.error, check_steps(notebook))
 
 
 def _execute(notebook: Path, keep_going: bool = False) -> LessonRun:
@@ -105,8 +129,9 @@ def run_lessons(
     warehouse: Path | None = None,
     on_done: Callable[[LessonRun], None] | None = None,
     keep_going: bool = False,
+    steps: bool = False,
 ) -> list[LessonRun]:
-    """Execute `notebooks` in place, `jobs` kernels at a time, against `warehouse`."""
+    """Execute `notebooks` in place, `jobs` kernels at a time; with `steps`, check each step."""
     if jobs < 1:
         raise BadInput(f"--jobs {jobs} runs nothing", "pass --jobs 1 or more")
     if warehouse is not None:
@@ -116,7 +141,7 @@ def run_lessons(
 
     results = []
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for run in pool.map(lambda nb: _execute(nb, keep_going), notebooks):
+        for run in pool.map(lambda nb: _execute_and_check(nb, keep_going, steps), notebooks):
             results.append(run)
             if on_done:
                 on_done(run)
@@ -124,7 +149,11 @@ def run_lessons(
 
 
 def run_curriculum(
-    out: Path | None, solutions: bool, jobs: int, on_done: Callable[[LessonRun], None] | None
+    out: Path | None,
+    solutions: bool,
+    jobs: int,
+    on_done: Callable[[LessonRun], None] | None,
+    steps: bool = True,
 ) -> list[LessonRun]:
     """Stage one version of the curriculum in `out` (a temp folder if None) and run it."""
     if jobs < 1:
@@ -132,4 +161,4 @@ def run_curriculum(
     folder = out or Path(tempfile.mkdtemp(prefix="pairlab-curriculum-"))
     notebooks = stage(folder, solutions)
     # Learner versions stop in every unfinished exercise: run them all the way through.
-    return run_lessons(notebooks, jobs, fresh_warehouse(folder), on_done, not solutions)
+    return run_lessons(notebooks, jobs, fresh_warehouse(folder), on_done, not solutions, steps)

@@ -5,18 +5,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from pairlab.checks import Report, Selected, registry, run_checks
+from pairlab.checks import CHECK_SETS, Report, Selected, registry, run_checks
 
-PRODUCT_CHECKS = (
-    "tests-pass",
-    "lint-clean",
-    "paired",
-    "no-secrets",
-    "product-descriptor",
-    "contract-pass",
-    "package-builds",
-    "ci-configured",
-)
+PRODUCT_CHECKS = CHECK_SETS["product"]
 
 
 def run_product_checks(dest: Path) -> Report:

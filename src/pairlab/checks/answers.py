@@ -1,0 +1,281 @@
+"""`answers-match`: after a fresh run, the learner's answers equal the reference's.
+
+`cells-ran` trusts the notebook's own asserts, which a learner can delete; this check runs a
+copy top to bottom, appends a probe cell (pairlab/checks/_probe.py) that evaluates each
+learner expression and its reference in the kernel, and reads back only the verdicts.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import json
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pairlab.checks import _probe
+from pairlab.checks._model import Check, Context, Param, Result, errored, passed
+from pairlab.checks._notebook import Cell, Notebook, NotebookError, load_notebook, python_source
+from pairlab.checks._registry import register
+from pairlab.checks.execution import RUN_PARAMS, explain_failure, fresh_run, kernel_name
+
+PROBE_SOURCE = Path(_probe.__file__).read_text(encoding="utf-8")
+PROBE_TAG = "pairlab-answers-probe"
+_BUILTINS = frozenset(dir(builtins))
+_RERUN = "then restart the kernel and run all cells"
+_BROKEN = "the step definition is broken, not your notebook: tell the facilitator"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The verdict on one expected answer, as the learner reads it."""
+
+    answer: str
+    status: str  # pass, fail or error, as a Result's
+    message: str
+    cells: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the outcome as one entry of the result's details."""
+        return {
+            "answer": self.answer,
+            "status": self.status,
+            "message": self.message,
+            "cells": list(self.cells),
+        }
+
+
+def root_name(expression: str) -> str | None:
+    """Return the first variable an expression reads (`by_peril` in `len(by_peril)`)."""
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except SyntaxError:
+        return None
+    names = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name)]
+    return next((n for n in names if n not in _BUILTINS), names[0] if names else None)
+
+
+def _stored_names(cell: Cell) -> set[str]:
+    """Return the names a cell binds at the notebook's top level (not inside functions)."""
+    source = python_source(cell)
+    try:
+        tree = ast.parse(source) if source is not None else None
+    except SyntaxError:
+        return set()
+    names: set[str] = set()
+    stack: list[ast.AST] = list(tree.body) if tree else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif not isinstance(node, ast.Lambda | ast.comprehension):
+            stack.extend(ast.iter_child_nodes(node))
+    return names
+
+
+def assigning_cell(notebook: Notebook, name: str | None) -> Cell | None:
+    """Return the last code cell that assigns `name` at top level, found without running."""
+    if not name:
+        return None
+    return next((c for c in reversed(notebook.code_cells) if name in _stored_names(c)), None)
+
+
+def mentioning_cell(notebook: Notebook, name: str) -> Cell | None:
+    """Return the first code cell that mentions `name`, even in a comment or a placeholder."""
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    return next((c for c in notebook.code_cells if word.search(c.source)), None)
+
+
+def spec_problem(args: Mapping[str, Any]) -> str | None:
+    """Return what is wrong with the step's `expect` and `setup`, or None."""
+    if not args["expect"]:
+        return "answers-match needs `expect`, a table of learner expression = reference"
+    for learner, reference in args["expect"].items():
+        if not isinstance(reference, str):
+            return f"the reference for `{learner}` in `expect` must be a string expression"
+        for role, text in (("learner expression", learner), ("reference", reference)):
+            try:
+                ast.parse(text, mode="eval")
+            except SyntaxError as exc:
+                return f"the {role} `{text}` in `expect` is not a Python expression ({exc.msg})"
+    try:
+        ast.parse(args["setup"])
+    except SyntaxError as exc:
+        return f"`setup` is not Python ({exc.msg}, line {exc.lineno})"
+    return None
+
+
+def probe_cell(spec: dict[str, Any], with_id: bool) -> dict[str, Any]:
+    """Return the last cell for the copy: it runs the probe on the notebook's namespace."""
+    # The builtins module, not bare names: a learner may have rebound exec or globals.
+    source = (
+        "import builtins as _pairlab_builtins\n"
+        "_pairlab_probe = {'__name__': 'pairlab_probe'}\n"
+        f"_pairlab_builtins.exec({PROBE_SOURCE!r}, _pairlab_probe)\n"
+        f"_pairlab_probe['main']({json.dumps(spec)!r}, _pairlab_builtins.globals())\n"
+    )
+    cell = {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": {"tags": [PROBE_TAG]},
+        "outputs": [],
+        "source": source,
+    }
+    return cell | ({"id": PROBE_TAG} if with_id else {})  # ids exist from nbformat 4.5 on
+
+
+def read_report(out: Path, start: str, end: str) -> dict[str, Any] | None:
+    """Return the JSON the probe printed between the markers in the executed copy, or None."""
+    try:
+        cells = load_notebook(out).code_cells
+    except NotebookError:
+        return None
+    text = "".join(
+        "".join(o["text"]) if isinstance(o.get("text"), list) else str(o.get("text", ""))
+        for o in (cells[-1].outputs if cells else ())
+        if o.get("output_type") == "stream"
+    )
+    found = re.search(re.escape(start) + "(.*?)" + re.escape(end), text, re.S)
+    try:
+        report = json.loads(found.group(1)) if found else None
+    except json.JSONDecodeError:
+        return None
+    return report if isinstance(report, dict) else None
+
+
+def _error_words(entry: Mapping[str, Any]) -> str:
+    """Return an entry's error as 'Type: message'."""
+    error = entry.get("error") or {}
+    return f"{error.get('type', 'Error')}: {error.get('message', '')}".strip().rstrip(":")
+
+
+def _never_set(notebook: Notebook, answer: str, name: str) -> Outcome:
+    """Explain a NameError: the variable does not exist after a fresh run."""
+    cell = assigning_cell(notebook, name) or mentioning_cell(notebook, name)
+    where = f"compute it in {cell.label}" if cell else "compute it in the step's cell"
+    return Outcome(answer, "fail", f"`{name}` is never set; {where}, {_RERUN}", cell_ids(cell))
+
+
+def cell_ids(cell: Cell | None) -> tuple[str, ...]:
+    """Return the cell's id as Result.cells wants it."""
+    return (cell.id,) if cell else ()
+
+
+def _mismatch(answer: str, entry: Mapping[str, Any], cell: Cell | None) -> Outcome:
+    """Explain a wrong answer without giving the reference away (unless revealed)."""
+    subject = f"`{answer}`" + (f" in {cell.label}" if cell else "")
+    there = "there" if cell else "where it is computed"
+    if entry.get("shown") == "Ellipsis":
+        message = f"{subject} is still the placeholder `...`; compute it {there}, {_RERUN}"
+        return Outcome(answer, "fail", message, cell_ids(cell))
+    if "reference" in entry:
+        differs = f"the reference is {entry['reference']}"
+    else:
+        differs = "the reference answer differs"
+    hint = f" ({entry['hint']})" if entry.get("hint") else ""
+    message = f"{subject} is {entry.get('shown')}, but {differs}{hint}; rework it {there}, {_RERUN}"
+    return Outcome(answer, "fail", message, cell_ids(cell))
+
+
+def outcome(notebook: Notebook, entry: Mapping[str, Any]) -> Outcome:
+    """Turn one probe entry into what the learner (or the step's author) should do."""
+    answer = str(entry.get("learner", ""))
+    status = entry.get("status")
+    cell = assigning_cell(notebook, root_name(answer))
+    if status == "match":
+        return Outcome(answer, "pass", f"`{answer}` matches the reference", cell_ids(cell))
+    if status == "mismatch":
+        return _mismatch(answer, entry, cell)
+    error = entry.get("error") or {}
+    if status == "reference-error":
+        message = f"the reference for `{answer}` raised {_error_words(entry)}; {_BROKEN}"
+        return Outcome(answer, "error", message)
+    if status == "learner-error" and error.get("type") == "NameError":
+        return _never_set(notebook, answer, error.get("name") or root_name(answer) or answer)
+    if status == "learner-error":
+        where = cell.label if cell else "the cell that computes it"
+        error_words = _error_words(entry)
+        message = f"`{answer}` raised {error_words} after a fresh run; fix {where}, {_RERUN}"
+        return Outcome(answer, "fail", message, cell_ids(cell))
+    message = f"comparing `{answer}` with the reference raised {_error_words(entry)}; {_BROKEN}"
+    return Outcome(answer, "error", message)
+
+
+def judge(notebook: Notebook, report: Mapping[str, Any], args: Mapping[str, Any]) -> Result:
+    """Return one result for the probe's report: a broken step first, then wrong answers."""
+    if report.get("probe_error"):
+        return errored(f"the answer probe failed ({_error_words(report['probe_error'])})")
+    if report.get("setup_error"):
+        error = _error_words({"error": report["setup_error"]})
+        return errored(f"the step's `setup` raised {error}; {_BROKEN}")
+    outcomes = [outcome(notebook, entry) for entry in report.get("answers", [])]
+    details = tuple(o.to_json() for o in outcomes)
+    for status in ("error", "fail"):
+        bad = [o for o in outcomes if o.status == status]
+        if bad:
+            more = f" ({len(bad) - 1} more in details)" if len(bad) > 1 else ""
+            cells = tuple(dict.fromkeys(c for o in bad for c in o.cells))
+            return Result(status, bad[0].message + more, cells, details)
+    count = len(outcomes)
+    given = f" with parameters {sorted(args['parameters'])}" if args["parameters"] else ""
+    plural = "answers match" if count != 1 else "answer matches"
+    return passed(f"{count} {plural} the reference in a fresh run{given}", details)
+
+
+def check_answers(ctx: Context, args: Mapping[str, Any]) -> Result:
+    """Run a copy with a probe cell appended; compare each answer with its reference."""
+    problem = spec_problem(args)
+    if problem:
+        return errored(f"{problem}; {_BROKEN}")
+    kernel = kernel_name(ctx, args)
+    if kernel is None:
+        return errored("the notebook names no kernel; open it in JupyterLab and pick one")
+    token = secrets.token_hex(8)  # learner output printed earlier cannot fake the report
+    start, end = f"<<pairlab-answers-{token}>>", f"<</pairlab-answers-{token}>>"
+    spec = {
+        "start": start,
+        "end": end,
+        "setup": args["setup"],
+        "expect": list(args["expect"].items()),
+        "reveal": args["reveal"],
+    }
+    minor = json.loads(ctx.path.read_text(encoding="utf-8")).get("nbformat_minor")
+    with_id = isinstance(minor, int) and minor >= 5
+    with fresh_run(ctx, args, kernel, probe_cell(spec, with_id)) as (done, out):
+        if not done.ok:
+            return explain_failure(done, out, kernel, args, ctx.notebook.label)
+        report = read_report(out, start, end)
+    if report is None:
+        return errored("the run finished but the answer probe printed no report; please report it")
+    return judge(ctx.notebook, report, args)
+
+
+def _applies(ctx: Context) -> str | None:
+    """Run only when a step asks, with its answers: there is nothing to compare otherwise."""
+    return "answers-match runs only from a step that declares `expect`"
+
+
+ANSWERS_MATCH = register(
+    Check(
+        id="answers-match",
+        title="The answers equal the reference in a fresh run",
+        func=check_answers,
+        runs=True,
+        python_only=True,
+        applies=_applies,
+        params={
+            "expect": Param("table", {}, "learner expression = reference expression"),
+            "setup": Param("str", "", "code run before the references, in a copy of the names"),
+            "reveal": Param("bool", False, "show the reference value when an answer differs"),
+            **RUN_PARAMS,
+        },
+    )
+)
