@@ -78,8 +78,14 @@ export interface ICheckResult {
 export interface ICheckReply {
   /** The notebook checked, relative to the server root. */
   path: string;
+  /** The server's one verdict: pass only when checks ran and all passed. */
+  verdict: 'pass' | 'fail' | 'error' | 'pending';
+  /** The first problem, or the first pass when all is well. */
+  message: string;
   /** One result per check run. */
   results: ICheckResult[];
+  /** For a step: the session the check was logged in and whether it completed the step. */
+  recorded?: { session: string | null; completed: boolean };
 }
 
 /** Body of `GET /pairlab/steps`: stored status per `lesson/step`. */

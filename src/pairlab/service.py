@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pairlab.checks import CheckService
+from pairlab.checks import CheckService, StepResult
 from pairlab.errors import BadInput
 from pairlab.lessons import load_lessons
 from pairlab.sessions import Session, SessionStore, export, summarize
@@ -54,15 +54,29 @@ class PairlabService:
             _require_relative(path)
         return self.store.record(session_id, kind, data).to_json()
 
-    def record_check(self, path: str, step: str | None, reply: dict[str, Any]) -> None:
-        """Remember a lesson step's verdict for the notebook, for the guide after a reload."""
-        if step is None or "/" not in step:
-            return
-        results = reply.get("results", [])
-        failing = [r.get("message", "") for r in results if r.get("status") != "pass"]
-        lesson, step_id = step.split("/", 1)
-        status = _verdict([r.get("status") for r in results])
-        self.store.set_step(path, lesson, step_id, status, failing[0] if failing else "")
+    def session_for_check(self, session_id: str | None) -> Session | None:
+        """Return the session a step check counts for: the one named, else the newest open one."""
+        if session_id is not None:
+            session = self.store.get(session_id)
+            if session.ended_at is not None:
+                raise BadInput(f"session '{session_id}' has ended", "start a new session")
+            return session
+        return next((s for s in self.store.list() if s.ended_at is None), None)
+
+    def record_step(self, path: str, result: StepResult, session_id: str | None) -> dict[str, Any]:
+        """Remember a step's verdict; in a session, log the check and its first completion."""
+        problem = result.message if result.verdict != "pass" else ""
+        self.store.set_step(path, result.lesson_id, result.step_id, result.verdict, problem)
+        session = self.session_for_check(session_id)
+        if session is None:
+            return {"session": None, "completed": False}
+        where = {"path": path, "lesson": result.lesson_id, "step": result.step_id}
+        brief = [{"id": r.id, "status": r.status} for r in result.results]
+        checked = {**where, "status": result.verdict, "results": brief}
+        completed = self.store.record_step(
+            session.id, checked | {"driver": session.driver.name}, result.verdict == "pass"
+        )
+        return {"session": session.id, "completed": completed}
 
     def steps(self, path: Any) -> dict[str, Any]:
         """Return the stored status of every checked step of the notebook at `path`."""
@@ -76,13 +90,6 @@ class PairlabService:
     def summary(self, session_id: str) -> dict[str, Any]:
         """Return the facilitator's summary of the session."""
         return summarize(self.store.get(session_id), self.store.events(session_id))
-
-
-def _verdict(statuses: list[Any]) -> str:
-    """Return a step's status: pass only when it ran checks and every one passed."""
-    if "error" in statuses:
-        return "error"
-    return "pass" if statuses and all(s == "pass" for s in statuses) else "fail"
 
 
 def _require_relative(path: Any) -> None:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+from collections import Counter
 from pathlib import Path
 
+import nbformat
 import pytest
+from nbclient import NotebookClient
 
 from pairlab.cli import main
+from pairlab.lab import seed_workspace
 from pairlab.report import build_cohort, read_export
 
 ANA_ELI = [{"name": "Ana", "role": "analyst"}, {"name": "Eli", "role": "engineer"}]
@@ -29,16 +34,37 @@ async def call(jp_fetch, *path: str, body: dict | None = None) -> dict:
     return json.loads(response.body)
 
 
-async def checked(jp_fetch, sid: str, lesson: str, step: str, results: list[dict]) -> None:
-    """Record a step check, and its completion when every check passed, as the guide does."""
-    status = "pass" if all(r["status"] == "pass" for r in results) else "fail"
-    where = {"path": f"{lesson}.ipynb", "lesson": lesson, "step": step}
-    event = {"kind": "step-checked", "data": {**where, "status": status, "results": results}}
-    await call(jp_fetch, "sessions", sid, "events", body=event)
-    if status == "pass":
-        await call(
-            jp_fetch, "sessions", sid, "events", body={"kind": "step-completed", "data": where}
+@pytest.fixture(scope="module")
+def met(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return lesson 0 as a pair finishes it: their own names, run top to bottom in a kernel."""
+    folder = tmp_path_factory.mktemp("met")
+    seed_workspace(folder)
+    notebook = nbformat.read(folder / "00-welcome.ipynb", as_version=4)
+    for cell in notebook.cells:
+        cell.source = cell.source.replace("Ana (analyst)", "Maria (analyst)").replace(
+            "Eli (engineer)", "Jon (engineer)"
         )
+    NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(folder)}}).execute()
+    nbformat.write(notebook, folder / "00-welcome.ipynb")
+    return folder / "00-welcome.ipynb"
+
+
+@pytest.fixture
+def root(jp_root_dir: Path, met: Path) -> Path:
+    """Serve the shipped lesson 0 (never run) and, in done/, the finished one."""
+    seed_workspace(jp_root_dir)
+    (jp_root_dir / "done").mkdir()
+    shutil.copy(met, jp_root_dir / "done" / "00-welcome.ipynb")
+    return jp_root_dir
+
+
+async def checked(jp_fetch, sid: str, step: str, done: bool) -> list[str]:
+    """Press Check on a welcome step as the guide does; return the ids of the failing checks."""
+    path = "done/00-welcome.ipynb" if done else "00-welcome.ipynb"
+    body = {"path": path, "step": f"welcome/{step}", "session": sid}
+    reply = await call(jp_fetch, "check", body=body)
+    assert reply["verdict"] == ("pass" if done else "fail"), reply
+    return [r["id"] for r in reply["results"] if r["status"] == "fail"]
 
 
 async def ran(jp_fetch, sid: str, user: str, success: bool = True) -> None:
@@ -53,33 +79,41 @@ async def export(jp_fetch, out: Path, sid: str) -> Path:
     return out
 
 
-async def make_exports(jp_fetch, tmp_path: Path) -> list[Path]:
-    """Two pairs' sessions: Ana and Eli finish `welcome`; Bo and Eva struggle with `reuse`."""
+async def make_exports(jp_fetch, tmp_path: Path) -> tuple[list[Path], dict[str, Counter]]:
+    """Two pairs on lesson 0: Ana and Eli finish it; Bo and Eva struggle with `meet`.
+
+    Every verdict comes from the real check route on real notebooks; the second value holds
+    the checks that failed for each pair, as the server reported them.
+    """
+    failed: dict[str, Counter] = {"Ana & Eli": Counter(), "Bo & Eva": Counter()}
     one = (await call(jp_fetch, "sessions", body={"participants": ANA_ELI, "lesson": "welcome"}))[
         "id"
     ]
     await ran(jp_fetch, one, "Ana")
-    await checked(jp_fetch, one, "welcome", "meet", [{"id": "pairing", "status": "pass"}])
+    await checked(jp_fetch, one, "meet", done=True)
     await call(jp_fetch, "sessions", one, "rotate", body={})
     await ran(jp_fetch, one, "Eli", success=False)
-    await checked(jp_fetch, one, "welcome", "run-in-order", [{"id": "in-order", "status": "fail"}])
-    await checked(jp_fetch, one, "welcome", "run-in-order", [{"id": "in-order", "status": "pass"}])
+    failed["Ana & Eli"].update(await checked(jp_fetch, one, "run-in-order", done=False))
+    await checked(jp_fetch, one, "run-in-order", done=True)
     await call(jp_fetch, "sessions", one, "end", body={})
 
-    two = (await call(jp_fetch, "sessions", body={"participants": BO_EVA, "lesson": "reuse"}))["id"]
+    two = (await call(jp_fetch, "sessions", body={"participants": BO_EVA, "lesson": "welcome"}))[
+        "id"
+    ]
     for _ in range(2):
-        await checked(jp_fetch, two, "reuse", "inventory", [{"id": "cells-ran", "status": "fail"}])
+        failed["Bo & Eva"].update(await checked(jp_fetch, two, "meet", done=False))
         await call(jp_fetch, "sessions", two, "rotate", body={})
-    await checked(jp_fetch, two, "reuse", "inventory", [{"id": "cells-ran", "status": "pass"}])
+    await checked(jp_fetch, two, "meet", done=True)
     await ran(jp_fetch, two, "Bo")
-    return [
+    exports = [
         await export(jp_fetch, tmp_path / "one.json", one),
         await export(jp_fetch, tmp_path / "two.json", two),
     ]
+    return exports, failed
 
 
-async def test_the_cohort_adds_up_per_person_and_team(jp_fetch, tmp_path: Path) -> None:
-    exports = await make_exports(jp_fetch, tmp_path)
+async def test_the_cohort_adds_up_per_person_and_team(jp_fetch, root, tmp_path: Path) -> None:
+    exports, failed = await make_exports(jp_fetch, tmp_path)
     docs = [read_export(p) for p in exports]
     steps = {"welcome": {"meet", "run-in-order"}, "reuse": {"inventory", "reuse-existing", "gap"}}
     cohort = build_cohort(docs, steps)
@@ -91,21 +125,26 @@ async def test_the_cohort_adds_up_per_person_and_team(jp_fetch, tmp_path: Path) 
         1,
         1,
     )
-    assert people["Bo"].lessons_completed == [] and people["Bo"].lessons_started == ["reuse"]
+    assert people["Bo"].lessons_completed == [] and people["Bo"].lessons_started == ["welcome"]
     assert (people["Bo"].rotations, people["Ana"].rotations) == (2, 1)
     teams = {g.name: g for g in cohort.teams}
     assert list(teams) == ["Ana & Eli", "Bo & Eva"]
-    assert teams["Bo & Eva"].failed_checks == {"cells-ran": 2}
-    assert cohort.failed_checks.most_common() == [("cells-ran", 2), ("in-order", 1)]
-    assert set(cohort.seconds_per_lesson) == {"welcome", "reuse"}
+    # Example names kept, twice: the names check fails each time (the practice, not a cell run).
+    assert failed["Bo & Eva"]["names-changed"] == 2
+    assert teams["Bo & Eva"].failed_checks == failed["Bo & Eva"]
+    assert teams["Ana & Eli"].failed_checks == failed["Ana & Eli"] and failed["Ana & Eli"]
+    assert cohort.failed_checks == failed["Bo & Eva"] + failed["Ana & Eli"]
+    assert set(cohort.seconds_per_lesson) == {"welcome"}
     by_team = build_cohort(docs, steps, {"Ana": "claims", "Eli": "enablement", "Bo": "claims"})
     assert [g.name for g in by_team.teams] == ["(no team)", "claims", "enablement"]
     assert teams["Ana & Eli"].roles == {"analyst", "engineer"}
     assert {g.name: g.roles for g in by_team.teams}["claims"] == {"analyst"}
 
 
-async def test_pairlab_report_writes_one_self_contained_page(jp_fetch, tmp_path, capsys) -> None:
-    exports = await make_exports(jp_fetch, tmp_path)
+async def test_pairlab_report_writes_one_self_contained_page(
+    jp_fetch, root, tmp_path, capsys
+) -> None:
+    exports, _ = await make_exports(jp_fetch, tmp_path)
     out = tmp_path / "site" / "report.html"
     with pytest.raises(SystemExit) as done:
         main(["report", *map(str, exports), str(exports[0]), "--out", str(out)])
@@ -114,15 +153,15 @@ async def test_pairlab_report_writes_one_self_contained_page(jp_fetch, tmp_path,
     page = out.read_text()
     rows = {m.group(1): m.group(0) for m in re.finditer(r"<tr><td>([^<]+)</td>.*?</tr>", page)}
     assert "<td>welcome</td>" in rows["Ana"] and "<td>none yet</td>" in rows["Bo"]
-    assert "cells-ran (2)" in rows["Bo &amp; Eva"]
+    assert "names-changed (2)" in rows["Bo &amp; Eva"]
     assert "<h2>Checks that failed most</h2>" in page
-    assert page.count("<svg") == 2 and "Time per lesson" in page and "cells-ran" in page
+    assert page.count("<svg") == 2 and "Time per lesson" in page and "names-changed" in page
     assert "<metadata>" not in page and "src=" not in page  # nothing to fetch: works offline
     assert "http" not in re.sub(r'xmlns(:\w+)?="[^"]+"', "", page)
 
 
-async def test_teams_come_from_a_file(jp_fetch, tmp_path: Path, capsys) -> None:
-    exports = await make_exports(jp_fetch, tmp_path)
+async def test_teams_come_from_a_file(jp_fetch, root, tmp_path: Path, capsys) -> None:
+    exports, _ = await make_exports(jp_fetch, tmp_path)
     teams = tmp_path / "teams.json"
     teams.write_text(json.dumps({"claims team": ["Ana", "Bo"], "enablement": ["Eli", "Eva"]}))
     out = tmp_path / "report.html"

@@ -1,5 +1,7 @@
 """The guide's steps on a lesson notebook: check, fix through the UI, save, done; kept on reload."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -36,11 +38,26 @@ def test_a_step_turns_done_only_when_its_checks_pass(page: Page, own_lab, output
     expect(meet).to_have_attribute("data-status", "fail")
     expect(meet.locator(".jp-pairlab-result")).to_contain_text("in-order")
 
-    # The learner runs the first code cell and saves; the guide re-checks on save.
+    # Running the cell with the example names is not meeting: the step stays red.
     code = page.locator(".jp-Notebook .jp-CodeCell").first
     code.locator(".cm-content").click()
     page.keyboard.press("Shift+Enter")
-    expect(code.locator(".jp-OutputArea-output")).to_contain_text("drives first")
+    expect(code.locator(".jp-OutputArea-output")).to_contain_text("Ana (analyst) drives first")
+    page.keyboard.press("Control+s")
+    expect(meet.locator('.jp-pairlab-result[data-check-id="names-changed"]')).to_contain_text(
+        "Ana (analyst)"
+    )
+    expect(meet).to_have_attribute("data-status", "fail")
+
+    # The pair writes their own names, runs the cell and saves; the guide re-checks on save.
+    code.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(
+        'pair = {"driver": "Maria (analyst)", "navigator": "Jon (engineer)"}\n'
+        'print(pair["driver"], "drives first")'
+    )
+    page.keyboard.press("Shift+Enter")
+    expect(code.locator(".jp-OutputArea-output")).to_contain_text("Maria (analyst) drives first")
     page.keyboard.press("Control+s")
     expect(meet).to_have_attribute("data-status", "pass")
     page.screenshot(path=str(output_dir / "step-done.png"))
@@ -61,6 +78,20 @@ def test_clicking_a_step_highlights_its_cells(page: Page, own_lab):
     highlighted = page.locator(".jp-Notebook .jp-Cell.jp-pairlab-highlight")
     expect(highlighted).to_have_count(1)
     expect(highlighted).to_contain_text("rotation_minutes = 15")
+
+
+def test_a_failed_result_takes_the_pair_to_its_cell(page: Page, own_lab):
+    lab, _ = own_lab
+    open_lesson(page, lab.url("lab/workspaces/jump"))
+    meet = step(page, "meet")
+    meet.get_by_role("button", name="Check").click()
+    result = meet.locator('.jp-pairlab-result[data-check-id="names-changed"]')
+    expect(result).to_contain_text("cell ")  # named by its visible position
+    page.locator(".jp-Notebook .jp-Cell").last.click()  # the pair is elsewhere in the notebook
+    result.click()
+    active = page.locator(".jp-Notebook .jp-Cell.jp-mod-active")
+    expect(active).to_contain_text("Ana (analyst)")
+    expect(active).to_have_class(re.compile("jp-pairlab-highlight"))
 
 
 def test_other_notebooks_get_the_practice_checks(page: Page, own_lab):

@@ -22,6 +22,7 @@ export class FacilitatorSection extends Widget {
     super();
     this.addClass('jp-pairlab-facilitator');
     sessions.changed.connect(() => void this.refresh());
+    sessions.activity.connect(() => void this.refresh());
   }
 
   /** Reload the summary of the running session. */

@@ -7,20 +7,44 @@ import { SessionManager } from '../session/manager';
 import { ICheckReply, ICheckResult, ILesson, IStep, IStepsReply } from '../tokens';
 import { highlightCells } from './highlight';
 
-/** Checks that read the file only: cheap enough for any notebook, on every save. */
-const PRACTICE_CHECKS = [
-  'in-order',
-  'lint-clean',
-  'has-parameters',
-  'uses-functions',
-  'no-secrets',
-  'no-absolute-paths'
-];
-
-type Status = 'pass' | 'fail' | 'error' | 'running' | 'unchecked';
+type Status = 'pass' | 'fail' | 'error' | 'pending' | 'running' | 'unchecked';
 
 /** How long to wait for jupyter-collaboration's own save of a shared notebook. */
 const SHARED_SAVE_MS = 5000;
+
+/** How long a Check waits for cells still running (Run All) before it checks anyway. */
+const BUSY_WAIT_MS = 120000;
+
+/** Whether any cell of the notebook is queued or running (shown as [*]). */
+function cellsRunning(panel: NotebookPanel): boolean {
+  const kernel = panel.sessionContext.session?.kernel;
+  if (kernel && kernel.status === 'busy') {
+    return true;
+  }
+  return panel.content.widgets.some(cell => {
+    const model = cell.model as { executionState?: string };
+    return model.executionState === 'running';
+  });
+}
+
+/**
+ * Wait until the kernel has finished what the pair asked it to run, so a Check
+ * right after Run All judges the finished notebook, not a half-run one.
+ */
+async function idle(panel: NotebookPanel): Promise<void> {
+  const deadline = Date.now() + BUSY_WAIT_MS;
+  let quietSince = 0;
+  while (Date.now() < deadline) {
+    if (cellsRunning(panel)) {
+      quietSince = 0;
+    } else if (quietSince === 0) {
+      quietSince = Date.now();
+    } else if (Date.now() - quietSince >= 300) {
+      return; // idle across two polls: not just the gap between two queued cells
+    }
+    await new Promise(resolve => setTimeout(resolve, 150));
+  }
+}
 
 /**
  * Make sure the file on disk is what the pair sees. A notebook shared live is
@@ -40,17 +64,6 @@ async function saved(panel: NotebookPanel): Promise<void> {
   while (model.dirty && Date.now() < deadline) {
     await new Promise(resolve => setTimeout(resolve, 100));
   }
-}
-
-/** Return the verdict of a set of results: pass only when every check passed. */
-export function verdict(results: ICheckResult[]): Status {
-  if (results.some(r => r.status === 'error')) {
-    return 'error';
-  }
-  if (results.length === 0 || results.some(r => r.status === 'fail')) {
-    return 'fail';
-  }
-  return 'pass';
 }
 
 /**
@@ -113,21 +126,27 @@ export class StepsSection extends Widget {
     this._status.set(key, 'running');
     this.render();
     try {
+      await idle(panel); // cells still running (Run All) must finish before the check
       await this._saving; // a save already under way (Ctrl+S) must land before another starts
       await saved(panel); // checks read the file: check what the pair sees
+      const session = this.sessions.active?.id;
       const body =
         step && lesson
-          ? { path: panel.context.path, step: `${lesson.id}/${step.id}` }
-          : { path: panel.context.path, only: PRACTICE_CHECKS };
+          ? { path: panel.context.path, step: `${lesson.id}/${step.id}`, session }
+          : { path: panel.context.path, set: 'practice' };
       const reply = await requestAPI<ICheckReply>('check', {
         method: 'POST',
         body: JSON.stringify(body)
       });
-      this._settle(key, reply.results, lesson, step);
+      // The server decided and recorded the verdict; the guide only shows it.
+      this._settle(key, reply.verdict, reply.results);
+      if (reply.recorded?.session) {
+        this.sessions.noteActivity();
+      }
     } catch (error) {
       const message =
         error instanceof PairlabRequestError ? `${error.message}: ${error.fix}` : String(error);
-      this._settle(key, [{ id: 'request', status: 'error', message, cells: [] }], null, null);
+      this._settle(key, 'error', [{ id: 'request', status: 'error', message, cells: [] }]);
     }
   }
 
@@ -162,25 +181,10 @@ export class StepsSection extends Widget {
     this.node.replaceChildren(...parts);
   }
 
-  private _settle(
-    key: string,
-    results: ICheckResult[],
-    lesson: ILesson | null,
-    step: IStep | null
-  ): void {
-    const before = this._status.get(key);
-    const status = verdict(results);
+  private _settle(key: string, status: Status, results: ICheckResult[]): void {
     this._status.set(key, status);
     this._results.set(key, results);
     this.render();
-    if (lesson && step) {
-      const where = { path: this._panel?.context.path, lesson: lesson.id, step: step.id };
-      const brief = results.map(r => ({ id: r.id, status: r.status }));
-      void this.sessions.record('step-checked', { ...where, status, results: brief });
-      if (status === 'pass' && before !== 'pass') {
-        void this.sessions.record('step-completed', where);
-      }
-    }
   }
 
   private async _restore(path: string): Promise<void> {
@@ -275,6 +279,16 @@ export class StepsSection extends Widget {
       const row = el('li', `jp-pairlab-result jp-pairlab-status-${result.status}`);
       row.dataset.checkId = result.id;
       row.append(el('strong', '', `${result.id}: `), el('span', '', result.message));
+      if (result.status !== 'pass' && result.cells.length > 0 && this._panel) {
+        // A failed check names its cells: one click takes the pair there.
+        row.classList.add('jp-pairlab-jump');
+        row.title = 'Go to the cell this message names';
+        row.addEventListener('click', () => {
+          if (this._panel) {
+            void highlightCells(this._panel, result.cells.slice(0, 1), '');
+          }
+        });
+      }
       list.append(row);
     }
     return list;

@@ -34,6 +34,16 @@ export class SessionManager {
     return this._changed;
   }
 
+  /** Emitted when the server logged something new in the running session (a step check). */
+  get activity(): ISignal<this, void> {
+    return this._activity;
+  }
+
+  /** Say that the server logged an event in the running session, so views reload. */
+  noteActivity(): void {
+    this._activity.emit();
+  }
+
   /** Load the newest running session from the server, if any. */
   async restore(): Promise<void> {
     const { sessions, notice } = await requestAPI<ISessionsResponse>('sessions');
@@ -108,6 +118,7 @@ export class SessionManager {
   }
 
   private _active: ISession | null = null;
+  private readonly _activity = new Signal<this, void>(this);
   private _notice = '';
   private _offsetMs = 0;
   private _changed = new Signal<this, ISession | null>(this);

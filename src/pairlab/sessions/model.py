@@ -20,6 +20,9 @@ EVENT_KINDS = (
     "session-ended",
 )
 
+# Step verdicts are decided and logged by the server's check route, never sent by a client.
+SERVER_KINDS = ("session-started", "rotated", "step-checked", "step-completed", "session-ended")
+
 
 @dataclass(frozen=True)
 class Participant:
@@ -120,8 +123,17 @@ def parse_event(raw: Any) -> tuple[str, dict[str, Any]]:
     if not isinstance(raw, dict):
         raise BadInput("the request body must be a JSON object", 'send {"kind": ..., "data": {}}')
     kind = raw.get("kind")
+    if kind in SERVER_KINDS:
+        step = kind.startswith("step-")
+        raise BadInput(
+            f"the server records '{kind}' events itself",
+            'check the step with POST /pairlab/check {"path", "step", "session"}'
+            if step
+            else "start, rotate or end the session through its own route",
+        )
     if kind not in EVENT_KINDS:
-        raise BadInput(f"unknown event kind {kind!r}", f"use one of {', '.join(EVENT_KINDS)}")
+        sendable = [k for k in EVENT_KINDS if k not in SERVER_KINDS]
+        raise BadInput(f"unknown event kind {kind!r}", f"use one of {', '.join(sendable)}")
     data = raw.get("data", {})
     if not isinstance(data, dict):
         raise BadInput("event 'data' must be an object", 'send "data": {...}')

@@ -173,6 +173,25 @@ class SessionStore:
         with self._transaction() as db:
             return self._insert_event(db, session_id, kind, data)
 
+    def record_step(self, session_id: str, checked: dict[str, Any], passed: bool) -> bool:
+        """Log a step check; log its completion too, once per step per session. Return if new."""
+        self._require_open(session_id)
+        with self._transaction() as db:
+            self._insert_event(db, session_id, "step-checked", checked)
+            if not passed:
+                return False
+            # Inside the write transaction: two checks at once cannot both see "not yet".
+            rows = db.execute(
+                "SELECT data FROM events WHERE session_id = ? AND kind = 'step-completed'",
+                (session_id,),
+            ).fetchall()
+            key = (checked["lesson"], checked["step"])
+            if any((d.get("lesson"), d.get("step")) == key for d in map(_load, rows)):
+                return False
+            done = {k: checked[k] for k in ("path", "lesson", "step", "driver")}
+            self._insert_event(db, session_id, "step-completed", done)
+            return True
+
     def events(self, session_id: str, since: int = 0) -> list[Event]:
         """Return the session's events after event id `since`, oldest first."""
         self.get(session_id)
@@ -218,6 +237,12 @@ class SessionStore:
             (session_id, at, kind, text),
         )
         return Event(int(cursor.lastrowid or 0), session_id, at, kind, data)
+
+
+def _load(row: tuple[Any, ...]) -> dict[str, Any]:
+    """Return the JSON data of an events row (its only column)."""
+    data = json.loads(row[0])
+    return data if isinstance(data, dict) else {}
 
 
 def _session_from_row(row: tuple[Any, ...]) -> Session:
