@@ -39,6 +39,7 @@ for _family in (
     "names",
     "purity",
     "answers",
+    "mutants",
 ):
     import_module(f"pairlab.checks.{_family}")
 
