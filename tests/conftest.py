@@ -168,3 +168,38 @@ def private_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         patch.setenv("PAIRLAB_WAREHOUSE_PATH", str(warehouse))
         patch.setenv("PAIRLAB_KITS_HOME", str(root / "kits"))
         yield root
+
+
+def run_welcome(folder: Path, own_names: bool) -> Path:
+    """Write lesson 0 into `folder` as a pair leaves it, run top to bottom in a real kernel.
+
+    With `own_names` the pair replaced the shipped example names with theirs (the `meet` step
+    passes); without, they ran it with the examples kept (a real learner's mistake).
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    from pairlab.resources import curriculum_dir
+
+    folder.mkdir(parents=True, exist_ok=True)
+    notebook = nbformat.read(curriculum_dir() / "00-welcome.ipynb", as_version=4)
+    for cell in notebook.cells:
+        if own_names:
+            cell.source = cell.source.replace("Ana (analyst)", "Maria (analyst)")
+            cell.source = cell.source.replace("Eli (engineer)", "Jon (engineer)")
+    NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(folder)}}).execute()
+    path = folder / "00-welcome.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def welcome_done(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return lesson 0 with `meet` and `run-in-order` done, shared by every test that reads it."""
+    return run_welcome(tmp_path_factory.mktemp("welcome-done"), own_names=True)
+
+
+@pytest.fixture
+def welcome_run() -> Callable[[Path, bool], Path]:
+    """Return `run_welcome(folder, own_names)`, for tests that need lesson 0 in their own root."""
+    return run_welcome

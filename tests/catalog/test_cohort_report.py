@@ -8,9 +8,7 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from pairlab.cli import main
 from pairlab.lab import seed_workspace
@@ -34,27 +32,12 @@ async def call(jp_fetch, *path: str, body: dict | None = None) -> dict:
     return json.loads(response.body)
 
 
-@pytest.fixture(scope="module")
-def met(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return lesson 0 as a pair finishes it: their own names, run top to bottom in a kernel."""
-    folder = tmp_path_factory.mktemp("met")
-    seed_workspace(folder)
-    notebook = nbformat.read(folder / "00-welcome.ipynb", as_version=4)
-    for cell in notebook.cells:
-        cell.source = cell.source.replace("Ana (analyst)", "Maria (analyst)").replace(
-            "Eli (engineer)", "Jon (engineer)"
-        )
-    NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(folder)}}).execute()
-    nbformat.write(notebook, folder / "00-welcome.ipynb")
-    return folder / "00-welcome.ipynb"
-
-
 @pytest.fixture
-def root(jp_root_dir: Path, met: Path) -> Path:
+def root(jp_root_dir: Path, welcome_done: Path) -> Path:
     """Serve the shipped lesson 0 (never run) and, in done/, the finished one."""
     seed_workspace(jp_root_dir)
     (jp_root_dir / "done").mkdir()
-    shutil.copy(met, jp_root_dir / "done" / "00-welcome.ipynb")
+    shutil.copy(welcome_done, jp_root_dir / "done" / "00-welcome.ipynb")
     return jp_root_dir
 
 

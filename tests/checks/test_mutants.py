@@ -16,6 +16,7 @@ from pairlab.checks.mutants import scan_tests, validate_mutants
 from pairlab.errors import BadInput
 
 CURRICULUM = Path(__file__).resolve().parents[2] / "curriculum"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "mutants"
 CHECK = "tests-catch-mutants"
 MUTANTS = {
     "clean returns its input": {
@@ -41,6 +42,16 @@ LESSON_MUTANTS = {
 LESSON_TESTS = ["tests/test_claimsfreq.py", "tests/test_defects.py"]
 
 
+def staged(tmp_path: Path, name: str) -> Path:
+    """Copy fixture project `name` with the module and settings every project shares."""
+    source = FIXTURES / name
+    dest = tmp_path / name
+    shutil.copytree(source, dest)
+    for shared in ("claims.py", "pyproject.toml"):
+        shutil.copy(FIXTURES / shared, dest / shared)
+    return dest
+
+
 def run(check, project: Path, mutants=None, **args):
     """Run the check on a fixture project of tests/checks/fixtures/mutants."""
     return check(project, CHECK, module="claims", mutants=mutants or MUTANTS, **args)
@@ -54,8 +65,8 @@ def by_mutant(result) -> dict[str, dict]:
 # --- End to end on fixture projects -------------------------------------------------------------
 
 
-def test_good_tests_kill_every_mutant(check, fixtures):
-    project = fixtures / "mutants/good"
+def test_good_tests_kill_every_mutant(check, fixtures, tmp_path):
+    project = staged(tmp_path, "good")
     result = run(check, project, paths=["tests/test_claims.py"])
     assert result.status == "pass", result.message
     assert result.message == "2 test(s) pass and catch all 2 planted mutants"
@@ -72,8 +83,8 @@ def test_good_tests_kill_every_mutant(check, fixtures):
     assert not (project / ".pytest_cache").exists() and not list(project.rglob("__pycache__"))
 
 
-def test_a_vacuous_test_beside_good_ones_is_named_but_passes(check, fixtures):
-    result = run(check, fixtures / "mutants/good")  # tests/: test_claims.py and test_smoke.py
+def test_a_vacuous_test_beside_good_ones_is_named_but_passes(check, fixtures, tmp_path):
+    result = run(check, staged(tmp_path, "good"))  # tests/: test_claims.py and test_smoke.py
     assert result.status == "pass", result.message
     assert "catch all 2 planted mutants" in result.message
     assert "test_clean_runs only asserts what is always true" in result.message
@@ -82,14 +93,14 @@ def test_a_vacuous_test_beside_good_ones_is_named_but_passes(check, fixtures):
     } in result.details
 
 
-def test_mutants_are_caught_through_the_modules_internal_calls(check, fixtures):
-    result = run(check, fixtures / "mutants/through_frequency")
+def test_mutants_are_caught_through_the_modules_internal_calls(check, fixtures, tmp_path):
+    result = run(check, staged(tmp_path, "through_frequency"))
     assert result.status == "pass", result.message
     assert all(d["killed"] for d in by_mutant(result).values())
 
 
-def test_vacuous_and_assertless_tests_fail_before_any_run(check, fixtures):
-    result = run(check, fixtures / "mutants/vacuous", paths=["tests/test_claims.py"])
+def test_vacuous_and_assertless_tests_fail_before_any_run(check, fixtures, tmp_path):
+    result = run(check, staged(tmp_path, "vacuous"), paths=["tests/test_claims.py"])
     assert result.status == "fail"
     assert "test_clean_runs has no assert" in result.message
     assert "test_clean_returns_claims only asserts what is always true" in result.message
@@ -97,8 +108,8 @@ def test_vacuous_and_assertless_tests_fail_before_any_run(check, fixtures):
     assert "assert on the value your function returns" in result.message
 
 
-def test_a_mutant_of_an_untested_function_survives(check, fixtures):
-    result = run(check, fixtures / "mutants/one_function")
+def test_a_mutant_of_an_untested_function_survives(check, fixtures, tmp_path):
+    result = run(check, staged(tmp_path, "one_function"))
     assert result.status == "fail"
     assert result.message == (
         "the tests pass with `exposure_years` broken (exposure off by one): add a test whose "
@@ -109,15 +120,15 @@ def test_a_mutant_of_an_untested_function_survives(check, fixtures):
     assert not outcomes["exposure off by one"]["killed"]
 
 
-def test_tests_failing_on_the_real_module_fail_like_tests_pass(check, fixtures):
-    result = run(check, fixtures / "mutants/failing")
+def test_tests_failing_on_the_real_module_fail_like_tests_pass(check, fixtures, tmp_path):
+    result = run(check, staged(tmp_path, "failing"))
     assert result.status == "fail"
     assert result.message.startswith("1 of 1 test(s) fail: test_clean_keeps_both_claims (")
     assert result.message.endswith("; run `pytest` to see why")
 
 
 def test_a_conftest_importing_the_function_meets_the_mutant(check, fixtures, tmp_path):
-    shutil.copytree(fixtures / "mutants/good", tmp_path, dirs_exist_ok=True)
+    tmp_path = staged(tmp_path, "good")
     (tmp_path / "tests/test_smoke.py").unlink()
     (tmp_path / "tests/conftest.py").write_text(
         "import pytest\nfrom claims import clean\n\n\n@pytest.fixture\ndef cleaner():\n"
@@ -134,17 +145,17 @@ def test_a_conftest_importing_the_function_meets_the_mutant(check, fixtures, tmp
     assert result.message == "1 test(s) pass and catch the planted mutant"
 
 
-def test_a_mutant_that_raises_when_defined_is_an_error(check, fixtures):
+def test_a_mutant_that_raises_when_defined_is_an_error(check, fixtures, tmp_path):
     line = "def exposure_years(earned_days):"
     mutant = {"function": "exposure_years", "old": line, "new": line.replace(")", "=1 / 0)")}
-    result = run(check, fixtures / "mutants/good", mutants={"divides by zero": mutant})
+    result = run(check, staged(tmp_path, "good"), mutants={"divides by zero": mutant})
     assert result.status == "error"
     assert "mutant 'divides by zero' could not be planted" in result.message
     assert "ZeroDivisionError" in result.message
 
 
-def test_a_missing_test_file_fails(check, fixtures):
-    result = run(check, fixtures / "mutants/good", paths=["tests/test_nothing.py"])
+def test_a_missing_test_file_fails(check, fixtures, tmp_path):
+    result = run(check, staged(tmp_path, "good"), paths=["tests/test_nothing.py"])
     assert result.status == "fail" and "there is no tests/test_nothing.py" in result.message
 
 
@@ -168,14 +179,14 @@ def test_a_missing_test_file_fails(check, fixtures):
         ("return claims", "must be a table"),
     ],
 )
-def test_a_malformed_mutant_is_an_error_naming_it(check, fixtures, mutant, expected):
-    result = run(check, fixtures / "mutants/good", mutants={"broken": mutant})
+def test_a_malformed_mutant_is_an_error_naming_it(check, fixtures, mutant, expected, tmp_path):
+    result = run(check, staged(tmp_path, "good"), mutants={"broken": mutant})
     assert result.status == "error"
     assert "mutant 'broken'" in result.message and expected in result.message
 
 
-def test_no_mutants_or_an_unknown_module_is_an_error(check, fixtures):
-    project = fixtures / "mutants/good"
+def test_no_mutants_or_an_unknown_module_is_an_error(check, fixtures, tmp_path):
+    project = staged(tmp_path, "good")
     assert "at least one mutant" in check(project, CHECK, module="claims").message
     result = check(project, CHECK, module="claimz", mutants=MUTANTS)
     assert result.status == "error" and "no module `claimz`" in result.message
@@ -190,10 +201,10 @@ def test_validate_mutants_is_what_the_lesson_loader_calls():
         validate_mutants({})
 
 
-def test_the_check_never_runs_unasked(check, fixtures):
+def test_the_check_never_runs_unasked(check, fixtures, tmp_path):
     from pairlab.checks import run_checks, select
 
-    report = run_checks(fixtures / "mutants/good", [s for s in select() if s.check.id == CHECK])
+    report = run_checks(staged(tmp_path, "good"), [s for s in select() if s.check.id == CHECK])
     assert report.results == [] and report.skipped[0]["id"] == CHECK
 
 

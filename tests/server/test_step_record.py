@@ -7,9 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 from tornado.httpclient import HTTPClientError
 
 from pairlab.lab import seed_workspace
@@ -18,27 +16,12 @@ PAIR = [{"name": "Ana", "role": "analyst"}, {"name": "Eli", "role": "engineer"}]
 STEP = "welcome/meet"
 
 
-@pytest.fixture(scope="module")
-def met(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return lesson 0 as a pair leaves `meet` done: their own names, run in a real kernel."""
-    folder = tmp_path_factory.mktemp("met")
-    seed_workspace(folder)
-    notebook = nbformat.read(folder / "00-welcome.ipynb", as_version=4)
-    for cell in notebook.cells:
-        cell.source = cell.source.replace("Ana (analyst)", "Maria (analyst)").replace(
-            "Eli (engineer)", "Jon (engineer)"
-        )
-    NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(folder)}}).execute()
-    nbformat.write(notebook, folder / "00-welcome.ipynb")
-    return folder / "00-welcome.ipynb"
-
-
 @pytest.fixture
-def root(jp_root_dir: Path, met: Path) -> Path:
+def root(jp_root_dir: Path, welcome_done: Path) -> Path:
     """Put the finished lesson (done.ipynb's folder) and the shipped one in the server root."""
     seed_workspace(jp_root_dir)
     (jp_root_dir / "done").mkdir()
-    shutil.copy(met, jp_root_dir / "done" / "00-welcome.ipynb")
+    shutil.copy(welcome_done, jp_root_dir / "done" / "00-welcome.ipynb")
     return jp_root_dir
 
 

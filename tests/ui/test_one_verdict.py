@@ -10,9 +10,7 @@ import json
 import urllib.request
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 from playwright.sync_api import Page, expect
 
 from pairlab._checkpoint import Checkpoint
@@ -22,22 +20,6 @@ from pairlab.cli import main
 pytestmark = pytest.mark.browser
 STEP = "welcome/meet"
 CASES = {"own-names": "pass", "example-names": "fail"}
-
-
-def _executed_copy(root: Path, case: str) -> Path:
-    """Copy the seeded lesson into root/case/, as the pair left it, and run it in a kernel."""
-    notebook = nbformat.read(root / "00-welcome.ipynb", as_version=4)
-    if case == "own-names":
-        for cell in notebook.cells:
-            cell.source = cell.source.replace("Ana (analyst)", "Maria (analyst)").replace(
-                "Eli (engineer)", "Jon (engineer)"
-            )
-    folder = root / case
-    folder.mkdir()
-    NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(folder)}}).execute()
-    path = folder / "00-welcome.ipynb"
-    nbformat.write(notebook, path)
-    return path
 
 
 def _server_verdict(lab, relative: str) -> str:
@@ -70,9 +52,9 @@ def _sidebar_verdict(page: Page, lab, relative: str) -> str:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_every_face_gives_the_same_verdict(page: Page, own_lab, capsys, case):
+def test_every_face_gives_the_same_verdict(page: Page, own_lab, welcome_run, capsys, case):
     lab, _ = own_lab
-    path = _executed_copy(lab.root, case)
+    path = welcome_run(lab.root / case, case == "own-names")
     relative = path.relative_to(lab.root).as_posix()
     library = run_step(path, STEP).verdict
     cli, code = _cli_verdict(path, capsys)
