@@ -6,8 +6,10 @@ The papermill run and the explanation of its failures are shared with `answers-m
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +21,8 @@ from pairlab.checks._notebook import NotebookError, load_notebook
 from pairlab.checks._registry import register
 
 START_TIMEOUT = 60
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b.*")
 # The arguments every check that runs the notebook accepts, with the same meaning.
 RUN_PARAMS = {
     "parameters": Param("table", {}, "values papermill injects, e.g. {region = 'north'}"),
@@ -69,11 +73,23 @@ def fresh_run(
     The learner's file is only read; the kernel works in the notebook's folder, so relative
     paths mean what they mean to the learner.
     """
-    with tempfile.TemporaryDirectory(prefix="pairlab-run-") as tmp:
+    # Two runs in one folder (two steps checked at once) would race on the files the
+    # notebook writes there (a git commit, a promoted product): one run per folder at a time.
+    with _folder_lock(ctx.folder), tempfile.TemporaryDirectory(prefix="pairlab-run-") as tmp:
         src, out = Path(tmp) / ctx.path.name, Path(tmp) / "executed.ipynb"
         _copy(ctx, src, last_cell)
         argv = _papermill_argv(src, out, ctx, kernel, args)
         yield _process.run(argv, cwd=ctx.folder, timeout=args["timeout"]), out
+
+
+_FOLDER_LOCKS: dict[Path, threading.Lock] = {}
+_LOCKS_LOCK = threading.Lock()
+
+
+def _folder_lock(folder: Path) -> threading.Lock:
+    """Return the lock for kernel runs in `folder` (one per folder, for this process)."""
+    with _LOCKS_LOCK:
+        return _FOLDER_LOCKS.setdefault(folder.resolve(), threading.Lock())
 
 
 def _first_error(out: Path) -> tuple[str, str] | None:
@@ -85,9 +101,61 @@ def _first_error(out: Path) -> tuple[str, str] | None:
     for cell in executed.code_cells:
         for output in cell.outputs:
             if output.get("output_type") == "error":
-                name, value = output.get("ename", "Error"), output.get("evalue", "")
+                name, value = output.get("ename", "Error"), first_line(output.get("evalue", ""))
                 return cell.id, f"{name}: {value}".strip().rstrip(":")
     return None
+
+
+def _last_started(out: Path) -> str | None:
+    """Return the id of the last cell the kernel started in the executed copy (a timeout's)."""
+    try:
+        executed = load_notebook(out)
+    except NotebookError:
+        return None
+    started = [c.id for c in executed.code_cells if "iopub.execute_input" in _timing(c.metadata)]
+    return started[-1] if started else None
+
+
+def _previewed_cell(done: _process.Completed, out: Path) -> str | None:
+    """Return the id of the cell nbclient previews in its timeout message (no copy was saved).
+
+    fresh_run writes the notebook it runs beside `out`: the preview is matched against it.
+    """
+    text = done.stderr.split("Here is a preview of the cell contents:", 1)
+    if len(text) < 2:
+        return None
+    parts = text[1].split("-------------------")
+    preview = [ln.strip() for ln in (parts[1] if len(parts) > 2 else "").splitlines()]
+    wanted = [ln for ln in preview if ln and ln != "..."]
+    for src in sorted(p for p in out.parent.glob("*.ipynb") if p != out):
+        try:
+            cells = load_notebook(src).code_cells
+        except NotebookError:
+            continue
+        for cell in cells:
+            lines = {ln.strip() for ln in cell.source.splitlines()}
+            if wanted and all(ln in lines for ln in wanted):
+                return cell.id
+    return None
+
+
+def _timing(metadata: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Return the cell's execution timestamps as nbclient records them."""
+    timing = metadata.get("execution")
+    return timing if isinstance(timing, dict) else {}
+
+
+def first_line(text: Any) -> str:
+    """Return the first non-empty line of an error text, without the ANSI colours of a trace."""
+    plain = _ANSI.sub("", str(text))
+    return next((line.strip() for line in plain.splitlines() if line.strip()), "")
+
+
+def _last_error_line(done: _process.Completed) -> str:
+    """Return the exception line papermill ended with, not the traceback above it."""
+    lines = [ln.strip() for ln in _ANSI.sub("", done.stderr or done.stdout).splitlines()]
+    errors = [ln for ln in lines if _EXCEPTION_LINE.match(ln)]
+    return (errors[-1] if errors else next((ln for ln in reversed(lines) if ln), ""))[:300]
 
 
 def explain_failure(
@@ -107,8 +175,12 @@ def explain_failure(
         )
     found = _first_error(out)
     if "CellTimeoutError" in done.stderr or "Timeout waiting" in done.stderr:
-        cells = (found[0],) if found else ()
-        return failed(f"a cell ran longer than {args['cell_timeout']} s; make it faster", cells)
+        slow = found[0] if found else (_last_started(out) or _previewed_cell(done, out))
+        what = name(slow) if slow else "a cell"
+        return failed(
+            f"{what} ran longer than {args['cell_timeout']} s; make it faster (an endless loop?)",
+            (slow,) if slow else (),
+        )
     if found:
         cell_id, error = found
         return failed(
@@ -116,11 +188,13 @@ def explain_failure(
             "and run all cells to see what a colleague (or CI) would see",
             (cell_id,),
         )
-    return errored(f"papermill could not run the notebook: {done.tail()}")
+    return errored(f"papermill could not run the notebook: {_last_error_line(done)}")
 
 
 def check_runs(ctx: Context, args: Mapping[str, Any]) -> Result:
     """Run a copy in a temporary folder with papermill; the learner's file is only read."""
+    if not ctx.notebook.code_cells:
+        return failed("the notebook has no code cells, so nothing ran; add the lesson's code")
     kernel = kernel_name(ctx, args)
     if kernel is None:
         return errored("the notebook names no kernel; open it in JupyterLab and pick one")
@@ -132,12 +206,21 @@ def check_runs(ctx: Context, args: Mapping[str, Any]) -> Result:
     return passed(f"all {cells} code cells ran in a fresh '{kernel}' kernel{given}")
 
 
+def _has_code(ctx: Context) -> str | None:
+    """Apply to notebooks with code to run (an unreadable one reaches the check's own error)."""
+    try:
+        return None if ctx.notebook.code_cells else "the notebook has no code cells to run"
+    except NotebookError:
+        return None
+
+
 RUNS_TOP_TO_BOTTOM = register(
     Check(
         id="runs-top-to-bottom",
         title="The notebook runs top to bottom in a fresh kernel",
         func=check_runs,
         runs=True,
+        applies=_has_code,
         params=RUN_PARAMS,
     )
 )

@@ -47,7 +47,8 @@ def check_parameters(ctx: Context, args: Mapping[str, Any]) -> Result:
         )
     if len(tagged) > 1:
         return failed(
-            f"{len(tagged)} cells are tagged `{TAG}`; keep the tag on one cell only",
+            f"{len(tagged)} cells are tagged `{TAG}` ({', '.join(c.label for c in tagged)}); "
+            "keep the tag on one cell only",
             tuple(c.id for c in tagged),
         )
     cell = tagged[0]
@@ -56,20 +57,26 @@ def check_parameters(ctx: Context, args: Mapping[str, Any]) -> Result:
         names, bad = _literal_names(ast.parse(source))
     except SyntaxError as exc:
         return failed(
-            f"the parameters cell does not parse (line {exc.lineno}: {exc.msg})", (cell.id,)
+            f"the parameters cell, {cell.label}, does not parse (line {exc.lineno}: {exc.msg})",
+            (cell.id,),
         )
     if bad:
         return failed(
-            f"the parameters cell does more than assign literals (line {bad[0]}); keep only "
+            f"the parameters cell, {cell.label}, does more than assign literals (line {bad[0]}); "
+            "keep only "
             'lines like `region = "north"` there and move computations to a later cell',
             (cell.id,),
         )
     if not names:
-        return failed("the parameters cell sets nothing; assign your inputs there", (cell.id,))
+        return failed(
+            f"the parameters cell, {cell.label}, sets nothing; assign your inputs there",
+            (cell.id,),
+        )
     missing = [n for n in args["names"] if n not in names]
     if missing:
         return failed(
-            f"the parameters cell does not set {', '.join(missing)}; add it with a default value",
+            f"the parameters cell, {cell.label}, does not set {', '.join(missing)}; add it with "
+            "a default value",
             (cell.id,),
         )
     return passed(f"the parameters cell sets {', '.join(names)}")
