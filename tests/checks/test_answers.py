@@ -6,6 +6,7 @@ everything the probe and the messages do without a kernel is tested directly.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -150,6 +151,9 @@ def test_root_names_and_the_cells_that_assign_them():
     assert root_name("by_peril['n'].sum()") == "by_peril"
     assert root_name("len(by_peril)") == "by_peril"
     assert root_name("1 + 1") is None
+    # A comprehension's own variable is not the answer; the table it reads is.
+    assert root_name("[p['name'] for p in contract['columns']]") == "contract"
+    assert root_name("sorted(map(lambda row: row.n, rows))") == "rows"
     assert assigning_cell(notebook, "duplicate_claims").id == "c3"
     assert assigning_cell(notebook, "pd").id == "c2"  # an import binds a name too
     assert assigning_cell(notebook, "n") is None  # a keyword argument, not a variable
@@ -211,3 +215,26 @@ def test_a_setup_that_raises_and_a_learner_error_are_explained():
     assert result.message.startswith(
         "`duplicate_claims['n']` raised KeyError: 'n' after a fresh run; fix cell 2 (c2, "
     )
+
+
+@pytest.mark.slow
+def test_a_step_is_judged_before_the_exercises_after_it(tmp_path):
+    folder = tmp_path / "lesson"
+    shutil.copytree(FIXTURES, folder)
+    notebook = json.loads((folder / "pass.ipynb").read_text())
+    notebook["cells"].append(
+        {"cell_type": "code", "execution_count": None, "id": "c9",
+         "metadata": {"tags": ["step:next"]}, "outputs": [],
+         "source": "raise NotImplementedError('the next exercise')"}
+    )  # fmt: skip
+    (folder / "pass.ipynb").write_text(json.dumps(notebook))
+    path = folder / "pass.ipynb"
+    judged = answers(path, expect=DUPLICATES, setup=SETUP, through="step:find-defects")
+    assert judged.status == "pass", judged.message
+    whole = answers(path, expect=DUPLICATES, setup=SETUP)
+    assert whole.status == "fail" and "cell 5 (c9, step:next) raised" in whole.message
+
+
+def test_a_deleted_step_tag_is_named_before_any_run():
+    result = answers(FIXTURES / "pass.ipynb", expect=DUPLICATES, through="step:gone")
+    assert result.status == "fail" and "no cell is tagged `step:gone`" in result.message

@@ -364,3 +364,21 @@ def test_a_vacuous_defect_test_lets_clean_claims_be_broken(check, lesson5):
     )
     outcomes = by_mutant(result)
     assert [n for n, d in outcomes.items() if not d["killed"]] == ["clean_claims returns its input"]
+
+
+def test_a_test_edited_in_its_cell_but_not_run_again_says_run_the_cell(check, tmp_path):
+    project = staged(tmp_path, "good")
+    written = (project / "tests/test_claims.py").read_text()
+    cell = {
+        "cell_type": "code", "execution_count": 3, "id": "w1", "metadata": {}, "outputs": [],
+        "source": "%%writefile tests/test_claims.py\n" + written + "\ndef test_more():\n    assert 1\n",
+    }  # fmt: skip
+    notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (project / "05-tests.ipynb").write_text(json.dumps(notebook))
+    result = run(check, project / "05-tests.ipynb", paths=["tests/test_claims.py"])
+    assert result.status == "fail" and result.cells == ("w1",)
+    assert result.message.startswith("cell 1 (w1) writes tests/test_claims.py, but the file")
+    assert "run that cell again" in result.message
+    # Once the cell has run (the file is what it says), the tests are judged as usual.
+    (project / "tests/test_claims.py").write_text(cell["source"].partition("\n")[2])
+    assert run(check, project / "05-tests.ipynb", paths=["tests/test_claims.py"]).status == "pass"

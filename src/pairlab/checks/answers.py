@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pairlab.checks import _probe
-from pairlab.checks._model import Check, Context, Param, Result, errored, passed
+from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
 from pairlab.checks._notebook import Cell, Notebook, NotebookError, load_notebook, python_source
 from pairlab.checks._registry import register
 from pairlab.checks.execution import RUN_PARAMS, explain_failure, fresh_run, kernel_name
@@ -55,8 +55,25 @@ def root_name(expression: str) -> str | None:
         tree = ast.parse(expression, mode="eval")
     except SyntaxError:
         return None
-    names = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name)]
+    bound = _comprehension_names(tree)  # `p` in `[p["name"] for p in contract]` is no answer
+    names = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id not in bound]
     return next((n for n in names if n not in _BUILTINS), names[0] if names else None)
+
+
+def _comprehension_names(tree: ast.AST) -> set[str]:
+    """Return the names an expression binds itself: comprehension targets, lambda arguments."""
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.comprehension):
+            bound |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+        elif isinstance(node, ast.Lambda):
+            bound |= {a.arg for a in (*node.args.posonlyargs, *node.args.args)}
+    return bound
+
+
+def last_tagged(notebook: Notebook, tag: str) -> Cell | None:
+    """Return the last cell carrying `tag`, where the step's part of the notebook ends."""
+    return next((c for c in reversed(notebook.cells) if tag in c.tags), None)
 
 
 def _stored_names(cell: Cell) -> set[str]:
@@ -247,9 +264,18 @@ def check_answers(ctx: Context, args: Mapping[str, Any]) -> Result:
         "expect": list(args["expect"].items()),
         "reveal": args["reveal"],
     }
+    upto = None
+    if args["through"]:
+        end_cell = last_tagged(ctx.notebook, args["through"])
+        if end_cell is None:
+            return failed(
+                f"no cell is tagged `{args['through']}` any more, so pairlab cannot tell where "
+                "this step's part of the notebook ends; undo the deletion or re-add the tag",
+            )
+        upto = end_cell.index
     minor = json.loads(ctx.path.read_text(encoding="utf-8")).get("nbformat_minor")
     with_id = isinstance(minor, int) and minor >= 5
-    with fresh_run(ctx, args, kernel, probe_cell(spec, with_id)) as (done, out):
+    with fresh_run(ctx, args, kernel, probe_cell(spec, with_id), upto) as (done, out):
         if not done.ok:
             return explain_failure(done, out, kernel, args, ctx.notebook.label)
         report = read_report(out, start, end)
@@ -275,6 +301,9 @@ ANSWERS_MATCH = register(
             "expect": Param("table", {}, "learner expression = reference expression"),
             "setup": Param("str", "", "code run before the references, in a copy of the names"),
             "reveal": Param("bool", False, "show the reference value when an answer differs"),
+            "through": Param(
+                "str", "", "run only up to the last cell with this tag (the step's own cells)"
+            ),
             **RUN_PARAMS,
         },
     )

@@ -17,10 +17,12 @@ from typing import Any
 
 from pairlab import _process
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
-from pairlab.checks._notebook import NotebookError, load_notebook
+from pairlab.checks._notebook import Cell, NotebookError, load_notebook
 from pairlab.checks._registry import register
 
 START_TIMEOUT = 60
+# Cells papermill adds to the executed copy: the parameters it injects, its error banners.
+_PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b.*")
 # The arguments every check that runs the notebook accepts, with the same meaning.
@@ -54,30 +56,40 @@ def _papermill_argv(
     return argv
 
 
-def _copy(ctx: Context, src: Path, last_cell: dict[str, Any] | None) -> None:
-    """Copy the notebook to `src`, with `last_cell` appended when given."""
-    if last_cell is None:
+def _copy(
+    ctx: Context, src: Path, last_cell: dict[str, Any] | None, upto: int | None = None
+) -> None:
+    """Copy the notebook to `src`: cells up to index `upto`, then `last_cell` when given."""
+    if last_cell is None and upto is None:
         shutil.copyfile(ctx.path, src)
         return
     data = json.loads(ctx.path.read_text(encoding="utf-8"))
-    data["cells"].append(last_cell)
+    if upto is not None:
+        data["cells"] = data["cells"][: upto + 1]
+    if last_cell is not None:
+        data["cells"].append(last_cell)
     src.write_text(json.dumps(data), encoding="utf-8")
 
 
 @contextmanager
 def fresh_run(
-    ctx: Context, args: Mapping[str, Any], kernel: str, last_cell: dict[str, Any] | None = None
+    ctx: Context,
+    args: Mapping[str, Any],
+    kernel: str,
+    last_cell: dict[str, Any] | None = None,
+    upto: int | None = None,
 ) -> Iterator[tuple[_process.Completed, Path]]:
-    """Run a copy (plus `last_cell`) in a temporary folder; yield the run and the executed copy.
+    """Run a copy (cells up to index `upto`, plus `last_cell`); yield the run and the copy.
 
     The learner's file is only read; the kernel works in the notebook's folder, so relative
-    paths mean what they mean to the learner.
+    paths mean what they mean to the learner. Stopping at `upto` lets a step be judged
+    before the pair has done the exercises after it.
     """
     # Two runs in one folder (two steps checked at once) would race on the files the
     # notebook writes there (a git commit, a promoted product): one run per folder at a time.
     with _folder_lock(ctx.folder), tempfile.TemporaryDirectory(prefix="pairlab-run-") as tmp:
         src, out = Path(tmp) / ctx.path.name, Path(tmp) / "executed.ipynb"
-        _copy(ctx, src, last_cell)
+        _copy(ctx, src, last_cell, upto)
         argv = _papermill_argv(src, out, ctx, kernel, args)
         yield _process.run(argv, cwd=ctx.folder, timeout=args["timeout"]), out
 
@@ -92,27 +104,39 @@ def _folder_lock(folder: Path) -> threading.Lock:
         return _FOLDER_LOCKS.setdefault(folder.resolve(), threading.Lock())
 
 
-def _first_error(out: Path) -> tuple[str, str] | None:
-    """Return (cell id, 'Ename: evalue') of the first cell that raised in the executed copy."""
+def _executed(out: Path) -> list[tuple[str, Cell]]:
+    """Return the executed copy's code cells, each with the id the learner's file gives it.
+
+    Cells of notebooks older than nbformat 4.5 get random ids when papermill upgrades them, so
+    cells are matched by position (the cells papermill adds aside) with the copy
+    fresh_run wrote beside `out`, whose cells have the ids the learner's messages use.
+    """
     try:
         executed = load_notebook(out)
     except NotebookError:
-        return None
-    for cell in executed.code_cells:
+        return []
+    source = [p for p in out.parent.glob("*.ipynb") if p != out]
+    try:
+        ids = [c.id for c in load_notebook(source[0]).cells] if len(source) == 1 else []
+    except NotebookError:
+        ids = []
+    cells = [c for c in executed.cells if not _PAPERMILL_TAGS & set(c.tags)]
+    return [(ids[i] if i < len(ids) else c.id, c) for i, c in enumerate(cells) if c.type == "code"]
+
+
+def _first_error(out: Path) -> tuple[str, str] | None:
+    """Return (cell id, 'Ename: evalue') of the first cell that raised in the executed copy."""
+    for cell_id, cell in _executed(out):
         for output in cell.outputs:
             if output.get("output_type") == "error":
                 name, value = output.get("ename", "Error"), first_line(output.get("evalue", ""))
-                return cell.id, f"{name}: {value}".strip().rstrip(":")
+                return cell_id, f"{name}: {value}".strip().rstrip(":")
     return None
 
 
 def _last_started(out: Path) -> str | None:
     """Return the id of the last cell the kernel started in the executed copy (a timeout's)."""
-    try:
-        executed = load_notebook(out)
-    except NotebookError:
-        return None
-    started = [c.id for c in executed.code_cells if "iopub.execute_input" in _timing(c.metadata)]
+    started = [i for i, c in _executed(out) if "iopub.execute_input" in _timing(c.metadata)]
     return started[-1] if started else None
 
 

@@ -18,7 +18,7 @@ from pairlab._mutant import validate_mutants as validate_mutants  # the lesson l
 from pairlab._pytest_report import ENV as REPORT_ENV
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
 from pairlab.checks._registry import register
-from pairlab.checks.testsuite import NO_TESTS, _test_paths, check_tests_pass
+from pairlab.checks.testsuite import NO_TESTS, _test_paths, check_tests_pass, stale_writefile
 from pairlab.errors import BadInput
 
 # Mutant runs side by side, even beyond the cores: each is mostly a Python start plus imports,
@@ -311,6 +311,10 @@ def check_tests_catch_mutants(ctx: Context, args: Mapping[str, Any]) -> Result:
     planted = _spec(ctx, args["module"], mutants)
     if isinstance(planted, Result):
         return planted
+    # A test edited in its %%writefile cell but not run again: say that before judging the file.
+    stale = stale_writefile(ctx, [ctx.project / n for n in args["paths"]])
+    if stale is not None:
+        return stale
     scanned = _scan(ctx, args["paths"])
     if isinstance(scanned, Result):
         return scanned

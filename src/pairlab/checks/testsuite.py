@@ -52,11 +52,40 @@ def _run_pytest(ctx: Context, paths: list[Path], timeout: int) -> tuple[_process
     return done, records
 
 
+def stale_writefile(ctx: Context, paths: list[Path]) -> Result | None:
+    """Fail when a `%%writefile` cell of the notebook differs from the test file it writes.
+
+    A pair who edits the test in the cell but does not run it again tests the old file; say
+    so, rather than report on tests they have already rewritten.
+    """
+    if not ctx.is_notebook:
+        return None
+    wanted = {p.resolve() for p in paths}
+    for cell in ctx.notebook.code_cells:
+        first, _, body = cell.source.partition("\n")
+        words = first.split()
+        if len(words) < 2 or words[0] != "%%writefile" or words[-1].startswith("-"):
+            continue
+        target = (ctx.folder / words[-1]).resolve()
+        if target in wanted or any(target.is_relative_to(w) for w in wanted if w.is_dir()):
+            on_disk = target.read_text(encoding="utf-8") if target.is_file() else None
+            if on_disk is None or on_disk.rstrip("\n") != body.rstrip("\n"):
+                return failed(
+                    f"{cell.label} writes {words[-1]}, but the file on disk is not what the cell "
+                    "says: run that cell again (Shift+Enter), save, then check",
+                    (cell.id,),
+                )
+    return None
+
+
 def check_tests_pass(ctx: Context, args: Mapping[str, Any]) -> Result:
     """Run pytest once and summarize per test; no tests at all is a failure, not a pass."""
     paths = _test_paths(ctx, args["paths"])
     if not paths:
         return failed(f"no tests found in {ctx.project.name}; {NO_TESTS}")
+    stale = stale_writefile(ctx, paths)
+    if stale is not None:
+        return stale
     done, records = _run_pytest(ctx, paths, args["timeout"])
     if done.timed_out:
         return failed(f"the tests ran longer than {args['timeout']} s; make them faster")
