@@ -31,10 +31,16 @@
 # (Shift+Enter) and save (Ctrl+S).
 
 # %% tags=["step:meet"] cell_id="1c4ff254"
+### BEGIN SOLUTION
 pair = {
-    "driver": "Ana (analyst)",
-    "navigator": "Eli (engineer)",
+    "driver": "Maria (analyst)",
+    "navigator": "Jon (engineer)",
 }
+### END SOLUTION
+#> pair = {
+#>     "driver": "Ana (analyst)",
+#>     "navigator": "Eli (engineer)",
+#> }
 rotation_minutes = 15
 assert all(pair.values()), "write both names"
 print(f"{pair['driver']} drives first; swap every {rotation_minutes} minutes.")

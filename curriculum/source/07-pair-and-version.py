@@ -62,16 +62,21 @@ nbdime("config-git", "--enable")
 print(git("config", "--get", "diff.jupyternotebook.command"))
 
 # %% [markdown]
-# Commit the notebook *and* its paired script, under both your names.
+# Commit the notebook *and* its paired script, under both your names. Run again, the cell
+# commits only what changed since.
 
 # %% tags=["step:version"]
 who = ["-c", "user.name=Ana and Eli", "-c", "user.email=pair@example.com"]
 ### BEGIN SOLUTION
 git("add", "07-pair-and-version.ipynb", "07-pair-and-version.py")
-git(*who, "commit", "--quiet", "-m", "Pair lesson 7 with a script")
+if git("status", "--porcelain", "--untracked-files=no"):  # run again: nothing new to commit
+    git(*who, "commit", "--quiet", "-m", "Pair lesson 7 with a script")
 ### END SOLUTION
-#> # add both files, then commit: git(*who, "commit", "--quiet", "-m", "...")
-committed = git("log", "-1", "--name-only", "--format=%s").split()
+#> # add both files, then commit what changed:
+#> # if git("status", "--porcelain", "--untracked-files=no"):
+#> #     git(*who, "commit", "--quiet", "-m", "...")
+# What the repository's last commit holds (the step's check asks git the same question).
+committed = git("ls-tree", "--name-only", "HEAD").split()
 assert "07-pair-and-version.py" in committed, f"the last commit holds {committed}"
 print("committed:", committed)
 

@@ -36,6 +36,7 @@ argv = [sys.executable, "-m", "pairlab", "promote", "08-parameterize.ipynb", "--
 done = subprocess.run([*argv, "--into", name], capture_output=True, text=True)
 print(done.stdout[-3000:], done.stderr[-1000:])
 assert done.returncode == 0, "promote stopped: read its message above"
+written = sorted(p.name for p in Path(name).iterdir())
 print("promoted into", name)
 
 # %% [markdown]
@@ -69,7 +70,5 @@ print(f"cell {parameters_cell} became the parameters of pipeline.run()")
 # | CI files | lesson 10's script, as GitHub Actions and GitLab CI jobs |
 
 # %% tags=["step:read-decisions"]
-product = Path(name)
-written = sorted(p.name for p in product.iterdir())
 print(written)
 assert {"pyproject.toml", "dataproduct.yaml", "src", "tests", "notebooks"} <= set(written)

@@ -76,9 +76,12 @@ if __name__ == "__main__":
 
 # %% tags=["step:ci-script"]
 import os
+import runpy
 import subprocess
 import sys
 
+stages = runpy.run_path("ci.py")["STAGES"]  # what ci.py will run, read without running it
+print("stages:", ", ".join(stages))
 # The headless demo inside lesson 8 starts one more run; CI needs only the notebook itself.
 env = os.environ | {"PAIRLAB_NESTED_RUN": "1"}
 done = subprocess.run([sys.executable, "ci.py"], capture_output=True, text=True, env=env)

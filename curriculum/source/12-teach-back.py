@@ -16,8 +16,9 @@
 
 # %% [markdown]
 # ## Plan the teach-back (driver: the analyst)
-# Fill in the plan: who you will pair with, when, which lesson, and the mistakes you will watch
-# for (read them in the ambassador kit's `common-mistakes.md`).
+# Fill in the plan: who you will pair with, when, which lesson, and two mistakes you will watch
+# for, copied from lesson 1's section of the ambassador kit's `common-mistakes.md` (the words
+# before the colon are enough).
 
 # %% tags=["step:plan"]
 import datetime as dt
@@ -25,24 +26,21 @@ from pathlib import Path
 
 ### BEGIN SOLUTION
 plan = {
-    "ambassador": "Ana",
-    "teammate": "Sam",
-    "date": "2026-01-15",
+    "ambassador": "Priya",
+    "teammate": "Jonas",
+    "date": "2026-02-12",
     "lesson": "01-explore.ipynb",
     "rotation_minutes": 15,
-    "watch_for": [
-        "counting claims with the duplicates still in",
-        "forgetting .execute(): an ibis expression is lazy",
-    ],
+    "watch_for": ["Forgetting .execute()", "Not saving after running"],
 }
 ### END SOLUTION
 #> plan = {
-#>     "ambassador": "",
-#>     "teammate": "",
-#>     "date": "",  # YYYY-MM-DD
+#>     "ambassador": "",  # you, e.g. "Ana"
+#>     "teammate": "",  # who you will pair with, e.g. "Sam"
+#>     "date": "",  # YYYY-MM-DD, e.g. "2026-01-15"
 #>     "lesson": "01-explore.ipynb",
 #>     "rotation_minutes": 15,
-#>     "watch_for": [],  # two mistakes from common-mistakes.md
+#>     "watch_for": [],  # two mistakes, copied from common-mistakes.md
 #> }
 assert plan["ambassador"] and plan["teammate"], "name the ambassador and the teammate"
 dt.date.fromisoformat(plan["date"])  # a real date, YYYY-MM-DD
@@ -51,6 +49,7 @@ lines = [f"# Teach-back: {plan['lesson']}", ""]
 lines += [f"- {key}: {value}" for key, value in plan.items() if key != "watch_for"]
 lines += ["", "## Watch for", *[f"- {m}" for m in plan["watch_for"]]]
 Path("teach-back-plan.md").write_text("\n".join(lines) + "\n")
+print("\n".join(lines))
 print("plan written to teach-back-plan.md")
 
 # %% [markdown]

@@ -369,9 +369,10 @@ def test_a_vacuous_defect_test_lets_clean_claims_be_broken(check, lesson5):
 def test_a_test_edited_in_its_cell_but_not_run_again_says_run_the_cell(check, tmp_path):
     project = staged(tmp_path, "good")
     written = (project / "tests/test_claims.py").read_text()
+    edited = written + "\ndef test_more():\n    assert 1\n"  # edited in the cell, not re-run
     cell = {
         "cell_type": "code", "execution_count": 3, "id": "w1", "metadata": {}, "outputs": [],
-        "source": "%%writefile tests/test_claims.py\n" + written + "\ndef test_more():\n    assert 1\n",
+        "source": "%%writefile tests/test_claims.py\n" + edited,
     }  # fmt: skip
     notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     (project / "05-tests.ipynb").write_text(json.dumps(notebook))

@@ -43,11 +43,11 @@ def test_full_flow_on_lesson_4(page: Page, own_lab, output_dir):
     expect(steps).to_have_count(len(lesson_steps(lab)))
     step = page.locator('#pairlab-guide .jp-pairlab-step[data-step-id="functions"]')
 
-    # Check: the shipped exploration cell holds top-level logic, so the step fails.
+    # Check: the shipped exploration cell is top-level code, no claims_by_line: the step fails.
     step.get_by_role("button", name="Check").click()
     expect(step).to_have_attribute("data-status", "fail")
     expect(step.locator('.jp-pairlab-result[data-check-id="uses-functions"]')).to_contain_text(
-        "top-level logic"
+        "claims_by_line"
     )
 
     # The learner runs the connection cell, rewrites the exploration as a function, runs it.

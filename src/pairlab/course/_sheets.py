@@ -9,37 +9,47 @@ from typing import Any
 from pairlab.errors import BadInput
 from pairlab.lessons import Lesson, load_lessons
 
-MISTAKES = "mistakes.toml"
+MISTAKES = "mistakes"
+SOURCES = ("solution", "learner-shipped", "learner-executed")
 HEADER = "<!-- Written by `pairlab curriculum build` from curriculum/; edit those, not this. -->\n"
 
 
 def load_mistakes(root: Path) -> list[dict[str, Any]]:
-    """Return the documented learner failures, each naming a step that exists."""
-    entries = tomllib.loads((root / MISTAKES).read_text(encoding="utf-8")).get("mistake", [])
+    """Return the mistakes corpus, lesson file by lesson file, each naming a step that exists."""
     steps = {f"{lesson.id}/{step.id}" for lesson in load_lessons(root) for step in lesson.steps}
-    for entry in entries:
-        if entry.get("step") not in steps:
-            raise BadInput(f"{MISTAKES}: no step '{entry.get('step')}'", "use LESSON/STEP ids")
-        entry.setdefault("version", "executed")
+    entries = []
+    for path in sorted((root / MISTAKES).glob("*.toml")):
+        where = f"{MISTAKES}/{path.name}"
+        for entry in tomllib.loads(path.read_text(encoding="utf-8")).get("mistake", []):
+            if entry.get("step") not in steps:
+                raise BadInput(f"{where}: no step '{entry.get('step')}'", "use LESSON/STEP ids")
+            entry.setdefault("from", "solution")
+            if entry["from"] not in SOURCES:
+                raise BadInput(f"{where}: from = '{entry['from']}'", f"use one of {SOURCES}")
+            entry["file"] = where
+            entries.append(entry)
     return entries
 
 
 def common_mistakes(root: Path) -> str:
     """Return common-mistakes.md: per lesson, what goes wrong and what the check then says."""
-    mistakes = load_mistakes(root)
+    # Only entries with words for people; the message is the fragment the tests prove it shows.
+    mistakes = [m for m in load_mistakes(root) if m.get("mistake")]
     lines = [HEADER, "# Common mistakes, lesson by lesson", ""]
     lines += [
         "Each is what a pair does that makes a step's check fail, and the words the guide shows",
         "then. Watch for them as navigator; let the check fail before you explain.",
     ]
     for lesson in load_lessons(root):
-        found = [m for m in mistakes if m["step"].split("/")[0] == lesson.id]
+        order = [f"{lesson.id}/{step.id}" for step in lesson.steps]
+        found = [m for m in mistakes if m["step"] in order]
         if not found:
             continue
         lines += ["", f"## {lesson.notebook[:2]}. {lesson.title}", ""]
-        for m in found:
+        for m in sorted(found, key=lambda m: order.index(m["step"])):  # stable: file order
             step = m["step"].split("/")[1]
-            lines.append(f"- **{step}**: {m['mistake']} The guide says: *...{m['message']}...*")
+            said = f"`{m['check']}` says: *...{m['message']}...*"
+            lines.append(f"- **{step}**: {m['mistake']} The guide's {said}")
     return "\n".join(lines) + "\n"
 
 
