@@ -18,7 +18,9 @@ def notebook(fixtures, tmp_path):
     """Return lesson 0 as a pair leaves `meet` done: their own names, both cells run in order."""
     path = tmp_path / "00-welcome.ipynb"
     nb = json.loads((fixtures / "in_order/pass.ipynb").read_text())
-    nb["cells"][1]["source"] = 'pair = {"driver": "Maria (analyst)", "navigator": "Jon (engineer)"}'
+    nb["cells"][1]["source"] = (
+        'pair = {"driver": "Maria (analyst)", "navigator": "Jon (engineer)"}\nx = 1'
+    )
     path.write_text(json.dumps(nb))
     return path
 
