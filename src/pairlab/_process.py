@@ -80,6 +80,10 @@ def run(
         _kill_group(proc)
         out, err = proc.communicate()
         timed_out = True
+    except BaseException:  # Ctrl-C or SIGTERM in pairlab: its children must not run on
+        _kill_group(proc)
+        proc.communicate()  # reap it and close its pipes
+        raise
     return Completed(
         tuple(argv),
         proc.returncode,

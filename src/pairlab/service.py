@@ -6,11 +6,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from pairlab._paths import relative_path
 from pairlab.checks import CheckService, StepResult
-from pairlab.errors import BadInput
+from pairlab.errors import BadInput, PairlabError
 from pairlab.lessons import load_lessons
 from pairlab.sessions import Session, SessionStore, export, summarize
-from pairlab.sessions.model import parse_event, parse_participants, parse_rotation
+from pairlab.sessions.model import (
+    parse_event,
+    parse_lesson,
+    parse_participants,
+    parse_rotation,
+)
 
 
 class PairlabService:
@@ -41,7 +47,7 @@ class PairlabService:
         """Validate a start request and start the session."""
         people = parse_participants(body.get("participants"))
         minutes = parse_rotation(body.get("rotation_minutes", 15))
-        lesson = body.get("lesson")
+        lesson = parse_lesson(body.get("lesson"))
         if lesson is not None and lesson not in {x.id for x in load_lessons()}:
             raise BadInput(f"unknown lesson id {lesson!r}", "run `pairlab lessons` for the ids")
         return self.store.start(people, minutes, lesson)
@@ -96,5 +102,8 @@ def _require_relative(path: Any) -> None:
     """Accept only a notebook path relative to the server root that stays inside it."""
     if not isinstance(path, str) or not path.strip():
         raise BadInput("'path' is missing", "send the notebook's path relative to the server root")
-    if path.startswith(("/", "\\")) or ".." in Path(path).parts:
-        raise BadInput(f"path {path!r} is not inside the server root", "send the lab's path")
+    try:
+        relative_path(path, allow_hidden=True)  # the guard every route uses; a key, not a read
+    except PairlabError as exc:
+        problem = f"path {path!r} is not inside the server root ({exc.problem})"
+        raise BadInput(problem, "send the lab's path") from None

@@ -68,12 +68,11 @@ def test_a_step_left_undone_fails_with_its_verdict(capsys, fixtures):
     assert code == 1 and out.rstrip().endswith("step welcome/meet: FAIL")
 
 
-def test_no_check_ran_is_not_a_pass(capsys, tmp_path):
+def test_an_empty_folder_is_an_error_not_a_pass(capsys, tmp_path):
     (tmp_path / "empty").mkdir()
-    code, out, _ = run(capsys, "check", str(tmp_path / "empty"), "--only", "in-order", "--json")
-    body = json.loads(out)
-    assert code == 1 and body["results"] == [] and body["verdict"] == "fail"
-    assert "no check ran" in body["message"]
+    code, out, err = run(capsys, "check", str(tmp_path / "empty"), "--only", "in-order", "--json")
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and "holds no notebooks" in err
 
 
 def test_the_practice_set_is_declared_once_in_the_library(capsys, fixtures):

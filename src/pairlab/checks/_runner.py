@@ -10,10 +10,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pairlab._paths import inside
 from pairlab.checks._model import Check, Context, Result, Verdict, errored
 from pairlab.checks._notebook import Notebook, NotebookError, load_notebook
 from pairlab.checks._registry import registry
-from pairlab.errors import BadInput, NotFound
+from pairlab.errors import BadInput, NotFound, PairlabError
 
 log = logging.getLogger(__name__)
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", "pytest.ini", "tox.ini")
@@ -224,13 +225,38 @@ def _run_many(chosen: Selected, contexts: list[Context]) -> list[Result | str]:
 
 def resolve_target(path: Path) -> Path:
     """Return `path` if it is a notebook or a folder; raise BadInput or NotFound otherwise."""
-    if not path.exists():
+    try:
+        exists = path.exists()
+        dangling = not exists and path.is_symlink()
+    except OSError as exc:  # a name too long for the file system (Errno 36), and the like
+        raise BadInput(f"cannot look up {path}: {exc.strerror}", "pass a shorter path") from None
+    if dangling:  # a loop, or a target that is gone: it exists, but leads nowhere
+        raise BadInput(f"{path} is a symlink that leads nowhere", "fix or remove the link")
+    if not exists:
         raise NotFound(f"{path} does not exist", "pass a notebook (.ipynb) or a project folder")
     if path.is_dir():
         return path
     if path.suffix != ".ipynb":
         raise BadInput(f"{path} is not a notebook", "pass a .ipynb file or a project folder")
     return path
+
+
+def guard_members(
+    folder: Path, notebooks: list[Path], ceiling: Path | None
+) -> tuple[list[Path], dict[str, str]]:
+    """Split notebooks into those inside `ceiling` and {label: why} for those leaving it."""
+    if ceiling is None:
+        return notebooks, {}
+    kept, refused = [], {}
+    for nb in notebooks:
+        label = nb.relative_to(folder).as_posix()
+        try:
+            inside(ceiling, nb, name=f"'{label}'")
+        except PairlabError as exc:
+            refused[label] = f"not read: {exc.problem}"
+            continue
+        kept.append(nb)
+    return kept, refused
 
 
 def run_checks(
@@ -244,21 +270,42 @@ def run_checks(
     """Run `selected` on a notebook, or on a folder and every notebook in it."""
     report = Report(path=label or str(path))
     path = resolve_target(path).absolute()  # subprocesses run elsewhere; relative paths break
+    if ceiling is not None:  # a request's file: it, and every member read, stays inside
+        inside(ceiling, path, name=f"'{label or path.name}'")
     start = path.parent if path.is_file() else path
     project = find_project(start, ceiling)
-    notebooks = [path] if path.is_file() else find_notebooks(path)
+    found = [path] if path.is_file() else find_notebooks(path)
+    notebooks, refused = guard_members(path, found, ceiling)
     # One context per notebook, so each file is parsed once whatever the number of checks.
     contexts = [Context(nb, project, loader) for nb in notebooks]
     labels = [None if nb == path else nb.relative_to(path).as_posix() for nb in notebooks]
+    if path.is_file() and any(c.check.target == "notebook" for c in selected):
+        _require_readable(contexts[0], report.path)
     for chosen in selected:
         if chosen.check.target == "project":
             _file(report, chosen, _run_one(chosen, Context(path, project, loader)), None)
-        elif not notebooks:
+        elif not notebooks and not refused:
             report.skipped.append({"id": chosen.check.id, "reason": "no notebooks here"})
         else:
+            for where, why in refused.items():
+                report.skipped.append({"id": chosen.check.id, "reason": why, "notebook": where})
             for label, outcome in zip(labels, _run_many(chosen, contexts), strict=True):
                 _file(report, chosen, outcome, label)
+    only_notebooks = all(c.check.target == "notebook" for c in selected)
+    if path.is_dir() and not found and not report.results and only_notebooks:
+        raise BadInput(
+            f"{report.path} holds no notebooks and nothing the checks apply to",
+            "pass a notebook (.ipynb) or a project folder that holds some",
+        )
     return report
+
+
+def _require_readable(ctx: Context, label: str) -> None:
+    """Refuse a damaged notebook once, rather than with the same error from every check."""
+    try:
+        ctx.notebook  # noqa: B018 - parsed once here, kept for the checks
+    except NotebookError as exc:
+        raise BadInput(f"cannot check {label}: {exc}") from None
 
 
 def parse_only(text: str | Sequence[str] | None) -> list[str] | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
+from pairlab._paths import resolve_in_root
 from pairlab.checks._notebook import Notebook, load_notebook
 from pairlab.checks._runner import (
     Report,
@@ -19,11 +19,9 @@ from pairlab.checks._runner import (
     run_step,
     select,
 )
-from pairlab.errors import BadInput, Forbidden, NotFound
 
 CACHE_SIZE = 64
 CACHE_BYTES = 64 * 2**20  # a few notebooks with 5 MB outputs must not pin the server's memory
-_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 class CheckService:
@@ -40,26 +38,7 @@ class CheckService:
 
     def resolve(self, relative: Any) -> Path:
         """Return the file or folder `relative` names inside the root, or refuse it."""
-        if not isinstance(relative, str) or not relative.strip():
-            raise BadInput("'path' must be a non-empty string", "send a path relative to the root")
-        if "\x00" in relative:
-            raise BadInput("'path' holds a NUL character", "send a plain relative path")
-        pure = PurePosixPath(relative.replace("\\", "/"))
-        if pure.is_absolute() or _DRIVE.match(relative):
-            raise Forbidden("'path' must be relative to the server root", "drop the leading /")
-        if ".." in pure.parts:
-            raise Forbidden("'path' may not climb out with '..'", "send a path below the root")
-        if not self.allow_hidden and any(p.startswith(".") for p in pure.parts):
-            raise Forbidden("'path' names a hidden file or folder", "hidden files are not served")
-        try:
-            resolved = (self.root / pure).resolve()  # follows symlinks: an escape shows here
-        except (OSError, RuntimeError):  # a symlink loop
-            raise Forbidden("'path' is a symlink that leads nowhere", "fix or remove it") from None
-        if not resolved.is_relative_to(self.root):
-            raise Forbidden("'path' leads outside the server root", "check files inside it")
-        if not resolved.exists():
-            raise NotFound(f"no file or folder '{relative}'", "send a path that exists")
-        return resolved
+        return resolve_in_root(self.root, relative, allow_hidden=self.allow_hidden)
 
     def load(self, path: Path) -> Notebook:
         """Return the parsed notebook, reusing the last parse while its mtime and size hold."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,21 @@ from typing import Any
 from pairlab.checks._model import Check, Context, Result, errored, failed, passed
 from pairlab.checks._registry import register
 
-HOW_TO_PAIR = "pair it with `jupytext --set-formats ipynb,py:percent {name}`"
+HOW_TO_PAIR = "pair it with `jupytext --set-formats ipynb,{ext}:percent {name}`"
+
+
+def how_to_pair(ctx: Context) -> str:
+    """Return the pairing command for this notebook's kernel language, its name shell-quoted."""
+    from jupytext.languages import _SCRIPT_EXTENSIONS, same_language
+
+    language = ctx.notebook.language
+    ext = next(
+        (e for e, v in _SCRIPT_EXTENSIONS.items() if same_language(language, v["language"])),
+        ".py" if ctx.notebook.is_python else None,
+    )
+    if ext is None:
+        return f"jupytext has no script format for '{language}' notebooks; pair it by hand"
+    return HOW_TO_PAIR.format(ext=ext.lstrip("."), name=shlex.quote(ctx.path.name))
 
 
 def _formats(ctx: Context) -> list[dict[str, str]] | None:
@@ -110,7 +125,8 @@ def _compare(ctx: Context, twin: Path, fmt: dict[str, str]) -> Result:
     where = ctx.notebook.label(ids[first]) if cells else "the end of the notebook"
     return failed(
         f"{twin.name} is out of sync with the notebook from {where} on; run "
-        f"`jupytext --sync {ctx.path.name}`, which keeps the file edited last ({newer})",
+        f"`jupytext --sync {shlex.quote(ctx.path.name)}`, which keeps the file edited last "
+        f"({newer})",
         cells,
     )
 
@@ -129,16 +145,14 @@ def check_paired(ctx: Context, args: Mapping[str, Any]) -> Result:
         return errored(f"the jupytext pairing cannot be resolved: {exc}")
     twins = [(Path(p), fmt) for p, fmt in pairs if Path(p) != ctx.path]
     if not twins:
-        return failed(
-            f"the notebook is not paired with a script; {HOW_TO_PAIR.format(name=ctx.path.name)}"
-        )
+        return failed(f"the notebook is not paired with a script; {how_to_pair(ctx)}")
     for twin, fmt in twins:
         if not twin.resolve().is_relative_to(ctx.project.resolve()):
             return errored(f"the paired file {twin.name} lies outside the project; keep it inside")
         if not twin.is_file():
             return failed(
                 f"the notebook is paired with {twin.name}, which does not exist; "
-                f"create it with `jupytext --sync {ctx.path.name}`"
+                f"create it with `jupytext --sync {shlex.quote(ctx.path.name)}`"
             )
         result = _compare(ctx, twin, fmt)
         if result.status != "pass":

@@ -104,6 +104,24 @@ def guard(dest: Path, found: Plan, force: bool) -> None:
         )
 
 
+def edited(dest: Path) -> list[str]:
+    """Return the files the last promote wrote that someone has changed since."""
+    recorded = _recorded(dest) or {}
+    changed = []
+    for rel, digest in sorted(recorded.items()):
+        target = dest / rel
+        if target.is_file() and sha(target.read_bytes()) != digest:
+            changed.append(rel)
+    return changed
+
+
+def guard_edits(dest: Path, force: bool) -> None:
+    """Refuse, before any staging, a target holding files edited since the last promote."""
+    if force or not dest.is_dir():
+        return
+    guard(dest, Plan({}, conflicts=edited(dest)), force)
+
+
 def diff(dest: Path, found: Plan) -> str:
     """Return a unified diff of every file the plan would write."""
     chunks = []

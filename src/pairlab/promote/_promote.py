@@ -25,6 +25,7 @@ from pairlab.promote.extraction import Names, notebook_cells, pipeline_module, t
 
 KIT_DEPENDENCIES = {"pairlab", "ibis-framework", "duckdb", "pandas", "pyarrow"}
 GENERIC = {"result", "results", "df", "out", "output", "table", "frame", "data", "res"}
+WORK_PREFIX = "pairlab-promote-"
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
 
 
@@ -125,7 +126,8 @@ def _stage(analysis: Analysis, names: Names, product: Path, run: bool, outcome: 
     _write(product, f"notebooks/{names.notebook}.py", percent_script(cells, None))
     frame = None
     if run:
-        with tempfile.TemporaryDirectory(prefix="pairlab-promote-") as work:
+        # The pid in the name lets the next promote remove it if this one is killed (-9).
+        with tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{os.getpid()}-") as work:
             original, promoted = characterization.run_both(
                 analysis, names, product, cells, Path(work)
             )
@@ -140,16 +142,36 @@ def _stage(analysis: Analysis, names: Names, product: Path, run: bool, outcome: 
     _tidy(product)
 
 
-def _clean_stale(dest: Path) -> None:
-    """Remove staging folders of promotes into `dest` that were killed."""
-    for stale in dest.parent.glob(f".{dest.name}.pairlab-staging-*"):
-        pid = stale.name.rsplit("-", 2)[-2]
-        try:
-            os.kill(int(pid), 0)
-        except (ValueError, ProcessLookupError):
-            shutil.rmtree(stale, ignore_errors=True)
-        except PermissionError:
-            pass
+def _dead(pid: str) -> bool:
+    """Return whether no process has id `pid` (a name that holds no pid counts as dead)."""
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _clean_stale(dest: Path | None) -> None:
+    """Remove the staging and run folders of promotes that were killed (their pid is gone)."""
+    stale = [p for p in Path(tempfile.gettempdir()).glob(f"{WORK_PREFIX}*") if p.is_dir()]
+    stale = [p for p in stale if _dead(p.name[len(WORK_PREFIX) :].split("-", 1)[0])]
+    if dest is not None and dest.parent.is_dir():
+        staging = dest.parent.glob(f".{dest.name}.pairlab-staging-*")
+        stale += [p for p in staging if _dead(p.name.rsplit("-", 2)[-2])]
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _staging(dest: Path, dry_run: bool) -> Path:
+    """Make the staging folder: beside the target (one rename to commit), or for a dry run in
+    the temp folder, so that a dry run creates nothing where the target goes."""
+    if dry_run:
+        return Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-dry-"))
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    prefix = f".{dest.name}.pairlab-staging-{os.getpid()}-"
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=dest.parent))
 
 
 def promote(
@@ -169,14 +191,12 @@ def promote(
     names = names_for(name, analysis)
     dest = (into or Path.cwd() / name).absolute()
     outcome = Outcome(dest, analysis)
-    if dest.is_dir():
+    if dest.is_dir() and not dry_run:
         _commit.roll_forward(dest)
     _commit.guard(dest, _commit.Plan({}), force)  # refuse early, before minutes of work
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    _commit.guard_edits(dest, force)  # a hand edit too: staging takes minutes
     _clean_stale(dest)
-    staging = Path(
-        tempfile.mkdtemp(prefix=f".{dest.name}.pairlab-staging-{os.getpid()}-", dir=dest.parent)
-    )
+    staging = _staging(dest, dry_run)
     try:
         product = staging / "product"
         _stage(analysis, names, product, run, outcome)

@@ -16,9 +16,11 @@ from pairlab.server.base import PairlabHandler
 
 def _sources(service: CheckService, path: Path, relative: str) -> list[str]:
     """Return the code of a notebook (its code cells) or of a paired py:percent script."""
+    if not path.is_file():
+        raise BadInput(f"'{relative}' is a folder, not a notebook", "send an .ipynb or .py file")
     if path.suffix == ".py":
         return [path.read_text(encoding="utf-8", errors="replace")]
-    if path.suffix != ".ipynb" or not path.is_file():
+    if path.suffix != ".ipynb":
         raise BadInput(f"'{relative}' is not a notebook", "send the path of an .ipynb file")
     try:
         notebook = service.load(path)

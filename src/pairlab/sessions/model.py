@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -22,6 +23,25 @@ EVENT_KINDS = (
 
 # Step verdicts are decided and logged by the server's check route, never sent by a client.
 SERVER_KINDS = ("session-started", "rotated", "step-checked", "step-completed", "session-ended")
+MAX_DATA_DEPTH = 6  # event data is a flat record, plus `results`: a list of small objects
+MAX_DATA_BYTES = 64_000
+MAX_EVENT_ID = 2**63 - 1  # SQLite's largest integer
+# Event data fields every reader (summary, export, cohort report) relies on, with their types.
+DATA_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "path": str,
+    "cell": str,
+    "lesson": str,
+    "step": str,
+    "status": str,
+    "user": str,
+    "driver": str,
+    "participant": str,
+    "identity": str,
+    "next": str,
+    "success": bool,
+    "shared": bool,
+    "results": list,
+}
 
 
 @dataclass(frozen=True)
@@ -135,6 +155,60 @@ def parse_event(raw: Any) -> tuple[str, dict[str, Any]]:
         sendable = [k for k in EVENT_KINDS if k not in SERVER_KINDS]
         raise BadInput(f"unknown event kind {kind!r}", f"use one of {', '.join(sendable)}")
     data = raw.get("data", {})
+    check_data(data)
+    return kind, data
+
+
+def check_data(data: Any) -> None:
+    """Refuse event data that readers could not read back: wrong types, too deep, too large."""
     if not isinstance(data, dict):
         raise BadInput("event 'data' must be an object", 'send "data": {...}')
-    return kind, data
+    for key, kind in DATA_FIELDS.items():
+        if key in data and data[key] is not None and not isinstance(data[key], kind):
+            name = getattr(kind, "__name__", "value")
+            raise BadInput(f"event data '{key}' must be a {_JSON_NAMES.get(name, name)}", _FIX)
+    results = data.get("results") or []
+    if not all(isinstance(r, dict) for r in results):
+        raise BadInput("event data 'results' must be a list of objects", 'e.g. [{"id", "status"}]')
+    if _depth(data) > MAX_DATA_DEPTH:
+        raise BadInput(f"event data is nested deeper than {MAX_DATA_DEPTH} levels", _FIX)
+    try:
+        size = len(json.dumps(data, allow_nan=False))
+    except ValueError:  # NaN or Infinity: not JSON, so a reader would choke on it
+        raise BadInput("event data holds NaN or Infinity", "send finite numbers or null") from None
+    if size > MAX_DATA_BYTES:
+        raise BadInput("event data is too large", f"keep it under {MAX_DATA_BYTES} bytes")
+
+
+_FIX = "send a flat object of strings, numbers and booleans"
+_JSON_NAMES = {"str": "string", "bool": "boolean", "list": "list"}
+
+
+def _depth(value: Any) -> int:
+    """Return how deep objects and lists nest in `value` (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def parse_lesson(raw: Any) -> str | None:
+    """Validate a session's optional lesson id: a string or nothing."""
+    if raw is not None and not isinstance(raw, str):
+        raise BadInput("'lesson' must be a lesson id (a string)", 'send e.g. "welcome"')
+    return raw
+
+
+def parse_since(raw: Any) -> int:
+    """Validate an event id to read after: a whole number SQLite can hold."""
+    text = str(raw)
+    if isinstance(raw, bool) or not (text.isascii() and text.isdigit()):
+        raise BadInput(f"since={text[:40]!r} is not an event id", "send a whole number")
+    since = int(text)
+    if since > MAX_EVENT_ID:
+        raise BadInput(f"since={text[:40]} is larger than any event id", "send a smaller number")
+    return since

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pairlab.errors import BadInput, NotFound
-from pairlab.sessions.model import Event, Participant, Session
+from pairlab.sessions.model import Event, Participant, Session, check_data, parse_since
 
 log = logging.getLogger(__name__)
 
@@ -78,22 +78,30 @@ class SessionStore:
         return conn
 
     def _open_or_recover(self) -> sqlite3.Connection:
-        """Open the database; move a corrupt one aside and start afresh, losing nothing else."""
+        """Open the database; move a corrupt or emptied one aside and start afresh, saying so."""
+        if self.path.is_file() and self.path.stat().st_size == 0:
+            # SQLite would take a 0-byte file for a new database: a truncated one would vanish.
+            self._move_aside("it was empty (0 bytes), as a truncated copy or a full disk leaves it")
+            return self._open()
         try:
             return self._open()
         except sqlite3.DatabaseError as exc:
-            stamp = time.strftime("%Y%m%dT%H%M%S")
-            aside = self.path.with_name(f"{DB_NAME}.corrupt-{stamp}")
-            for suffix in ("", "-wal", "-shm"):
-                part = Path(f"{self.path}{suffix}")
-                if part.exists():
-                    part.rename(Path(f"{aside}{suffix}"))
-            self.notice = (
-                f"the pairlab database was unreadable ({exc}); it was moved to {aside.name} "
-                "and a new one started"
-            )
-            log.warning("pairlab: %s", self.notice)
+            self._move_aside(f"it was unreadable ({exc})")
             return self._open()
+
+    def _move_aside(self, why: str) -> None:
+        """Rename the database (and its WAL files) to a dated name and set the notice."""
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        aside = self.path.with_name(f"{DB_NAME}.corrupt-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(f"{self.path}{suffix}")
+            if part.exists():
+                part.rename(Path(f"{aside}{suffix}"))
+        self.notice = (
+            f"the pairlab database could not be used: {why}; it was moved to {aside.name} "
+            "and a new one started"
+        )
+        log.warning("pairlab: %s", self.notice)
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -194,6 +202,7 @@ class SessionStore:
 
     def events(self, session_id: str, since: int = 0) -> list[Event]:
         """Return the session's events after event id `since`, oldest first."""
+        since = parse_since(since)
         self.get(session_id)
         rows = self._conn.execute(
             "SELECT id, session_id, at, kind, data FROM events "
@@ -227,8 +236,9 @@ class SessionStore:
     def _insert_event(
         self, db: sqlite3.Connection, session_id: str, kind: str, data: dict[str, Any]
     ) -> Event:
-        """Insert an event inside the caller's transaction."""
-        text = json.dumps(data, sort_keys=True)
+        """Insert an event inside the caller's transaction; nothing a reader would choke on."""
+        check_data(data)
+        text = json.dumps(data, sort_keys=True, allow_nan=False)
         if len(text) > MAX_EVENT_BYTES:
             raise BadInput("event data is too large", f"keep it under {MAX_EVENT_BYTES} bytes")
         at = self.clock()

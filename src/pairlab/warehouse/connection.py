@@ -20,6 +20,7 @@ ENV_PATH = "PAIRLAB_WAREHOUSE_PATH"
 KEYRING_PREFIX = "pairlab:"
 IBIS_PIN = "12.0.0"
 _SECRET_PARAMS = re.compile(r"pass|secret|token|key|credential|auth", re.IGNORECASE)
+_USERINFO = re.compile(r"(://[^/@:]*:)[^/?#]*@")
 _DRIVER_EXTRA = {"postgresql": "postgres", "motherduck": "duckdb", "md": "duckdb"}
 
 
@@ -33,7 +34,11 @@ def default_path() -> Path:
 
 def redact(url: str) -> str:
     """Return url with its password and secret-looking query values replaced by ***."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:  # malformed: mask whatever stands between user: and @
+        return _USERINFO.sub(r"\1***@", url)
     shown = url
     if parts.password:
         shown = shown.replace(f":{parts.password}@", ":***@", 1)
@@ -65,11 +70,24 @@ def connect(url: str | None = None, *, check: bool = True) -> BaseBackend:
         url, source = os.environ[ENV_URL], ENV_URL
     if url is None:
         return open_embedded(default_path())
-    url = with_keyring_password(url.strip())
+    url = url.strip()
+    check_url(url, source)
+    url = with_keyring_password(url)
     con = _open_url(url, source)
     if check:
         _probe(con, url, source)
     return con
+
+
+def check_url(url: str, source: str = "argument") -> None:
+    """Refuse a URL Python cannot parse (e.g. an unclosed [IPv6] host), password masked."""
+    try:
+        urlsplit(url).port  # noqa: B018 - parsing the port raises on a malformed one
+    except ValueError as exc:
+        raise BadInput(
+            f"{_where(source)}{redact(url)!r} is not a valid URL ({exc})",
+            "check the host (an IPv6 host goes in [brackets]) and the port",
+        ) from None
 
 
 def keyring_service(url: str) -> str:
