@@ -15,16 +15,13 @@ export class PairlabRequestError extends Error {
 }
 
 /**
- * Call a pairlab REST route under `<base_url>/pairlab/` and return its JSON.
+ * Call a pairlab route and return its body as text, or throw PairlabRequestError.
  *
- * The one function the front end uses to reach the server: it adds the token and
- * XSRF headers (through ServerConnection) and turns error bodies into
+ * The one place the front end reaches the server: it adds the token and XSRF
+ * headers (through ServerConnection) and turns error bodies into
  * PairlabRequestError with the server's message and fix.
  */
-export async function requestAPI<T>(
-  endPoint = '',
-  init: RequestInit = {}
-): Promise<T> {
+async function call(endPoint: string, init: RequestInit): Promise<string> {
   const settings = ServerConnection.makeSettings();
   const url = URLExt.join(settings.baseUrl, 'pairlab', endPoint);
   let response: Response;
@@ -34,21 +31,43 @@ export async function requestAPI<T>(
     throw new ServerConnection.NetworkError(error as TypeError);
   }
   const text = await response.text();
-  let data: unknown = null;
-  if (text.length > 0) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = { error: text };
-    }
-  }
   if (!response.ok) {
-    const body = (data ?? {}) as { error?: string; fix?: string };
+    let body: { error?: string; fix?: string } = {};
+    try {
+      body = JSON.parse(text) ?? {};
+    } catch {
+      body = { error: text || undefined };
+    }
     throw new PairlabRequestError(
       response.status,
       body.error ?? response.statusText,
       body.fix ?? ''
     );
   }
-  return data as T;
+  return text;
+}
+
+/**
+ * Call a pairlab REST route under `<base_url>/pairlab/` and return its JSON.
+ */
+export async function requestAPI<T>(
+  endPoint = '',
+  init: RequestInit = {}
+): Promise<T> {
+  const text = await call(endPoint, init);
+  if (text.length === 0) {
+    return null as T;
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return { error: text } as T;
+  }
+}
+
+/**
+ * Call a pairlab route that answers with a file (the cohort report) and return its text.
+ */
+export async function requestText(endPoint: string): Promise<string> {
+  return call(endPoint, {});
 }

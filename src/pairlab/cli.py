@@ -2,28 +2,38 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from pairlab import __version__
-from pairlab.errors import PairlabError
+from pairlab.errors import PairlabError, from_os_error
 
 USAGE_ERROR = 2
 
 
 class _Group(click.Group):
-    """A click group that turns PairlabError into one line on stderr and exit code 2."""
+    """A click group that turns PairlabError and OSError into one line on stderr and exit 2."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except PairlabError as exc:
-            click.echo(f"pairlab: error: {exc}", err=True)
-            ctx.exit(USAGE_ERROR)
+            _fail(str(exc))
+        except OSError as exc:  # a path the user gave: unwritable, a folder, too long...
+            _fail(str(from_os_error(exc)))
+
+
+def _fail(line: str) -> NoReturn:
+    """Print one line on stderr and exit 2."""
+    click.echo(f"pairlab: error: {' '.join(line.split())}", err=True)
+    sys.exit(USAGE_ERROR)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -145,7 +155,9 @@ def curriculum_build(ctx: click.Context, check: bool) -> None:
 
 @curriculum.command("run")
 @click.option("--solutions", is_flag=True, help="Run the solution versions [default: learner].")
-@click.option("--jobs", type=int, default=2, show_default=True, help="Kernels side by side.")
+@click.option(
+    "--jobs", type=click.IntRange(1, 64), default=2, show_default=True, help="Kernels side by side."
+)
 @click.option("--out", type=click.Path(path_type=Path), help="Folder for executed copies.")
 @click.option("--no-steps", is_flag=True, help="Only execute; do not check the lessons' steps.")
 @click.pass_context
@@ -198,7 +210,12 @@ def new_data_product(dest: Path, name: str | None, owner: str | None, force: boo
 )
 @click.option("--product", help="The data product the pair builds.")
 @click.option("--rotation", type=int, help="Minutes between rotations [default: 15].")
-@click.option("--date", help="The session's date, YYYY-MM-DD.")
+@click.option("--date", help="The session's date, YYYY-MM-DD [default: today].")
+@click.option("--facilitator", help="Who facilitates [default: the enablement team].")
+@click.option(
+    "--first-lesson",
+    help="The lesson the agenda starts with: notebook, id or number [default: 00-welcome].",
+)
 @click.option("--force", is_flag=True, help="Render into a folder that is not empty.")
 def new_pairing_session(
     dest: Path,
@@ -206,12 +223,21 @@ def new_pairing_session(
     product: str | None,
     rotation: int | None,
     date: str | None,
+    facilitator: str | None,
+    first_lesson: str | None,
     force: bool,
 ) -> None:
     """Render a pairing session's agenda, role cards, rotation plan and retro into DEST."""
     from pairlab.kits import new_project, pairing_session_answers
 
-    answers = pairing_session_answers(list(pairs), product, rotation, date)
+    answers = pairing_session_answers(
+        list(pairs),
+        product,
+        rotation,
+        date,
+        facilitator=facilitator,
+        first_lesson=first_lesson,
+    )
     new_project("pairing-session", dest, answers, force=force)
     click.echo(f"pairlab: wrote a pairing session to {dest}; start with {dest}/README.md")
 
@@ -248,11 +274,29 @@ def promote(
     from pairlab.promote import format_outcome
     from pairlab.promote import promote as run_promote
 
-    outcome = run_promote(
-        notebook, name, into, dry_run=dry_run, force=force, checks=not dry_run, echo=click.echo
-    )
+    with _terminate_cleanly():
+        outcome = run_promote(
+            notebook, name, into, dry_run=dry_run, force=force, checks=not dry_run, echo=click.echo
+        )
     click.echo(format_outcome(outcome, dry_run))
     ctx.exit(0 if outcome.ok else 1)
+
+
+@contextlib.contextmanager
+def _terminate_cleanly() -> Iterator[None]:
+    """Let SIGTERM unwind like Ctrl-C, so temp folders go and child processes are stopped."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 _ROOT_HELP = "A folder of products, repeatable [default: $PAIRLAB_CATALOG, else the sample]."
@@ -277,7 +321,13 @@ def _load_catalog(roots: tuple[Path, ...]) -> Any:
 @catalog.command("search")
 @click.argument("query")
 @click.option("--root", "roots", multiple=True, type=click.Path(path_type=Path), help=_ROOT_HELP)
-@click.option("--limit", type=int, default=10, show_default=True, help="Show at most this many.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Show at most this many.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a list.")
 def catalog_search(query: str, roots: tuple[Path, ...], limit: int, as_json: bool) -> None:
     """Rank products by name, purpose, tags, domain, columns and descriptions."""
@@ -310,6 +360,20 @@ def catalog_html(out: Path, roots: tuple[Path, ...]) -> None:
     click.echo(f"pairlab: wrote {write_html(found, out)} ({len(found.entries)} products)")
 
 
+@catalog.command("lint")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--policy", is_flag=True, help="Also check pairlab's policy (owner, columns, ...).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
+@click.pass_context
+def catalog_lint(ctx: click.Context, path: Path, policy: bool, as_json: bool) -> None:
+    """Check ODPS/ODCS files against the standards; exit 1 on errors, 0 if only warnings."""
+    from pairlab.catalog.lint import format_report, lint
+
+    report = lint(path, policy=policy)
+    click.echo(format_report(report, as_json))
+    ctx.exit(1 if report.errors else 0)
+
+
 @catalog.command("test")
 @click.argument("product", type=click.Path(path_type=Path))
 @click.option("--url", help="An ibis URL [default: $PAIRLAB_WAREHOUSE_URL, else the file].")
@@ -317,8 +381,11 @@ def catalog_html(out: Path, roots: tuple[Path, ...]) -> None:
 @click.pass_context
 def catalog_test(ctx: click.Context, product: Path, url: str | None, junit: Path | None) -> None:
     """Run PRODUCT's contracts on the warehouse; exit 0 if every rule holds, 1 if not."""
+    from pairlab._files import check_destination
     from pairlab.catalog.testing import format_run, run_product, write_junit
 
+    if junit:
+        check_destination(junit)  # refuse a bad --junit before the contracts run
     run = run_product(product, url)
     click.echo(format_run(run))
     if junit:
@@ -335,13 +402,36 @@ def catalog_test(ctx: click.Context, product: Path, url: str | None, junit: Path
     help='JSON {"team": ["person", ...]} [default: each pair is a team].',
 )
 def report(exports: tuple[Path, ...], out: Path, teams: Path | None) -> None:
-    """Aggregate session exports into one cohort page, per person and per team."""
+    """Aggregate session exports into one cohort page, per person and per team.
+
+    EXPORTS are the JSON files the guide's Export session saves, or a cohort CSV (the
+    ambassador kit's cohort.csv) whose `export` column names them and `team` column their team.
+    """
+    from pairlab._files import check_destination
     from pairlab.report import read_teams, write_report
 
+    check_destination(out)
     done = write_report(exports, out, read_teams(teams) if teams else None)
     click.echo(f"pairlab: wrote {done.path} ({done.sessions} sessions, {done.people} people)")
 
 
 def main(args: Sequence[str] | None = None) -> None:
-    """Run the CLI; tests call `main([...])` and catch SystemExit."""
-    cli.main(args=list(args) if args is not None else sys.argv[1:], prog_name="pairlab")
+    """Run the CLI; tests call `main([...])` and catch SystemExit.
+
+    Click's usage errors become one line and a `--help` hint, not its usage block.
+    """
+    argv = list(args) if args is not None else sys.argv[1:]
+    try:
+        code = cli.main(args=argv, prog_name="pairlab", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:  # `pairlab` alone: the help, as asked
+        exc.show()
+        sys.exit(USAGE_ERROR)
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx else "pairlab"
+        _fail(f"{exc.format_message()} (see `{where} --help`)")
+    except click.ClickException as exc:
+        _fail(exc.format_message())
+    except click.Abort:
+        click.echo("pairlab: aborted", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -9,6 +9,7 @@ pairlab upgrade the next render (or `pairlab new --sync`) adds the new kit versi
 
 from __future__ import annotations
 
+import datetime
 import fcntl
 import hashlib
 import os
@@ -157,9 +158,19 @@ def data_product_answers(dest: Path, name: str | None, owner: str | None) -> dic
 
 
 def pairing_session_answers(
-    pairs: list[str], product: str | None, rotation: int | None, date: str | None
+    pairs: list[str],
+    product: str | None,
+    rotation: int | None,
+    date: str | None,
+    *,
+    facilitator: str | None = None,
+    first_lesson: str | None = None,
 ) -> dict[str, Any]:
-    """Return the kit's answers for `pairlab new pairing-session` from NAME:ROLE pairs."""
+    """Return the kit's answers for `pairlab new pairing-session` from NAME:ROLE pairs.
+
+    What is not given takes the kit's defaults, which follow the answers: today's date, the
+    agenda from the first lesson on.
+    """
     if not 2 <= len(pairs) <= 4:
         raise BadInput(
             f"a pairing session needs 2 to 4 people; got {len(pairs)}",
@@ -177,12 +188,61 @@ def pairing_session_answers(
     if product:
         answers["product"] = product
     if rotation is not None:
-        answers["rotation_minutes"] = rotation
-    return answers | ({"date": date} if date else {})
+        answers["rotation_minutes"] = _rotation(rotation)
+    if facilitator and facilitator.strip():
+        answers["facilitator"] = facilitator.strip()
+    if first_lesson:
+        answers["first_lesson"] = _lesson_notebook(first_lesson)
+    return answers | ({"date": _iso_date(date)} if date else {})
+
+
+def _lesson_notebook(text: str) -> str:
+    """Return the notebook of a lesson named by notebook, id or number (01-explore.ipynb)."""
+    from pairlab.lessons import load_lessons
+
+    lessons = load_lessons()
+    for lesson in lessons:
+        names = {lesson.notebook, lesson.notebook.removesuffix(".ipynb"), lesson.id}
+        if text in names or (text.isdigit() and lesson.notebook.startswith(f"{int(text):02d}-")):
+            return lesson.notebook
+    raise BadInput(
+        f"--first-lesson {text!r} is not a lesson",
+        f"name one of {lessons[0].notebook} ... {lessons[-1].notebook} (or its number)",
+    )
+
+
+def _rotation(minutes: int) -> int:
+    """Validate --rotation with the same range a live session accepts."""
+    from pairlab.sessions.model import MAX_ROTATION, MIN_ROTATION
+
+    if not MIN_ROTATION <= minutes <= MAX_ROTATION:
+        raise BadInput(
+            f"--rotation {minutes} is out of range",
+            f"choose {MIN_ROTATION} to {MAX_ROTATION} minutes",
+        )
+    return minutes
+
+
+def _iso_date(text: str) -> str:
+    """Validate --date as a real calendar day written YYYY-MM-DD."""
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if day is None or day.isoformat() != text:
+        raise BadInput(f"--date {text!r} is not a day written YYYY-MM-DD", "e.g. --date 2026-03-14")
+    return text
 
 
 def ambassador_answers(name: str, team: str, teammates: list[str]) -> dict[str, Any]:
     """Return the kit's answers for `pairlab new ambassador`."""
     if not teammates:
         raise BadInput("an ambassador teaches someone", "pass --teammate NAME at least once")
+    for option, value in (
+        ("--name", name),
+        ("--team", team),
+        *(("--teammate", t) for t in teammates),
+    ):
+        if not value.strip():
+            raise BadInput(f"{option} is blank", f"pass {option} with a name")
     return {"ambassador": name, "team": team, "teammates": list(teammates)}

@@ -120,10 +120,10 @@ def test_an_ambassador_kit_renders_with_the_curriculums_sheets(tmp_path):
     sheet = (dest / "run-sheet.md").read_text()
     assert all(step.goal in sheet for lesson in lessons for step in lesson.steps)
     rows = list(csv.reader((dest / "cohort.csv").read_text().splitlines()))
-    assert rows[0][2:] == [lesson.notebook.removesuffix(".ipynb") for lesson in lessons]
-    assert [row[:2] for row in rows[1:]] == [["Sam", "motor pricing"], ["Kim", "motor pricing"]]
+    assert rows[0] == ["teammate", "team", "date", "export"]
+    assert rows[1:] == [["Sam", "motor pricing", "", ""], ["Kim", "motor pricing", "", ""]]
     assert "| Kim | |" in (dest / "teach-back-plan.md").read_text()
-    assert "--pair Sam:analyst" in (dest / "README.md").read_text()
+    assert '--pair "Sam:analyst"' in (dest / "README.md").read_text()
 
 
 def test_an_ambassador_without_teammates_is_refused(tmp_path, capsys):

@@ -107,6 +107,7 @@ ROUTES = [
     ("POST", ["sessions", "0123456789ab", "events"]),
     ("GET", ["sessions", "0123456789ab", "export"]),
     ("GET", ["sessions", "0123456789ab", "summary"]),
+    ("GET", ["report"]),
 ]
 
 

@@ -52,6 +52,9 @@ def test_guide_lists_the_server_lessons(page: Page, live_lab, output_dir):
     for item, lesson in zip(items.all(), lessons, strict=True):
         expect(item).to_have_attribute("data-lesson-id", lesson["id"])
         expect(item.locator(".jp-pairlab-lesson-title")).to_have_text(lesson["title"])
+        # Numbered as the notebooks are: 00-welcome.ipynb is Lesson 0.
+        number = int(lesson["notebook"].split("-")[0])
+        expect(item.locator(".jp-pairlab-lesson-number")).to_have_text(f"Lesson {number}: ")
     page.screenshot(path=str(output_dir / "guide.png"))
 
 

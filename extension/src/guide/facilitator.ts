@@ -1,7 +1,20 @@
 import { Widget } from '@lumino/widgets';
 
 import { el } from '../dom';
+import { PairlabRequestError } from '../request';
 import { ISummary, SessionManager } from '../session/manager';
+
+/** Save `text` as a file named `name` through the browser's own download. */
+export function download(name: string, type: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = el('a', 'jp-pairlab-download');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
 
 /** Format seconds as "12 min" or "45 s". */
 function duration(seconds: number): string {
@@ -33,18 +46,69 @@ export class FacilitatorSection extends Widget {
     const heading = document.createElement('h3');
     heading.className = 'jp-pairlab-section-title';
     heading.textContent = 'Facilitator: session summary';
+    const actions = this._actions();
     let summary: ISummary | null = null;
     try {
       summary = await this.sessions.summary();
     } catch (error) {
-      this.node.replaceChildren(heading, this._text(`Summary unavailable: ${String(error)}`));
+      this.node.replaceChildren(
+        heading,
+        this._text(`Summary unavailable: ${String(error)}`),
+        actions,
+        this._error
+      );
       return;
     }
     if (summary === null) {
-      this.node.replaceChildren(heading, this._text('No session running.'));
+      this.node.replaceChildren(heading, this._text('No session yet.'), actions, this._error);
       return;
     }
-    this.node.replaceChildren(heading, ...this._render(summary));
+    const ended = this.sessions.active === null ? ' (ended)' : '';
+    this.node.replaceChildren(
+      heading,
+      this._text(`Session ${this.sessions.latest?.id ?? ''}${ended}`),
+      ...this._render(summary),
+      actions,
+      this._error
+    );
+  }
+
+  /** Download the running (else the last) session's export, the JSON `pairlab report` reads. */
+  async exportSession(): Promise<void> {
+    const { id, data } = await this.sessions.exportSession();
+    download(`pairlab-session-${id}.json`, 'application/json', JSON.stringify(data, null, 2));
+  }
+
+  /** Download the cohort report of this server's sessions, the page `pairlab report` writes. */
+  async downloadReport(): Promise<void> {
+    download('cohort-report.html', 'text/html', await this.sessions.report());
+  }
+
+  private _actions(): HTMLElement {
+    const actions = el('div', 'jp-pairlab-actions');
+    const exporter = el('button', 'jp-Button jp-mod-styled jp-pairlab-export', 'Export session');
+    exporter.type = 'button';
+    exporter.disabled = this.sessions.latest === null;
+    exporter.title = 'Save this session as JSON: pairlab report reads it';
+    exporter.addEventListener('click', () => void this._run(() => this.exportSession()));
+    const report = el('button', 'jp-Button jp-mod-styled jp-pairlab-report', 'Download cohort report');
+    report.type = 'button';
+    report.title = "One HTML page of every session on this server, as 'pairlab report' writes it";
+    report.addEventListener('click', () => void this._run(() => this.downloadReport()));
+    actions.append(exporter, report);
+    return actions;
+  }
+
+  private async _run(action: () => Promise<void>): Promise<void> {
+    this._error.textContent = '';
+    try {
+      await action();
+    } catch (error) {
+      this._error.textContent =
+        error instanceof PairlabRequestError
+          ? `${error.message}: ${error.fix}`
+          : String(error instanceof Error ? error.message : error);
+    }
   }
 
   protected onAfterShow(): void {
@@ -81,4 +145,6 @@ export class FacilitatorSection extends Widget {
   private _text(text: string): HTMLParagraphElement {
     return el('p', '', text);
   }
+
+  private readonly _error = el('p', 'jp-pairlab-error');
 }

@@ -2,14 +2,20 @@ import { CommandRegistry } from '@lumino/commands';
 import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+
 import { PairlabRequestError, requestAPI } from '../request';
 import { CommandIDs, ILesson, ILessonsResponse } from '../tokens';
+import { facilitatorNotes, lessonNumber } from './notes';
 
 /**
  * The guide's list of the curriculum's lessons, read from the server.
  */
 export class LessonsSection extends Widget {
-  constructor(private readonly commands: CommandRegistry) {
+  constructor(
+    private readonly commands: CommandRegistry,
+    private readonly rendermime: IRenderMimeRegistry | null = null
+  ) {
     super();
     this.addClass('jp-pairlab-lessons-section');
     const heading = document.createElement('h3');
@@ -73,18 +79,20 @@ export class LessonsSection extends Widget {
         'jp-pairlab-empty'
       );
     }
-    const list = document.createElement('ol');
+    // The number is written out (Lesson 0-12, as the notebooks say), not the list's own 1-13.
+    const list = document.createElement('ul');
     list.className = 'jp-pairlab-lessons';
     for (const lesson of lessons) {
-      list.append(this._lessonItem(lesson));
+      list.append(this._lessonItem(lesson, lessonNumber(lesson, lessons)));
     }
     return list;
   }
 
-  private _lessonItem(lesson: ILesson): HTMLElement {
+  private _lessonItem(lesson: ILesson, number: number): HTMLElement {
     const item = document.createElement('li');
     item.className = 'jp-pairlab-lesson';
     item.dataset.lessonId = lesson.id;
+    item.dataset.number = String(number);
     const open = document.createElement('button');
     open.className = 'jp-pairlab-lesson-title';
     open.textContent = lesson.title;
@@ -95,12 +103,12 @@ export class LessonsSection extends Widget {
     const summary = document.createElement('p');
     summary.className = 'jp-pairlab-lesson-summary';
     summary.textContent = `${lesson.summary} (${lesson.steps.length} steps)`;
-    item.append(open, summary);
+    const label = document.createElement('span');
+    label.className = 'jp-pairlab-lesson-number';
+    label.textContent = `Lesson ${number}: `;
+    item.append(label, open, summary);
     if (this._showNotes && lesson.facilitator_notes) {
-      const notes = document.createElement('p');
-      notes.className = 'jp-pairlab-facilitator-notes';
-      notes.textContent = lesson.facilitator_notes;
-      item.append(notes);
+      item.append(facilitatorNotes(lesson, this.rendermime));
     }
     return item;
   }

@@ -1,3 +1,4 @@
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { CommandRegistry } from '@lumino/commands';
 import { Panel, Widget } from '@lumino/widgets';
 
@@ -14,7 +15,12 @@ import { StepsSection } from './steps';
  * The left-sidebar pairing guide: the session on top, then the lessons.
  */
 export class GuidePanel extends Panel {
-  constructor(commands: CommandRegistry, sessions: SessionManager, options: ISessionOptions) {
+  constructor(
+    commands: CommandRegistry,
+    sessions: SessionManager,
+    options: ISessionOptions,
+    rendermime: IRenderMimeRegistry | null = null
+  ) {
     super();
     this.id = GUIDE_ID;
     this.addClass('jp-pairlab-guide');
@@ -23,9 +29,10 @@ export class GuidePanel extends Panel {
     this.node.setAttribute('aria-label', 'Pairing guide');
     const heading = new Widget({ node: document.createElement('h2') });
     heading.node.textContent = 'Pairing guide';
-    this.session = new SessionSection(sessions, options);
-    this.lessons = new LessonsSection(commands);
-    this.steps = new StepsSection(sessions, () => this.lessons.lessons);
+    // A session started beside an open lesson works on that lesson (the report shows it).
+    this.session = new SessionSection(sessions, options, () => this.steps.lesson?.id ?? null);
+    this.lessons = new LessonsSection(commands, rendermime);
+    this.steps = new StepsSection(sessions, () => this.lessons.lessons, rendermime);
     this.similar = new SimilarSection();
     this.facilitator = new FacilitatorSection(sessions);
     this.facilitator.hide();

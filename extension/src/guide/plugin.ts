@@ -7,6 +7,7 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { ILauncher } from '@jupyterlab/launcher';
 import { INotebookTracker } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 
@@ -41,7 +42,8 @@ export const guidePlugin: JupyterFrontEndPlugin<void> = {
     ILayoutRestorer,
     IStateDB,
     ISettingRegistry,
-    INotebookTracker
+    INotebookTracker,
+    IRenderMimeRegistry
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -51,16 +53,17 @@ export const guidePlugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null,
     state: IStateDB | null,
     registry: ISettingRegistry | null,
-    tracker: INotebookTracker | null
+    tracker: INotebookTracker | null,
+    rendermime: IRenderMimeRegistry | null
   ) => {
     const sessions = new SessionManager();
-    const panel = new GuidePanel(app.commands, sessions, DEFAULTS);
+    const panel = new GuidePanel(app.commands, sessions, DEFAULTS, rendermime);
     shell.add(panel, 'left', { rank: 250 });
     restorer?.add(panel, panel.id);
     void panel.lessons.refresh();
     void sessions.restore().catch(error => console.error('pairlab:', error));
     if (tracker) {
-      attributeExecutions(app, tracker, sessions);
+      attributeExecutions(tracker, sessions);
       const follow = () => {
         void panel.steps.setNotebook(tracker.currentWidget);
         panel.similar.setNotebook(tracker.currentWidget);

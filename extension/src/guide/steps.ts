@@ -1,4 +1,5 @@
 import { NotebookPanel } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { Widget } from '@lumino/widgets';
 
 import { el } from '../dom';
@@ -6,6 +7,7 @@ import { PairlabRequestError, requestAPI } from '../request';
 import { SessionManager } from '../session/manager';
 import { ICheckReply, ICheckResult, ILesson, IStep, IStepsReply } from '../tokens';
 import { highlightCells } from './highlight';
+import { facilitatorNotes, lessonNumber } from './notes';
 
 type Status = 'pass' | 'fail' | 'error' | 'pending' | 'running' | 'unchecked';
 
@@ -73,7 +75,8 @@ async function saved(panel: NotebookPanel): Promise<void> {
 export class StepsSection extends Widget {
   constructor(
     private readonly sessions: SessionManager,
-    private readonly lessons: () => ILesson[]
+    private readonly lessons: () => ILesson[],
+    private readonly rendermime: IRenderMimeRegistry | null = null
   ) {
     super();
     this.addClass('jp-pairlab-steps');
@@ -173,9 +176,13 @@ export class StepsSection extends Widget {
     } else if (lesson === null) {
       parts.push(el('h3', 'jp-pairlab-section-title', 'Practice checks'), this._practice());
     } else {
-      parts.push(el('h3', 'jp-pairlab-section-title', `Steps: ${lesson.title}`));
+      const number = lessonNumber(lesson, this.lessons());
+      parts.push(el('h3', 'jp-pairlab-section-title', `Steps: Lesson ${number}. ${lesson.title}`));
+      if (this._showNotes && lesson.facilitator_notes) {
+        parts.push(facilitatorNotes(lesson, this.rendermime)); // once per lesson, not per step
+      }
       const list = el('ol', 'jp-pairlab-step-list');
-      list.append(...lesson.steps.map(step => this._step(lesson, step)));
+      list.append(...lesson.steps.map(step => this._step(step)));
       parts.push(list);
     }
     this.node.replaceChildren(...parts);
@@ -227,7 +234,7 @@ export class StepsSection extends Widget {
     }
   }
 
-  private _step(lesson: ILesson, step: IStep): HTMLElement {
+  private _step(step: IStep): HTMLElement {
     const status = this._status.get(step.id) ?? 'unchecked';
     const item = el('li', `jp-pairlab-step jp-pairlab-status-${status}`);
     item.dataset.stepId = step.id;
@@ -252,9 +259,6 @@ export class StepsSection extends Widget {
     }
     actions.append(check);
     item.append(badge, title, goal, hint, actions, this._resultList(step.id));
-    if (this._showNotes && lesson.facilitator_notes) {
-      item.append(el('p', 'jp-pairlab-facilitator-notes', lesson.facilitator_notes));
-    }
     return item;
   }
 

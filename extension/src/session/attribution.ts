@@ -1,44 +1,52 @@
-import { JupyterFrontEnd } from '@jupyterlab/application';
 import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
 
 import { SessionManager } from './manager';
 
-/**
- * Return the name of this browser's collaborator when others are in the notebook
- * live (jupyter-collaboration), else null: one shared keyboard means the driver ran it.
- */
-function collaboratorName(app: JupyterFrontEnd, panel: NotebookPanel): string | null {
-  const awareness = panel.context.model.sharedModel.awareness;
-  if (!panel.context.model.collaborative || awareness.getStates().size < 2) {
-    return null;
-  }
-  const local = awareness.getLocalState() as { user?: { display_name?: string } } | null;
-  return local?.user?.display_name ?? app.serviceManager.user.identity?.display_name ?? null;
+/** The part of a jupyter-collaboration awareness state pairlab reads. */
+interface IAwarenessUser {
+  user?: { display_name?: string };
 }
 
 /**
- * Record every cell execution during a session against the person who ran it:
- * each collaborator's own name when several browsers share the notebook live,
- * else the session's current driver.
+ * Return whether the notebook is shared live (jupyter-collaboration), where each
+ * browser can be its own person, and this browser's collaboration name.
+ *
+ * Whether others are in the notebook cannot be told reliably (a new browser hears of
+ * the others only when their presence renews, up to 15 s later), so a shared notebook
+ * counts as shared: the browser's "this is me" choice, if made, decides.
  */
-export function attributeExecutions(
-  app: JupyterFrontEnd,
-  tracker: INotebookTracker,
-  sessions: SessionManager
-): void {
+export function sharing(panel: NotebookPanel): { shared: boolean; identity: string | null } {
+  const model = panel.context.model;
+  if (!model.collaborative) {
+    return { shared: false, identity: null };
+  }
+  const local = model.sharedModel.awareness?.getLocalState() as IAwarenessUser | null;
+  return { shared: true, identity: local?.user?.display_name ?? null };
+}
+
+/**
+ * Record every cell execution during a session. The server credits it: to the
+ * participant this browser belongs to ("this is me") in a notebook shared live,
+ * else to whoever drives at that moment. The collaboration name is sent only for
+ * the record, never to be credited.
+ */
+export function attributeExecutions(tracker: INotebookTracker, sessions: SessionManager): void {
   NotebookActions.executed.connect((_, { notebook, cell, success }) => {
     const session = sessions.active;
     const panel = tracker.find(p => p.content === notebook);
     if (session === null || panel === undefined) {
       return;
     }
-    const user = collaboratorName(app, panel) ?? session.driver.name;
-    void sessions.record('cell-executed', {
-      path: panel.context.path,
-      cell: cell.model.id,
-      success,
-      user,
-      driver: session.driver.name
-    });
+    const { shared, identity } = sharing(panel);
+    void sessions
+      .record('cell-executed', {
+        path: panel.context.path,
+        cell: cell.model.id,
+        success,
+        participant: sessions.me,
+        shared,
+        identity
+      })
+      .catch(error => console.warn('pairlab: could not record a cell run', error));
   });
 }

@@ -1,7 +1,15 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { requestAPI } from '../request';
+import { requestAPI, requestText } from '../request';
 import { clockOffsetMs, IParticipant, ISession } from './timer';
+
+/** How often a browser reloads the running session (rotations made in another browser). */
+const FOLLOW_MS = 5000;
+
+/** The localStorage key of this browser's "this is me" choice in one session. */
+export function meKey(sessionId: string): string {
+  return `pairlab:me:${sessionId}`;
+}
 
 /** Body of `GET /pairlab/sessions`. */
 interface ISessionsResponse {
@@ -14,9 +22,73 @@ interface ISessionsResponse {
  * through the server first, so a reload or a restart shows the same state.
  */
 export class SessionManager {
+  constructor() {
+    // Another browser in the session may rotate or end it: follow the server's state.
+    this._poll = window.setInterval(() => void this.follow(), FOLLOW_MS);
+  }
+
+  /** Stop following the server. */
+  dispose(): void {
+    window.clearInterval(this._poll);
+  }
+
+  /** Reload the running session from the server; show a rotation or an end made elsewhere. */
+  async follow(): Promise<void> {
+    const session = this._active;
+    if (session === null) {
+      return;
+    }
+    try {
+      const now = await requestAPI<ISession>(`sessions/${session.id}`);
+      if (this._active?.id !== now.id) {
+        return; // this browser moved on meanwhile
+      }
+      if (now.ended_at !== null) {
+        this._latest = now;
+        this._set(null);
+      } else if (now.rotations !== session.rotations) {
+        this._set(now);
+      }
+    } catch (error) {
+      console.warn('pairlab: could not reload the session', error);
+    }
+  }
+
   /** The running session, or null. */
   get active(): ISession | null {
     return this._active;
+  }
+
+  /** The running session, else the one that ended last: what the facilitator exports. */
+  get latest(): ISession | null {
+    return this._active ?? this._latest;
+  }
+
+  /**
+   * The participant this browser belongs to in the running session ("this is me"),
+   * remembered per browser and per session; null until the person says.
+   */
+  get me(): string | null {
+    const session = this._active;
+    if (session === null) {
+      return null;
+    }
+    const name = window.localStorage.getItem(meKey(session.id));
+    return session.participants.some(p => p.name === name) ? name : null;
+  }
+
+  /** Say who this browser belongs to in the running session (null: nobody chosen). */
+  setMe(name: string | null): void {
+    const session = this._active;
+    if (session === null) {
+      return;
+    }
+    if (name === null) {
+      window.localStorage.removeItem(meKey(session.id));
+    } else {
+      window.localStorage.setItem(meKey(session.id), name);
+    }
+    this._changed.emit(session);
   }
 
   /** A notice from the server (e.g. a corrupt database moved aside). */
@@ -48,6 +120,7 @@ export class SessionManager {
   async restore(): Promise<void> {
     const { sessions, notice } = await requestAPI<ISessionsResponse>('sessions');
     this._notice = notice;
+    this._latest = sessions[0] ?? null; // newest first
     this._set(sessions.find(s => s.ended_at === null) ?? null);
   }
 
@@ -76,7 +149,7 @@ export class SessionManager {
 
   /** End the running session. */
   async end(): Promise<void> {
-    await this._post('end');
+    this._latest = await this._post('end');
     this._set(null);
   }
 
@@ -91,12 +164,27 @@ export class SessionManager {
     });
   }
 
-  /** Fetch the facilitator summary of the running session. */
+  /** Fetch the facilitator summary of the running (else the last) session. */
   async summary(): Promise<ISummary | null> {
-    if (this._active === null) {
+    const session = this.latest;
+    if (session === null) {
       return null;
     }
-    return requestAPI<ISummary>(`sessions/${this._active.id}/summary`);
+    return requestAPI<ISummary>(`sessions/${session.id}/summary`);
+  }
+
+  /** Fetch the export of the running (else the last) session: what `pairlab report` reads. */
+  async exportSession(): Promise<{ id: string; data: unknown }> {
+    const session = this.latest;
+    if (session === null) {
+      throw new Error('No session to export yet: start one first.');
+    }
+    return { id: session.id, data: await requestAPI(`sessions/${session.id}/export`) };
+  }
+
+  /** Fetch the cohort report of every session on this server, as `pairlab report` writes it. */
+  async report(): Promise<string> {
+    return requestText('report');
   }
 
   private async _post(action: string): Promise<ISession> {
@@ -112,12 +200,15 @@ export class SessionManager {
   private _set(session: ISession | null): void {
     if (session !== null) {
       this._offsetMs = clockOffsetMs(session, Date.now());
+      this._latest = session;
     }
     this._active = session;
     this._changed.emit(session);
   }
 
   private _active: ISession | null = null;
+  private _latest: ISession | null = null;
+  private readonly _poll: number;
   private readonly _activity = new Signal<this, void>(this);
   private _notice = '';
   private _offsetMs = 0;
@@ -126,6 +217,8 @@ export class SessionManager {
 
 /** The facilitator's summary of a session. */
 export interface ISummary {
+  /** The lesson the session was started on, if any. */
+  lesson: string | null;
   /** Seconds since the session started. */
   duration_seconds: number;
   /** Completed steps with the seconds each took. */

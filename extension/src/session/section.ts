@@ -22,6 +22,33 @@ export interface ISessionOptions {
 
 const ROLES = ['analyst', 'engineer'];
 
+/** A problem with what was typed in the start form, said in words. */
+class FormError extends Error {}
+
+/** Return the first problem with the start form's people and minutes, or ''. */
+export function formProblem(people: IParticipant[], minutesText: string): string {
+  if (people.length < 2) {
+    return people.length === 0
+      ? 'Add at least two people: type a name in each box.'
+      : `Add at least two people: ${people[0].name} needs someone to pair with.`;
+  }
+  const names = people.map(p => p.name.toLocaleLowerCase());
+  if (new Set(names).size !== names.length) {
+    return 'Two people have the same name: give each person their own.';
+  }
+  const minutes = Number(minutesText);
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 240) {
+    return 'Rotate every 1 to 240 whole minutes.';
+  }
+  return '';
+}
+
+/** Return the server's problem and fix as one sentence a person reads. */
+function sentence(problem: string, fix: string): string {
+  const first = problem.charAt(0).toUpperCase() + problem.slice(1);
+  return fix && !fix.includes('"') ? `${first}: ${fix}.` : `${first}.`;
+}
+
 /** Return a button that runs `action` and shows its error in `section`. */
 function button(text: string, className: string, action: () => Promise<void>) {
   const node = el('button', `jp-Button jp-mod-styled ${className}`, text);
@@ -37,7 +64,8 @@ function button(text: string, className: string, action: () => Promise<void>) {
 export class SessionSection extends Widget {
   constructor(
     private readonly sessions: SessionManager,
-    private options: ISessionOptions
+    private options: ISessionOptions,
+    private readonly lesson: () => string | null = () => null
   ) {
     super();
     this.addClass('jp-pairlab-session');
@@ -105,7 +133,29 @@ export class SessionSection extends Widget {
     this._countdown = el('p', 'jp-pairlab-countdown');
     this._prompt = el('div', 'jp-pairlab-prompt');
     this._tick();
-    return [roles, this._countdown, this._prompt, actions];
+    return [roles, this._whoAmI(session), this._countdown, this._prompt, actions];
+  }
+
+  /**
+   * The "this is me" choice: which participant this browser belongs to. In a
+   * notebook shared live (jupyter-collaboration) each browser's runs are credited
+   * to its person; with one shared keyboard (the default) the driver is credited.
+   */
+  private _whoAmI(session: ISession): HTMLElement {
+    const label = el('label', 'jp-pairlab-me-label', 'This is me: ');
+    const select = el('select', 'jp-mod-styled jp-pairlab-me');
+    select.setAttribute('aria-label', 'This is me');
+    select.append(new Option('(shared keyboard)', ''));
+    for (const person of session.participants) {
+      select.append(new Option(person.name, person.name));
+    }
+    select.value = this.sessions.me ?? '';
+    select.title =
+      'Who uses this browser. Choose a name only when each person has their own browser ' +
+      'in a shared notebook; with one keyboard, runs count for whoever drives.';
+    select.addEventListener('change', () => this.sessions.setMe(select.value || null));
+    label.append(select);
+    return label;
   }
 
   private _tick(): void {
@@ -149,19 +199,26 @@ export class SessionSection extends Widget {
     minutes.value = String(this.options.rotationMinutes);
     const label = el('label', 'jp-pairlab-minutes-label', 'Rotate every (minutes) ');
     label.append(minutes);
+    const start = el('button', 'jp-Button jp-mod-styled jp-mod-accept jp-pairlab-submit', 'Start');
+    start.type = 'submit'; // Enter in any box starts the session: keyboard only works
     form.append(
       rows,
-      button('Add a person', 'jp-pairlab-add-person', async () => addRow()),
+      button('Add a person', 'jp-pairlab-add-person', async () => {
+        addRow();
+        rows.querySelector<HTMLInputElement>('.jp-pairlab-person:last-child input')?.focus();
+      }),
       label,
-      button('Start', 'jp-mod-accept jp-pairlab-submit', () =>
-        this._run(() => this._submit(rows, Number(minutes.value)))
-      ),
+      start,
       button('Cancel', 'jp-mod-reject', async () => {
         this._formOpen = false;
+        this._error.textContent = '';
         this.render();
       })
     );
-    form.addEventListener('submit', event => event.preventDefault());
+    form.addEventListener('submit', event => {
+      event.preventDefault();
+      void this._run(() => this._submit(rows, minutes.value));
+    });
     return form;
   }
 
@@ -170,7 +227,7 @@ export class SessionSection extends Widget {
     const name = el('input', 'jp-mod-styled jp-pairlab-name');
     name.placeholder = `Name ${index + 1}`;
     name.setAttribute('aria-label', `Name of person ${index + 1}`);
-    const role = el('select', 'jp-mod-styled jp-pairlab-role');
+    const role = el('select', 'jp-pairlab-role'); // a native select: as wide as its words
     role.setAttribute('aria-label', `Role of person ${index + 1}`);
     for (const value of ROLES) {
       role.append(new Option(value, value));
@@ -180,7 +237,7 @@ export class SessionSection extends Widget {
     return row;
   }
 
-  private async _submit(rows: HTMLElement, minutes: number): Promise<void> {
+  private async _submit(rows: HTMLElement, minutesText: string): Promise<void> {
     const people: IParticipant[] = [];
     for (const row of Array.from(rows.children)) {
       const name = row.querySelector<HTMLInputElement>('.jp-pairlab-name')?.value.trim() ?? '';
@@ -189,7 +246,11 @@ export class SessionSection extends Widget {
         people.push({ name, role });
       }
     }
-    await this.sessions.start(people, minutes, null);
+    const problem = formProblem(people, minutesText);
+    if (problem) {
+      throw new FormError(problem);
+    }
+    await this.sessions.start(people, Number(minutesText), this.lesson());
     this._formOpen = false;
   }
 
@@ -198,10 +259,13 @@ export class SessionSection extends Widget {
     try {
       await action();
     } catch (error) {
+      // Words for people: the server's message with its fix, never raw request text.
       this._error.textContent =
-        error instanceof PairlabRequestError
-          ? `${error.message}: ${error.fix}`
-          : String(error);
+        error instanceof FormError
+          ? error.message
+          : error instanceof PairlabRequestError
+            ? sentence(error.message, error.fix)
+            : String(error instanceof Error ? error.message : error);
     }
   }
 

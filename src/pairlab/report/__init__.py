@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pairlab.errors import BadInput
 from pairlab.report._cohort import Cohort, Group, build_cohort
-from pairlab.report._load import read_export, read_exports
+from pairlab.report._load import read_cohort_csv, read_export, read_exports
 
 __all__ = [
     "Cohort",
     "Group",
     "ReportDone",
     "build_cohort",
+    "cohort_page",
+    "read_cohort_csv",
     "read_export",
     "read_teams",
     "write_report",
@@ -51,15 +54,29 @@ def read_teams(path: Path) -> dict[str, str]:
     return {str(person): str(team) for team, people in data.items() for person in people}
 
 
+def cohort_page(
+    docs: Sequence[Mapping[str, Any]],
+    teams: Mapping[str, str] | None = None,
+    session_teams: Mapping[str, str] | None = None,
+) -> tuple[str, Cohort]:
+    """Return the cohort page for session exports, and the cohort it shows.
+
+    The one report builder: `pairlab report` writes this page, GET /pairlab/report serves it.
+    """
+    from pairlab.report._html import render
+
+    cohort = build_cohort(docs, _lesson_steps(), teams, session_teams)
+    return render(cohort), cohort
+
+
 def write_report(
     exports: Iterable[Path], out: Path, teams: Mapping[str, str] | None = None
 ) -> ReportDone:
-    """Read the exports, aggregate them and write the page to `out` atomically."""
-    from pairlab.report._html import render
-
-    cohort = build_cohort(read_exports(exports), _lesson_steps(), teams)
+    """Read the exports (or cohort CSVs naming them), aggregate them and write the page."""
+    docs, session_teams = read_exports(exports)
+    page, cohort = cohort_page(docs, teams, session_teams)
     out.parent.mkdir(parents=True, exist_ok=True)
     scratch = out.with_name(f".{out.name}.tmp")
-    scratch.write_text(render(cohort), encoding="utf-8")
+    scratch.write_text(page, encoding="utf-8")
     scratch.replace(out)
     return ReportDone(out, len(cohort.sessions), len(cohort.people))

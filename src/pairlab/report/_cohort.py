@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from pairlab.sessions.summary import tally
 
 
 @dataclass
@@ -22,6 +24,11 @@ class SessionRow:
     failed_checks: Counter[str]
     cell_runs: Counter[str]
     cell_errors: Counter[str]
+
+    @property
+    def lessons(self) -> set[str]:
+        """Return the session's lesson and every lesson it completed a step in."""
+        return {lesson for lesson, _ in self.completed} | ({self.lesson} if self.lesson else set())
 
     @property
     def pair(self) -> str:
@@ -72,52 +79,40 @@ class Cohort:
     teams: list[Group]
     failed_checks: Counter[str]
     seconds_per_lesson: Counter[str]
+    lessons: list[str] = field(default_factory=list)  # curriculum order: lesson 0 first
+
+    def number(self, lesson: str) -> int:
+        """Return a lesson's number as the notebooks say it (Lesson 0-12); unknown ones last."""
+        return self.lessons.index(lesson) if lesson in self.lessons else len(self.lessons)
+
+    def label(self, lesson: str) -> str:
+        """Return "3 define" for a known lesson, the id alone for another."""
+        return f"{self.number(lesson)} {lesson}" if lesson in self.lessons else lesson
+
+    def in_order(self, lessons: Iterable[str]) -> list[str]:
+        """Return lessons ordered by number, then by id."""
+        return sorted(lessons, key=lambda lesson: (self.number(lesson), lesson))
 
 
 def _session_row(doc: Mapping[str, Any]) -> SessionRow:
-    """Read one export's events into a row."""
+    """Read one export's events into a row, through the rule the facilitator summary uses."""
     session = doc["session"]
     start = float(session["started_at"])
-    events = sorted(doc["events"], key=lambda e: float(e.get("at", start)))
+    events = doc["events"]  # in the order the server logged them, as the summary reads them
     end = float(session.get("ended_at") or (events[-1].get("at", start) if events else start))
-    row = SessionRow(
+    read = tally(start, events, session.get("lesson"))
+    return SessionRow(
         id=str(session.get("id", "?")),
         lesson=str(session.get("lesson") or ""),
         people=tuple(p["name"] for p in session["participants"]),
         minutes=max(end - start, 0.0) / 60,
-        rotations=0,
-        completed=set(),
-        seconds_per_lesson=Counter(),
-        failed_checks=Counter(),
-        cell_runs=Counter(),
-        cell_errors=Counter(),
+        rotations=len(read.rotations),
+        completed={(s["lesson"], s["step"]) for s in read.steps},
+        seconds_per_lesson=read.seconds_per_lesson,
+        failed_checks=read.failed_checks,
+        cell_runs=read.runs,
+        cell_errors=read.errors,
     )
-    since = start
-    for event in events:
-        _read_event(row, event, since)
-        if event.get("kind") == "step-completed":
-            since = float(event.get("at", since))
-    return row
-
-
-def _read_event(row: SessionRow, event: Mapping[str, Any], since: float) -> None:
-    """Add one event to the session's row."""
-    kind, data = event.get("kind"), event.get("data") or {}
-    if kind == "rotated":
-        row.rotations += 1
-    elif kind == "step-completed":
-        lesson = str(data.get("lesson") or row.lesson or "?")
-        row.completed.add((lesson, str(data.get("step", "?"))))
-        # Time on a lesson: from the previous completed step (or the start) to this one.
-        row.seconds_per_lesson[lesson] += max(float(event.get("at", since)) - since, 0.0)
-    elif kind == "step-checked":
-        for result in data.get("results") or []:
-            if isinstance(result, dict) and result.get("status") == "fail":
-                row.failed_checks[str(result.get("id", "?"))] += 1
-    elif kind == "cell-executed":
-        user = str(data.get("user") or data.get("driver") or "unknown")
-        row.cell_runs[user] += 1
-        row.cell_errors[user] += data.get("success", True) is False
 
 
 def _finish(group: Group, lesson_steps: Mapping[str, set[str]]) -> Group:
@@ -125,9 +120,10 @@ def _finish(group: Group, lesson_steps: Mapping[str, set[str]]) -> Group:
     done: dict[str, set[str]] = defaultdict(set)
     for lesson, step in group.completed:
         done[lesson].add(step)
-    group.lessons_completed = sorted(
+    # In curriculum order (lesson 0 first), as the notebooks number them.
+    group.lessons_completed = [
         lesson for lesson, steps in lesson_steps.items() if steps and steps <= done[lesson]
-    )
+    ]
     return group
 
 
@@ -135,8 +131,13 @@ def build_cohort(
     docs: Sequence[Mapping[str, Any]],
     lesson_steps: Mapping[str, set[str]],
     teams: Mapping[str, str] | None = None,
+    session_teams: Mapping[str, str] | None = None,
 ) -> Cohort:
-    """Aggregate exports; `teams` maps a person to a team, else a session's pair is its team."""
+    """Aggregate exports into people and teams.
+
+    A session's team is `session_teams[session id]` (a cohort.csv row), else its people's teams
+    from `teams` (person -> team), else the session's pair.
+    """
     rows = sorted((_session_row(d) for d in docs), key=lambda r: (r.pair, r.id))
     people: dict[str, Group] = {}
     groups: dict[str, Group] = {}
@@ -146,11 +147,19 @@ def build_cohort(
             group = people.setdefault(person, Group(person))
             group.roles.add(str(roles.get(person, "")))
             group.add(row, person)
-        names = {teams.get(p, "(no team)") for p in row.people} if teams else {row.pair}
+        fixed = (session_teams or {}).get(row.id)
+        if fixed:
+            names = {fixed}
+        elif teams:
+            names = {teams.get(p, "(no team)") for p in row.people}
+        else:
+            names = {row.pair}
         for name in sorted(names):
             team = groups.setdefault(name, Group(name))
             team.add(row)
-            members = [p for p in row.people if not teams or teams.get(p, "(no team)") == name]
+            members = [
+                p for p in row.people if fixed or not teams or teams.get(p, "(no team)") == name
+            ]
             team.roles |= {str(roles.get(p, "")) for p in members}
     overall_checks: Counter[str] = Counter()
     overall_time: Counter[str] = Counter()
@@ -163,4 +172,5 @@ def build_cohort(
         teams=[_finish(groups[n], lesson_steps) for n in sorted(groups)],
         failed_checks=overall_checks,
         seconds_per_lesson=overall_time,
+        lessons=list(lesson_steps),
     )

@@ -31,16 +31,19 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return f"<table><tr>{top}</tr>{body}</table>"
 
 
-def _group_rows(groups: Sequence[Group]) -> list[list[str]]:
-    """Return one table row per person or team."""
+def _group_rows(cohort: Cohort, groups: Sequence[Group]) -> list[list[str]]:
+    """Return one table row per person or team; lessons by number, as the notebooks count."""
     return [
         [
             g.name,
             ", ".join(sorted(r for r in g.roles if r)),
             str(g.sessions),
-            ", ".join(g.lessons_completed) or "none yet",
+            ", ".join(map(cohort.label, g.lessons_completed)) or "none yet",
             str(len(g.completed)),
-            "; ".join(f"{k} {_minutes(v)}" for k, v in sorted(g.seconds_per_lesson.items())),
+            "; ".join(
+                f"{cohort.label(k)} {_minutes(g.seconds_per_lesson[k])}"
+                for k in cohort.in_order(g.seconds_per_lesson)
+            ),
             ", ".join(f"{c} ({n})" for c, n in g.failed_checks.most_common(3)) or "none",
             str(g.rotations),
             f"{g.cell_runs} ({g.cell_errors} failed)",
@@ -59,10 +62,17 @@ def render(cohort: Cohort, title: str = "Pairing cohort report") -> str:
     """Return the page: per person, per team, the checks that failed most, every session."""
     checks = cohort.failed_checks.most_common(TOP_CHECKS)
     sessions = [
-        [r.id, r.pair, r.lesson or "-", f"{r.minutes:.0f}", str(r.rotations), str(len(r.completed))]
+        [
+            r.id,
+            r.pair,
+            ", ".join(map(cohort.label, cohort.in_order(r.lessons))) or "not started",
+            f"{r.minutes:.0f}",
+            str(r.rotations),
+            str(len(r.completed)),
+        ]
         for r in cohort.sessions
     ]
-    plots = f"<figure>{_plots.minutes_per_lesson(cohort.teams)}</figure>"
+    plots = f"<figure>{_plots.minutes_per_lesson(cohort)}</figure>"
     if checks:
         plots += f"<figure>{_plots.failed_checks(checks)}</figure>"
     return (
@@ -70,8 +80,8 @@ def render(cohort: Cohort, title: str = "Pairing cohort report") -> str:
         f"</title><style>{_STYLE}</style></head><body><h1>{escape(title)}</h1>"
         f"<p>{len(cohort.sessions)} sessions, {len(cohort.people)} people, "
         f"{len(cohort.teams)} teams.</p>"
-        f"<h2>Per person</h2>{_table(HEAD, _group_rows(cohort.people))}"
-        f"<h2>Per team</h2>{_table(HEAD, _group_rows(cohort.teams))}{plots}"
+        f"<h2>Per person</h2>{_table(HEAD, _group_rows(cohort, cohort.people))}"
+        f"<h2>Per team</h2>{_table(HEAD, _group_rows(cohort, cohort.teams))}{plots}"
         f"<h2>Checks that failed most</h2>"
         f"{_table(('check', 'failures'), [(c, str(n)) for c, n in checks])}"
         f"<h2>Sessions</h2>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -49,12 +50,51 @@ def read_export(path: Path) -> dict[str, Any]:
     return doc
 
 
-def read_exports(paths: Iterable[Path]) -> list[dict[str, Any]]:
-    """Return every export, each session once (the same export passed twice counts once)."""
+CSV_FIX = (
+    "write a header with an 'export' column (and 'team'), one row per session, naming the file "
+    "the guide's Export session saved, relative to the CSV"
+)
+
+
+def read_cohort_csv(path: Path) -> list[tuple[Path, str]]:
+    """Return (export file, team) for each row of a cohort CSV whose `export` cell is filled.
+
+    The ambassador kit's cohort.csv has one row per teach-back session; a row without an export
+    yet is a session still to come, so it is skipped.
+    """
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            rows = list(reader)
+            header = [name.strip() for name in reader.fieldnames or []]
+    except FileNotFoundError:
+        raise BadInput(f"no file {path}", CSV_FIX) from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise BadInput(f"cannot read {path}: {exc}", CSV_FIX) from None
+    if "export" not in header:
+        raise BadInput(f"{path} has no 'export' column (found {', '.join(header)})", CSV_FIX)
+    rows = [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in rows]
+    named = [(path.parent / row["export"], row.get("team", "")) for row in rows if row["export"]]
+    if not named:
+        raise BadInput(f"{path} names no session export yet", CSV_FIX)
+    return named
+
+
+def read_exports(paths: Iterable[Path]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Return every export, each session once, and the team a cohort CSV gave each session.
+
+    A `.csv` path is a cohort sheet naming exports and their teams; any other path is an export.
+    """
     docs: dict[str, dict[str, Any]] = {}
-    for path in paths:
-        doc = read_export(Path(path))
-        docs.setdefault(str(doc["session"].get("id", path)), doc)
+    teams: dict[str, str] = {}
+    for path in map(Path, paths):
+        named = read_cohort_csv(path) if path.suffix.lower() == ".csv" else [(path, "")]
+        for export, team in named:
+            doc = read_export(export)
+            sid = str(doc["session"].get("id", export))
+            docs.setdefault(sid, doc)
+            if team:
+                teams.setdefault(sid, team)
     if not docs:
         raise BadInput("no session export given", FIX)
-    return list(docs.values())
+    return list(docs.values()), teams

@@ -6,7 +6,7 @@ import io
 import re
 from collections.abc import Sequence
 
-from pairlab.report._cohort import Group
+from pairlab.report._cohort import Cohort
 
 _METADATA = re.compile(r"<metadata>.*?</metadata>", re.DOTALL)
 COLORS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2")
@@ -25,11 +25,12 @@ def _svg(figure: object) -> str:
     return _METADATA.sub("", text[text.index("<svg") :])
 
 
-def minutes_per_lesson(groups: Sequence[Group]) -> str:
-    """Return grouped bars: minutes each team spent per lesson."""
+def minutes_per_lesson(cohort: Cohort) -> str:
+    """Return grouped bars: minutes each team spent per lesson, lessons by number."""
     from matplotlib.figure import Figure
 
-    lessons = sorted({lesson for g in groups for lesson in g.seconds_per_lesson})
+    groups = cohort.teams
+    lessons = cohort.in_order({lesson for g in groups for lesson in g.seconds_per_lesson})
     figure = Figure(figsize=(7, 3.2))
     axes = figure.add_subplot()
     width = 0.8 / max(len(groups), 1)
@@ -37,7 +38,9 @@ def minutes_per_lesson(groups: Sequence[Group]) -> str:
         xs = [j + i * width for j in range(len(lessons))]
         ys = [group.seconds_per_lesson[lesson] / 60 for lesson in lessons]
         axes.bar(xs, ys, width, label=group.name, color=COLORS[i % len(COLORS)])
-    axes.set_xticks([j + 0.4 - width / 2 for j in range(len(lessons))], lessons)
+    axes.set_xticks(
+        [j + 0.4 - width / 2 for j in range(len(lessons))], [cohort.label(x) for x in lessons]
+    )
     axes.set_ylabel("minutes")
     axes.set_title("Time per lesson")
     if groups:

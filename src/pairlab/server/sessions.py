@@ -7,9 +7,11 @@ from typing import Any
 
 import tornado.web
 
-from pairlab.errors import BadInput
+from pairlab.errors import NotFound
 from pairlab.server.base import PairlabHandler
 from pairlab.sessions import Session
+from pairlab.sessions.model import parse_event, parse_since
+from pairlab.sessions.summary import attribute_run
 
 SESSION_ID = r"(?P<session_id>[0-9a-f]{12})"
 
@@ -69,16 +71,17 @@ class EventsHandler(PairlabHandler):
     @tornado.web.authenticated
     def get(self, session_id: str) -> None:
         """Return the events after ?since=<event id>."""
-        since = self.get_query_argument("since", "0")
-        if not since.isdigit():
-            raise BadInput(f"since={since!r} is not an event id", "send a whole number")
-        events = self.service.store.events(session_id, int(since))
+        since = parse_since(self.get_query_argument("since", "0"))
+        events = self.service.store.events(session_id, since)
         self.finish({"events": [e.to_json() for e in events]})
 
     @tornado.web.authenticated
     def post(self, session_id: str) -> None:
-        """Append one event {"kind", "data"}."""
-        event = self.service.record_event(session_id, self.json_body())
+        """Append one event {"kind", "data"}; the session, not the client, credits a cell run."""
+        kind, data = parse_event(self.json_body())  # refuse bad input before reading it
+        if kind == "cell-executed":
+            data = attribute_run(self.service.store.get(session_id), data)
+        event = self.service.record_event(session_id, {"kind": kind, "data": data})
         self.set_status(201)
         self.finish(event)
 
@@ -90,6 +93,22 @@ class ExportHandler(PairlabHandler):
     def get(self, session_id: str) -> None:
         """Return session, events and summary."""
         self.finish(self.service.export(session_id))
+
+
+class ReportHandler(PairlabHandler):
+    """The cohort report of this server's sessions: the page `pairlab report` writes."""
+
+    @tornado.web.authenticated
+    def get(self) -> None:
+        """Return the HTML page as a download."""
+        from pairlab.report import cohort_page
+
+        sessions = self.service.store.list()
+        if not sessions:
+            raise NotFound("no pairing session on this server yet", "start a session, then pair")
+        page, _ = cohort_page([self.service.export(s.id) for s in reversed(sessions)])
+        self.set_header("Content-Disposition", 'attachment; filename="cohort-report.html"')
+        self.finish(page, set_content_type="text/html; charset=utf-8")
 
 
 class SummaryHandler(PairlabHandler):
@@ -113,6 +132,7 @@ class StepsHandler(PairlabHandler):
 ROUTES: list[tuple[str, type[PairlabHandler]]] = [
     ("sessions", SessionsHandler),
     ("steps", StepsHandler),
+    ("report", ReportHandler),
     (f"sessions/{SESSION_ID}", SessionHandler),
     (f"sessions/{SESSION_ID}/rotate", RotateHandler),
     (f"sessions/{SESSION_ID}/end", EndHandler),
