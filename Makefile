@@ -7,20 +7,30 @@ PYTHON ?= python3
 export YARN_NPM_REGISTRY_SERVER ?= $(shell npm config get registry 2>/dev/null)
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install lab test test-js test-fast test-browser lint chromium clean
+.PHONY: install install-lab lab test test-js test-fast test-browser lint chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Installs pairlab editable with its test tools; the build hook compiles extension/ with jlpm.
+# Build the front end with jlpm and link it into the venv, so a rebuild is what the lab serves.
+define build_frontend
+	cd extension && jlpm install && jlpm build:prod
+	jupyter labextension develop --overwrite .
+endef
+
+# What running the lab needs: pairlab editable with its runtime dependencies, no test tools
+# (Spark, Playwright, trino and the rest of the test extra are most of a first run's download).
+install-lab: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	$(build_frontend)
+
+# Everything the tests need: the same, plus the test extra.
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
-	cd extension && jlpm install && jlpm build:prod
-	# Link the built front end into the venv, so a rebuild is what the lab serves.
-	jupyter labextension develop --overwrite .
+	$(build_frontend)
 
-lab: install
+lab: install-lab
 	$(BIN)/pairlab lab
 
 # Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser).

@@ -1,6 +1,12 @@
 """Benchmark the catalog on 10,000 generated products: index build time, search p50 (< 50 ms).
 
 Run: .venv/bin/python benchmarks/catalog_search.py [--products 10000] [--queries 300]
+     [--cli-runs 5] [--skip-inprocess]
+
+Cold vs warm, side by side: `pairlab catalog search` as a user runs it (a new process each
+time, process start included), cold with an empty cache folder (every product read and the
+kept index written) and warm (the kept index there, nothing changed), `--cli-runs` times each,
+alternating; then warm after one descriptor changed. Reports each run and the medians.
 
 Writes a seeded catalog of products into a scratch folder, each a dataproduct.yaml and one ODCS
 contract as the data-product kit writes them (names, purposes, tags, domains and columns drawn
@@ -15,8 +21,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -137,6 +146,46 @@ def _percentile(values: list[float], q: float) -> float:
     return sorted(values)[min(len(values) - 1, int(q * len(values)))]
 
 
+def _cli(root: Path, cache: Path, query: str) -> float:
+    """Return the wall time of one `pairlab catalog search` process."""
+    pairlab = Path(sys.executable).with_name("pairlab")
+    env = {**os.environ, "PAIRLAB_CACHE_DIR": str(cache)}
+    started = time.perf_counter()
+    done = subprocess.run(
+        [str(pairlab), "catalog", "search", query, "--root", str(root)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0 or not done.stdout.startswith(" 1. "):
+        raise SystemExit(f"pairlab catalog search failed: {done.stderr[-500:]}")
+    return seconds
+
+
+def cold_and_warm(root: Path, runs: int) -> dict[str, object]:
+    """Time cold and warm CLI searches, alternating, and warm after one product changed."""
+    cache = root.parent / "cache"
+    cold, warm = [], []
+    for i in range(runs):
+        shutil.rmtree(cache, ignore_errors=True)
+        cold.append(_cli(root, cache, "loss ratio region"))
+        warm.append(_cli(root, cache, ["claims frequency", "broker", "freq monthly"][i % 3]))
+    descriptor = next(root.glob("team-000/*/dataproduct.yaml"))
+    descriptor.write_text(descriptor.read_text().replace("analytics", "analytics team"))
+    one_changed = _cli(root, cache, "loss ratio region")
+    warm_again = [_cli(root, cache, "premium channel") for _ in range(runs)]
+    return {
+        "cli_cold_runs_s": [round(t, 2) for t in cold],
+        "cli_warm_runs_s": [round(t, 3) for t in warm + warm_again],
+        "cli_cold_median_s": round(statistics.median(cold), 2),
+        "cli_warm_median_s": round(statistics.median(warm + warm_again), 3),
+        "cli_one_changed_s": round(one_changed, 2),
+        "cold_over_warm": round(statistics.median(cold) / statistics.median(warm + warm_again), 1),
+    }
+
+
 def main() -> None:
     """Build the catalog, time indexing and searching, and print a JSON summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -144,14 +193,20 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--strict-sample", type=int, default=200)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--cli-runs", type=int, default=5)
+    parser.add_argument("--skip-inprocess", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch) / "catalog"
         started = time.perf_counter()
         write_catalog(root, args.products, args.seed)
         generated = time.perf_counter() - started
+        cli = cold_and_warm(root, args.cli_runs) if args.cli_runs else {}
+        if args.skip_inprocess:
+            print(json.dumps({"machine": machine(), "products": args.products, **cli}, indent=2))
+            return
         started = time.perf_counter()
-        catalog = load_catalog([root])
+        catalog = load_catalog([root], keep=False)
         loaded = time.perf_counter() - started
         started = time.perf_counter()
         index = SearchIndex(catalog.entries)
@@ -182,6 +237,7 @@ def main() -> None:
         "mean_hits_shown": round(statistics.mean(hits), 1),
         "strict_products": len(strict.entries),
         "strict_ms_per_product": round(strict_seconds * 1000 / max(len(strict.entries), 1), 1),
+        **cli,
     }
     print(json.dumps(summary, indent=2))
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pairlab.catalog import kept
 from pairlab.catalog.index import ENV
 from pairlab.resources import curriculum_dir
 from pairlab.warehouse import generate
@@ -22,9 +23,10 @@ def warehouse_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _own_environment(monkeypatch: pytest.MonkeyPatch, warehouse_file: Path) -> None:
-    """Keep a developer's catalog and warehouse settings out of every test."""
+def _own_environment(monkeypatch: pytest.MonkeyPatch, warehouse_file: Path, tmp_path: Path) -> None:
+    """Keep a developer's catalog, kept indexes and warehouse settings out of every test."""
     monkeypatch.delenv(ENV, raising=False)
+    monkeypatch.setenv(kept.CACHE_ENV, str(tmp_path / ".kept-index"))
     monkeypatch.delenv(ENV_URL, raising=False)
     monkeypatch.setenv(ENV_PATH, str(warehouse_file))
 

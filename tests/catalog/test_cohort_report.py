@@ -135,7 +135,7 @@ async def test_pairlab_report_writes_one_self_contained_page(
     assert capsys.readouterr().out == f"pairlab: wrote {out} (2 sessions, 4 people)\n"
     page = out.read_text()
     rows = {m.group(1): m.group(0) for m in re.finditer(r"<tr><td>([^<]+)</td>.*?</tr>", page)}
-    assert "<td>welcome</td>" in rows["Ana"] and "<td>none yet</td>" in rows["Bo"]
+    assert "<td>0 welcome</td>" in rows["Ana"] and "<td>none yet</td>" in rows["Bo"]
     assert "names-changed (2)" in rows["Bo &amp; Eva"]
     assert "<h2>Checks that failed most</h2>" in page
     assert page.count("<svg") == 2 and "Time per lesson" in page and "names-changed" in page
@@ -175,3 +175,19 @@ def test_bad_exports_are_one_line_and_exit_2(tmp_path: Path, capsys, content, wo
     assert done.value.code == 2 and len(err.splitlines()) == 1
     assert err.startswith("pairlab: error: ") and words in err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_lessons_are_numbered_and_ordered_as_the_notebooks_say() -> None:
+    from pairlab.report import cohort_page
+
+    def completed(at: float, lesson: str, step: str) -> dict:
+        return {"at": at, "kind": "step-completed", "data": {"lesson": lesson, "step": step}}
+
+    session = {"id": "s1", "started_at": 0.0, "lesson": None, "participants": ANA_ELI}
+    events = [completed(60, "tests", "first-test"), completed(120, "explore", "connect")]
+    page, cohort = cohort_page([{"format": "pairlab-session/1", "session": session,
+                                 "events": events}])  # fmt: skip
+    # A session started without a lesson shows the lessons it completed steps in, by number.
+    assert "<td>s1</td><td>Ana &amp; Eli</td><td>1 explore, 5 tests</td>" in page
+    assert "<td>1 explore 1 min; 5 tests 1 min</td>" in page
+    assert cohort.in_order(["tests", "welcome", "explore"]) == ["welcome", "explore", "tests"]

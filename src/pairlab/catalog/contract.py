@@ -163,7 +163,11 @@ def run_contracts(root: Path, url: str | None = None) -> list[RuleResult]:
             results.append(RuleResult(port.name, "build", False, "the port names no `build`"))
             continue
         frame = to_frame(build_function(root, str(target))(con))
-        results += check_frame(frame, product.contracts[port.name], port.name)
+        contract = product.contract(port)
+        if contract is None:
+            results.append(RuleResult(port.name, "contract", False, "the port names no contract"))
+            continue
+        results += check_frame(frame, contract, port.name)
     return results
 
 

@@ -7,6 +7,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from pairlab._files import write_text_atomic
 from pairlab.catalog.index import Catalog, Entry
 from pairlab.catalog.lineage import Graph, lineage
 from pairlab.catalog.search import WEIGHTS
@@ -177,8 +178,4 @@ def render_html(catalog: Catalog, title: str = "Data-product catalog") -> str:
 
 def write_html(catalog: Catalog, out: Path) -> Path:
     """Write the page to `out` atomically and return its path."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    scratch = out.with_name(f".{out.name}.tmp")
-    scratch.write_text(render_html(catalog), encoding="utf-8")
-    scratch.replace(out)
-    return out
+    return write_text_atomic(out, render_html(catalog))

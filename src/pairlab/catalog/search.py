@@ -76,31 +76,78 @@ class Hit:
 
 
 class SearchIndex:
-    """Postings of word -> (products, weights) as arrays, so a query is a few vector sums."""
+    """Postings of word -> (products, weights) as arrays, so a query is a few vector sums.
 
-    def __init__(self, entries: Sequence[Entry]) -> None:
-        self.entries = list(entries)
+    All postings live in three arrays (compressed rows: `offsets[i]:offsets[i + 1]` of `docs`
+    and `weights` belong to `vocabulary[i]`), which the kept index stores and loads as they are.
+    """
+
+    def __init__(self, entries: Sequence[Entry], arrays: dict[str, Any] | None = None) -> None:
+        self.entries = entries
+        ids = getattr(entries, "ids", None)  # kept entries know their ids without decoding
+        self.ids: list[str] = list(ids) if ids is not None else [e.id for e in entries]
+        if arrays is None:
+            arrays = self.build(entries)
+        self.vocabulary: list[str] = list(arrays["vocabulary"])
+        self.offsets: np.ndarray = arrays["offsets"]
+        self.docs: np.ndarray = arrays["docs"]
+        self.weights: np.ndarray = arrays["weights"]
+        self.status: np.ndarray = arrays["status"]
+        self.rows = {word: i for i, word in enumerate(self.vocabulary)}
+
+    @staticmethod
+    def build(entries: Sequence[Entry]) -> dict[str, Any]:
+        """Return the postings of `entries` as arrays, words in sorted order."""
         postings: dict[str, dict[int, float]] = defaultdict(dict)
-        for i, entry in enumerate(self.entries):
+        for i, entry in enumerate(entries):
             for name, text in fields(entry):
                 weight = WEIGHTS[name]
                 for word in tokens(text):
                     posting = postings[word]
                     posting[i] = posting.get(i, 0.0) + weight
-        total = max(len(self.entries), 1)
-        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for word, posting in postings.items():
-            idf = math.log(1 + total / len(posting))
-            docs = np.fromiter(posting.keys(), dtype=np.int64, count=len(posting))
-            weights = np.fromiter(posting.values(), dtype=np.float64, count=len(posting))
+        total = max(len(entries), 1)
+        vocabulary = sorted(postings)
+        sizes = np.fromiter((len(postings[w]) for w in vocabulary), np.int64, len(vocabulary))
+        offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        docs = np.empty(int(offsets[-1]), dtype=np.int32)
+        weights = np.empty(int(offsets[-1]), dtype=np.float64)
+        for row, word in enumerate(vocabulary):
+            posting = postings[word]
+            start, stop = offsets[row], offsets[row + 1]
+            docs[start:stop] = np.fromiter(posting.keys(), np.int32, len(posting))
             # Diminishing returns (ten mentions are not ten times one), scaled by rarity.
-            self.postings[word] = (docs, idf * (1 + np.log(weights)))
-        self.vocabulary = sorted(self.postings)
-        self.status = np.array([STATUS_FACTOR.get(e.status, 1.0) for e in self.entries])
+            idf = math.log(1 + total / len(posting))
+            raw = np.fromiter(posting.values(), np.float64, len(posting))
+            weights[start:stop] = idf * (1 + np.log(raw))
+        status = np.array([STATUS_FACTOR.get(e.status, 1.0) for e in entries], dtype=np.float64)
+        return {
+            "vocabulary": vocabulary,
+            "offsets": offsets,
+            "docs": docs,
+            "weights": weights,
+            "status": status,
+        }
+
+    def arrays(self) -> dict[str, Any]:
+        """Return what `SearchIndex(entries, arrays)` needs to stand up again without building."""
+        return {
+            "vocabulary": self.vocabulary,
+            "offsets": self.offsets,
+            "docs": self.docs,
+            "weights": self.weights,
+            "status": self.status,
+        }
+
+    def _posting(self, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return the products and weights of an indexed word."""
+        row = self.rows[word]
+        start, stop = self.offsets[row], self.offsets[row + 1]
+        return self.docs[start:stop], self.weights[start:stop]
 
     def _expand(self, word: str) -> list[tuple[str, float]]:
         """Return the indexed words a query word stands for: itself, else words it begins."""
-        if word in self.postings:
+        if word in self.rows:
             return [(word, 1.0)]
         if len(word) < 3:
             return []
@@ -120,7 +167,7 @@ class SearchIndex:
         for word in words:
             hit = np.zeros(size, dtype=bool)
             for term, factor in self._expand(word):
-                docs, weights = self.postings[term]
+                docs, weights = self._posting(term)
                 scores[docs] += factor * weights  # a product appears once per posting
                 hit[docs] = True
             covered += hit
@@ -137,7 +184,7 @@ class SearchIndex:
         if len(matched) > limit:
             cut = np.partition(scores[matched], -limit)[-limit]
             matched = matched[scores[matched] >= cut]  # ties at the cut all stay for the id order
-        ranked = sorted(matched.tolist(), key=lambda d: (-scores[d], self.entries[d].id))
+        ranked = sorted(matched.tolist(), key=lambda d: (-scores[d], self.ids[d]))
         return [
             Hit(self.entries[d], float(scores[d]), self._matched(words, d)) for d in ranked[:limit]
         ]

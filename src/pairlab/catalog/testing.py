@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from pairlab._files import write_text_atomic
 from pairlab.catalog.contract import RuleResult, build_function, check_frame, to_frame
 from pairlab.catalog.descriptor import load_product
 
@@ -49,7 +50,12 @@ def run_product(root: Path, url: str | None = None) -> ContractRun:
             detail = f"{target} raised {type(exc).__name__}: {exc}"
             run.results.append(RuleResult(port.name, "build", False, detail))
             continue
-        run.results += check_frame(frame, product.contracts[port.name], port.name)
+        contract = product.contract(port)
+        if contract is None:
+            detail = "the port names no contract"
+            run.results.append(RuleResult(port.name, "contract", False, detail))
+            continue
+        run.results += check_frame(frame, contract, port.name)
     run.seconds = time.perf_counter() - start
     return run
 
@@ -93,8 +99,4 @@ def junit_xml(run: ContractRun) -> str:
 
 def write_junit(run: ContractRun, out: Path) -> Path:
     """Write the JUnit XML to `out` atomically."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    scratch = out.with_name(f".{out.name}.tmp")
-    scratch.write_text(junit_xml(run), encoding="utf-8")
-    scratch.replace(out)
-    return out
+    return write_text_atomic(out, junit_xml(run))

@@ -11,8 +11,13 @@ from pairlab.catalog.search import Hit
 
 
 def problem_lines(catalog: Catalog) -> list[str]:
-    """Return one warning line per broken rule, each naming its file."""
-    return [f"pairlab: warning: {p}" for p in catalog.problems]
+    """Return one warning line per broken standard and one per notice, each naming its file.
+
+    Policy findings are not problems of the catalog: `pairlab catalog lint --policy` shows them.
+    """
+    return [f"pairlab: warning: {p}" for p in catalog.problems] + [
+        f"pairlab: notice: {p}" for p in catalog.notices
+    ]
 
 
 def _problems_json(catalog: Catalog) -> list[dict[str, str]]:
@@ -20,10 +25,19 @@ def _problems_json(catalog: Catalog) -> list[dict[str, str]]:
     return [{"file": p.file, "field": p.field, "rule": p.rule} for p in catalog.problems]
 
 
+def _findings_json(catalog: Catalog) -> dict[str, list[dict[str, str]]]:
+    """Return the problems, the policy findings and the notices as JSON-ready data."""
+    return {
+        "problems": _problems_json(catalog),
+        "policy": [p.to_json() for p in catalog.policy],
+        "notices": [p.to_json() for p in catalog.notices],
+    }
+
+
 def format_hits(hits: Sequence[Hit], as_json: bool, catalog: Catalog) -> str:
     """Return search results: rank, id, status, owner and name; or JSON."""
     if as_json:
-        doc = {"results": [h.to_json() for h in hits], "problems": _problems_json(catalog)}
+        doc = {"results": [h.to_json() for h in hits], **_findings_json(catalog)}
         return json.dumps(doc, indent=2)
     if not hits:
         return f"no product matches (searched {len(catalog.entries)} products)"
@@ -36,7 +50,7 @@ def format_hits(hits: Sequence[Hit], as_json: bool, catalog: Catalog) -> str:
 def format_overlaps(found: Sequence[Overlap], as_json: bool, catalog: Catalog) -> str:
     """Return the overlapping products with owners, ports and what overlaps; or JSON."""
     if as_json:
-        doc = {"products": [o.to_json() for o in found], "problems": _problems_json(catalog)}
+        doc = {"products": [o.to_json() for o in found], **_findings_json(catalog)}
         return json.dumps(doc, indent=2)
     if not found:
         return f"no product reads or exposes these (searched {len(catalog.entries)} products)"
