@@ -195,3 +195,26 @@ def test_no_secrets_accepts_names_of_where_secrets_live(check, tmp_path, source)
 def test_has_parameters_refuses_an_annotation_without_a_value(check, tmp_path):
     nb = _notebook([("region: str", 1)], tags={0: ["parameters"]})
     assert check(_write(tmp_path, nb), "has-parameters").status == "fail"
+
+
+@pytest.mark.parametrize(
+    ("planted", "what"),
+    [
+        ('db_password = "Claims2024!"', "a password or key assigned in code"),
+        ("postgres://maria:Claims2024!@warehouse:5432/claims", "a URL with a password in it"),
+        ("ghp_" + "a1" * 18, "a GitHub token"),
+        ("eyJ" + "a" * 20 + ".eyJ" + "b" * 20 + "." + "c" * 20, "a JSON web token"),
+    ],
+)
+@pytest.mark.parametrize("where", [0, 0.5, 1])
+def test_a_secret_anywhere_in_a_long_output_is_found(planted, what, where):
+    from pairlab.checks._notebook import Cell
+    from pairlab.checks.leaks import find_secrets
+
+    table = "<tr><td>motor</td><td>1234.5</td></tr>\n" * 20_000  # about 800 kB, no secret
+    at = int(len(table) * where)
+    text = table[:at] + planted + table[at:]
+    cell = Cell(0, "c1", "code", "frame", {}, 1, ({"output_type": "stream", "text": text},))
+    assert list(find_secrets(cell)) == [("output", what)]
+    clean = Cell(0, "c1", "code", "frame", {}, 1, ({"output_type": "stream", "text": table},))
+    assert list(find_secrets(clean)) == []

@@ -80,12 +80,51 @@ def _is_real(match: re.Match[str]) -> bool:
     return not (_PLACEHOLDER.match(value.strip()) or _ENV_NAME.match(value.strip()))
 
 
+# Every secret the patterns find contains one of these marks (in lower case), so a long output
+# (a 25 MB table) is searched once for the marks, and by every pattern only around them.
+_MARKS = (
+    "pass", "pwd", "secret", "token", "key", "credential", "://", "-----begin", "akia", "asia",
+    "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat", "xox", "aiza", "sk-", "sk_", "rk-",
+    "rk_", "eyj", "bearer",
+)  # fmt: skip
+_REACH = 10_000  # longer than any pattern's longest match (a JSON web token: 9,000)
+_LONG = 4 * _REACH
+
+
+def _spans(low: str) -> list[tuple[int, int]]:
+    """Return stretches covering _REACH around every mark in `low`, merged and in order."""
+    spans = []
+    for mark in _MARKS:
+        at = low.find(mark)
+        while at != -1:
+            # Marks within _REACH after this one are skipped: this wider span covers theirs.
+            spans.append((max(at - _REACH, 0), at + 2 * _REACH))
+            at = low.find(mark, at + _REACH)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _windows(text: str) -> Iterator[str]:
+    """Yield the text itself when short (or not ASCII), else the stretches around its marks."""
+    if len(text) <= _LONG or not text.isascii():  # lower() keeps offsets for ASCII only
+        yield text
+        return
+    for start, end in _spans(text.lower()):
+        yield text[start:end]
+
+
 def find_secrets(cell: Cell) -> Iterator[tuple[str, str]]:
     """Yield (where, what) for each secret in the cell, never the secret itself."""
     for where, text in _texts(cell):
-        for what, pattern in PATTERNS:
-            if any(_is_real(m) for m in pattern.finditer(text)):
-                yield where, what
+        for window in _windows(text):
+            for what, pattern in PATTERNS:
+                if any(_is_real(m) for m in pattern.finditer(window)):
+                    yield where, what
 
 
 def check_no_secrets(ctx: Context, args: Mapping[str, Any]) -> Result:
