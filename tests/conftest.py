@@ -203,3 +203,14 @@ def welcome_done(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def welcome_run() -> Callable[[Path, bool], Path]:
     """Return `run_welcome(folder, own_names)`, for tests that need lesson 0 in their own root."""
     return run_welcome
+
+
+@pytest.fixture
+def welcome_root(jp_root_dir: Path, welcome_done: Path) -> Path:
+    """Serve the seeded workspace (lesson 0 never run) and, in done/, lesson 0 finished."""
+    import shutil
+
+    seed_workspace(jp_root_dir)
+    (jp_root_dir / "done").mkdir()
+    shutil.copy(welcome_done, jp_root_dir / "done" / "00-welcome.ipynb")
+    return jp_root_dir

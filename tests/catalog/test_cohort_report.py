@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from pairlab.cli import main
-from pairlab.lab import seed_workspace
 from pairlab.report import build_cohort, read_export
 
 ANA_ELI = [{"name": "Ana", "role": "analyst"}, {"name": "Eli", "role": "engineer"}]
@@ -33,12 +31,9 @@ async def call(jp_fetch, *path: str, body: dict | None = None) -> dict:
 
 
 @pytest.fixture
-def root(jp_root_dir: Path, welcome_done: Path) -> Path:
-    """Serve the shipped lesson 0 (never run) and, in done/, the finished one."""
-    seed_workspace(jp_root_dir)
-    (jp_root_dir / "done").mkdir()
-    shutil.copy(welcome_done, jp_root_dir / "done" / "00-welcome.ipynb")
-    return jp_root_dir
+def root(welcome_root: Path) -> Path:
+    """Serve lesson 0 shipped and, in done/, finished (the shared welcome_root)."""
+    return welcome_root
 
 
 async def checked(jp_fetch, sid: str, step: str, done: bool) -> list[str]:

@@ -7,7 +7,6 @@ route the guide posts to; the export is then read event by event and compared wi
 from __future__ import annotations
 
 import json
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -15,7 +14,6 @@ import pytest
 from tornado.httpclient import HTTPClientError
 
 from pairlab.cli import main
-from pairlab.lab import seed_workspace
 from pairlab.report import _lesson_steps as lesson_steps
 from pairlab.report import build_cohort, cohort_page, read_export
 
@@ -23,12 +21,9 @@ PAIR = [{"name": "Ana", "role": "analyst"}, {"name": "Eli", "role": "engineer"}]
 
 
 @pytest.fixture
-def root(jp_root_dir: Path, welcome_done: Path) -> Path:
-    """Serve the shipped lesson 0 (never run) and, in done/, the finished one."""
-    seed_workspace(jp_root_dir)
-    (jp_root_dir / "done").mkdir()
-    shutil.copy(welcome_done, jp_root_dir / "done" / "00-welcome.ipynb")
-    return jp_root_dir
+def root(welcome_root: Path) -> Path:
+    """Serve lesson 0 shipped and, in done/, finished (the shared welcome_root)."""
+    return welcome_root
 
 
 async def call(jp_fetch, *path: str, body: dict | None = None):

@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from tornado.httpclient import HTTPClientError
-
-from pairlab.lab import seed_workspace
 
 PAIR = [{"name": "Ana", "role": "analyst"}, {"name": "Eli", "role": "engineer"}]
 STEP = "welcome/meet"
 
 
 @pytest.fixture
-def root(jp_root_dir: Path, welcome_done: Path) -> Path:
-    """Put the finished lesson (done.ipynb's folder) and the shipped one in the server root."""
-    seed_workspace(jp_root_dir)
-    (jp_root_dir / "done").mkdir()
-    shutil.copy(welcome_done, jp_root_dir / "done" / "00-welcome.ipynb")
-    return jp_root_dir
+def root(welcome_root: Path) -> Path:
+    """Serve lesson 0 shipped and, in done/, finished (the shared welcome_root)."""
+    return welcome_root
 
 
 async def call(jp_fetch, *path: str, body=None, **kwargs):
