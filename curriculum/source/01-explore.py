@@ -21,7 +21,8 @@
 # same code runs against Trino or Snowflake at work.
 
 # %% tags=["step:connect"]
-from pairlab.warehouse import connect, defect_counts, explore
+from pairlab import explore
+from pairlab.warehouse import connect, defect_counts
 
 con = connect()
 con.list_tables()

@@ -7,17 +7,20 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__", "checkpoint"]
+__all__ = ["__version__", "checkpoint", "explore"]
+# The notebook helpers, imported on first use: widgets must not slow down `import pairlab`.
+_HOMES = {"checkpoint": "pairlab._checkpoint", "explore": "pairlab.explorer"}
 
 
 def __getattr__(name: str) -> object:
-    """Import `checkpoint` on first use: widgets must not slow down `import pairlab`."""
-    if name == "checkpoint":
-        from pairlab._checkpoint import checkpoint
+    """Import a notebook helper (`checkpoint`, `explore`) on first use."""
+    if name not in _HOMES:
+        raise AttributeError(f"module 'pairlab' has no attribute {name!r}")
+    from importlib import import_module
 
-        globals()["checkpoint"] = checkpoint
-        return checkpoint
-    raise AttributeError(f"module 'pairlab' has no attribute {name!r}")
+    value = getattr(import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from pairlab.catalog import load_catalog
-from pairlab.warehouse import ExplorerModel, connect, explore
-from pairlab.warehouse.explorer import render_used_by
+from pairlab.explorer import ExplorerModel, explore, render_used_by
+from pairlab.warehouse import connect
 
 
 @pytest.fixture

@@ -208,8 +208,8 @@ def test_has_parameters_refuses_an_annotation_without_a_value(check, tmp_path):
 )
 @pytest.mark.parametrize("where", [0, 0.5, 1])
 def test_a_secret_anywhere_in_a_long_output_is_found(planted, what, where):
-    from pairlab.checks._notebook import Cell
     from pairlab.checks.leaks import find_secrets
+    from pairlab.notebook import Cell
 
     table = "<tr><td>motor</td><td>1234.5</td></tr>\n" * 20_000  # about 800 kB, no secret
     at = int(len(table) * where)

@@ -212,7 +212,7 @@ async def test_an_emptied_session_database_is_moved_aside_with_a_notice(jp_fetch
 
 
 async def test_a_reply_that_would_hold_nan_is_a_4xx_not_invalid_json(jp_fetch, root, monkeypatch):
-    from pairlab.service import PairlabService
+    from pairlab.server.service import PairlabService
 
     code, session = await call(jp_fetch, "sessions", body={"participants": PAIR})
     monkeypatch.setattr(PairlabService, "summary", lambda self, sid: {"ratio": float("nan")})

@@ -7,8 +7,15 @@ import pytest
 from ibis.backends import BaseBackend
 
 from pairlab.errors import BadInput, NotFound
-from pairlab.warehouse import Explorer, ExplorerModel, explore, histogram, profile_table
-from pairlab.warehouse.explorer import render_histogram, render_profile, render_sample
+from pairlab.explorer import (
+    Explorer,
+    ExplorerModel,
+    explore,
+    render_histogram,
+    render_profile,
+    render_sample,
+)
+from pairlab.warehouse import histogram, profile_table
 from pairlab.warehouse.profile import Histogram, profile_sql
 
 

@@ -7,7 +7,6 @@ value is a `pairlab.checks.Check`; or call `register(Check(...))` before running
 from importlib import import_module
 
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
-from pairlab.checks._notebook import Notebook, NotebookError, load_notebook
 from pairlab.checks._registry import ENTRY_POINT_GROUP, registry
 from pairlab.checks._runner import (
     CHECK_SETS,
@@ -23,7 +22,7 @@ from pairlab.checks._runner import (
     split_step,
     verdict,
 )
-from pairlab.checks._service import CheckService
+from pairlab.notebook import Notebook, NotebookError, load_notebook
 
 register = registry.register
 
@@ -47,7 +46,6 @@ __all__ = [
     "CHECK_SETS",
     "ENTRY_POINT_GROUP",
     "Check",
-    "CheckService",
     "Context",
     "Notebook",
     "NotebookError",

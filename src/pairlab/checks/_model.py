@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pairlab.checks._notebook import Notebook, NotebookError, load_notebook
 from pairlab.errors import BadInput
+from pairlab.notebook import Notebook, NotebookError, load_notebook
 
 Status = Literal["pass", "fail", "error"]
 Verdict = Literal["pass", "fail", "error", "pending"]

@@ -12,9 +12,9 @@ from typing import Any
 
 from pairlab._paths import inside
 from pairlab.checks._model import Check, Context, Result, Verdict, errored
-from pairlab.checks._notebook import Notebook, NotebookError, load_notebook
 from pairlab.checks._registry import registry
 from pairlab.errors import BadInput, NotFound, PairlabError
+from pairlab.notebook import Notebook, NotebookError, load_notebook
 
 log = logging.getLogger(__name__)
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", "pytest.ini", "tox.ini")

@@ -19,9 +19,9 @@ from typing import Any
 
 from pairlab.checks import _probe
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
-from pairlab.checks._notebook import Cell, Notebook, NotebookError, load_notebook, python_source
 from pairlab.checks._registry import register
 from pairlab.checks.execution import RUN_PARAMS, explain_failure, fresh_run, kernel_name
+from pairlab.notebook import Cell, Notebook, NotebookError, load_notebook, python_source
 
 PROBE_SOURCE = Path(_probe.__file__).read_text(encoding="utf-8")
 PROBE_TAG = "pairlab-answers-probe"

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from pairlab.checks._model import Check, Context, Param, Result, failed, passed
-from pairlab.checks._notebook import Cell
 from pairlab.checks._registry import register
+from pairlab.notebook import Cell
 
 _TEXT_TYPES = ("text/plain", "text/html", "text/markdown")
 

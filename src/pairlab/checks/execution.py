@@ -17,8 +17,8 @@ from typing import Any
 
 from pairlab import _process
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
-from pairlab.checks._notebook import Cell, NotebookError, load_notebook
 from pairlab.checks._registry import register
+from pairlab.notebook import Cell, NotebookError, load_notebook
 
 START_TIMEOUT = 60
 # Cells papermill adds to the executed copy: the parameters it injects, its error banners.

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from pairlab.checks._model import Check, Context, Param, Result, failed, passed
-from pairlab.checks._notebook import Cell, python_source
 from pairlab.checks._registry import register
+from pairlab.notebook import Cell, python_source
 
 _ALWAYS_FINE = (
     ast.Import,

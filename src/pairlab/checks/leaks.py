@@ -7,8 +7,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pairlab.checks._model import Check, Context, Result, failed, passed
-from pairlab.checks._notebook import Cell
 from pairlab.checks._registry import register
+from pairlab.notebook import Cell
 
 # Bounded repeats keep every pattern linear, so a 5 MB output scans in milliseconds.
 _NAME = r"[A-Za-z_]{0,30}(?:password|passwd|pwd|secret|token|api_?key|access_?key|private_?key|credential)[A-Za-z_]{0,30}"  # noqa: E501

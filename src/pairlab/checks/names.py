@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pairlab.checks._model import Check, Context, Param, Result, failed, passed
-from pairlab.checks._notebook import Cell, python_source
 from pairlab.checks._registry import register
+from pairlab.notebook import Cell, python_source
 
 _TEXT_TYPES = ("text/plain", "text/html", "text/markdown")
 

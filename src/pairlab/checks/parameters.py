@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from pairlab.checks._model import Check, Context, Param, Result, failed, passed
-from pairlab.checks._notebook import python_source
 from pairlab.checks._registry import register
+from pairlab.notebook import python_source
 
 TAG = "parameters"
 HOW_TO_TAG = (

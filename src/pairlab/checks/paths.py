@@ -8,8 +8,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pairlab.checks._model import Check, Context, Param, Result, failed, passed
-from pairlab.checks._notebook import Cell, python_source
 from pairlab.checks._registry import register
+from pairlab.notebook import Cell, python_source
 
 # /home/ana/x, C:\Users\ana, \\server\share, ~/data: each names one machine's file system.
 ABSOLUTE = re.compile(r"^(?:/(?!/)[^\s/]+/|[A-Za-z]:[\\/]|\\\\[^\\\s]+\\|~[/\\])")

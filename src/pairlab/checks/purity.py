@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pairlab.checks._model import Check, Context, Param, Result, failed, passed
-from pairlab.checks._notebook import Cell, python_source
 from pairlab.checks._registry import register
+from pairlab.notebook import Cell, python_source
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 _IPYTHON = frozenset({"display", "get_ipython", "In", "Out"})

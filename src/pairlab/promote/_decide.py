@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from pairlab.checks._notebook import Cell
+from pairlab.notebook import Cell
 
 if TYPE_CHECKING:
     from pairlab.promote.analysis import Analysis

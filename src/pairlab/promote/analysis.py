@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pairlab.checks._notebook import Cell, NotebookError, load_notebook
 from pairlab.errors import BadInput
+from pairlab.notebook import Cell, NotebookError, load_notebook
 from pairlab.promote._source import Cleaned, clean
 from pairlab.promote._symbols import function_globals, loads, stores
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pairlab import _process
-from pairlab.checks._notebook import NotebookError, load_notebook
+from pairlab.notebook import NotebookError, load_notebook
 from pairlab.promote._nbfile import notebook_json
 from pairlab.promote.analysis import Analysis, PromoteError, tables_in
 from pairlab.promote.extraction import Names

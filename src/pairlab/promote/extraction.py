@@ -7,7 +7,7 @@ import copy
 import textwrap
 from dataclasses import dataclass
 
-from pairlab.checks._notebook import Cell
+from pairlab.notebook import Cell
 from pairlab.promote.analysis import Analysis
 
 

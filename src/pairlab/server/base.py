@@ -9,7 +9,7 @@ import tornado.web
 from jupyter_server.base.handlers import APIHandler
 
 from pairlab.errors import BadInput, PairlabError, TooLarge
-from pairlab.service import PairlabService
+from pairlab.server.service import PairlabService
 
 SERVICE_KEY = "pairlab"
 MAX_BODY_BYTES = 1_000_000  # the largest body a pairlab route reads (an event is 64 kB at most)

@@ -12,7 +12,7 @@ from pairlab.errors import NotFound
 from pairlab.lessons import load_lessons
 from pairlab.server import catalog, checks, sessions
 from pairlab.server.base import SERVICE_KEY, PairlabHandler
-from pairlab.service import PairlabService
+from pairlab.server.service import PairlabService
 
 NAMESPACE = "pairlab"
 

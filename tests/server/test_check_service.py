@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from pairlab.checks import CheckService, _service
+from pairlab.server import check_service
+from pairlab.server.check_service import CheckService
+
+LINT_PASS = Path(__file__).parents[1] / "checks/fixtures/lint/pass.ipynb"
 
 
-def test_cache_reuses_a_parse_until_the_file_changes(tmp_path, fixtures):
+def test_cache_reuses_a_parse_until_the_file_changes(tmp_path):
     path = tmp_path / "nb.ipynb"
-    path.write_bytes((fixtures / "lint/pass.ipynb").read_bytes())
+    path.write_bytes(LINT_PASS.read_bytes())
     service = CheckService(tmp_path)
     first = service.load(path)
     assert service.load(path) is first
@@ -18,9 +22,9 @@ def test_cache_reuses_a_parse_until_the_file_changes(tmp_path, fixtures):
     service.close()
 
 
-def test_cache_evicts_oldest_beyond_its_byte_budget(tmp_path, fixtures, monkeypatch):
-    text = (fixtures / "lint/pass.ipynb").read_text()
-    monkeypatch.setattr(_service, "CACHE_BYTES", 2 * len(text.encode()) + 10)
+def test_cache_evicts_oldest_beyond_its_byte_budget(tmp_path, monkeypatch):
+    text = LINT_PASS.read_text()
+    monkeypatch.setattr(check_service, "CACHE_BYTES", 2 * len(text.encode()) + 10)
     service = CheckService(tmp_path)
     paths = []
     for i in range(4):

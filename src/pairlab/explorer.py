@@ -14,12 +14,14 @@ import ipywidgets as widgets
 import pandas as pd
 from ibis.backends import BaseBackend
 
+from pairlab.catalog.index import cached_catalog
 from pairlab.errors import PairlabError
+from pairlab.warehouse.connection import connect
 from pairlab.warehouse.info import check_table, table_names
 from pairlab.warehouse.profile import Histogram, TableProfile, histogram, profile_table
 
 if TYPE_CHECKING:
-    from pairlab.catalog import Catalog, Entry
+    from pairlab.catalog.index import Catalog, Entry
 
 SAMPLE_ROWS = 10
 BINS = 12
@@ -61,8 +63,6 @@ class ExplorerModel:
         if self.table is None:
             return []
         if self.catalog is None and not self.catalog_error:
-            from pairlab.catalog.index import cached_catalog
-
             try:  # the default catalog: $PAIRLAB_CATALOG, else the sample
                 self.catalog = cached_catalog()
             except PairlabError as exc:  # a bad catalog path must not break exploring
@@ -218,7 +218,5 @@ def explore(
 ) -> Explorer:
     """Return an explorer over con, or over `connect(url)` (the embedded warehouse by default)."""
     if con is None:
-        from pairlab.warehouse.connection import connect
-
         con = connect(url)
     return Explorer(ExplorerModel(con, catalog=catalog))

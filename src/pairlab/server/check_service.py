@@ -1,4 +1,4 @@
-"""The server's face on the checks: paths kept inside the root, notebooks cached by mtime."""
+"""The server's check runner: the root guard, a worker pool, parses cached by mtime."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from pairlab._paths import resolve_in_root
-from pairlab.checks._notebook import Notebook, load_notebook
 from pairlab.checks._runner import (
     Report,
     lesson_notebook,
@@ -19,6 +18,7 @@ from pairlab.checks._runner import (
     run_step,
     select,
 )
+from pairlab.notebook import Notebook, load_notebook
 
 CACHE_SIZE = 64
 CACHE_BYTES = 64 * 2**20  # a few notebooks with 5 MB outputs must not pin the server's memory

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from pairlab._paths import relative_path
-from pairlab.checks import CheckService, StepResult
+from pairlab.checks import StepResult
 from pairlab.errors import BadInput, PairlabError
 from pairlab.lessons import load_lessons
+from pairlab.server.check_service import CheckService
 from pairlab.sessions import Session, SessionStore, export, summarize
 from pairlab.sessions.model import (
     parse_event,
