@@ -378,16 +378,19 @@ def catalog_lint(ctx: click.Context, path: Path, policy: bool, as_json: bool) ->
 @click.argument("product", type=click.Path(path_type=Path))
 @click.option("--url", help="An ibis URL [default: $PAIRLAB_WAREHOUSE_URL, else the file].")
 @click.option("--junit", type=click.Path(path_type=Path), help="Also write JUnit XML here.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per rule.")
 @click.pass_context
-def catalog_test(ctx: click.Context, product: Path, url: str | None, junit: Path | None) -> None:
+def catalog_test(
+    ctx: click.Context, product: Path, url: str | None, junit: Path | None, as_json: bool
+) -> None:
     """Run PRODUCT's contracts on the warehouse; exit 0 if every rule holds, 1 if not."""
     from pairlab._files import check_destination
-    from pairlab.catalog.testing import format_run, run_product, write_junit
+    from pairlab.catalog.testing import format_run, json_lines, run_contracts, write_junit
 
     if junit:
         check_destination(junit)  # refuse a bad --junit before the contracts run
-    run = run_product(product, url)
-    click.echo(format_run(run))
+    run = run_contracts(product, url)
+    click.echo(json_lines(run) if as_json else format_run(run), nl=not as_json)
     if junit:
         write_junit(run, junit)
     ctx.exit(0 if run.ok else 1)

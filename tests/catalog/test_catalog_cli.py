@@ -135,3 +135,20 @@ def test_a_crashing_build_is_a_failed_rule(capsys, tmp_path: Path) -> None:
     code, out, _ = run(capsys, "catalog", "test", str(product))
     assert code == 1
     assert "FAIL claims_by_region: build (violating_regions.pipeline:missing raised " in out
+
+
+def test_the_cli_and_the_product_check_give_one_verdict_per_rule(capsys, tmp_path: Path) -> None:
+    """Both faces call the one contract runner: the same rules, the same failure, no crash."""
+    from pairlab.checks import check_path
+
+    product = tmp_path / "crashing"
+    shutil.copytree(VIOLATING, product, ignore=shutil.ignore_patterns("__pycache__"))
+    descriptor = product / "dataproduct.yaml"
+    descriptor.write_text(descriptor.read_text().replace("pipeline:run", "pipeline:missing"))
+    code, out, _ = run(capsys, "catalog", "test", str(product), "--json")
+    rules = [json.loads(line) for line in out.splitlines()]
+    assert code == 1 and [r["rule"] for r in rules] == ["build"]
+    result = check_path(product, only="contract-pass").results[0]
+    assert result.status == "fail" and "1 of 1 contract rule(s) fail" in result.message
+    assert [d["rule"] for d in result.details] == ["build"]
+    assert result.details[0]["detail"] == rules[0]["detail"]

@@ -72,7 +72,7 @@ def test_lesson_eight_solution_becomes_a_product_that_installs_tests_and_keeps_i
     tests = run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], dest)
     assert " passed" in tests.stdout and "failed" not in tests.stdout
     run([python, "-m", "ruff", "check", "--no-cache", "."], dest)
-    contract = run([python, "-m", "pairlab.catalog.contract", "."], dest)
+    contract = run([python, "-m", "pairlab", "catalog", "test", "."], dest)
     assert '"passed": false' not in contract.stdout
 
 

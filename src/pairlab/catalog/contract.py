@@ -1,24 +1,18 @@
-"""Test a product's output against its ODCS contract: columns, types, required, unique, rules.
+"""The rules of an ODCS contract on one output table: columns, types, required, unique, quality.
 
-Run as `python -m pairlab.catalog.contract PRODUCT_DIR [--url URL]`: it builds each output port
-with the function the port names (`build: package.module:function`) on the warehouse, prints
-one line per rule as JSON, and exits 1 if any rule fails.
+`pairlab.catalog.testing.run_contracts` builds each output port and calls `check_frame` here.
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib
-import json
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from open_data_contract_standard.model import DataQuality, OpenDataContractStandard, SchemaProperty
-
-from pairlab.catalog.descriptor import load_product
 
 _KINDS = {
     "integer": pd.api.types.is_integer_dtype,
@@ -148,40 +142,3 @@ def build_function(root: Path, target: str) -> Any:
     if src not in sys.path:
         sys.path.insert(0, src)
     return getattr(importlib.import_module(module_name), func_name)
-
-
-def run_contracts(root: Path, url: str | None = None) -> list[RuleResult]:
-    """Build every output port on the warehouse and check it against its contract."""
-    from pairlab.warehouse import connect
-
-    product = load_product(root)
-    con = connect(url)
-    results: list[RuleResult] = []
-    for port in product.descriptor.outputPorts:
-        target = port.custom("build")
-        if not target:
-            results.append(RuleResult(port.name, "build", False, "the port names no `build`"))
-            continue
-        frame = to_frame(build_function(root, str(target))(con))
-        contract = product.contract(port)
-        if contract is None:
-            results.append(RuleResult(port.name, "contract", False, "the port names no contract"))
-            continue
-        results += check_frame(frame, contract, port.name)
-    return results
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Print each rule's result as JSON lines; return 1 if any fails."""
-    parser = argparse.ArgumentParser(prog="python -m pairlab.catalog.contract")
-    parser.add_argument("product", type=Path)
-    parser.add_argument("--url", default=None)
-    args = parser.parse_args(argv)
-    results = run_contracts(args.product, args.url)
-    for result in results:
-        print(json.dumps(asdict(result)))
-    return 0 if results and all(r.passed for r in results) else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

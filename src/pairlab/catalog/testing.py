@@ -1,15 +1,17 @@
-"""`pairlab catalog test`: a product's contracts on the warehouse, per rule; JUnit XML for CI."""
+"""The one contract runner: a product's outputs built on the warehouse, every rule, JUnit for CI."""
 
 from __future__ import annotations
 
+import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from pairlab._files import write_text_atomic
 from pairlab.catalog.contract import RuleResult, build_function, check_frame, to_frame
 from pairlab.catalog.descriptor import load_product
+from pairlab.warehouse import connect
 
 
 @dataclass
@@ -31,10 +33,8 @@ class ContractRun:
         return bool(self.results) and not self.failed
 
 
-def run_product(root: Path, url: str | None = None) -> ContractRun:
+def run_contracts(root: Path, url: str | None = None) -> ContractRun:
     """Build each output port on the warehouse and check every rule of its contract."""
-    from pairlab.warehouse import connect
-
     product = load_product(root)  # a broken descriptor is bad input, said in one line
     con = connect(url)
     run = ContractRun(product.descriptor.id)
@@ -73,6 +73,11 @@ def format_run(run: ContractRun) -> str:
         broken = "; ".join(f"{r.port}: {r.rule}" for r in run.failed) or "no rule ran"
         lines.append(f"{run.product}: {len(run.failed)} of {len(run.results)} rules fail: {broken}")
     return "\n".join(lines)
+
+
+def json_lines(run: ContractRun) -> str:
+    """Return one JSON object per rule, for a program reading the run (the product check)."""
+    return "".join(json.dumps(asdict(r)) + "\n" for r in run.results)
 
 
 def junit_xml(run: ContractRun) -> str:

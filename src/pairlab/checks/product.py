@@ -19,7 +19,7 @@ SHOWN = 3
 CI_STEPS = {
     "ruff": ("ruff",),
     "pytest": ("pytest",),
-    "the contract test": ("pairlab.catalog.contract", "test_contract"),
+    "the contract test": ("pairlab catalog test", "test_contract"),
     "the notebooks through papermill": ("papermill",),
 }
 
@@ -46,7 +46,7 @@ def check_descriptor(ctx: Context, args: Mapping[str, Any]) -> Result:
 
 def check_contract(ctx: Context, args: Mapping[str, Any]) -> Result:
     """Build each output on the warehouse and pass when every contract rule holds."""
-    argv = [*_process.python_module("pairlab.catalog.contract"), str(ctx.project)]
+    argv = [*_process.python_module("pairlab"), "catalog", "test", str(ctx.project), "--json"]
     argv += ["--url", args["url"]] if args["url"] else []
     done = _process.run(argv, cwd=ctx.project, timeout=args["timeout"])
     if done.timed_out:
