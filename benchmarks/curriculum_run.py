@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pairlab.course._run import fresh_warehouse, stage
+from pairlab.curriculum._run import fresh_warehouse, stage
 
 
 def pairlab_run(out: Path) -> float:

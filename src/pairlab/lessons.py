@@ -1,22 +1,33 @@
-"""Read the curriculum's lesson and step definitions (curriculum/steps/*.toml; see docs/steps.md).
+"""Read lesson packs: their descriptors, lessons and step definitions (see docs/steps.md).
 
-Every check a step names is validated here against the check registry (its id exists, its
-arguments are accepted), so a typo in the curriculum fails when it is read, naming the file,
-the step and the field, instead of when a learner presses Check.
+A pack is a folder holding `pack.toml`, `steps/*.toml` (one lesson each), lesson sources and
+the notebooks built from them. The core curriculum is the built-in pack; others come from
+installed distributions (entry-point group `pairlab.curricula`) or from $PAIRLAB_PACKS (a path
+list, which `pairlab lab --pack` and `pairlab curriculum run --pack` set). This module reads
+definitions only: the checks a step names are validated where checks run (pairlab.checks).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
 import tomllib
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, replace
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from pairlab.checks import registry, split_step
 from pairlab.errors import BadInput, NotFound
 from pairlab.resources import curriculum_dir
 
 STEPS_FOLDER = "steps"
+PACK_FILE = "pack.toml"
+ENTRY_POINT_GROUP = "pairlab.curricula"
+PACKS_ENV = "PAIRLAB_PACKS"
+CORE = "pairlab"  # the built-in pack's name
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass(frozen=True)
@@ -48,10 +59,14 @@ class Lesson:
     summary: str = ""
     facilitator_notes: str = ""
     steps: tuple[Step, ...] = ()
+    pack: str = ""  # the pack's name; its notebooks sit in a workspace folder of that name
+    file: str = field(default="", compare=False)  # the step definition's file name, for errors
 
     def to_json(self) -> dict[str, Any]:
         """Return the lesson as plain JSON-ready data."""
-        return asdict(self)
+        data = asdict(self)
+        del data["file"]
+        return data
 
 
 def _require(table: dict[str, Any], key: str, where: str) -> str:
@@ -63,9 +78,9 @@ def _require(table: dict[str, Any], key: str, where: str) -> str:
 
 
 def _parse_check(raw: Any, where: str) -> CheckRef:
-    """Parse `{id = "...", args = {...}}` or a bare check id."""
+    """Parse `{id = "...", args = {...}}` or a bare check id (pairlab.checks validates it)."""
     if isinstance(raw, str):
-        return _validated(CheckRef(id=raw), where)
+        return CheckRef(id=raw)
     if not isinstance(raw, dict):
         raise BadInput(f"{where}: a check must be an id or a table", 'write {id = "in-order"}')
     args = raw.get("args", {})
@@ -74,19 +89,15 @@ def _parse_check(raw: Any, where: str) -> CheckRef:
     stray = sorted(set(raw) - {"id", "args"})
     if stray:
         raise BadInput(f"{where}: a check has no field '{stray[0]}'", "use only id and args")
-    return _validated(CheckRef(id=_require(raw, "id", where), args=args), where)
+    return CheckRef(id=_require(raw, "id", where), args=args)
 
 
-def _validated(ref: CheckRef, where: str) -> CheckRef:
-    """Return `ref` if the registry knows its id and accepts its args; else name the field."""
-    if ref.id not in registry:
-        known = ", ".join(c.id for c in registry)
-        raise BadInput(f"{where}: field 'checks' names unknown check '{ref.id}'", f"known: {known}")
-    try:
-        registry.get(ref.id).validate_args(ref.args)
-    except BadInput as exc:
-        raise BadInput(f"{where}: field 'checks.args': {exc.problem}", exc.fix) from None
-    return ref
+def split_step(step: str) -> tuple[str, str]:
+    """Split 'lesson/step' into its two ids."""
+    lesson_id, sep, step_id = step.partition("/")
+    if not sep or not lesson_id or not step_id or "/" in step_id:
+        raise BadInput(f"step '{step}' is not LESSON/STEP", "e.g. welcome/run-in-order")
+    return lesson_id, step_id
 
 
 def _parse_step(raw: dict[str, Any], where: str, every: tuple[CheckRef, ...] = ()) -> Step:
@@ -129,16 +140,37 @@ def parse_lesson(path: Path) -> Lesson:
         summary=data.get("summary", ""),
         facilitator_notes=data.get("facilitator_notes", ""),
         steps=steps,
+        file=where,
     )
 
 
-def load_lessons(root: Path | None = None) -> list[Lesson]:
-    """Return every lesson of the curriculum at `root`, in file-name order."""
-    folder = (root or curriculum_dir()) / STEPS_FOLDER
+def read_lessons(root: Path) -> list[Lesson]:
+    """Return the lessons in `root`/steps, in file-name order, notebooks relative to root."""
+    folder = root / STEPS_FOLDER
     lessons = [parse_lesson(p) for p in sorted(folder.glob("*.toml"))]
-    ids = [lesson.id for lesson in lessons]
-    if len(ids) != len(set(ids)):
-        raise BadInput(f"{folder}: lesson ids repeat", "give every lesson its own id")
+    _unique([lesson.id for lesson in lessons], folder)
+    return lessons
+
+
+def _unique(ids: list[str], where: Path | str) -> None:
+    """Refuse lesson ids that repeat."""
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise BadInput(
+            f"{where}: lesson ids repeat ({repeated[0]})", "give every lesson its own id"
+        )
+
+
+def load_lessons(root: Path | None = None) -> list[Lesson]:
+    """Return the lessons of the folder `root`, or (None) of every known pack.
+
+    A workspace holds the core's notebooks at its top and each other pack's in a folder named
+    after the pack; the lessons of all packs are listed with notebook paths relative to it.
+    """
+    if root is not None:
+        return read_lessons(root)
+    lessons = [lesson for pack in known_packs() for lesson in pack.lessons(in_workspace=True)]
+    _unique([lesson.id for lesson in lessons], "the known packs")
     return lessons
 
 
@@ -159,3 +191,116 @@ def get_step(ref: str, root: Path | None = None) -> tuple[Lesson, Step]:
             return lesson, step
     known = ", ".join(s.id for s in lesson.steps)
     raise NotFound(f"lesson '{lesson_id}' has no step '{step_id}'", f"its steps: {known}")
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A lesson pack: a folder of lessons with a descriptor (pack.toml)."""
+
+    name: str
+    title: str
+    root: Path
+    domain: str = ""
+    owner: str = ""
+    warehouse_url_variable: str = "PAIRLAB_WAREHOUSE_URL"
+
+    @property
+    def is_core(self) -> bool:
+        """Return whether this is the built-in curriculum (the top of a workspace)."""
+        return self.name == CORE
+
+    @property
+    def folder(self) -> str:
+        """Return where the pack's notebooks sit in a workspace: '' (its top) or a folder."""
+        return "" if self.is_core else self.name
+
+    def lessons(self, in_workspace: bool = False) -> list[Lesson]:
+        """Return the pack's lessons; `in_workspace` makes notebook paths workspace-relative."""
+        prefix = f"{self.folder}/" if in_workspace and self.folder else ""
+        return [
+            replace(lesson, notebook=prefix + lesson.notebook, pack=self.name)
+            for lesson in read_lessons(self.root)
+        ]
+
+
+def read_pack(root: Path) -> Pack:
+    """Read the pack descriptor in `root`, naming the field on any error."""
+    path = root / PACK_FILE
+    if not path.is_file():
+        raise BadInput(f"{root} holds no {PACK_FILE}", "make a pack with `pairlab lesson new`")
+    where = f"{root.name}/{PACK_FILE}"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8")).get("pack", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput(f"{where}: not valid TOML ({exc})", "fix the syntax") from None
+    name = _require(data, "name", f"{where} [pack]")
+    if not _NAME.match(name):
+        raise BadInput(f"{where}: name '{name}' is not lower-case-with-dashes", "rename it")
+    return Pack(
+        name=name,
+        title=_require(data, "title", f"{where} [pack]"),
+        root=root.resolve(),
+        domain=data.get("domain", ""),
+        owner=data.get("owner", ""),
+        warehouse_url_variable=data.get("warehouse_url_variable", "PAIRLAB_WAREHOUSE_URL"),
+    )
+
+
+def core_pack() -> Pack:
+    """Return the built-in curriculum as a pack."""
+    return read_pack(curriculum_dir())
+
+
+def installed_packs() -> list[Pack]:
+    """Return the packs installed distributions declare in the `pairlab.curricula` group.
+
+    An entry point's value is a package (its folder holds pack.toml) or a path to the pack.
+    """
+    packs = []
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        target = ep.load()
+        file = getattr(target, "__file__", None)
+        root = Path(file).parent if file else Path(str(target))
+        packs.append(read_pack(root))
+    return packs
+
+
+def listed_packs() -> list[Pack]:
+    """Return the packs $PAIRLAB_PACKS names (a path list)."""
+    listed = os.environ.get(PACKS_ENV, "").split(os.pathsep)
+    return [read_pack(Path(p)) for p in listed if p.strip()]
+
+
+def use_pack(root: Path) -> Pack:
+    """Make the pack at `root` known to this process and the processes it starts."""
+    pack = read_pack(root)
+    listed = [p for p in os.environ.get(PACKS_ENV, "").split(os.pathsep) if p.strip()]
+    if str(pack.root) not in listed:
+        os.environ[PACKS_ENV] = os.pathsep.join([*listed, str(pack.root)])
+    return pack
+
+
+@contextlib.contextmanager
+def using_pack(root: Path) -> Iterator[Pack]:
+    """Make the pack at `root` known while the block runs, then forget it again."""
+    before = os.environ.get(PACKS_ENV)
+    try:
+        yield use_pack(root)
+    finally:
+        if before is None:
+            os.environ.pop(PACKS_ENV, None)
+        else:
+            os.environ[PACKS_ENV] = before
+
+
+def known_packs() -> list[Pack]:
+    """Return the core pack, then installed packs, then listed ones; each pack once."""
+    packs: dict[str, Pack] = {}
+    for pack in (core_pack(), *installed_packs(), *listed_packs()):
+        seen = packs.setdefault(pack.name, pack)
+        if seen.root != pack.root:
+            raise BadInput(
+                f"two packs are named '{pack.name}': {seen.root} and {pack.root}",
+                "rename one in its pack.toml",
+            )
+    return list(packs.values())

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from pairlab.checks import validate_lessons
 from pairlab.errors import BadInput
-from pairlab.lessons import load_lessons, parse_lesson
+from pairlab.lessons import known_packs, load_lessons, parse_lesson
 
 LESSON = """
 id = "explore"
@@ -31,10 +32,16 @@ def test_the_curriculum_declares_real_checks():
         assert any(step.checks for step in lesson.steps), lesson.id
 
 
+def test_every_shipped_step_names_registered_checks():
+    for pack in known_packs():
+        validate_lessons(pack.lessons())  # raises naming the file, step and field
+
+
 def test_valid_checks_and_args_parse(tmp_path):
     text = '"in-order", {id = "runs-top-to-bottom", args = {parameters = {region = "north"}}}'
     lesson = parse_lesson(write(tmp_path, text))
     assert lesson.steps[0].checks[1].args == {"parameters": {"region": "north"}}
+    validate_lessons([lesson])
 
 
 @pytest.mark.parametrize(
@@ -49,7 +56,7 @@ def test_valid_checks_and_args_parse(tmp_path):
 )
 def test_bad_check_declarations_name_file_step_and_field(tmp_path, checks, words):
     with pytest.raises(BadInput) as info:
-        parse_lesson(write(tmp_path, checks))
+        validate_lessons([parse_lesson(write(tmp_path, checks))])
     message = str(info.value)
     assert message.startswith("01-explore.toml step 'connect'")
     assert words in message

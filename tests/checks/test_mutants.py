@@ -327,8 +327,8 @@ def run_lesson(check, workspace: Path):
 @pytest.fixture
 def lesson5(tmp_path) -> Path:
     """Return a workspace holding claimsfreq.py and the tests lesson 5's solution writes."""
-    shutil.copy(CURRICULUM / "claimsfreq.py", tmp_path)
-    shutil.copy(CURRICULUM / "pyproject.toml", tmp_path)
+    shutil.copy(CURRICULUM / "workspace" / "claimsfreq.py", tmp_path)
+    shutil.copy(CURRICULUM / "workspace" / "pyproject.toml", tmp_path)
     notebook = json.loads((CURRICULUM / "solutions/05-tests.ipynb").read_text(encoding="utf-8"))
     for cell in notebook["cells"]:
         source = "".join(cell["source"])

@@ -15,7 +15,7 @@ import pytest
 from curriculum_steps import STEPS, step_id
 
 from pairlab.checks import Report, check_path, registry
-from pairlab.course._run import fresh_warehouse, run_lessons, stage
+from pairlab.curriculum._run import fresh_warehouse, run_lessons, stage
 from pairlab.lessons import Lesson, Step
 from pairlab.resources import curriculum_dir
 

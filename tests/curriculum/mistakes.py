@@ -1,6 +1,6 @@
 """The mistakes corpus engine: plant a mistake in a lesson's solution, run it, judge the step.
 
-Each solution entry of curriculum/mistakes/*.toml (format: curriculum/mistakes/README.md) is
+Each solution entry of mistake-corpus/*.toml (format: mistake-corpus/README.md) is
 applied to a copy of the staged solution notebook, executed cell by cell in a real kernel as the
 pair ran it (errors land in the outputs and the run goes on), saved, and then the step is
 checked with the one library call every face uses. `problems()` lists every way the outcome
@@ -19,12 +19,13 @@ import nbformat
 from nbclient import NotebookClient
 
 from pairlab.checks import StepResult, run_step
-from pairlab.course._sheets import load_mistakes
+from pairlab.curriculum._sheets import load_mistakes
 from pairlab.lessons import Lesson, get_lesson
 
 CELL_TIMEOUT = 300
 EDIT_KINDS = ("replace", "append", "source", "insert_after", "delete", "untag", "tag")
 ENTRY_KEYS = {"step", "check", "message", "mistake", "from", "verdict", "edit", "run", "after"}
+CORPUS_DIR = Path(__file__).resolve().parent / "mistake-corpus"  # beside this engine
 ENTRY_KEYS |= {"file"}  # added by load_mistakes: where the entry lives
 RUN_KEYS = {"skip", "first", "twice", "none"}
 AFTER_KEYS = {"file", "replace", "with"}
@@ -90,7 +91,7 @@ def _validated(entry: dict[str, Any], where: str) -> Mistake:
 def corpus(root: Path) -> list[Mistake]:
     """Return the corpus's solution entries, in file order."""
     found, seen = [], {}
-    for entry in load_mistakes(root):
+    for entry in load_mistakes(root, CORPUS_DIR):
         seen[entry["file"]] = seen.get(entry["file"], 0) + 1
         if entry["from"] == "solution":
             found.append(_validated(entry, f"{entry['file']} #{seen[entry['file']]}"))

@@ -5,8 +5,8 @@ import shutil
 import pytest
 
 from pairlab.cli import main
-from pairlab.course import build
-from pairlab.course._build import notebook_for
+from pairlab.curriculum import build
+from pairlab.curriculum._build import notebook_for
 from pairlab.errors import BadInput
 from pairlab.resources import curriculum_dir, kits_dir
 

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import pytest
 from curriculum_steps import LESSONS, STEPS, step_id
+from mistakes import CORPUS_DIR
 
 from pairlab.checks import run_step
-from pairlab.course._sheets import load_mistakes
+from pairlab.curriculum._sheets import load_mistakes
 from pairlab.resources import curriculum_dir
 
 pytestmark = pytest.mark.slow
 # How the learner version fails each step; the solution mistakes are test_mistakes.py's.
 MISTAKES = {
-    m["step"]: m for m in load_mistakes(curriculum_dir()) if m["from"].startswith("learner-")
+    m["step"]: m
+    for m in load_mistakes(curriculum_dir(), CORPUS_DIR)
+    if m["from"].startswith("learner-")
 }
 
 

@@ -13,6 +13,7 @@ import nbformat
 import pytest
 from curriculum_steps import LESSONS
 from mistakes import (
+    CORPUS_DIR,
     CorpusError,
     Mistake,
     Outcome,
@@ -23,8 +24,8 @@ from mistakes import (
     run_order,
 )
 
-from pairlab.course._build import SOLUTIONS_FOLDER
-from pairlab.course._run import stage
+from pairlab.curriculum._build import SOLUTIONS_FOLDER
+from pairlab.curriculum._run import stage
 from pairlab.lessons import get_step
 from pairlab.resources import curriculum_dir
 
@@ -93,6 +94,6 @@ def test_every_lesson_has_three_solution_mistakes(lesson):
 
 
 def test_the_corpus_files_are_one_per_lesson():
-    folder = curriculum_dir() / "mistakes"
+    folder = CORPUS_DIR
     names = sorted(p.name for p in folder.glob("*.toml"))
     assert names == sorted(f"{Path(lesson.notebook).stem}.toml" for lesson in LESSONS)

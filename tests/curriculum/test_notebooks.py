@@ -7,7 +7,7 @@ import sys
 import nbformat
 import pytest
 
-from pairlab.course import SOLUTIONS_FOLDER
+from pairlab.curriculum import SOLUTIONS_FOLDER
 from pairlab.lessons import load_lessons
 from pairlab.resources import curriculum_dir
 

@@ -35,6 +35,10 @@ def test_binder_files_give_a_lab_with_pairlab(tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     env = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "HOME": str(tmp_path)}
+    # The machine's pip cache: a fresh home would download every wheel again (minutes).
+    env["PIP_CACHE_DIR"] = subprocess.run(
+        [sys.executable, "-m", "pip", "cache", "dir"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     env.pop("PYTHONPATH", None)
     env.pop("VIRTUAL_ENV", None)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
@@ -47,5 +51,6 @@ def test_binder_files_give_a_lab_with_pairlab(tmp_path):
     )  # fmt: skip
     assert f"pairlab v{__version__} enabled OK" in ANSI.sub("", listed.stdout + listed.stderr)
     config = venv / "etc" / "jupyter" / "jupyter_server_config.d" / "pairlab-binder.json"
-    assert "/lab/tree/curriculum/00-welcome.ipynb" in config.read_text()
-    assert (repo / "curriculum" / "00-welcome.ipynb").is_file()
+    assert "/lab/tree/pairlab-workspace/00-welcome.ipynb" in config.read_text()
+    assert (repo / "pairlab-workspace" / "00-welcome.ipynb").is_file()
+    assert (repo / "pairlab-workspace" / "claimsfreq.py").is_file()  # beside the lessons

@@ -2,7 +2,7 @@
 
 import os
 
-from pairlab.lab import DEFAULT_WORKSPACE, plan_lab, seed_workspace
+from pairlab.lab import AUTHOR_ONLY, DEFAULT_WORKSPACE, FACILITATOR_ONLY, plan_lab, seed_workspace
 from pairlab.resources import curriculum_dir
 
 
@@ -30,7 +30,10 @@ def test_default_root_is_a_seeded_workspace(tmp_path, monkeypatch):
     plan = plan_lab(None, None)
     assert plan.root == (tmp_path / DEFAULT_WORKSPACE).resolve()
     names = {p.name for p in plan.root.iterdir()}
-    shipped = {p.name for p in curriculum_dir().iterdir()} - {"solutions", "source", "__pycache__"}
+    caches = {"__pycache__", ".ruff_cache"}
+    shipped = {p.name for p in curriculum_dir().iterdir()} - {*AUTHOR_ONLY, *FACILITATOR_ONLY}
+    shipped |= {p.name for p in (curriculum_dir() / "workspace").iterdir()}
+    shipped -= caches
     assert shipped <= names
     assert "00-welcome.ipynb" in names
 

@@ -19,9 +19,11 @@ from pairlab.checks._runner import (
     run_checks,
     run_step,
     select,
-    split_step,
+    validate_lessons,
+    validated,
     verdict,
 )
+from pairlab.lessons import split_step
 from pairlab.notebook import Notebook, NotebookError, load_notebook
 
 register = registry.register
@@ -67,5 +69,7 @@ __all__ = [
     "run_step",
     "select",
     "split_step",
+    "validate_lessons",
+    "validated",
     "verdict",
 ]

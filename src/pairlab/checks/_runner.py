@@ -14,6 +14,7 @@ from pairlab._paths import inside
 from pairlab.checks._model import Check, Context, Result, Verdict, errored
 from pairlab.checks._registry import registry
 from pairlab.errors import BadInput, NotFound, PairlabError
+from pairlab.lessons import CheckRef, Lesson, get_lesson, get_step, split_step
 from pairlab.notebook import Notebook, NotebookError, load_notebook
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,8 @@ CHECK_SETS: dict[str, tuple[str, ...]] = {
         "ci-configured",
     ),
 }
-SKIP_DIRS = {".git", ".ipynb_checkpoints", ".venv", "venv", "node_modules", "__pycache__"}
+# Tools' folders, and `build/`, where a product's CI writes executed copies of its notebooks.
+SKIP_DIRS = {".git", ".ipynb_checkpoints", ".venv", "venv", "node_modules", "__pycache__", "build"}
 
 
 @dataclass(frozen=True)
@@ -126,22 +128,31 @@ class StepResult(Report):
         return {"step": self.step, **super().to_json()}
 
 
-def split_step(step: str) -> tuple[str, str]:
-    """Split 'lesson/step' into its two ids."""
-    lesson_id, sep, step_id = step.partition("/")
-    if not sep or not lesson_id or not step_id or "/" in step_id:
-        raise BadInput(f"step '{step}' is not LESSON/STEP", "e.g. welcome/run-in-order")
-    return lesson_id, step_id
+def validated(ref: CheckRef, where: str) -> Selected:
+    """Return the check `ref` names with its arguments; else say which file and field is wrong."""
+    if ref.id not in registry:
+        known = ", ".join(c.id for c in registry)
+        raise BadInput(f"{where}: field 'checks' names unknown check '{ref.id}'", f"known: {known}")
+    try:
+        args = registry.get(ref.id).validate_args(ref.args)
+    except BadInput as exc:
+        raise BadInput(f"{where}: field 'checks.args': {exc.problem}", exc.fix) from None
+    return Selected(registry.get(ref.id), args, True)
+
+
+def validate_lessons(lessons: Sequence[Lesson]) -> None:
+    """Refuse any step that names an unknown check or arguments its check does not accept."""
+    for lesson in lessons:
+        for step in lesson.steps:
+            for ref in step.checks:
+                validated(ref, f"{lesson.file or lesson.id} step '{step.id}'")
 
 
 def _step_checks(step: str) -> list[Selected]:
     """Return the checks a curriculum step declares, with their arguments."""
-    from pairlab.lessons import get_step  # lessons imports the registry; import it late
-
-    return [
-        Selected(registry.get(ref.id), registry.get(ref.id).validate_args(ref.args), True)
-        for ref in get_step(step)[1].checks
-    ]
+    lesson, found = get_step(step)
+    where = f"{lesson.file or lesson.id} step '{found.id}'"
+    return [validated(ref, where) for ref in found.checks]
 
 
 def select(step: str | None = None, only: Sequence[str] | None = None) -> list[Selected]:
@@ -322,8 +333,6 @@ def lesson_notebook(path: Path, step: str | None) -> Path:
     """Return the step's lesson notebook when `path` is a folder holding it, else `path`."""
     if not step or not path.is_dir():
         return path
-    from pairlab.lessons import get_lesson
-
     candidate = path / get_lesson(split_step(step)[0]).notebook
     return candidate if candidate.is_file() else path
 

@@ -1,4 +1,4 @@
-"""Write the ambassador kit's run-sheet and common mistakes from the curriculum's own files."""
+"""Write the run-sheet and common mistakes of a pack from its own files (the core's: the kit's)."""
 
 from __future__ import annotations
 
@@ -7,19 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from pairlab.errors import BadInput
-from pairlab.lessons import Lesson, load_lessons
+from pairlab.lessons import Lesson, Pack, read_lessons
 
-MISTAKES = "mistakes"
 SOURCES = ("solution", "learner-shipped", "learner-executed")
-HEADER = "<!-- Written by `pairlab curriculum build` from curriculum/; edit those, not this. -->\n"
+HEADER = "<!-- Written by `pairlab curriculum build` from {where}; edit those, not this. -->\n"
 
 
-def load_mistakes(root: Path) -> list[dict[str, Any]]:
+def load_mistakes(root: Path, corpus: Path) -> list[dict[str, Any]]:
     """Return the mistakes corpus, lesson file by lesson file, each naming a step that exists."""
-    steps = {f"{lesson.id}/{step.id}" for lesson in load_lessons(root) for step in lesson.steps}
+    steps = {f"{lesson.id}/{step.id}" for lesson in read_lessons(root) for step in lesson.steps}
     entries = []
-    for path in sorted((root / MISTAKES).glob("*.toml")):
-        where = f"{MISTAKES}/{path.name}"
+    for path in sorted(corpus.glob("*.toml")):
+        where = f"{corpus.name}/{path.name}"
         for entry in tomllib.loads(path.read_text(encoding="utf-8")).get("mistake", []):
             if entry.get("step") not in steps:
                 raise BadInput(f"{where}: no step '{entry.get('step')}'", "use LESSON/STEP ids")
@@ -31,16 +30,16 @@ def load_mistakes(root: Path) -> list[dict[str, Any]]:
     return entries
 
 
-def common_mistakes(root: Path) -> str:
+def common_mistakes(root: Path, corpus: Path) -> str:
     """Return common-mistakes.md: per lesson, what goes wrong and what the check then says."""
     # Only entries with words for people; the message is the fragment the tests prove it shows.
-    mistakes = [m for m in load_mistakes(root) if m.get("mistake")]
-    lines = [HEADER, "# Common mistakes, lesson by lesson", ""]
+    mistakes = [m for m in load_mistakes(root, corpus) if m.get("mistake")]
+    lines = [HEADER.format(where="curriculum/"), "# Common mistakes, lesson by lesson", ""]
     lines += [
         "Each is what a pair does that makes a step's check fail, and the words the guide shows",
         "then. Watch for them as navigator; let the check fail before you explain.",
     ]
-    for lesson in load_lessons(root):
+    for lesson in read_lessons(root):
         order = [f"{lesson.id}/{step.id}" for step in lesson.steps]
         found = [m for m in mistakes if m["step"] in order]
         if not found:
@@ -64,13 +63,22 @@ def _lesson_block(lesson: Lesson) -> list[str]:
     return [*lines, "", f"> Facilitator: {notes}"] if notes else lines
 
 
-def run_sheet(root: Path) -> str:
-    """Return run-sheet.md: the curriculum condensed to steps, goals, hints and notes."""
-    lines = [HEADER, "# Run-sheet: the pairlab path, condensed", ""]
+def run_sheet(root: Path, pack: Pack | None = None) -> str:
+    """Return run-sheet.md: a pack condensed to steps, goals, hints and notes."""
+    if pack is None:
+        lines = [HEADER.format(where="curriculum/"), "# Run-sheet: the pairlab path, condensed", ""]
+    else:
+        lines = [HEADER.format(where="the pack's steps/"), f"# Run-sheet: {pack.title}", ""]
+    lines += [
+        "Start from your own product: `pairlab lesson new my-pack --from PRODUCT_DIR` writes a",
+        "lesson pack from it; `pairlab curriculum run --pack my-pack --solutions` proves its",
+        "steps; `pairlab lab --pack my-pack` opens it beside the core lessons. Then, per session:",
+        "",
+    ]
     lines += [
         "One page per session: open the lesson's notebook, start a pairing session in the guide,",
         "rotate at every heading, and press Check after each step.",
     ]
-    for lesson in load_lessons(root):
+    for lesson in read_lessons(root):
         lines += _lesson_block(lesson)
     return "\n".join(lines) + "\n"

@@ -1,7 +1,8 @@
-"""Run the lessons with papermill against a fresh warehouse, several kernels side by side."""
+"""Run a pack's lessons with papermill against a fresh warehouse, several kernels side by side."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -12,13 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pairlab.checks import StepResult, run_step
-from pairlab.course._build import SOLUTIONS_FOLDER
+from pairlab.curriculum._build import SOLUTIONS_FOLDER
 from pairlab.errors import BadInput
-from pairlab.lessons import load_lessons
+from pairlab.lessons import Lesson, read_lessons, read_pack, using_pack
 from pairlab.resources import curriculum_dir
 
-# Files a lesson's folder needs beside the notebooks (the learners' project settings).
-SUPPORT = ("pyproject.toml", "claimsfreq.py")
+# A pack's starter files: what a lesson's folder needs beside the notebooks (the learners'
+# project settings, the product's module). `pairlab lab` seeds them into the workspace too.
+STARTER_FOLDER = "workspace"
 CELL_TIMEOUT = 300
 
 
@@ -42,16 +44,17 @@ class LessonRun:
         return self.ok and all(s.verdict == "pass" for s in self.steps)
 
 
-def check_steps(notebook: Path) -> tuple[StepResult, ...]:
-    """Run every step of the lesson whose notebook this is, as the guide would."""
-    lesson = next((x for x in load_lessons() if x.notebook == notebook.name), None)
+def check_steps(notebook: Path, lessons: list[Lesson] | None = None) -> tuple[StepResult, ...]:
+    """Run every step of the lesson whose notebook this is (of `lessons`), as the guide would."""
+    found = lessons if lessons is not None else read_lessons(curriculum_dir())
+    lesson = next((x for x in found if x.notebook == notebook.name), None)
     if lesson is None:
         return ()
     return tuple(run_step(notebook, f"{lesson.id}/{step.id}") for step in lesson.steps)
 
 
 def stage(out: Path, solutions: bool, root: Path | None = None) -> list[Path]:
-    """Copy one version of the curriculum into a folder per lesson under `out`.
+    """Copy one version of the pack at `root` (the core) into a folder per lesson under `out`.
 
     Each lesson runs in its own copy of the workspace, as a pair meets it after `pairlab lab`:
     lessons run side by side without sharing the files they write (tests, reports, a git
@@ -70,8 +73,8 @@ def stage(out: Path, solutions: bool, root: Path | None = None) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         for path in files:
             shutil.copyfile(path, folder / path.name)
-        for name in SUPPORT:
-            shutil.copyfile(root / name, folder / name)
+        if (root / STARTER_FOLDER).is_dir():
+            shutil.copytree(root / STARTER_FOLDER, folder, dirs_exist_ok=True)
         staged.append(folder / notebook.name)
     return staged
 
@@ -83,12 +86,12 @@ def fresh_warehouse(folder: Path) -> Path:
     return generate(folder / "warehouse.duckdb", 0.01, 42, force=True).path
 
 
-def _execute_and_check(notebook: Path, keep_going: bool, steps: bool) -> LessonRun:
-    """Run one notebook, then (when asked) check each of its lesson's steps on the result."""
+def _execute_and_check(notebook: Path, keep_going: bool, steps: list[Lesson] | None) -> LessonRun:
+    """Run one notebook, then (given its pack's lessons) check each of its lesson's steps."""
     run = _execute(notebook, keep_going)
-    if not steps:
+    if steps is None:
         return run
-    return LessonRun(run.notebook, run.seconds, run.error, check_steps(notebook))
+    return LessonRun(run.notebook, run.seconds, run.error, check_steps(notebook, steps))
 
 
 def _execute(notebook: Path, keep_going: bool = False) -> LessonRun:
@@ -130,8 +133,12 @@ def run_lessons(
     on_done: Callable[[LessonRun], None] | None = None,
     keep_going: bool = False,
     steps: bool = False,
+    root: Path | None = None,
 ) -> list[LessonRun]:
-    """Execute `notebooks` in place, `jobs` kernels at a time; with `steps`, check each step."""
+    """Execute `notebooks` in place, `jobs` kernels at a time; with `steps`, check each step.
+
+    The notebooks are lessons of the pack at `root` (the core).
+    """
     if jobs < 1:
         raise BadInput(f"--jobs {jobs} runs nothing", "pass --jobs 1 or more")
     if warehouse is not None:
@@ -139,9 +146,10 @@ def run_lessons(
         os.environ["PAIRLAB_WAREHOUSE_PATH"] = str(warehouse)
     import papermill  # noqa: F401 - import once here, not in each thread at the same time
 
+    lessons = read_lessons(root or curriculum_dir()) if steps else None
     results = []
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for run in pool.map(lambda nb: _execute_and_check(nb, keep_going, steps), notebooks):
+        for run in pool.map(lambda nb: _execute_and_check(nb, keep_going, lessons), notebooks):
             results.append(run)
             if on_done:
                 on_done(run)
@@ -154,11 +162,18 @@ def run_curriculum(
     jobs: int,
     on_done: Callable[[LessonRun], None] | None,
     steps: bool = True,
+    root: Path | None = None,
 ) -> list[LessonRun]:
-    """Stage one version of the curriculum in `out` (a temp folder if None) and run it."""
+    """Stage one version of the pack at `root` (the core) in `out` (or a temp folder); run it."""
     if jobs < 1:
         raise BadInput(f"--jobs {jobs} runs nothing", "pass --jobs 1 or more")
+    root = root or curriculum_dir()
+    pack = read_pack(root)  # refuse a folder that is not a pack before any work
     folder = out or Path(tempfile.mkdtemp(prefix="pairlab-curriculum-"))
-    notebooks = stage(folder, solutions)
-    # Learner versions stop in every unfinished exercise: run them all the way through.
-    return run_lessons(notebooks, jobs, fresh_warehouse(folder), on_done, not solutions, steps)
+    notebooks = stage(folder, solutions, root)
+    # Its steps are checked by id, as the guide checks them: the pack must be known meanwhile.
+    with contextlib.nullcontext() if pack.is_core else using_pack(root):
+        # Learner versions stop in every unfinished exercise: run them all the way through.
+        return run_lessons(
+            notebooks, jobs, fresh_warehouse(folder), on_done, not solutions, steps, root
+        )

@@ -1,11 +1,11 @@
-"""Turn each lesson source (`curriculum/source/NN-slug.py`, py:percent) into two notebooks.
+"""Turn each lesson source of a pack (`source/NN-slug.py`, py:percent) into two notebooks.
 
 The source is the one text a reviewer reads. In a code cell, lines between `### BEGIN SOLUTION`
 and `### END SOLUTION` are the exercise's answer; lines starting `#> ` are what the learner
 starts from instead; a cell's `learner_tags` replace its tags in the learner version. Cells
 tagged `facilitator` are notes for the facilitator. The learner version
-(curriculum/NN-slug.ipynb) keeps the starting lines and drops the notes; the solution version
-(curriculum/solutions/NN-slug.ipynb) keeps the answers and the notes.
+(NN-slug.ipynb in the pack) keeps the starting lines and drops the notes; the solution version
+(solutions/NN-slug.ipynb) keeps the answers and the notes.
 """
 
 from __future__ import annotations
@@ -17,8 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from pairlab.checks import validate_lessons
+from pairlab.curriculum._sheets import common_mistakes, run_sheet
 from pairlab.errors import BadInput
-from pairlab.resources import curriculum_dir, kits_dir
+from pairlab.lessons import Lesson, read_lessons, read_pack
+from pairlab.resources import curriculum_dir, kits_dir, mistakes_dir
 
 SOURCE_FOLDER = "source"
 SOLUTIONS_FOLDER = "solutions"
@@ -133,24 +136,56 @@ def _write(path: Path, text: str, check: bool, result: BuildResult) -> None:
     os.replace(tmp, path)
 
 
-def build(root: Path | None = None, check: bool = False, kits: Path | None = None) -> BuildResult:
-    """Write every lesson's learner and solution notebook, and the kit sheets derived from them."""
-    from pairlab.course._sheets import common_mistakes, run_sheet
+def _refuse_core_names(root: Path, lessons: list[Lesson]) -> None:
+    """Refuse a pack notebook named as a core lesson's: the guide tells lessons apart by name."""
+    core = {lesson.notebook for lesson in read_lessons(curriculum_dir())}
+    clash = [lesson.notebook for lesson in lessons if Path(lesson.notebook).name in core]
+    if clash:
+        raise BadInput(
+            f"{root.name}: lesson notebook {clash[0]} has a core lesson's name",
+            "name the pack's lessons NN-PACK-SLUG (its steps file and source)",
+        )
 
+
+def build(
+    root: Path | None = None,
+    check: bool = False,
+    kits: Path | None = None,
+    mistakes: Path | None = None,
+) -> BuildResult:
+    """Write every lesson's learner and solution notebook of the pack at `root` (the core's).
+
+    The core pack also derives the ambassador kit's run-sheet and (where the mistakes corpus
+    is, in a source checkout) its common mistakes; another pack writes its own run-sheet.
+    """
     root = root or curriculum_dir()
-    ambassador = (kits or kits_dir()) / "ambassador" / "template"
+    pack = read_pack(root)
+    lessons = read_lessons(root)
+    validate_lessons(lessons)  # a typo in a step fails the build, not a learner
+    if not pack.is_core:
+        _refuse_core_names(root, lessons)
     sources = sorted((root / SOURCE_FOLDER).glob("[0-9][0-9]-*.py"))
     if not sources:
         raise BadInput(f"no lesson sources in {root / SOURCE_FOLDER}", "add NN-slug.py files")
     result = BuildResult()
+    versions: tuple[tuple[Version, Path], ...] = (
+        ("learner", root),
+        ("solution", root / SOLUTIONS_FOLDER),
+    )
     for source in sources:
         text = source.read_text(encoding="utf-8")
-        for version, folder in (("learner", root), ("solution", root / SOLUTIONS_FOLDER)):
+        for version, folder in versions:
             nb = notebook_for(text, version, source.stem)
             target = folder / f"{source.stem}.ipynb"
             _write(target, _dump(nb), check, result)
             if "jupytext" in nb["metadata"]:
                 _write(target.with_suffix(".py"), _paired_script(nb), check, result)
-    _write(ambassador / "common-mistakes.md", common_mistakes(root), check, result)
+    if not pack.is_core:
+        _write(root / "run-sheet.md", run_sheet(root, pack), check, result)
+        return result
+    ambassador = (kits or kits_dir()) / "ambassador" / "template"
+    corpus = mistakes or mistakes_dir()
+    if corpus is not None:  # an installed pairlab ships the sheet, not the corpus it comes from
+        _write(ambassador / "common-mistakes.md", common_mistakes(root, corpus), check, result)
     _write(ambassador / "run-sheet.md", run_sheet(root), check, result)
     return result

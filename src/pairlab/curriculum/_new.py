@@ -1,0 +1,176 @@
+"""`pairlab lesson new`: write a lesson pack from a data product, then build its notebooks.
+
+The ambassador edits what this writes. Running it again writes files that are missing and
+updates those still as pairlab wrote them (their hashes are in .pairlab/pack.json); a file
+edited since, or one pairlab did not write, is kept as it is and named.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pairlab._files import write_text_atomic
+from pairlab.curriculum._build import BuildResult, build
+from pairlab.curriculum._pack_sources import lesson_files, toml_value
+from pairlab.curriculum._product import Product, read_product
+from pairlab.errors import BadInput
+from pairlab.lessons import CORE, PACK_FILE
+
+MANIFEST = ".pairlab/pack.json"
+STARTER = "workspace"
+WAREHOUSE_URL_VARIABLE = "PAIRLAB_WAREHOUSE_URL"
+
+
+@dataclass
+class NewPack:
+    """What `lesson new` did: files written, updated, kept (edited), and the build."""
+
+    root: Path
+    name: str
+    written: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    built: BuildResult = field(default_factory=BuildResult)
+
+
+def pack_name(folder: Path, name: str | None) -> str:
+    """Return the pack's name: `name`, else the folder's, in lower-case-with-dashes."""
+    raw = name if name is not None else folder.resolve().name
+    slug = re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-")
+    if not slug or (name is not None and slug != name):
+        raise BadInput(f"pack name {raw!r} is not lower-case-with-dashes", "e.g. --name loss-ratio")
+    if slug == CORE:
+        raise BadInput(f"'{CORE}' is the core curriculum's name", "choose another --name")
+    return slug
+
+
+def _descriptor(product: Product, name: str) -> str:
+    """Return pack.toml."""
+    fields = {
+        "name": name,
+        "title": f"{product.title}: lessons on our own product",
+        "domain": product.domain,
+        "owner": product.owner,
+        "warehouse_url_variable": WAREHOUSE_URL_VARIABLE,
+        "product": product.id,
+    }
+    lines = ["# A lesson pack made by `pairlab lesson new`; edit it as you like.", "[pack]"]
+    return "\n".join([*lines, *(f"{k} = {toml_value(v)}" for k, v in fields.items())]) + "\n"
+
+
+def _notes(product: Product, name: str) -> str:
+    """Return facilitator-notes.md: how to run the pack, what each lesson wants."""
+    target = product.target
+    return f"""# Facilitator notes: {product.title}
+
+Lessons on the team's own product `{product.id}` (owner: {product.owner or "the team"}), made by
+`pairlab lesson new`. Edit the sources in `source/` and the steps in `steps/`, then
+`pairlab curriculum build --pack .` writes the learner and solution notebooks and `run-sheet.md`.
+
+- Check the pack: `pairlab curriculum run --pack . --solutions` (every step passes) and
+  `pairlab curriculum run --pack .` (the learner versions run; their steps fail).
+- Teach: `pairlab lab --pack .` opens the core lessons with this pack beside them, in `{name}/`.
+- The warehouse: lessons call `connect()`, which reads ${WAREHOUSE_URL_VARIABLE} (an ibis URL)
+  or the local DuckDB file.
+
+| lesson | what the learner does | the check |
+| --- | --- | --- |
+| 1 | counts the rows of {", ".join(product.tables)} | answers-match against the warehouse |
+| 2 | rebuilds `{target.name}` from its docstring | answers-match against `{target.module}` |
+| 3 | writes a test of `{target.name}` | tests-catch-mutants: it returns no rows |
+| 4 | tags the parameters cell, runs headless | has-parameters, answers-match |
+
+Let each check fail once before you explain; read its message together.
+"""
+
+
+def _workspace(product: Product, name: str) -> dict[str, str]:
+    """Return the starter files: the product's package and the pytest settings."""
+    files = {
+        f"{STARTER}/pyproject.toml": (
+            "# The lessons' project settings: pytest imports the product's package from here.\n"
+            f'[project]\nname = "{name}-workspace"\nversion = "0"\nrequires-python = ">=3.11"\n\n'
+            '[tool.pytest.ini_options]\npythonpath = ["."]\ntestpaths = ["tests"]\n'
+        )
+    }
+    package = product.root / "src" / product.package
+    for path in sorted(package.rglob("*.py")):
+        if "__pycache__" not in path.parts:
+            rel = path.relative_to(package.parent).as_posix()
+            files[f"{STARTER}/{rel}"] = path.read_text(encoding="utf-8")
+    return files
+
+
+def _sha(text: str) -> str:
+    """Return the hash recorded for a written file."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _recorded(root: Path) -> dict[str, str]:
+    """Return {path: hash} of what pairlab last wrote in the pack."""
+    path = root / MANIFEST
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")).get("files", {}))
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _write_all(root: Path, files: dict[str, str], done: NewPack) -> None:
+    """Write each file unless someone edited it since pairlab wrote it."""
+    recorded = _recorded(root)
+    for rel, text in files.items():
+        path = root / rel
+        if not path.exists():
+            write_text_atomic(path, text)
+            done.written.append(rel)
+            recorded[rel] = _sha(text)
+            continue
+        current = _sha(path.read_text(encoding="utf-8", errors="replace"))
+        if current == _sha(text):
+            done.unchanged.append(rel)
+        elif recorded.get(rel) == current:  # as pairlab wrote it: ours to update
+            write_text_atomic(path, text)
+            done.updated.append(rel)
+            recorded[rel] = _sha(text)
+        else:
+            done.kept.append(rel)
+    write_text_atomic(root / MANIFEST, json.dumps({"files": recorded}, indent=1) + "\n")
+
+
+def new_pack(root: Path, product_dir: Path, name: str | None = None) -> NewPack:
+    """Write a lesson pack in `root` from the product in `product_dir`, then build it."""
+    if root.exists() and not root.is_dir():
+        raise BadInput(f"{root} is a file", "pass a folder for the pack")
+    if root.resolve() == product_dir.resolve():
+        raise BadInput("the pack cannot live in the product's own folder", "pass another folder")
+    chosen = pack_name(root, name)
+    product = read_product(product_dir)
+    files = {
+        PACK_FILE: _descriptor(product, chosen),
+        "facilitator-notes.md": _notes(product, chosen),
+        **lesson_files(product, chosen),
+        **_workspace(product, chosen),
+    }
+    done = NewPack(root, chosen)
+    _write_all(root, files, done)
+    done.built = build(root)
+    return done
+
+
+def format_new_pack(done: NewPack) -> str:
+    """Return what `lesson new` did, as lines for the terminal."""
+    lines = [f"pairlab: pack '{done.name}' in {done.root}"]
+    lines += [f"  wrote   {rel}" for rel in done.written]
+    lines += [f"  updated {rel}" for rel in done.updated]
+    lines += [f"  kept    {rel} (edited since pairlab wrote it)" for rel in done.kept]
+    lines.append(f"  built   {len(done.built.changed)} notebooks and sheets")
+    lines.append(
+        f"pairlab: next: pairlab curriculum run --pack {done.root} --solutions; "
+        f"then pairlab lab --pack {done.root}"
+    )
+    return "\n".join(lines)
