@@ -7,7 +7,7 @@ PYTHON ?= python3
 export YARN_NPM_REGISTRY_SERVER ?= $(shell npm config get registry 2>/dev/null)
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install install-lab lab test test-js test-fast test-browser lint chromium clean
+.PHONY: install install-lab lab test test-js test-fast test-browser lint chromium clean hub hub-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,10 +39,29 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
 
+# Style, one-way rooms (import-linter, lazy imports counted), types (mypy, strict), TypeScript.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	cd extension && jlpm tsc --noEmit
+
+# configurable-http-proxy for the cohort hub: from npm into the checkout (git-ignored), not global.
+HUB_NODE := .hub-node
+CHP := $(HUB_NODE)/node_modules/.bin/configurable-http-proxy
+$(CHP):
+	npm install --prefix $(HUB_NODE) --no-audit --no-fund --silent configurable-http-proxy@5
+
+hub-deps: $(CHP)
+
+# The example cohort hub (deploy/jupyterhub): ana, eli and fran share $PAIRLAB_HUB_PASSWORD.
+hub: $(CHP)
+	@test -n "$$PAIRLAB_HUB_PASSWORD" || { echo "make hub: set PAIRLAB_HUB_PASSWORD first \
+	(the password ana, eli and fran log in with)" >&2; exit 2; }
+	$(MAKE) install-lab
+	$(BIN)/python -m pip install --quiet -e ".[hub]"
+	$(BIN)/jupyterhub -f deploy/jupyterhub/jupyterhub_config.py
 
 # Front-end state logic (timer, rotation order) with Node's own test runner.
 test-js: install
@@ -53,8 +72,8 @@ test-fast: install
 
 # Browser tests get their own pytest run, without pytest-jupyter, whose event loop
 # clashes with Playwright's sync API.
-test-browser: install chromium
-	$(BIN)/pytest tests/ui -m browser -p no:pytest_jupyter.jupyter_server
+test-browser: install chromium $(CHP)
+	$(BIN)/pytest tests/ui tests/hub -m browser -p no:pytest_jupyter.jupyter_server
 
 test: lint test-js test-fast test-browser
 

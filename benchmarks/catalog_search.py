@@ -1,7 +1,7 @@
 """Benchmark the catalog on 10,000 generated products: index build time, search p50 (< 50 ms).
 
 Run: .venv/bin/python benchmarks/catalog_search.py [--products 10000] [--queries 300]
-     [--cli-runs 5] [--skip-inprocess]
+     [--cli-runs 5] [--skip-inprocess] [--baseline OLD/src]
 
 Cold vs warm, side by side: `pairlab catalog search` as a user runs it (a new process each
 time, process start included), cold with an empty cache folder (every product read and the
@@ -146,13 +146,14 @@ def _percentile(values: list[float], q: float) -> float:
     return sorted(values)[min(len(values) - 1, int(q * len(values)))]
 
 
-def _cli(root: Path, cache: Path, query: str) -> float:
-    """Return the wall time of one `pairlab catalog search` process."""
-    pairlab = Path(sys.executable).with_name("pairlab")
+def _cli(root: Path, cache: Path, query: str, source: Path | None = None) -> float:
+    """Return the wall time of one `pairlab catalog search` process (`source`: other code)."""
     env = {**os.environ, "PAIRLAB_CACHE_DIR": str(cache)}
+    if source is not None:  # another version's src/ folder, run with this interpreter
+        env["PYTHONPATH"] = str(source)
     started = time.perf_counter()
     done = subprocess.run(
-        [str(pairlab), "catalog", "search", query, "--root", str(root)],
+        [sys.executable, "-m", "pairlab", "catalog", "search", query, "--root", str(root)],
         env=env,
         capture_output=True,
         text=True,
@@ -164,11 +165,18 @@ def _cli(root: Path, cache: Path, query: str) -> float:
     return seconds
 
 
-def cold_and_warm(root: Path, runs: int) -> dict[str, object]:
-    """Time cold and warm CLI searches, alternating, and warm after one product changed."""
+def cold_and_warm(root: Path, runs: int, baseline: Path | None) -> dict[str, object]:
+    """Time cold and warm CLI searches, alternating, and warm after one product changed.
+
+    With `baseline` (an older version's src/ folder), each round also times that version's
+    search, right before the cold run, so the two are compared under the same load.
+    """
     cache = root.parent / "cache"
-    cold, warm = [], []
+    cold, warm, before = [], [], []
     for i in range(runs):
+        if baseline is not None:
+            shutil.rmtree(cache, ignore_errors=True)
+            before.append(_cli(root, cache, "loss ratio region", baseline))
         shutil.rmtree(cache, ignore_errors=True)
         cold.append(_cli(root, cache, "loss ratio region"))
         warm.append(_cli(root, cache, ["claims frequency", "broker", "freq monthly"][i % 3]))
@@ -176,7 +184,14 @@ def cold_and_warm(root: Path, runs: int) -> dict[str, object]:
     descriptor.write_text(descriptor.read_text().replace("analytics", "analytics team"))
     one_changed = _cli(root, cache, "loss ratio region")
     warm_again = [_cli(root, cache, "premium channel") for _ in range(runs)]
-    return {
+    compared = {}
+    if before:
+        compared = {
+            "baseline_runs_s": [round(t, 2) for t in before],
+            "baseline_median_s": round(statistics.median(before), 2),
+            "cold_over_baseline": round(statistics.median(cold) / statistics.median(before), 2),
+        }
+    return compared | {
         "cli_cold_runs_s": [round(t, 2) for t in cold],
         "cli_warm_runs_s": [round(t, 3) for t in warm + warm_again],
         "cli_cold_median_s": round(statistics.median(cold), 2),
@@ -195,13 +210,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--cli-runs", type=int, default=5)
     parser.add_argument("--skip-inprocess", action="store_true")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="an older version's src/ folder (git archive REV src | tar -x) to time cold beside",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch) / "catalog"
         started = time.perf_counter()
         write_catalog(root, args.products, args.seed)
         generated = time.perf_counter() - started
-        cli = cold_and_warm(root, args.cli_runs) if args.cli_runs else {}
+        cli = cold_and_warm(root, args.cli_runs, args.baseline) if args.cli_runs else {}
         if args.skip_inprocess:
             print(json.dumps({"machine": machine(), "products": args.products, **cli}, indent=2))
             return

@@ -157,6 +157,15 @@ def shared_lab(tmp_path: Path) -> Iterator[LiveLab]:
         yield lab
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep every kept catalog index the tests write (labs, CLI runs) out of the user's cache."""
+    folder = tmp_path_factory.mktemp("pairlab-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PAIRLAB_CACHE_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def private_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Point pairlab at a fresh scale-0.01 warehouse and a private kit repository."""

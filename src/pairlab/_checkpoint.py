@@ -133,7 +133,9 @@ class Checkpoint:
         """Display the panel once (a checkpoint that is a cell's last line is not shown twice)."""
         if not self._shown:
             if display is None:
-                from IPython.display import display
+                from IPython.display import display as ipython_display
+
+                display = ipython_display
             display(self.widget)
             self._shown = True
         return self

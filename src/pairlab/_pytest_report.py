@@ -16,8 +16,9 @@ _records: dict[str, dict[str, str]] = {}
 def _message(report: Any) -> str:
     """Return the one-line reason a test failed (pytest's 'crash' line)."""
     crash = getattr(getattr(report, "longrepr", None), "reprcrash", None)
-    if getattr(crash, "message", None):
-        return str(crash.message).strip().splitlines()[0][:300]  # e.g. "assert 5 == 4"
+    message = getattr(crash, "message", None)
+    if message:
+        return str(message).strip().splitlines()[0][:300]  # e.g. "assert 5 == 4"
     text = str(getattr(report, "longrepr", "") or "").strip()
     return text.splitlines()[-1][:300] if text else ""  # a collection error ends with its cause
 

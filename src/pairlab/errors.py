@@ -1,6 +1,15 @@
 """The one place pairlab's errors are defined; faces turn them into exit codes or HTTP statuses."""
 
 import errno
+import re
+
+_ART = re.compile(r"^[\s^~]*$")  # a traceback's caret line: ^^^^^ or ~~~^~~~
+
+
+def one_line(text: str) -> str:
+    """Return an error text as one line for people: no traceback carets, no line breaks."""
+    kept = [line.strip() for line in text.splitlines() if line.strip() and not _ART.match(line)]
+    return " ".join(kept)
 
 
 class PairlabError(Exception):

@@ -14,14 +14,15 @@ import ipywidgets as widgets
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from pairlab.catalog.index import cached_catalog
+from pairlab.catalog.load import cached_catalog
 from pairlab.errors import PairlabError
 from pairlab.warehouse.connection import connect
 from pairlab.warehouse.info import check_table, table_names
 from pairlab.warehouse.profile import Histogram, TableProfile, histogram, profile_table
 
 if TYPE_CHECKING:
-    from pairlab.catalog.index import Catalog, Entry
+    from pairlab.catalog.entry import Entry
+    from pairlab.catalog.index import Catalog
 
 SAMPLE_ROWS = 10
 BINS = 12
@@ -90,7 +91,7 @@ class ExplorerModel:
         # Identifier columns are numeric but their histogram says nothing; prefer a measure.
         numeric = self.numeric_columns
         measures = [c for c in numeric if not c.endswith("_id")]
-        return (measures or numeric or [None])[0]
+        return (measures or numeric or [None])[0]  # type: ignore[list-item]
 
     def _histogram(self) -> Histogram:
         assert self.table is not None and self.column is not None and self.profile is not None
@@ -147,10 +148,10 @@ def render_used_by(model: ExplorerModel) -> str:
 
 def render_sample(sample: pd.DataFrame) -> str:
     """Return the sample rows as an HTML table with values escaped."""
-    return sample.to_html(index=False, escape=True, max_cols=30, border=0)
+    return str(sample.to_html(index=False, escape=True, max_cols=30, border=0))
 
 
-class Explorer(widgets.VBox):
+class Explorer(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no type hints
     """The widget: a table picker and a column picker over views of an ExplorerModel."""
 
     def __init__(self, model: ExplorerModel) -> None:

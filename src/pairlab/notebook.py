@@ -111,7 +111,7 @@ def _language(metadata: dict[str, Any]) -> str:
     for key, field in (("kernelspec", "language"), ("language_info", "name")):
         table = metadata.get(key)
         if isinstance(table, dict) and isinstance(table.get(field), str):
-            return table[field].strip().lower()
+            return str(table[field]).strip().lower()
     return "python"
 
 

@@ -9,11 +9,11 @@ import pytest
 
 from pairlab.catalog import kept
 from pairlab.catalog.index import ENV
-from pairlab.resources import curriculum_dir
+from pairlab.resources import samples_dir
 from pairlab.warehouse import generate
 from pairlab.warehouse.connection import ENV_PATH, ENV_URL
 
-SAMPLE = curriculum_dir() / "catalog"
+SAMPLE = samples_dir() / "catalog"
 
 
 @pytest.fixture(scope="session")

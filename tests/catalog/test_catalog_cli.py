@@ -10,9 +10,9 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from pairlab.cli import main
-from pairlab.resources import curriculum_dir
+from pairlab.resources import samples_dir
 
-SAMPLE = curriculum_dir() / "catalog"
+SAMPLE = samples_dir() / "catalog"
 VIOLATING = Path(__file__).resolve().parent / "fixtures" / "violating-product"
 
 
@@ -152,3 +152,20 @@ def test_the_cli_and_the_product_check_give_one_verdict_per_rule(capsys, tmp_pat
     assert result.status == "fail" and "1 of 1 contract rule(s) fail" in result.message
     assert [d["rule"] for d in result.details] == ["build"]
     assert result.details[0]["detail"] == rules[0]["detail"]
+
+
+def test_a_broken_sql_rule_is_one_line_without_traceback_art(capsys, tmp_path: Path) -> None:
+    product = tmp_path / "bad-sql"
+    shutil.copytree(VIOLATING, product, ignore=shutil.ignore_patterns("__pycache__"))
+    contract = next((product / "contracts").glob("*.yaml"))
+    contract.write_text(
+        contract.read_text().replace(
+            "      - name: has rows\n",
+            "      - name: typo\n        type: sql\n        query: SELEC count(*) FROM ${object}\n"
+            "        mustBe: 0\n      - name: has rows\n",
+        )
+    )
+    code, out, _ = run(capsys, "catalog", "test", str(product), "--json")
+    [typo] = [json.loads(line) for line in out.splitlines() if '"typo"' in line]
+    assert code == 1 and not typo["passed"] and typo["detail"].startswith("cannot evaluate:")
+    assert "^" not in typo["detail"] and "\n" not in typo["detail"]

@@ -14,9 +14,9 @@ from pairlab.catalog.index import ENV, default_roots, find_products
 from pairlab.catalog.lineage import lineage
 from pairlab.catalog.search import stem, tokens
 from pairlab.errors import BadInput
-from pairlab.resources import curriculum_dir
+from pairlab.resources import samples_dir
 
-SAMPLE = curriculum_dir() / "catalog"
+SAMPLE = samples_dir() / "catalog"
 OVERLAPPING = "claims-frequency-by-region"
 LESSON_TABLES = "policies premiums claims"
 

@@ -141,7 +141,7 @@ def test_an_unwritable_cache_only_loses_speed(monkeypatch, catalog_copy: Path, t
 
 
 def test_the_servers_similar_products_read_the_kept_index(catalog_copy: Path) -> None:
-    from pairlab.catalog.index import cached_catalog
+    from pairlab.catalog.load import cached_catalog
 
     first = cached_catalog([catalog_copy])
     assert cached_catalog([catalog_copy]) is first  # the next request: from memory

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -91,6 +92,15 @@ def test_step_and_only_narrow_together(capsys, met):
     )
     # The step asks for consecutive counts; the fixture's are 1, 2.
     assert code == 0 and "in-order" in out and "runs-top-to-bottom" not in out
+
+
+def test_a_folder_check_skips_what_ci_wrote_into_build(capsys, fixtures, tmp_path):
+    shutil.copytree(fixtures / "in_order", tmp_path / "product")
+    (tmp_path / "product/build/notebooks").mkdir(parents=True)
+    shutil.copy(fixtures / "in_order/fail.ipynb", tmp_path / "product/build/notebooks/run.ipynb")
+    code, out, _ = run(capsys, "check", str(tmp_path / "product"), "--only", "in-order", "--json")
+    notebooks = {r["notebook"] for r in json.loads(out)["results"]}
+    assert code == 1 and notebooks == {"fail.ipynb", "pass.ipynb"}
 
 
 def test_folder_checks_every_notebook(capsys, fixtures):

@@ -61,6 +61,8 @@ def test_lint_maps_findings_to_cells(check, fixtures):
     result = check(fixtures / "lint/fail.ipynb", "lint-clean")
     assert result.details[0]["code"] == "F401" and result.details[0]["cell"] == "c2"
     assert "os" in result.message
+    # ruff's fix alone leaves a paired script behind; the hint names both commands and the file.
+    assert "`ruff check --fix fail.ipynb` and then `jupytext --sync fail.ipynb`" in result.message
 
 
 def test_lint_reads_a_notebook_saved_before_its_kernel_started(check, fixtures, tmp_path):

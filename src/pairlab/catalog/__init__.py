@@ -19,9 +19,9 @@ _HOMES = {
     "load_product": "pairlab.catalog.descriptor",
     "validate_product": "pairlab.catalog.descriptor",
     "Catalog": "pairlab.catalog.index",
-    "Entry": "pairlab.catalog.index",
+    "Entry": "pairlab.catalog.entry",
     "default_roots": "pairlab.catalog.index",
-    "load_catalog": "pairlab.catalog.index",
+    "load_catalog": "pairlab.catalog.load",
 }
 
 __all__ = sorted(_HOMES)

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from open_data_contract_standard.model import DataQuality, OpenDataContractStandard, SchemaProperty
+
+from pairlab.errors import one_line
+
+Rule = tuple[str, bool, str]  # what a rule checks, whether the data kept it, what was seen
 
 _KINDS = {
     "integer": pd.api.types.is_integer_dtype,
@@ -22,7 +27,7 @@ _KINDS = {
     "date": lambda s: pd.api.types.is_datetime64_any_dtype(s) or pd.api.types.is_object_dtype(s),
     "timestamp": pd.api.types.is_datetime64_any_dtype,
 }
-_OPS = {
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
     "mustBe": lambda v, x: v == x,
     "mustNotBe": lambda v, x: v != x,
     "mustBeGreaterThan": lambda v, x: v > x,
@@ -74,7 +79,7 @@ def _sql_value(frame: pd.DataFrame, q: DataQuality, table: str, column: str | No
     return row[0][0] if row else 0
 
 
-def _quality(frame: pd.DataFrame, q: DataQuality, table: str, column: str | None) -> tuple:
+def _quality(frame: pd.DataFrame, q: DataQuality, table: str, column: str | None) -> Rule:
     """Evaluate one quality rule; return (rule text, passed, detail)."""
     name = q.name or q.metric or q.rule or q.type or "rule"
     label = f"{column}: {name}" if column else name
@@ -84,7 +89,7 @@ def _quality(frame: pd.DataFrame, q: DataQuality, table: str, column: str | None
         else:
             value = _metric(frame, q.metric or q.rule or "", q, column)
     except Exception as exc:  # a broken rule is a failed rule, reported, never a crash
-        return label, False, f"cannot evaluate: {exc}"
+        return label, False, one_line(f"cannot evaluate: {exc}")
     ops = [(op, getattr(q, op)) for op in _OPS if getattr(q, op) is not None]
     if not ops:
         return label, False, "the rule has no mustBe... operator"
@@ -93,7 +98,7 @@ def _quality(frame: pd.DataFrame, q: DataQuality, table: str, column: str | None
     return label, ok, f"got {value}; {wanted}"
 
 
-def _property_rules(frame: pd.DataFrame, prop: SchemaProperty, table: str) -> list[tuple]:
+def _property_rules(frame: pd.DataFrame, prop: SchemaProperty, table: str) -> list[Rule]:
     """Check one column: present, typed, required, unique, and its quality rules."""
     name = prop.name or ""
     if name not in frame.columns:
@@ -114,11 +119,13 @@ def _property_rules(frame: pd.DataFrame, prop: SchemaProperty, table: str) -> li
     return found
 
 
-def check_frame(frame: pd.DataFrame, contract: OpenDataContractStandard, port: str) -> list:
+def check_frame(
+    frame: pd.DataFrame, contract: OpenDataContractStandard, port: str
+) -> list[RuleResult]:
     """Return one RuleResult per rule of the contract's first schema object on `frame`."""
     obj = (contract.schema_ or [])[0]
     table = obj.name or port
-    raw: list[tuple] = []
+    raw: list[Rule] = []
     for prop in obj.properties or []:
         raw += _property_rules(frame, prop, table)
     raw += [_quality(frame, q, table, None) for q in obj.quality or []]

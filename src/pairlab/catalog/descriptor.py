@@ -100,7 +100,7 @@ class Product:
 
 def _is_table(contract_id: str | None) -> bool:
     """Return whether an input port names a warehouse table."""
-    return bool(contract_id) and contract_id.startswith("warehouse.")
+    return contract_id is not None and contract_id.startswith("warehouse.")
 
 
 def _where(loc: tuple[Any, ...]) -> str:

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from pairlab._files import write_text_atomic
-from pairlab.catalog.index import Catalog, Entry
+from pairlab.catalog.entry import Entry
+from pairlab.catalog.index import Catalog
 from pairlab.catalog.lineage import Graph, lineage
 from pairlab.catalog.search import WEIGHTS
 

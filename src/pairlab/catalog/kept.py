@@ -16,31 +16,35 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import multiprocessing
 import os
 import threading
 import time
 import zipfile
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from pairlab.catalog.entry import Entry, entry_from_json
 from pairlab.catalog.index import (
     DESCRIPTOR_FILE,
     SKIP,
     Catalog,
     CatalogProblem,
-    Entry,
     assemble,
-    entry_from_json,
     read_product,
 )
+from pairlab.catalog.search import SearchIndex
 
 FORMAT = 2
 CACHE_ENV = "PAIRLAB_CACHE_DIR"
 # A file changed less than this before the record was written is checked by content.
 RACY_NS = 2_000_000_000
+# From this many products to read, a cold run reads them in worker processes.
+PARALLEL_FROM = 1_000
 _ARRAYS = ("offsets", "docs", "weights", "status")  # the search index's, beside the vocabulary
 # In-process: the last catalog per kept file, so a server answers from memory while no file moved.
 _MEMORY: dict[Path, tuple[dict[str, Any], Catalog]] = {}
@@ -122,14 +126,28 @@ def _scan(folder: str, dirs: dict[str, Any], old: dict[str, Any], written: int) 
 def _read(folder: str, started: int) -> dict[str, Any]:
     """Read a product folder and record the files it was read from."""
     entry, found, paths = read_product(Path(folder), strict=False)
-    files = [[str(p), *_stamp(str(p)), _sha(p)] for p in dict.fromkeys(paths)]
-    for record in files:
-        if record[1] >= started:  # written while this run read it: read it again next time
-            record[3] = ""
+    files: list[list[Any]] = [[str(p), *_stamp(str(p)), _sha(p)] for p in dict.fromkeys(paths)]
+    for stamped in files:
+        if stamped[1] >= started:  # written while this run read it: read it again next time
+            stamped[3] = ""
     raw = json.dumps(entry.to_json()).encode("utf-8") if entry else b""
     found_json = [p.to_json() for p in found]
     record = {"files": files, "id": entry.id if entry else "", "entry": raw, "found": found_json}
     return record | {"decoded": entry}  # this run's entry, so it is not decoded again
+
+
+def _read_all(folders: list[str], started: int) -> dict[str, dict[str, Any]]:
+    """Read the product folders, on every core when there are many (a cold run: YAML parsing)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(folders) < PARALLEL_FROM or workers < 2:
+        return {folder: _read(folder, started) for folder in folders}
+    # Spawned, not forked: the server calls this from a thread, and forking a threaded
+    # process can deadlock. Each worker pays its imports once (about half a second).
+    context = multiprocessing.get_context("spawn")
+    chunk = max(1, len(folders) // (workers * 8))
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        records = pool.map(_read, folders, [started] * len(folders), chunksize=chunk)
+        return dict(zip(folders, records, strict=True))
 
 
 def _split(blob: np.ndarray) -> list[str]:
@@ -236,7 +254,7 @@ def _save(path: Path, stored: dict[str, np.ndarray]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(scratch, "wb") as out:
-            np.savez(out, **stored)
+            np.savez(out, **stored)  # type: ignore[arg-type]  # numpy's stub misreads **kwds
             out.flush()
             os.fsync(out.fileno())
         os.replace(scratch, path)
@@ -297,12 +315,18 @@ def kept_catalog(roots: tuple[Path, ...]) -> Catalog:
     order = [f for root in roots for f in _scan(str(root), dirs, kept["dirs"], written)]
     products, read_again = {}, order != list(kept["products"])
     touched = read_again or dirs != kept["dirs"] or (memory is None and arrays is None)
+    stale = []
     for folder in order:
         record = kept["products"].get(folder)
         same, vouched = _unchanged(record["files"], written) if record else (False, False)
-        if not same:
-            record, read_again = _read(folder, started), True
-        products[folder], touched = record, touched or vouched
+        if same:
+            products[folder] = record
+        else:
+            stale.append(folder)
+        touched = touched or vouched
+    products |= _read_all(stale, started)
+    read_again = read_again or bool(stale)
+    products = {folder: products[folder] for folder in order}  # walk order, as assemble wants
     if memory is not None and not read_again and not touched:
         return memory[1]
     new = {"roots": [str(r) for r in roots], "written": started, "dirs": dirs, "products": products}
@@ -310,8 +334,6 @@ def kept_catalog(roots: tuple[Path, ...]) -> Catalog:
         catalog = memory[1]
     else:
         catalog = _catalog(roots, products, order)
-        from pairlab.catalog.search import SearchIndex
-
         # The cached_property, filled: from the kept arrays when no product changed.
         catalog.__dict__["index"] = SearchIndex(catalog.entries, None if read_again else arrays)
     if touched or read_again:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pairlab.catalog.index import Entry
+from pairlab.catalog.entry import Entry
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pairlab.catalog.index import Entry
+from pairlab.catalog.entry import Entry
 from pairlab.errors import BadInput
 
 _LIVE_FIRST = {"active": 0, "draft": 1, "proposed": 1, "deprecated": 2, "retired": 3}

@@ -85,7 +85,8 @@ def contract_findings(
 
 def untyped_columns(data: dict[str, Any]) -> Iterator[Finding]:
     """Yield the columns of a raw contract that lack a name or a logicalType."""
-    objects = data.get("schema") if isinstance(data.get("schema"), list) else []
+    schema = data.get("schema")
+    objects: list[Any] = schema if isinstance(schema, list) else []
     for i, obj in enumerate(objects):
         props = obj.get("properties") if isinstance(obj, dict) else None
         for j, prop in enumerate(props if isinstance(props, list) else []):

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from pairlab.catalog.index import Entry
+from pairlab.catalog.entry import Entry
 
 # Where a word appears says how much it tells: a name beats a passing mention in a description.
 WEIGHTS = {
@@ -172,7 +172,8 @@ class SearchIndex:
                 hit[docs] = True
             covered += hit
         # Products that match more of the query's words rank higher.
-        return scores * (0.5 + 0.5 * covered / max(len(words), 1)) * self.status
+        ranked: np.ndarray = scores * (0.5 + 0.5 * covered / max(len(words), 1)) * self.status
+        return ranked
 
     def search(self, query: str, limit: int = 10) -> list[Hit]:
         """Return up to `limit` products ranked by weighted, idf-scaled matches of the query."""

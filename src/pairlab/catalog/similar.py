@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pairlab._paths import resolve_in_root
+from pairlab.catalog.load import cached_catalog
 from pairlab.catalog.tables import imported_modules, tables_in_cells
 from pairlab.errors import BadInput, PairlabError
 from pairlab.notebook import Notebook, NotebookError, load_notebook
@@ -48,8 +49,6 @@ def similar_products(
     allow_hidden: bool = False,
 ) -> dict[str, Any]:
     """Return the tables the notebook at `relative` (under `root`) queries, and who reads them."""
-    from pairlab.catalog.index import cached_catalog  # the ODCS models load on first use
-
     root = root.resolve()
     path = resolve_in_root(root, relative, allow_hidden=allow_hidden)
     sources = _sources(path, relative, loader)

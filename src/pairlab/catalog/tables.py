@@ -19,22 +19,32 @@ def _last(name: str) -> str:
     return name.replace('"', "").replace("`", "").rsplit(".", 1)[-1].lower()
 
 
+def _sql_list(text: str) -> list[str]:
+    """Return the tables a piece of SQL reads, in the order it names them."""
+    if not _SQL_WORDS.search(text):
+        return []
+    return list(dict.fromkeys(_last(m) for m in _SQL_TABLE.findall(text)))
+
+
 def _sql_tables(text: str) -> set[str]:
     """Return the tables a piece of SQL reads."""
-    return {_last(m) for m in _SQL_TABLE.findall(text)} if _SQL_WORDS.search(text) else set()
+    return set(_sql_list(text))
 
 
-def _from_ast(tree: ast.AST) -> set[str]:
-    """Return tables named in `.table("x")` calls and in SQL string constants."""
-    found: set[str] = set()
+def tables_in_tree(tree: ast.AST) -> list[str]:
+    """Return tables named in `.table("x")` calls and SQL string constants, first seen first.
+
+    Promotion reads a function's or a statement's tree with it; the catalog reads whole cells.
+    """
+    found: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             first = node.args[0] if node.args else None
             if node.func.attr == "table" and isinstance(first, ast.Constant):
-                found |= {_last(first.value)} if isinstance(first.value, str) else set()
+                found += [_last(first.value)] if isinstance(first.value, str) else []
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            found |= _sql_tables(node.value)
-    return found
+            found += _sql_list(node.value)
+    return list(dict.fromkeys(found))
 
 
 def tables_in_code(source: str) -> set[str]:
@@ -43,7 +53,7 @@ def tables_in_code(source: str) -> set[str]:
         return _sql_tables(source.split("\n", 1)[1] if "\n" in source else "")
     python = "\n".join("" if _MAGIC.match(line) else line for line in source.splitlines())
     try:
-        return _from_ast(ast.parse(python))
+        return set(tables_in_tree(ast.parse(python)))
     except SyntaxError:
         # A learner's half-typed cell still names its tables; read them with patterns.
         return {_last(t) for t in _TABLE_CALL.findall(source)} | _sql_tables(source)

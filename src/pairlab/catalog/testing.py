@@ -11,6 +11,7 @@ from xml.etree import ElementTree as ET
 from pairlab._files import write_text_atomic
 from pairlab.catalog.contract import RuleResult, build_function, check_frame, to_frame
 from pairlab.catalog.descriptor import load_product
+from pairlab.errors import one_line
 from pairlab.warehouse import connect
 
 
@@ -47,7 +48,7 @@ def run_contracts(root: Path, url: str | None = None) -> ContractRun:
         try:
             frame = to_frame(build_function(root, str(target))(con))
         except Exception as exc:  # the product's own code failed: a failed rule, not a crash
-            detail = f"{target} raised {type(exc).__name__}: {exc}"
+            detail = one_line(f"{target} raised {type(exc).__name__}: {exc}")
             run.results.append(RuleResult(port.name, "build", False, detail))
             continue
         contract = product.contract(port)

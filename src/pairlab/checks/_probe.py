@@ -24,7 +24,8 @@ def _records(value: Any) -> list[dict[str, Any]]:
     frame = value if hasattr(value, "columns") else value.to_frame()
     # An unnamed index is row numbering (maybe shuffled by a sort); a named one is data.
     named = any(name is not None for name in frame.index.names)
-    return frame.reset_index(drop=not named).to_dict(orient="records")
+    records: list[dict[str, Any]] = frame.reset_index(drop=not named).to_dict(orient="records")
+    return records
 
 
 def _plain_other(value: Any) -> Any:
@@ -44,7 +45,9 @@ def _plain_other(value: Any) -> Any:
 
 def _sort_key(value: Any) -> tuple[int, Any]:
     """Order set members: numbers by value, everything else by its repr."""
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+    if isinstance(value, bool):  # a bool is an int to Python, but not a number to a learner
+        return (1, repr(value))
+    if isinstance(value, numbers.Real):
         return (0, float(value))
     return (1, repr(value))
 

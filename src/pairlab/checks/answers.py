@@ -139,7 +139,7 @@ def probe_cell(spec: dict[str, Any], with_id: bool) -> dict[str, Any]:
         f"_pairlab_builtins.exec({PROBE_SOURCE!r}, _pairlab_probe)\n"
         f"_pairlab_probe['main']({json.dumps(spec)!r}, _pairlab_builtins.globals())\n"
     )
-    cell = {
+    cell: dict[str, Any] = {
         "cell_type": "code",
         "execution_count": None,
         "metadata": {"tags": [PROBE_TAG]},

@@ -170,9 +170,9 @@ def _named_problem(uses: _Uses, wanted: str) -> Result | None:
     name = name.strip()
     via_module = any(n == name and m in uses.modules for n, m in uses.calls)
     if name not in uses.defined and not via_module:
-        params = rest.rstrip(") ") if rest else "..."
+        wanted_params = rest.rstrip(") ") if rest else "..."
         return failed(
-            f"no cell defines `{name}`; write `def {name}({params}): ...` in a code cell, "
+            f"no cell defines `{name}`; write `def {name}({wanted_params}): ...` in a code cell, "
             "then call it"
         )
     if (name, None) in uses.calls or via_module:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -93,9 +94,11 @@ def check_lint(ctx: Context, args: Mapping[str, Any]) -> Result:
         return passed("ruff finds nothing to fix")
     cells = tuple(dict.fromkeys(f["cell"] for f in findings if f["cell"]))
     shown = _summary(findings, ctx.notebook.label)
+    name = shlex.quote(ctx.path.name)
     return failed(
         f"ruff finds {len(findings)} problem(s) in {len(cells)} cell(s): {shown}; "
-        "fix them, or let ruff fix the safe ones with `ruff check --fix NOTEBOOK.ipynb`",
+        f"fix them, or let ruff fix the safe ones with `ruff check --fix {name}` "
+        f"and then `jupytext --sync {name}` so a paired script follows",
         cells,
         tuple(findings),
     )

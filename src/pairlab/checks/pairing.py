@@ -37,7 +37,8 @@ def _formats(ctx: Context) -> list[dict[str, str]] | None:
     meta = ctx.notebook.metadata.get("jupytext")
     formats = meta.get("formats") if isinstance(meta, dict) else None
     if isinstance(formats, str) and formats:
-        return long_form_multiple_formats(formats)
+        long: list[dict[str, str]] = long_form_multiple_formats(formats)
+        return long
     config = load_jupytext_config(str(ctx.path))
     found = notebook_formats({"metadata": ctx.notebook.metadata}, config, str(ctx.path), False)
     return found or None

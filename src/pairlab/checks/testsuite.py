@@ -39,7 +39,9 @@ def _summary(records: list[dict[str, str]]) -> tuple[str, tuple[dict[str, str], 
     return f"{len(bad)} of {len(records)} test(s) fail: {shown}{more}", tuple(records)
 
 
-def _run_pytest(ctx: Context, paths: list[Path], timeout: int) -> tuple[_process.Completed, list]:
+def _run_pytest(
+    ctx: Context, paths: list[Path], timeout: int
+) -> tuple[_process.Completed, list[Any]]:
     """Run pytest in the project folder and return the run plus each test's outcome."""
     with tempfile.TemporaryDirectory(prefix="pairlab-pytest-") as tmp:
         report = Path(tmp) / "report.json"

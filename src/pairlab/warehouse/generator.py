@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -126,7 +127,7 @@ def checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     }
 
 
-def _scalar(con: duckdb.DuckDBPyConnection, query: str) -> object:
+def _scalar(con: duckdb.DuckDBPyConnection, query: str) -> Any:
     row = con.execute(query).fetchone()
     assert row is not None
     return row[0]

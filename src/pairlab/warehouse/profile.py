@@ -55,7 +55,7 @@ def _is_number(value: object) -> bool:
 
 def _has_range(expr: ir.Column) -> bool:
     dtype = expr.type()
-    return dtype.is_numeric() or dtype.is_temporal()
+    return bool(dtype.is_numeric() or dtype.is_temporal())
 
 
 def _profile_expr(t: ir.Table) -> ir.Table:
