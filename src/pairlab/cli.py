@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import signal
 import sys
 import threading
@@ -28,6 +29,11 @@ class _Group(click.Group):
             _fail(str(exc))
         except OSError as exc:  # a path the user gave: unwritable, a folder, too long...
             _fail(str(from_os_error(exc)))
+        except RuntimeError as exc:  # Python 3.11's Path.resolve() reports a symlink loop so
+            looped = str(exc).removeprefix("Symlink loop from ")
+            if looped == str(exc):
+                raise
+            _fail(str(from_os_error(OSError(errno.ELOOP, "a symlink loop", looped.strip("'")))))
 
 
 def _fail(line: str) -> NoReturn:
@@ -50,11 +56,18 @@ def cli() -> None:
 )
 @click.option("--port", type=int, help="Port on 127.0.0.1 [default: a free one].")
 @click.option("--solutions", is_flag=True, help="Copy the solution notebooks too (facilitators).")
-def lab(root: Path | None, port: int | None, solutions: bool) -> None:
+@click.option(
+    "--pack",
+    "packs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A lesson pack to teach beside the core lessons (repeat).",
+)
+def lab(root: Path | None, port: int | None, solutions: bool, packs: tuple[Path, ...]) -> None:
     """Start JupyterLab with the curriculum and the pairing guide."""
     from pairlab.lab import plan_lab, run_lab
 
-    plan = plan_lab(root, port, solutions)
+    plan = plan_lab(root, port, solutions, packs)
     click.echo(f"pairlab: serving {plan.root}\npairlab: open {plan.url}")
     run_lab(plan)
 
@@ -139,14 +152,22 @@ def curriculum() -> None:
     """Build and run the lesson notebooks."""
 
 
+_PACK_OPTION = click.option(
+    "--pack",
+    type=click.Path(path_type=Path),
+    help="A lesson pack's folder [default: the core curriculum].",
+)
+
+
 @curriculum.command("build")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file is out of date.")
+@_PACK_OPTION
 @click.pass_context
-def curriculum_build(ctx: click.Context, check: bool) -> None:
+def curriculum_build(ctx: click.Context, check: bool, pack: Path | None) -> None:
     """Write each lesson's learner and solution notebooks from its source."""
-    from pairlab.course import build
+    from pairlab.curriculum import build
 
-    done = build(check=check)
+    done = build(pack, check=check)
     for path in done.changed:
         click.echo(f"pairlab: {'out of date' if check else 'wrote'} {path}")
     click.echo(f"pairlab: {len(done.changed)} changed, {len(done.unchanged)} up to date")
@@ -160,25 +181,55 @@ def curriculum_build(ctx: click.Context, check: bool) -> None:
 )
 @click.option("--out", type=click.Path(path_type=Path), help="Folder for executed copies.")
 @click.option("--no-steps", is_flag=True, help="Only execute; do not check the lessons' steps.")
+@_PACK_OPTION
 @click.pass_context
 def curriculum_run(
-    ctx: click.Context, solutions: bool, jobs: int, out: Path | None, no_steps: bool
+    ctx: click.Context,
+    solutions: bool,
+    jobs: int,
+    out: Path | None,
+    no_steps: bool,
+    pack: Path | None,
 ) -> None:
     """Execute every lesson against a fresh scale-0.01 warehouse, then check its steps."""
     from tqdm import tqdm
 
-    from pairlab.course import run_curriculum
+    from pairlab.curriculum import run_curriculum
 
-    with tqdm(desc="lessons", unit="nb", file=sys.stderr) as bar:
-        runs = run_curriculum(out, solutions, jobs, lambda run: bar.update(), not no_steps)
+    with tqdm(desc="lessons", unit="nb", file=sys.stderr, delay=0.5) as bar:
+        runs = run_curriculum(out, solutions, jobs, lambda run: bar.update(), not no_steps, pack)
     for run in runs:
         mark = "ok  " if run.ok else "FAIL"
-        click.echo(f"{mark} {run.seconds:5.1f}s {run.notebook}{'' if run.ok else ': ' + run.error}")
+        click.echo(
+            f"{mark} {run.seconds:5.1f}s {run.notebook}{'' if run.ok else ': ' + (run.error or '')}"
+        )
         for step in run.steps:
             problem = "" if step.verdict == "pass" else f": {step.message}"
             click.echo(f"     {step.verdict:<5} {step.step}{problem}")
     # Solutions must pass every step; a learner version only has to run (its steps fail).
     ctx.exit(0 if all(run.passed if solutions else run.ok for run in runs) else 1)
+
+
+@cli.group()
+def lesson() -> None:
+    """Make lesson packs: lessons on a team's own product."""
+
+
+@lesson.command("new")
+@click.argument("pack_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--from",
+    "product",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The product's folder (made by `pairlab promote` or `pairlab new data-product`).",
+)
+@click.option("--name", help="The pack's name [default: from PACK_DIR].")
+def lesson_new(pack_dir: Path, product: Path, name: str | None) -> None:
+    """Write a lesson pack in PACK_DIR from a product; never overwrite an edited file."""
+    from pairlab.curriculum import format_new_pack, new_pack
+
+    click.echo(format_new_pack(new_pack(pack_dir, product, name)))
 
 
 @cli.group()
@@ -247,14 +298,23 @@ def new_pairing_session(
 @click.option("--name", required=True, help="The ambassador's name.")
 @click.option("--team", required=True, help="The ambassador's team.")
 @click.option("--teammate", "teammates", multiple=True, help="A teammate to pair with (repeat).")
+@click.option(
+    "--pack", type=click.Path(path_type=Path), help="Your lesson pack (`pairlab lesson new`)."
+)
 @click.option("--force", is_flag=True, help="Render into a folder that is not empty.")
 def new_ambassador(
-    dest: Path, name: str, team: str, teammates: tuple[str, ...], force: bool
+    dest: Path,
+    name: str,
+    team: str,
+    teammates: tuple[str, ...],
+    pack: Path | None,
+    force: bool,
 ) -> None:
     """Render the teach-back kit: run-sheet, common mistakes, plan and cohort sheet."""
     from pairlab.kits import ambassador_answers, new_project
 
-    new_project("ambassador", dest, ambassador_answers(name, team, list(teammates)), force=force)
+    answers = ambassador_answers(name, team, list(teammates), pack)
+    new_project("ambassador", dest, answers, force=force)
     click.echo(f"pairlab: wrote an ambassador kit to {dest}; start with {dest}/README.md")
 
 
@@ -416,6 +476,21 @@ def report(exports: tuple[Path, ...], out: Path, teams: Path | None) -> None:
     check_destination(out)
     done = write_report(exports, out, read_teams(teams) if teams else None)
     click.echo(f"pairlab: wrote {done.path} ({done.sessions} sessions, {done.people} people)")
+
+
+@cli.group()
+def cohort() -> None:
+    """A cohort on JupyterHub: every pair's sessions in one hub service."""
+
+
+@cohort.command("serve")
+@click.option("--db", help="A SQLAlchemy URL [default: $PAIRLAB_COHORT_DB, else SQLite here].")
+@click.option("--ip", help="Address to listen on [default: the host of the hub's service URL].")
+def cohort_serve(db: str | None, ip: str | None) -> None:
+    """Run the `pairlab-cohort` hub service (the hub starts it; see docs/deploy.md)."""
+    from pairlab.hub import serve
+
+    serve(db, ip=ip)
 
 
 def main(args: Sequence[str] | None = None) -> None:

@@ -58,15 +58,19 @@ def cohort_page(
     docs: Sequence[Mapping[str, Any]],
     teams: Mapping[str, str] | None = None,
     session_teams: Mapping[str, str] | None = None,
+    *,
+    title: str = "Pairing cohort report",
+    foot: str = "",
 ) -> tuple[str, Cohort]:
     """Return the cohort page for session exports, and the cohort it shows.
 
-    The one report builder: `pairlab report` writes this page, GET /pairlab/report serves it.
+    The one report builder: `pairlab report` writes this page, GET /pairlab/report serves it,
+    and the hub's cohort service serves it live (with its refresh script as `foot`).
     """
     from pairlab.report._html import render
 
     cohort = build_cohort(docs, _lesson_steps(), teams, session_teams)
-    return render(cohort), cohort
+    return render(cohort, title, foot), cohort
 
 
 def write_report(

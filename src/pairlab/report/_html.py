@@ -58,8 +58,11 @@ HEAD = (
 )  # fmt: skip
 
 
-def render(cohort: Cohort, title: str = "Pairing cohort report") -> str:
-    """Return the page: per person, per team, the checks that failed most, every session."""
+def render(cohort: Cohort, title: str = "Pairing cohort report", foot: str = "") -> str:
+    """Return the page: per person, per team, the checks that failed most, every session.
+
+    `foot` is trusted markup appended to the body (the hub's live page adds its refresh there).
+    """
     checks = cohort.failed_checks.most_common(TOP_CHECKS)
     sessions = [
         [
@@ -86,5 +89,5 @@ def render(cohort: Cohort, title: str = "Pairing cohort report") -> str:
         f"{_table(('check', 'failures'), [(c, str(n)) for c, n in checks])}"
         f"<h2>Sessions</h2>"
         f"{_table(('session', 'people', 'lesson', 'minutes', 'rotations', 'steps'), sessions)}"
-        "</body></html>"
+        f"{foot}</body></html>"
     )

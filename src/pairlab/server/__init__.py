@@ -7,6 +7,8 @@ from typing import Any
 from pairlab.server.base import SERVICE_KEY
 from pairlab.server.handlers import setup_routes
 
+FORWARDER_KEY = "pairlab_forwarder"
+
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
     """Name this module as the extension to load."""
@@ -14,9 +16,17 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 
 def _load_jupyter_server_extension(server_app: Any) -> None:
-    """Register the routes on the running server."""
+    """Register the routes; under JupyterHub with the cohort service, forward session events."""
+    from pairlab.hub import forwarder_from_env
+
     setup_routes(server_app.web_app)
     server_app.log.info("pairlab: routes registered under %spairlab/", server_app.base_url)
+    service = server_app.web_app.settings[SERVICE_KEY]
+    forwarder = forwarder_from_env(service.root, logger=server_app.log)
+    if forwarder is not None:
+        service.on_event = forwarder.submit
+        server_app.web_app.settings[FORWARDER_KEY] = forwarder
+        server_app.log.info("pairlab: forwarding session events to %s", forwarder.url)
 
 
 def _unload_jupyter_server_extension(server_app: Any) -> None:
@@ -24,3 +34,6 @@ def _unload_jupyter_server_extension(server_app: Any) -> None:
     service = server_app.web_app.settings.get(SERVICE_KEY)
     if service is not None:
         service.close()
+    forwarder = server_app.web_app.settings.get(FORWARDER_KEY)
+    if forwarder is not None:
+        forwarder.close()

@@ -66,7 +66,8 @@ ROUTES: list[tuple[str, type[PairlabHandler]]] = [
 def setup_routes(web_app: Any) -> None:
     """Make the service for this server root and mount ROUTES under the base URL."""
     hidden = getattr(web_app.settings.get("contents_manager"), "allow_hidden", False)
-    root = Path(web_app.settings["server_root_dir"])
+    # jupyter_server writes a root under $HOME as "~/...": expand it, or .pairlab lands in "./~".
+    root = Path(web_app.settings["server_root_dir"]).expanduser()
     web_app.settings[SERVICE_KEY] = PairlabService(root, allow_hidden=bool(hidden))
     base = url_path_join(web_app.settings["base_url"], NAMESPACE)
     web_app.add_handlers(".*$", [(url_path_join(base, path), handler) for path, handler in ROUTES])

@@ -18,6 +18,7 @@ from pairlab.sessions.model import (
     parse_participants,
     parse_rotation,
 )
+from pairlab.sessions.store import EventListener
 
 
 class PairlabService:
@@ -26,11 +27,12 @@ class PairlabService:
     def __init__(self, root: Path, *, allow_hidden: bool = False) -> None:
         self.root = root.resolve()
         self.allow_hidden = allow_hidden
+        self.on_event: EventListener | None = None  # the hub forwarder, when one is running
 
     @cached_property
     def store(self) -> SessionStore:
         """Open the session database on first use, so a server that never pairs writes nothing."""
-        return SessionStore(self.root)
+        return SessionStore(self.root, on_event=self.on_event)
 
     @cached_property
     def checks(self) -> CheckService:
@@ -68,7 +70,7 @@ class PairlabService:
             if session.ended_at is not None:
                 raise BadInput(f"session '{session_id}' has ended", "start a new session")
             return session
-        return next((s for s in self.store.list() if s.ended_at is None), None)
+        return next((s for s in self.store.sessions() if s.ended_at is None), None)
 
     def record_step(self, path: str, result: StepResult, session_id: str | None) -> dict[str, Any]:
         """Remember a step's verdict; in a session, log the check and its first completion."""

@@ -52,14 +52,25 @@ CREATE TABLE IF NOT EXISTS steps (
 MAX_EVENT_BYTES = 64_000
 
 
+# Called after each commit with {"session": ..., "event": ...} as JSON (the hub forwarder).
+EventListener = Callable[[dict[str, Any]], None]
+
+
 class SessionStore:
     """One SQLite database per server root; every write is one transaction."""
 
-    def __init__(self, root: Path, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        root: Path,
+        clock: Callable[[], float] = time.time,
+        on_event: EventListener | None = None,
+    ) -> None:
         self.path = root / STATE_DIR / DB_NAME
         self.clock = clock
+        self.on_event = on_event
         self.notice = ""  # set when a corrupt database was moved aside
         self._lock = threading.Lock()
+        self._committed: list[Event] = []  # events of the open transaction, told after COMMIT
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = self._open_or_recover()
 
@@ -107,6 +118,7 @@ class SessionStore:
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """Serialize writers in this process and make each write atomic."""
         with self._lock:
+            self._committed = []
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
@@ -114,6 +126,19 @@ class SessionStore:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+            told, self._committed = self._committed, []
+        self._tell(told)
+
+    def _tell(self, events: list[Event]) -> None:
+        """Hand committed events to the listener; its failure never undoes a stored event."""
+        if self.on_event is None or not events:
+            return
+        session = self.get(events[0].session_id).to_json()
+        for event in events:
+            try:
+                self.on_event({"session": session, "event": event.to_json()})
+            except Exception:
+                log.exception("pairlab: the session event listener failed")
 
     def close(self) -> None:
         """Close the connection."""
@@ -148,7 +173,7 @@ class SessionStore:
             raise NotFound(f"no session '{session_id}'", "start one or list them")
         return _session_from_row(row)
 
-    def list(self) -> list[Session]:
+    def sessions(self) -> list[Session]:
         """Return every session, newest first."""
         rows = self._conn.execute("SELECT * FROM sessions ORDER BY started_at DESC").fetchall()
         return [_session_from_row(row) for row in rows]
@@ -246,7 +271,9 @@ class SessionStore:
             "INSERT INTO events (session_id, at, kind, data) VALUES (?, ?, ?, ?)",
             (session_id, at, kind, text),
         )
-        return Event(int(cursor.lastrowid or 0), session_id, at, kind, data)
+        event = Event(int(cursor.lastrowid or 0), session_id, at, kind, data)
+        self._committed.append(event)
+        return event
 
 
 def _load(row: tuple[Any, ...]) -> dict[str, Any]:

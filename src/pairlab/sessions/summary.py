@@ -41,6 +41,7 @@ class Tally:
 
     steps: list[dict[str, Any]] = field(default_factory=list)  # {lesson, step, seconds, at}
     rotations: list[dict[str, Any]] = field(default_factory=list)  # {at, driver}
+    prompts: list[dict[str, Any]] = field(default_factory=list)  # {at, rotation, next, participant}
     failed_checks: Counter[str] = field(default_factory=Counter)
     runs: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
@@ -66,6 +67,9 @@ def tally(started_at: float, events: Iterable[Mapping[str, Any]], lesson: str | 
         kind, data, at = event.get("kind"), event.get("data") or {}, float(event.get("at", since))
         if kind == "rotated":
             result.rotations.append({"at": at, "driver": data.get("driver")})
+        elif kind == "rotation-prompted":  # one per browser: each tells who it belongs to
+            keys = ("rotation", "next", "participant")
+            result.prompts.append({"at": at, **{key: data.get(key) for key in keys}})
         elif kind == "step-completed":
             result.steps.append(
                 {
@@ -99,6 +103,7 @@ def summarize(session: Session, events: list[Event]) -> dict[str, Any]:
             for s in read.steps
         ],
         "rotations": read.rotations,
+        "prompts": read.prompts,
         "failed_checks": [{"check": c, "failures": n} for c, n in read.failed_checks.most_common()],
         "executions": [
             {"user": u, "runs": n, "errors": read.errors[u]} for u, n in read.runs.most_common()

@@ -1,0 +1,78 @@
+"""A cohort on JupyterHub: the `pairlab-cohort` hub service, and the forwarder that feeds it.
+
+Each user's pairlab server forwards its session events (outbox on disk, retried); the
+service keeps every pair's sessions in one SQLAlchemy store and shows facilitators
+`pairlab report`'s page, live.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import signal
+from pathlib import Path
+from urllib.parse import urlparse
+
+from pairlab.errors import BadInput
+from pairlab.hub._forward import Forwarder, forwarder_from_env
+
+# The forwarder runs in every user's server; the store and the app (SQLAlchemy, JupyterHub)
+# are imported only by the service, which runs where jupyterhub is installed.
+__all__ = ["Forwarder", "forwarder_from_env", "serve"]
+
+SERVICE_NAME = "pairlab-cohort"
+DB_ENV = "PAIRLAB_COHORT_DB"
+LOG_FORMAT = "[%(levelname)1.1s %(asctime)s %(name)s] %(message)s"
+COOKIE_FILE = "cookie_secret"  # a file name, not a secret
+
+
+def _cookie_secret(folder: Path) -> bytes:
+    """Return the service's cookie secret, kept in its folder so logins survive a restart."""
+    path = folder / COOKIE_FILE
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return bytes.fromhex(path.read_text().strip())
+
+
+async def _run(db: str | None, folder: Path, ip: str | None) -> None:
+    """Listen where the hub says (JUPYTERHUB_SERVICE_URL) until SIGTERM or SIGINT."""
+    from pairlab.hub._app import make_app
+    from pairlab.hub._store import CohortStore, default_url
+
+    where = os.environ["JUPYTERHUB_SERVICE_URL"]
+    url = urlparse(where)
+    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", f"/services/{SERVICE_NAME}/")
+    store = CohortStore(db or os.environ.get(DB_ENV) or default_url(folder))
+    app = make_app(store, prefix, _cookie_secret(folder))
+    server = app.listen(url.port or 80, ip if ip is not None else url.hostname or "127.0.0.1")
+    logging.getLogger("pairlab.hub").info(
+        "pairlab-cohort: serving %s on %s (%d events stored)", prefix, where, store.count()
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    server.stop()
+    store.close()
+
+
+def serve(db: str | None = None, folder: Path | None = None, ip: str | None = None) -> None:
+    """Run the cohort service (started by the hub as the managed service `pairlab-cohort`).
+
+    It listens on the host and port of JUPYTERHUB_SERVICE_URL, or on `ip` (e.g. 0.0.0.0 in a
+    hub pod, whose service URL names the pod's Kubernetes service).
+    """
+    if not os.environ.get("JUPYTERHUB_SERVICE_URL"):
+        raise BadInput(
+            "JUPYTERHUB_SERVICE_URL is not set: the cohort service runs as a hub service",
+            "add it to c.JupyterHub.services (see deploy/jupyterhub/jupyterhub_config.py)",
+        )
+    # Its own lines at INFO; others' (tornado, JupyterHub's auth, alembic) from WARNING up.
+    logging.basicConfig(level=logging.WARNING, format=LOG_FORMAT)
+    logging.getLogger("pairlab.hub").setLevel(logging.INFO)
+    asyncio.run(_run(db, (folder or Path.cwd()).resolve(), ip))
