@@ -42,7 +42,7 @@ def workspace(root: Path, name: str) -> Path:
     folder = root / name
     folder.mkdir()
     shutil.copy(CURRICULUM / "solutions" / "08-parameterize.ipynb", folder)
-    shutil.copy(CURRICULUM / "claimsfreq.py", folder)
+    shutil.copy(CURRICULUM / "workspace" / "claimsfreq.py", folder)
     return folder / "08-parameterize.ipynb"
 
 

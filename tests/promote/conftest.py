@@ -23,3 +23,8 @@ def workspace(tmp_path: Path) -> Path:
     for notebook in FIXTURES.glob("*.ipynb"):
         shutil.copy(notebook, folder / notebook.name)
     return folder
+
+
+# The corpus holds analysts' workspaces, their own tests among them: data for test_corpus.py,
+# not tests of pairlab (they import modules only the promoted product provides).
+collect_ignore_glob = ["corpus/*"]

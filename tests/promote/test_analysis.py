@@ -83,7 +83,7 @@ def test_a_name_that_clashes_or_is_malformed_is_refused(name, says):
 
 def test_lesson_eight_solution_takes_its_module_and_writes_out_the_report(tmp_path: Path):
     shutil.copy(CURRICULUM / "solutions" / "08-parameterize.ipynb", tmp_path)
-    shutil.copy(CURRICULUM / "claimsfreq.py", tmp_path)
+    shutil.copy(CURRICULUM / "workspace" / "claimsfreq.py", tmp_path)
     analysis = analyse(tmp_path / "08-parameterize.ipynb")
     assert set(analysis.local_modules) == {"claimsfreq"}
     assert analysis.output == "report"  # the table the notebook writes to a file

@@ -55,7 +55,7 @@ def test_lesson_eight_solution_becomes_a_product_that_installs_tests_and_keeps_i
     work = tmp_path / "work"
     work.mkdir()
     shutil.copy(CURRICULUM / "solutions" / "08-parameterize.ipynb", work)
-    shutil.copy(CURRICULUM / "claimsfreq.py", work)
+    shutil.copy(CURRICULUM / "workspace" / "claimsfreq.py", work)
     dest = tmp_path / "claims-frequency"
     code, out, err = promote(
         capsys, work / "08-parameterize.ipynb", "--name", "claims-frequency", "--into", dest

@@ -63,8 +63,9 @@ def manifest_bytes(files: dict[str, bytes], notebook: str) -> bytes:
 def _recorded(dest: Path) -> dict[str, str] | None:
     """Return the hashes the last promote recorded, or None if pairlab never promoted here."""
     try:
-        return json.loads((dest / MANIFEST).read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError):
+        files = json.loads((dest / MANIFEST).read_text(encoding="utf-8"))["files"]
+        return {str(rel): str(digest) for rel, digest in files.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 

@@ -89,4 +89,5 @@ def contract(frame: pd.DataFrame | None, *, product_id: str, port: str, domain: 
         "schema": [obj],
     }
     head = f"# ODCS v3 contract of `{port}`, inferred by pairlab promote from a real run.\n"
-    return head + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    body: str = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    return head + body

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
 
 from pairlab.notebook import Cell
-
-if TYPE_CHECKING:
-    from pairlab.promote.analysis import Analysis
+from pairlab.promote._model import Analysis, Decision, PromoteError, is_plot, label
 
 
-def _lines(node: object) -> set[int]:
+def _lines(node: ast.stmt) -> set[int]:
     """Return the 1-based lines a statement spans, decorators included."""
     decorators = getattr(node, "decorator_list", [])
-    start = min([node.lineno] + [d.lineno for d in decorators])  # type: ignore[attr-defined]
-    return set(range(start, node.end_lineno + 1))  # type: ignore[attr-defined]
+    start = min([node.lineno] + [d.lineno for d in decorators])
+    return set(range(start, (node.end_lineno or node.lineno) + 1))
 
 
 def _exported_lines(analysis: Analysis, cell: Cell) -> set[int]:
@@ -61,8 +58,6 @@ def _exported_parts(analysis: Analysis, cell: Cell) -> tuple[str, str] | None:
 
 def _code_decision(analysis: Analysis, cell: Cell) -> tuple[str, str]:
     """Return (becomes, why) for a code cell."""
-    from pairlab.promote.analysis import is_plot
-
     cleaned = analysis.cleaned[cell.id]
     if cleaned.magic_cell:
         return "stays in the notebook", f"%%{cleaned.magic_cell} runs outside Python"
@@ -73,6 +68,11 @@ def _code_decision(analysis: Analysis, cell: Cell) -> tuple[str, str]:
     if exported:
         return exported
     tree = analysis.trees[cell.id]
+    defs = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    copies = [n.name for n in defs if n.name in analysis.functions]
+    if copies and len(copies) == len(tree.body):
+        kept = label(analysis.functions[copies[0]].cell)
+        return "dropped from the notebook", f"a pasted copy of `{copies[0]}`; {kept} is kept"
     if cleaned.dependencies and all(isinstance(n, ast.Pass) for n in tree.body):
         return "dropped from the notebook", "installs packages: now pyproject dependencies"
     if tree.body and all(type(n).__name__ in ("Import", "ImportFrom") for n in tree.body):
@@ -86,8 +86,6 @@ def _code_decision(analysis: Analysis, cell: Cell) -> tuple[str, str]:
 
 def decide(analysis: Analysis) -> None:
     """Fill the decision table and flags; stop on IPython code that must go into a module."""
-    from pairlab.promote.analysis import Decision, PromoteError, label
-
     for cell in analysis.cells:
         if cell.type != "code":
             analysis.decisions.append(Decision(label(cell), "stays in the notebook", cell.type))
@@ -101,6 +99,10 @@ def decide(analysis: Analysis) -> None:
         analysis.flags += [f"{label(cell)}: {note}" for note in cleaned.notes]
         becomes, why = _code_decision(analysis, cell)
         analysis.decisions.append(Decision(label(cell), becomes, why))
+    for test in analysis.tests:
+        analysis.decisions.append(
+            Decision(test.source.name, f"product {test.target}", "the pair's test of this code")
+        )
 
 
 def format_table(analysis: Analysis) -> str:
@@ -109,4 +111,5 @@ def format_table(analysis: Analysis) -> str:
     lines = [f"{'cell':<8} {'becomes':<{width}}  why"]
     lines += [f"{d.cell:<8} {d.becomes:<{width}}  {d.why}" for d in analysis.decisions]
     lines += [f"! {flag}" for flag in analysis.flags]
+    lines += [f"~ changed: {change}" for change in analysis.changes]
     return "\n".join(lines)

@@ -10,17 +10,22 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib.metadata import packages_distributions
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from pairlab import _process
+from pairlab.checks import Report, format_report
 from pairlab.errors import BadInput
-from pairlab.promote import _commit, characterization, equivalence
+from pairlab.kits import render
+from pairlab.promote import _clean, _commit, _data, _pairtests, characterization, equivalence
+from pairlab.promote._checks import run_product_checks
 from pairlab.promote._contract import contract
 from pairlab.promote._decide import format_table
+from pairlab.promote._model import Analysis
 from pairlab.promote._nbfile import notebook_json, percent_script
-from pairlab.promote.analysis import Analysis, analyse
+from pairlab.promote.analysis import analyse
 from pairlab.promote.extraction import Names, notebook_cells, pipeline_module, transform_module
 
 KIT_DEPENDENCIES = {"pairlab", "ibis-framework", "duckdb", "pandas", "pyarrow"}
@@ -39,13 +44,13 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     diff: str = ""
-    report: object | None = None  # the checks' Report
+    report: Report | None = None  # the product's checks
 
     @property
     def ok(self) -> bool:
         """Return whether the gate and every check passed."""
         same = all(v.same for v in self.verdicts.values())
-        checks = self.report is None or getattr(self.report, "exit_code", 1) == 0
+        checks = self.report is None or self.report.exit_code == 0
         return same and checks
 
 
@@ -84,8 +89,6 @@ def _answers(analysis: Analysis, names: Names) -> dict[str, object]:
 
 def _dependencies(analysis: Analysis) -> list[str]:
     """Return what the notebook installs or imports beyond the kit's own dependencies."""
-    from importlib.metadata import packages_distributions
-
     dists = packages_distributions()
     modules = {line.split()[1].split(".")[0] for line in analysis.imports.values()}
     imported = {dists[m][0] for m in modules if m in dists and m not in sys.stdlib_module_names}
@@ -100,20 +103,8 @@ def _write(root: Path, rel: str, data: str | bytes) -> None:
     path.write_bytes(data.encode() if isinstance(data, str) else data)
 
 
-def _tidy(product: Path) -> None:
-    """Sort imports and format the generated modules as ruff would (the product's config)."""
-    from pairlab.checks.lint import ruff_binary
-
-    paths = [str(product / "src"), str(product / "tests")]
-    fix = ["check", "--fix", "--select", "I,F401", "--exit-zero", "--no-cache"]
-    _process.run([ruff_binary(), *fix, *paths], cwd=product)
-    _process.run([ruff_binary(), "format", "--no-cache", *paths], cwd=product)
-
-
-def _stage(analysis: Analysis, names: Names, product: Path, run: bool, outcome: Outcome) -> None:
-    """Stages 2 to 4 in a staging folder: render, extract, run, freeze, compare."""
-    from pairlab.kits import render
-
+def _extract(analysis: Analysis, names: Names, product: Path) -> list[dict[str, Any]]:
+    """Stage 2 in the staging folder: render the kit, write modules, data, tests, notebook."""
     render("data-product", product, _answers(analysis, names))
     pkg = f"src/{names.package}"
     if analysis.functions:
@@ -121,9 +112,29 @@ def _stage(analysis: Analysis, names: Names, product: Path, run: bool, outcome: 
     for module, path in analysis.local_modules.items():
         _write(product, f"{pkg}/{module}.py", path.read_bytes())
     _write(product, f"{pkg}/pipeline.py", pipeline_module(analysis, names))
+    carried = {rel.replace("{package}", pkg): src for rel, src in _data.carried(analysis).items()}
+    for rel, source in carried.items():
+        _write(product, rel, source.read_bytes())
+    for rel, data in _pairtests.files(analysis, names.package).items():
+        _write(product, rel, data)
     cells = notebook_cells(analysis, names)
+    notebook = product / f"notebooks/{names.notebook}.ipynb"
     _write(product, f"notebooks/{names.notebook}.ipynb", notebook_json(cells, None))
     _write(product, f"notebooks/{names.notebook}.py", percent_script(cells, None))
+    _clean.ignore_outputs(product, analysis.writes, set(carried))
+    analysis.changes += _clean.tidy(product, notebook)
+    return _clean.cells_of(notebook)
+
+
+def _stage(
+    analysis: Analysis,
+    names: Names,
+    product: Path,
+    cells: list[dict[str, Any]],
+    outcome: Outcome,
+    run: bool,
+) -> None:
+    """Stages 3 and 4 in the staging folder: run both notebooks, freeze, compare."""
     frame = None
     if run:
         # The pid in the name lets the next promote remove it if this one is killed (-9).
@@ -139,7 +150,6 @@ def _stage(analysis: Analysis, names: Names, product: Path, run: bool, outcome: 
             frame = pd.read_parquet(original / "original.parquet")
     text = contract(frame, product_id=names.product_id, port=names.output, domain="claims")
     _write(product, f"contracts/{names.output}.odcs.yaml", text)
-    _tidy(product)
 
 
 def _dead(pid: str) -> bool:
@@ -187,7 +197,6 @@ def promote(
 ) -> Outcome:
     """Promote `notebook` into a data product named `name` (in `into`, default ./NAME)."""
     analysis = analyse(notebook)
-    echo(format_table(analysis))
     names = names_for(name, analysis)
     dest = (into or Path.cwd() / name).absolute()
     outcome = Outcome(dest, analysis)
@@ -199,7 +208,9 @@ def promote(
     staging = _staging(dest, dry_run)
     try:
         product = staging / "product"
-        _stage(analysis, names, product, run, outcome)
+        cells = _extract(analysis, names, product)
+        echo(format_table(analysis))  # with every change stage 2 made to the analyst's code
+        _stage(analysis, names, product, cells, outcome, run)
         files = _commit.read_tree(product)
         files[_commit.MANIFEST] = _commit.manifest_bytes(files, notebook.name)
         _write(product, _commit.MANIFEST, files[_commit.MANIFEST])
@@ -210,9 +221,12 @@ def promote(
         if dry_run:
             outcome.diff = _commit.diff(dest, found)
             return outcome
+        first = not dest.exists()
         if found.changes:
             _commit.commit(dest, product, found)
         outcome.written = found.changes
+        if first:
+            outcome.notes.append(_clean.first_commit(dest, notebook.name))
         if _commit.MANIFEST in found.create:  # a first promote: say what is left to people
             outcome.notes.append(
                 "edit dataproduct.yaml: state the purpose and the value hypothesis in your words"
@@ -220,17 +234,13 @@ def promote(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     if checks:
-        from pairlab.promote._checks import run_product_checks
-
         outcome.report = run_product_checks(dest)
     return outcome
 
 
 def format_outcome(outcome: Outcome, dry_run: bool = False) -> str:
     """Return what happened, for a terminal: flags, the gate, what was written, the checks."""
-    from pairlab.checks import format_report
-
-    lines = [f"! {note}" for note in outcome.notes]
+    lines = [f"! {note}" for note in outcome.notes if note]
     for side, verdict in outcome.verdicts.items():
         if verdict.same:
             lines.append(
@@ -250,5 +260,5 @@ def format_outcome(outcome: Outcome, dry_run: bool = False) -> str:
     else:
         lines.append(f"pairlab: {outcome.dest} is up to date; nothing written")
     if outcome.report is not None:
-        lines.append(format_report(outcome.report))  # type: ignore[arg-type]
+        lines.append(format_report(outcome.report))
     return "\n".join(lines)

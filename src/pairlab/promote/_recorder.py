@@ -2,6 +2,8 @@
 
 The first real call of each function is recorded; then the function runs again on a small
 sample of those inputs, and that call's inputs and output become a frozen test fixture.
+pandas and ibis are imported where first needed, not at the top: this module loads into every
+instrumented kernel, and a notebook that records nothing should not pay for them.
 """
 
 from __future__ import annotations
@@ -76,7 +78,9 @@ def _freeze(value: Any, name: str, tables: list[str]) -> tuple[dict[str, Any], A
     return {"kind": "json", "value": value}, value
 
 
-def _record(func: Any, tables: list[str], args: tuple, kwargs: dict, module: str) -> None:
+def _record(
+    func: Any, tables: list[str], args: tuple[Any, ...], kwargs: dict[str, Any], module: str
+) -> None:
     """Call `func` on a sample of its arguments and save both as a fixture."""
     key = func.__name__
     spec: dict[str, Any] = {"function": key, "module": module, "args": [], "kwargs": {}}

@@ -4,83 +4,33 @@ from __future__ import annotations
 
 import ast
 import builtins
+import importlib.util
 import re
-from dataclasses import dataclass, field
+import sys
 from pathlib import Path
 
+from pairlab.catalog.tables import tables_in_tree
 from pairlab.errors import BadInput
 from pairlab.notebook import Cell, NotebookError, load_notebook
+from pairlab.promote import _data, _pairtests
+from pairlab.promote._decide import decide
+from pairlab.promote._model import (
+    Analysis,
+    Decision,
+    Function,
+    PromoteError,
+    Stmt,
+    is_plot,
+    label,
+)
 from pairlab.promote._source import Cleaned, clean
 from pairlab.promote._symbols import function_globals, loads, stores
 
+__all__ = ["Analysis", "Decision", "Function", "PromoteError", "Stmt", "analyse", "is_plot"]
+
 BUILTINS = set(dir(builtins)) | {"display", "get_ipython", "__file__"}
-_PLOT = re.compile(r"\.plot\b|\bplt\.|\bsns\.|\balt\.|\bpx\.|\.show\(\)")
 WRITERS = {"to_csv", "to_parquet", "to_excel", "to_sql", "to_json", "to_feather", "to_pickle"}
-_SQL_TABLE = re.compile(r"\b(?:from|join)\s+([A-Za-z_][\w.]*)", re.IGNORECASE)
-
-
-class PromoteError(BadInput):
-    """The notebook cannot be promoted as it is; the message names the cell and the fix."""
-
-
-@dataclass
-class Decision:
-    """One row of the decision table: a cell, what it becomes, and why."""
-
-    cell: str
-    becomes: str
-    why: str
-
-
-@dataclass
-class Stmt:
-    """A top-level statement, with the cell it sits in and the names it binds and reads."""
-
-    cell: Cell
-    node: ast.stmt
-    text: str
-    stores: set[str]
-    loads: set[str]
-
-
-@dataclass
-class Function:
-    """A function the notebook defines, with the globals it reads and how each is resolved."""
-
-    name: str
-    cell: Cell
-    node: ast.FunctionDef | ast.AsyncFunctionDef
-    text: str
-    globals: set[str] = field(default_factory=set)
-    kwonly: list[str] = field(default_factory=list)  # parameters it reads: become keywords
-
-
-@dataclass
-class Analysis:
-    """Everything stage 1 found: cells, functions, the result's statements, decisions, flags."""
-
-    path: Path
-    cells: list[Cell]
-    cleaned: dict[str, Cleaned]
-    trees: dict[str, ast.Module]
-    parameters: dict[str, str] = field(default_factory=dict)  # name -> value source
-    imports: dict[str, str] = field(default_factory=dict)  # bound name -> import line
-    constants: dict[str, str] = field(default_factory=dict)  # name -> assignment line
-    functions: dict[str, Function] = field(default_factory=dict)
-    local_modules: dict[str, Path] = field(default_factory=dict)  # module -> .py beside it
-    statements: list[Stmt] = field(default_factory=list)
-    output: str = ""
-    pipeline: list[Stmt] = field(default_factory=list)
-    connection: str = ""
-    decisions: list[Decision] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)
-    dependencies: list[str] = field(default_factory=list)
-    input_tables: list[str] = field(default_factory=list)
-
-
-def label(cell: Cell) -> str:
-    """Return how messages name a cell: its number in the notebook (1-based)."""
-    return f"cell {cell.index + 1}"
+_RUN = re.compile(r"^\s*%run\s+(?:-\w+\s+)*(\S+)", re.MULTILINE)
 
 
 def _parse(cell: Cell, cleaned: Cleaned) -> ast.Module:
@@ -147,6 +97,13 @@ def _collect(analysis: Analysis, cell: Cell, tree: ast.Module, source: str) -> N
             analysis.imports.update(_import_lines(node))
             _note_local(analysis, node)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            earlier = analysis.functions.get(node.name)
+            if earlier is not None:
+                same = "the same code" if earlier.text == text else "different code"
+                analysis.flags.append(
+                    f"{label(cell)} defines `{node.name}` again ({same} as {label(earlier.cell)}): "
+                    "the package keeps this last definition; delete the copy"
+                )
             analysis.functions[node.name] = Function(node.name, cell, node, text)
         elif is_params and isinstance(node, ast.Assign | ast.AnnAssign):
             for name in stores(node):
@@ -155,9 +112,10 @@ def _collect(analysis: Analysis, cell: Cell, tree: ast.Module, source: str) -> N
         elif not isinstance(node, ast.Pass):
             stmt = Stmt(cell, node, text, stores(node), loads(node))
             analysis.statements.append(stmt)
-            single = isinstance(node, ast.Assign) and len(node.targets) == 1
-            if single and isinstance(node.targets[0], ast.Name) and _is_literal(node.value):
-                analysis.constants.setdefault(node.targets[0].id, text)
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+                if isinstance(target, ast.Name) and _is_literal(node.value):
+                    analysis.constants.setdefault(target.id, text)
 
 
 def read(path: Path) -> Analysis:
@@ -188,18 +146,18 @@ def read(path: Path) -> Analysis:
 def _defined_before(analysis: Analysis) -> None:
     """Stop when code reads a name only a later cell defines (it ran out of order)."""
     seen = set(BUILTINS) | set(analysis.parameters)
-    order = sorted(
-        [(s.cell.index, s.node.lineno, "stmt", s) for s in analysis.statements]
-        + [(f.cell.index, f.node.lineno, "def", f) for f in analysis.functions.values()]
-        + [(c.index, 0, "imports", c) for c in analysis.cells if c.id in analysis.trees],
+    order: list[tuple[int, int, Stmt | Function | Cell]] = sorted(
+        [(s.cell.index, s.node.lineno, s) for s in analysis.statements]
+        + [(f.cell.index, f.node.lineno, f) for f in analysis.functions.values()]
+        + [(c.index, 0, c) for c in analysis.cells if c.id in analysis.trees],
         key=lambda item: (item[0], item[1]),
     )
     later = {n: s.cell for s in analysis.statements for n in s.stores}
     later |= {name: f.cell for name, f in analysis.functions.items()}
-    for _, _, kind, item in order:
-        if kind == "imports":
-            seen |= {n for n, line in analysis.imports.items() if _imported_in(item, analysis, n)}
-        elif kind == "def":
+    for _, _, item in order:
+        if isinstance(item, Cell):
+            seen |= {n for n in analysis.imports if _imported_in(item, analysis, n)}
+        elif isinstance(item, Function):
             seen.add(item.name)
         else:
             missing = sorted(n for n in item.loads - seen if n in later and n not in item.stores)
@@ -253,8 +211,10 @@ def _propagate_keywords(analysis: Analysis) -> None:
         for func in analysis.functions.values():
             for callee in func.globals & set(analysis.functions):
                 extra = [k for k in analysis.functions[callee].kwonly if k not in func.kwonly]
-                if extra:
+                data = [k for k in analysis.functions[callee].data if k not in func.data]
+                if extra or data:
                     func.kwonly += extra
+                    func.data += data
                     changed = True
 
 
@@ -277,9 +237,13 @@ def _find_output(analysis: Analysis) -> None:
     if analysis.output:
         return
     if not analysis.functions and not analysis.local_modules:
+        last = next((s for s in reversed(analysis.statements) if s.stores), None)
+        where = f"; {label(last.cell)} builds `{min(last.stores)}` last" if last else ""
         raise PromoteError(
-            f"{analysis.path.name} has no exportable code: no function and no cell tagged `output`",
-            "put the steps that build your result into functions, then call them in a cell",
+            f"{analysis.path.name} has no exportable code: no function and no cell tagged "
+            f"`output`{where}",
+            f"tag {label(last.cell) if last else 'the cell that builds your result'} `output`, "
+            "or put the steps that build your result into functions and call them in a cell",
         )
     raise PromoteError(
         f"{analysis.path.name} never assigns a function's result to a variable",
@@ -324,45 +288,65 @@ def _mutates(stmt: Stmt, needed: set[str]) -> bool:
     return inplace and bool(stmt.loads & needed)
 
 
-def tables_in(body: ast.AST) -> list[str]:
-    """Return the warehouse tables code reads: `.table("x")` calls and FROM/JOIN in SQL strings."""
-    found: list[str] = []
-    for node in ast.walk(body):
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
-            continue
-        arg = node.args[0] if node.args else None
-        if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
-            continue
-        if node.func.attr == "table":
-            found.append(arg.value)
-        elif node.func.attr in ("sql", "raw_sql", "read_sql", "execute", "query"):
-            found += _SQL_TABLE.findall(arg.value)
-    return list(dict.fromkeys(t.split(".")[-1] for t in found))
-
-
 def _tables(analysis: Analysis) -> None:
     """Infer the input tables of the functions and of the result's statements."""
     bodies: list[ast.AST] = [f.node for f in analysis.functions.values()]
     bodies += [s.node for s in analysis.pipeline]
     bodies += [ast.parse(p.read_text(encoding="utf-8")) for p in analysis.local_modules.values()]
-    found = [t for body in bodies for t in tables_in(body)]
+    found = [t for body in bodies for t in tables_in_tree(body)]
     analysis.input_tables = list(dict.fromkeys(found))
+
+
+def _run_magic(analysis: Analysis) -> None:
+    """Stop on `%run`: the package cannot follow names another file defines at run time."""
+    for cell in analysis.cells:
+        found = _RUN.search(cell.source) if cell.type == "code" else None
+        if found:
+            module = Path(found.group(1)).stem
+            raise PromoteError(
+                f"{label(cell)} runs `%run {found.group(1)}`, whose names a package cannot follow",
+                f"replace it with `from {module} import ...` naming what you use (a .py beside "
+                "the notebook becomes a module of the package)",
+            )
+
+
+def _installed(analysis: Analysis) -> None:
+    """Stop on an import of a package that is not installed (the notebook cannot run here)."""
+    for cell in analysis.cells:
+        tree = analysis.trees.get(cell.id)
+        for node in tree.body if tree else ():
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names = [node.module]
+            else:
+                continue
+            for top in {n.split(".")[0] for n in names}:
+                beside = analysis.path.parent / top
+                known = top in analysis.local_modules or top in sys.stdlib_module_names
+                known = known or beside.is_dir() or beside.with_suffix(".py").is_file()
+                if known or top in analysis.dependencies or importlib.util.find_spec(top):
+                    continue
+                raise PromoteError(
+                    f"{label(cell)} imports `{top}`, which is not installed where the notebook "
+                    "runs",
+                    f"install it (pip install {top}) and promote again: it joins the product's "
+                    "dependencies; or remove the import",
+                )
 
 
 def analyse(path: Path) -> Analysis:
     """Run stage 1: read, order-check, resolve globals, find the output, decide per cell."""
-    from pairlab.promote._decide import decide
-
     analysis = read(path)
+    _run_magic(analysis)
+    _installed(analysis)
     _defined_before(analysis)
     _resolve_globals(analysis)
     _find_output(analysis)
     _slice(analysis)
     _tables(analysis)
+    _data.find_reads(analysis)
+    _data.resolve_reads(analysis)
+    _pairtests.find(analysis)
     decide(analysis)
     return analysis
-
-
-def is_plot(source: str) -> bool:
-    """Return whether a cell draws a chart."""
-    return bool(_PLOT.search(source))

@@ -8,11 +8,14 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pairlab import _process
+from pairlab.catalog.tables import tables_in_tree
+from pairlab.errors import one_line
 from pairlab.notebook import NotebookError, load_notebook
+from pairlab.promote._model import Analysis, PromoteError
 from pairlab.promote._nbfile import notebook_json
-from pairlab.promote.analysis import Analysis, PromoteError, tables_in
 from pairlab.promote.extraction import Names
 
 FIXTURES = "tests/fixtures/characterization"
@@ -31,7 +34,7 @@ class Run:
     pythonpath: str = ""
 
 
-def _code(source: str, cell_id: str) -> dict:
+def _code(source: str, cell_id: str) -> dict[str, Any]:
     """Return a code cell pairlab adds to an instrumented copy."""
     return {
         "cell_type": "code",
@@ -43,15 +46,15 @@ def _code(source: str, cell_id: str) -> dict:
     }
 
 
-def _start(records: Path) -> dict:
+def _start(records: Path) -> dict[str, Any]:
     """Return the cell that starts recording."""
     text = f"import pairlab.promote._recorder as {_REC}\n{_REC}.start({str(records)!r})"
     return _code(text, "pairlab-start")
 
 
-def _original_cells(analysis: Analysis, records: Path) -> list[dict]:
+def _original_cells(analysis: Analysis, records: Path) -> list[dict[str, Any]]:
     """Return the analyst's cells with the recorder wrapped around each exported function."""
-    cells: list[dict] = [_start(records), *_preload_local(analysis)]
+    cells: list[dict[str, Any]] = [_start(records), *_preload_local(analysis)]
     for cell in analysis.cells:
         cells.append(
             {
@@ -63,7 +66,9 @@ def _original_cells(analysis: Analysis, records: Path) -> list[dict]:
             | ({"execution_count": None, "outputs": []} if cell.type == "code" else {})
         )
         defined = {
-            f.name: tables_in(f.node) for f in analysis.functions.values() if f.cell.id == cell.id
+            f.name: tables_in_tree(f.node)
+            for f in analysis.functions.values()
+            if f.cell.id == cell.id
         }
         if defined:
             cells.append(_code(f"{_REC}.wrap(globals(), {defined!r})", f"pairlab-wrap-{cell.id}"))
@@ -71,7 +76,7 @@ def _original_cells(analysis: Analysis, records: Path) -> list[dict]:
     return cells
 
 
-def _preload_local(analysis: Analysis) -> list[dict]:
+def _preload_local(analysis: Analysis) -> list[dict[str, Any]]:
     """Return a cell importing the notebook's own modules with recording functions.
 
     The notebook's later `import` finds the module already loaded, wrappers included, so calls
@@ -89,13 +94,15 @@ def _module_functions(path: Path) -> dict[str, list[str]]:
     """Return each top-level function of a module with the warehouse tables it reads."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return {
-        n.name: tables_in(n)
+        n.name: tables_in_tree(n)
         for n in tree.body
         if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")
     }
 
 
-def _promoted_cells(cells: list[dict], analysis: Analysis, names: Names, records: Path) -> list:
+def _promoted_cells(
+    cells: list[dict[str, Any]], analysis: Analysis, names: Names, records: Path
+) -> list[dict[str, Any]]:
     """Return the rewritten notebook's cells, saving its result and pipeline.run()'s."""
     con = analysis.connection or "None"
     params = "".join(f", {n}={n}" for n in analysis.parameters)
@@ -140,20 +147,20 @@ def _failure(run: Run, done: _process.Completed, analysis: Analysis) -> PromoteE
     for cell in executed.code_cells if executed else ():
         for output in cell.outputs:
             if output.get("output_type") == "error":
-                error = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".strip()
+                error = one_line(f"{output.get('ename', 'Error')}: {output.get('evalue', '')}")
                 where = f"cell {numbers[cell.id]}" if cell.id in numbers else "pairlab's check"
                 return PromoteError(
                     f"the {run.label} notebook fails to run: {where} raised {error}",
                     "fix it, restart the kernel and run all cells, then promote again",
                 )
     return PromoteError(
-        f"the {run.label} notebook could not run: {done.tail(2)}",
+        f"the {run.label} notebook could not run: {one_line(done.tail(2))}",
         "check that the python3 kernel and papermill are installed",
     )
 
 
 def run_both(
-    analysis: Analysis, names: Names, product: Path, promoted: list[dict], work: Path
+    analysis: Analysis, names: Names, product: Path, promoted: list[dict[str, Any]], work: Path
 ) -> tuple[Path, Path]:
     """Run the original and the promoted notebook side by side; return their record folders."""
     runs = []
@@ -201,14 +208,13 @@ inputs and what the notebook's function returned on them. The package's function
 return the same. No warehouse is needed: the inputs are the files in fixtures/.
 """
 
+import importlib
 import json
 from pathlib import Path
 
 import ibis
 import pandas as pd
 import pytest
-
-import importlib
 
 FIXTURES = Path(__file__).parent / "fixtures" / "characterization"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.json"))

@@ -6,9 +6,13 @@ import ast
 import copy
 import textwrap
 from dataclasses import dataclass
+from typing import Any
 
 from pairlab.notebook import Cell
-from pairlab.promote.analysis import Analysis
+from pairlab.promote._data import rewrite_paths
+from pairlab.promote._model import Analysis, label
+from pairlab.promote._source import clean
+from pairlab.promote._symbols import loads
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,9 @@ def _keyword_edits(python: str, kwonly: dict[str, list[str]]) -> list[tuple[int,
     return edits
 
 
-def add_keywords(python: str, kwonly: dict[str, list[str]], skip: set[int] = frozenset()) -> str:
+def add_keywords(
+    python: str, kwonly: dict[str, list[str]], skip: set[int] | frozenset[int] = frozenset()
+) -> str:
     """Return `python` with keyword parameters added to calls (columns are UTF-8 offsets)."""
     lines = python.split("\n")
     for line, col, text in sorted(_keyword_edits(python, kwonly), reverse=True):
@@ -76,6 +82,20 @@ def _kwonly(analysis: Analysis) -> dict[str, list[str]]:
     return {name: f.kwonly for name, f in analysis.functions.items() if f.kwonly}
 
 
+def _all_keywords(analysis: Analysis) -> dict[str, list[str]]:
+    """Return every keyword each function gained: parameters and data paths (package code)."""
+    found = {name: f.kwonly + f.data for name, f in analysis.functions.items()}
+    return {name: kws for name, kws in found.items() if kws}
+
+
+def _paths(analysis: Analysis) -> dict[str, str]:
+    """Return each carried read path -> its keyword."""
+    return {r.path: r.param for r in analysis.reads if r.param}
+
+
+FILES_LINE = "FILES = Path(__file__).parent  # the files the notebook read travel with the package"
+
+
 def localize(line: str, analysis: Analysis, package: str) -> str:
     """Return an import line with the notebook's own modules imported from the package."""
     words = line.split()
@@ -94,14 +114,15 @@ def _imports_for(analysis: Analysis, names: set[str], package: str = "") -> list
 
 def transform_module(analysis: Analysis, names: Names) -> str:
     """Return src/<package>/transform.py: the notebook's functions, their imports and constants."""
-    kwonly = _kwonly(analysis)
+    kwonly = _all_keywords(analysis)
+    defaults = {**analysis.parameters, **analysis.data_params}
     used: set[str] = set()
     bodies = []
     for func in analysis.functions.values():
         used |= func.globals
-        text = add_keywords(func.text, kwonly)
-        if func.kwonly:
-            text = _signature(func.node, text, func.kwonly, analysis.parameters)
+        text = add_keywords(rewrite_paths(func.text, _paths(analysis)), kwonly)
+        if func.kwonly or func.data:
+            text = _signature(func.node, text, func.kwonly + func.data, defaults)
         bodies.append(text)
     consts = [analysis.constants[n] for n in sorted(used) if n in analysis.constants]
     consts = [
@@ -109,18 +130,26 @@ def transform_module(analysis: Analysis, names: Names) -> str:
     ]
     doc = f'"""The functions of notebooks/{names.notebook}.ipynb, promoted by pairlab."""'
     imports = _imports_for(analysis, used, names.package)
+    if any(f.data for f in analysis.functions.values()):
+        imports.append("from pathlib import Path")
+        consts.insert(0, FILES_LINE)
     parts = [doc, "\n".join(imports), "\n".join(consts), *bodies]
     return "\n\n\n".join(p for p in parts if p.strip()) + "\n"
 
 
 def _pipeline_body(analysis: Analysis) -> list[str]:
     """Return the statements of run(), the connection made only when none is given."""
-    kwonly = _kwonly(analysis)
+    kwonly = _all_keywords(analysis)
     body = []
     for stmt in analysis.pipeline:
-        text = add_keywords(stmt.text, kwonly)
+        text = add_keywords(rewrite_paths(stmt.text, _paths(analysis)), kwonly)
         if analysis.connection and stmt.stores == {analysis.connection}:
-            value = ast.get_source_segment(stmt.text, ast.parse(stmt.text).body[0].value)  # type: ignore[attr-defined]
+            node = ast.parse(stmt.text).body[0]
+            value = (
+                ast.get_source_segment(stmt.text, node.value)
+                if isinstance(node, ast.Assign)
+                else None
+            )
             text = f"if {analysis.connection} is None:\n    {analysis.connection} = {value}"
         body.append(text)
     return body
@@ -134,8 +163,13 @@ def pipeline_module(analysis: Analysis, names: Names) -> str:
     imports = _imports_for(analysis, loads, names.package)
     if funcs:
         imports.append(f"from {names.package}.transform import {', '.join(funcs)}")
-    params = "".join(f", {n}={v}" for n, v in analysis.parameters.items())
-    star = ", *" if analysis.parameters else ""
+    every = {**analysis.parameters, **analysis.data_params}
+    params = "".join(f", {n}={v}" for n, v in every.items())
+    star = ", *" if every else ""
+    head = ""
+    if any(rewrite_paths(s.text, _paths(analysis)) != s.text for s in analysis.pipeline):
+        imports.append("from pathlib import Path")
+        head = f"\n\n{FILES_LINE}"
     body = "\n".join([*_pipeline_body(analysis), f"return {analysis.output}"])
     doc = f'"""Build `{analysis.output}` as notebooks/{names.notebook}.ipynb does."""'
     func = (
@@ -143,17 +177,34 @@ def pipeline_module(analysis: Analysis, names: Names) -> str:
         f'    """Return the output table `{names.output}`, built on the warehouse `{con}`."""\n'
         f"{textwrap.indent(body, '    ')}\n"
     )
-    return "\n\n\n".join([doc, "\n".join(imports), func]) if imports else f"{doc}\n\n\n{func}"
+    top = "\n".join(imports) + head
+    return "\n\n\n".join([doc, top, func]) if imports else f"{doc}\n\n\n{func}"
+
+
+def _definitions(cell: Cell, analysis: Analysis) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Return a cell's definitions of exported functions, copies pasted earlier included."""
+    tree = analysis.trees.get(cell.id)
+    return [
+        n
+        for n in (tree.body if tree else [])
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name in analysis.functions
+    ]
 
 
 def _drop_lines(cell: Cell, analysis: Analysis) -> set[int]:
     """Return the 1-based lines to remove from a code cell: exported functions, pip installs."""
     cleaned = analysis.cleaned[cell.id]
     drop = {n for n in cleaned.dropped_lines if "pip" in cell.source.split("\n")[n - 1]}
-    for func in analysis.functions.values():
-        if func.cell.id == cell.id:
-            decorators = [d.lineno for d in func.node.decorator_list]
-            drop |= set(range(min([func.node.lineno, *decorators]), func.node.end_lineno + 1))
+    for node in _definitions(cell, analysis):
+        decorators = [d.lineno for d in node.decorator_list]
+        end = node.end_lineno or node.lineno
+        drop |= set(range(min([node.lineno, *decorators]), end + 1))
+        if analysis.functions[node.name].cell.id != cell.id:
+            kept = label(analysis.functions[node.name].cell)
+            analysis.changes.append(
+                f"{label(cell)}: removed the pasted copy of `{node.name}` "
+                f"(the package keeps {kept}'s)"
+            )
     return drop
 
 
@@ -175,7 +226,7 @@ def _rewrite_cell(cell: Cell, analysis: Analysis, kwonly: dict[str, list[str]]) 
     return "\n".join(kept).strip("\n")
 
 
-def _cell(source: str, cell_id: str, tags: tuple[str, ...] = ()) -> dict:
+def _cell(source: str, cell_id: str, tags: tuple[str, ...] = ()) -> dict[str, Any]:
     """Return a fresh code cell."""
     meta = {"tags": list(tags)} if tags else {}
     return {
@@ -188,10 +239,10 @@ def _cell(source: str, cell_id: str, tags: tuple[str, ...] = ()) -> dict:
     }
 
 
-def notebook_cells(analysis: Analysis, names: Names) -> list[dict]:
+def notebook_cells(analysis: Analysis, names: Names) -> list[dict[str, Any]]:
     """Return the rewritten notebook's cells: the analyst's story, importing the package."""
     kwonly = _kwonly(analysis)
-    cells: list[dict] = []
+    cells: list[dict[str, Any]] = []
     placed = False
     for cell in analysis.cells:
         if cell.type != "code":
@@ -199,22 +250,28 @@ def notebook_cells(analysis: Analysis, names: Names) -> list[dict]:
                 {"cell_type": cell.type, "id": cell.id, "metadata": {}, "source": cell.source}
             )
             continue
-        if not placed and any(f.cell.id == cell.id for f in analysis.functions.values()):
-            names_ = ", ".join(analysis.functions)
+        if not placed and _definitions(cell, analysis):
+            names_ = ", ".join(sorted(analysis.functions))
             cells.append(
                 _cell(f"from {names.package}.transform import {names_}", f"{cell.id}-import")
             )
+            analysis.changes.append(
+                f"notebook cell {len(cells)}: new, imports {names_} from the package"
+            )
             placed = True
-        source = _localize_cell(_rewrite_cell(cell, analysis, kwonly), analysis, names.package)
+        rewritten = _rewrite_cell(cell, analysis, kwonly)
+        source = _localize_cell(rewritten, analysis, names.package)
+        if source != rewritten:
+            analysis.changes.append(
+                f"{label(cell)}: imports the notebook's modules from the package {names.package}"
+            )
         if source.strip():
             cells.append(_cell(source, cell.id, cell.tags))
-    return prune_imports(cells)
+    return prune_imports(cells, analysis.changes)
 
 
-def _prune(source: str, used: set[str]) -> str:
-    """Return a cell's source without the imports nothing uses any more."""
-    from pairlab.promote._source import clean
-
+def _prune(source: str, used: set[str], removed: list[str]) -> str:
+    """Return a cell's source without the imports nothing uses any more (named in `removed`)."""
     cleaned = clean(source)
     if cleaned.magic_cell:
         return source
@@ -226,6 +283,7 @@ def _prune(source: str, used: set[str]) -> str:
         keep = [a for a in node.names if (a.asname or a.name.split(".")[0]) in used]
         if len(keep) == len(node.names):
             continue
+        removed += [ast.unparse(a) for a in node.names if a not in keep]
         replacement = [ast.unparse(type(node)(**{**node.__dict__, "names": keep}))] if keep else []
         lines[node.lineno - 1 : node.end_lineno] = replacement
     return "\n".join(lines).strip("\n")
@@ -233,8 +291,6 @@ def _prune(source: str, used: set[str]) -> str:
 
 def _localize_cell(source: str, analysis: Analysis, package: str) -> str:
     """Return a cell whose imports of the notebook's own modules now name the package."""
-    from pairlab.promote._source import clean
-
     cleaned = clean(source)
     if cleaned.magic_cell or not analysis.local_modules:
         return source
@@ -252,17 +308,22 @@ def _node_lines(node: ast.Import | ast.ImportFrom) -> list[str]:
     return [ast.unparse(type(node)(**{**node.__dict__, "names": [a]})) for a in node.names]
 
 
-def prune_imports(cells: list[dict]) -> list[dict]:
+def prune_imports(
+    cells: list[dict[str, Any]], changes: list[str] | None = None
+) -> list[dict[str, Any]]:
     """Drop imports the rewritten notebook no longer uses (they moved with the functions)."""
-    from pairlab.promote._source import clean
-    from pairlab.promote._symbols import loads
-
     used: set[str] = set()
     for cell in cells:
         if cell["cell_type"] == "code":
             tree = ast.parse(clean(cell["source"]).python)
             used |= set().union(set(), *(loads(n) for n in tree.body))
-    for cell in cells:
+    for number, cell in enumerate(cells, 1):
         if cell["cell_type"] == "code":
-            cell["source"] = _prune(cell["source"], used)
+            removed: list[str] = []
+            cell["source"] = _prune(cell["source"], used, removed)
+            if removed and changes is not None:
+                changes.append(
+                    f"notebook cell {number}: removed the import of {', '.join(removed)}, "
+                    "which only the exported code used"
+                )
     return [c for c in cells if c["cell_type"] != "code" or c["source"].strip()]
