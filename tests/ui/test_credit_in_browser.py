@@ -4,6 +4,7 @@ by keyboard, and the facilitator's downloads equal to what the server and the CL
 from __future__ import annotations
 
 import json
+import shutil
 import urllib.request
 
 import pytest
@@ -127,12 +128,14 @@ def join(browser: Browser, url: str) -> Page:
     """Open the lab in a browser context of its own: another person's browser."""
     page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
     page.set_default_timeout(60_000)
+    page.clock.install()  # time flows as usual until a test fast-forwards it
     open_notebook(page, url)
     return page
 
 
 def test_two_browsers_each_say_who_they_are(browser: Browser, shared_lab, write_notebook):
     lab = shared_lab
+    facilitator_mode(lab)  # both browsers show the summary: each one's rotation prompt in it
     sid = start(lab)
     name = write_notebook(lab.root, "shared.ipynb", "print('hello')")
     url = lab.url(f"lab/workspaces/{{}}/tree/{name}")
@@ -167,10 +170,60 @@ def test_two_browsers_each_say_who_they_are(browser: Browser, shared_lab, write_
     last = [e["data"] for e in events if e["kind"] == "cell-executed"][-1]
     assert (last["user"], last["driver"]) == ("Eli", "Eli")
 
+    # The rotation falls due: each browser prompts and logs it once, as its own person's.
+    for page in (ana, eli):
+        page.clock.fast_forward("15:05")
+        expect(page.locator("#pairlab-guide .jp-pairlab-prompt")).to_contain_text(
+            "Time to rotate: Ana takes the keyboard."
+        )
+    prompts = prompted(lab, sid, 2, eli)
+    assert sorted((p["participant"], p["rotation"], p["next"]) for p in prompts) == [
+        ("Ana", 1, "Ana"),
+        ("Eli", 1, "Ana"),
+    ]
+    # A browser that reloads and prompts again for the same turn logs nothing new.
+    again = post(lab, f"sessions/{sid}/events", {"kind": "rotation-prompted",
+                                                   "data": {"participant": "Eli"}})  # fmt: skip
+    assert again["id"] in {p["id"] for p in prompted(lab, sid, 2, eli, events=True)}
+    summary = get(lab, f"sessions/{sid}/summary")
+    assert sorted(p["participant"] for p in summary["prompts"]) == ["Ana", "Eli"]
+
     eli.reload()  # the choice is remembered by this browser for this session
     expect(eli.locator("#pairlab-guide .jp-pairlab-me")).to_have_value("Eli")
+    assert len(prompted(lab, sid, 2, eli)) == 2
+    shown = eli.locator("#pairlab-guide .jp-pairlab-summary-prompts li")
+    expect(shown).to_have_count(2)
+    assert sorted(shown.all_inner_texts()) == [
+        "Rotation 2: Ana's browser prompted (Ana next)",
+        "Rotation 2: Eli's browser prompted (Ana next)",
+    ]
+    expect(eli.locator("#pairlab-guide .jp-pairlab-summary-lesson")).to_have_text(
+        "Lesson: none chosen (started outside a lesson notebook)."
+    )
     ana.context.close()
     eli.context.close()
+
+
+def post(lab, path: str, body: dict) -> dict:
+    """POST JSON to a pairlab route with the token; return the JSON reply."""
+    request = urllib.request.Request(
+        lab.url(f"pairlab/{path}"), data=json.dumps(body).encode(), method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def prompted(lab, sid: str, count: int, page: Page, events: bool = False) -> list[dict]:
+    """Wait until the session logged `count` rotation prompts; return their data (or events)."""
+    for _ in range(100):
+        found = [
+            e for e in get(lab, f"sessions/{sid}/export")["events"]
+            if e["kind"] == "rotation-prompted"
+        ]  # fmt: skip
+        if len(found) >= count:
+            return found if events else [e["data"] for e in found]
+        page.wait_for_timeout(200)
+    raise AssertionError(f"the session logged fewer than {count} rotation prompts: {found}")
 
 
 def facilitator_mode(lab) -> None:
@@ -183,7 +236,7 @@ def facilitator_mode(lab) -> None:
 
 
 def test_facilitator_downloads_the_export_and_the_cohort_report(
-    page: Page, own_lab, tmp_path, output_dir
+    page: Page, own_lab, tmp_path, output_dir, monkeypatch
 ):
     lab, _ = own_lab
     facilitator_mode(lab)
@@ -201,6 +254,10 @@ def test_facilitator_downloads_the_export_and_the_cohort_report(
     sid = session["id"]
     assert session["lesson"] == "welcome"
     expect(guide.locator(".jp-pairlab-facilitator")).to_be_visible()
+    # The facilitator sees which lesson the session works on, numbered as the notebooks are.
+    expect(guide.locator(".jp-pairlab-summary-lesson")).to_have_text(
+        "Lesson 0. Welcome: how to pair here"
+    )
     # Notes once per lesson, above its steps, rendered as markdown (not under every step).
     steps = guide.locator(".jp-pairlab-steps")
     expect(steps.locator(".jp-pairlab-step")).to_have_count(2)
@@ -233,3 +290,35 @@ def test_facilitator_downloads_the_export_and_the_cohort_report(
     assert report.read_text() == get(lab, "report")
     assert "<h1>Pairing cohort report</h1>" in report.read_text()
     assert "<td>Ana &amp; Eli</td><td>0 welcome</td>" in report.read_text()
+
+    # `pairlab report` reads the downloaded export into the same page (docs/catalog.md), and
+    # from the ambassador kit's cohort.csv naming it under sessions/ (the kit's README).
+    kit = tmp_path / "ambassador"
+    (kit / "sessions").mkdir(parents=True)
+    shutil.copy(saved, kit / "sessions" / saved.name)
+    (kit / "cohort.csv").write_text(
+        f"teammate,team,date,export\nEli,claims,2027-03-01,sessions/{saved.name}\n"
+    )
+    monkeypatch.chdir(kit)
+    assert cli("report", str(saved), "--out", "one.html") == 0
+    assert (kit / "one.html").read_text() == report.read_text()
+    assert cli("report", "cohort.csv", "--out", "cohort.html") == 0
+    assert "<td>Ana &amp; Eli</td><td>0 welcome</td>" in (kit / "cohort.html").read_text()
+
+    # The cohort report covers every session on the server, not only the guide's own.
+    post(lab, "sessions", {"participants": [{"name": "Bo", "role": "analyst"},
+                                            {"name": "Kim", "role": "engineer"}]})  # fmt: skip
+    with page.expect_download() as info:
+        guide.get_by_role("button", name="Download cohort report").click()
+    info.value.save_as(report)
+    assert "<td>Ana &amp; Eli</td>" in report.read_text()
+    assert "<td>Bo &amp; Kim</td>" in report.read_text()
+
+
+def cli(*args: str) -> int:
+    """Run `pairlab ARGS` in this process; return its exit code."""
+    from pairlab.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(list(args))
+    return done.value.code or 0

@@ -3,6 +3,8 @@ import { Widget } from '@lumino/widgets';
 import { el } from '../dom';
 import { PairlabRequestError } from '../request';
 import { ISummary, SessionManager } from '../session/manager';
+import { ILesson } from '../tokens';
+import { lessonNumber } from './notes';
 
 /** Save `text` as a file named `name` through the browser's own download. */
 export function download(name: string, type: string, text: string): void {
@@ -31,7 +33,10 @@ function item(text: string): HTMLLIElement {
  * that failed most, and who ran how many cells.
  */
 export class FacilitatorSection extends Widget {
-  constructor(private readonly sessions: SessionManager) {
+  constructor(
+    private readonly sessions: SessionManager,
+    private readonly lessons: () => ILesson[] = () => []
+  ) {
     super();
     this.addClass('jp-pairlab-facilitator');
     sessions.changed.connect(() => void this.refresh());
@@ -67,6 +72,7 @@ export class FacilitatorSection extends Widget {
     this.node.replaceChildren(
       heading,
       this._text(`Session ${this.sessions.latest?.id ?? ''}${ended}`),
+      el('p', 'jp-pairlab-summary-lesson', this._lesson(summary.lesson)),
       ...this._render(summary),
       actions,
       this._error
@@ -115,6 +121,18 @@ export class FacilitatorSection extends Widget {
     void this.refresh();
   }
 
+  /** Name the session's lesson as the guide numbers it ("Lesson 0. Welcome ..."). */
+  private _lesson(id: string | null): string {
+    if (id === null) {
+      return 'Lesson: none chosen (started outside a lesson notebook).';
+    }
+    const lessons = this.lessons();
+    const lesson = lessons.find(l => l.id === id);
+    return lesson
+      ? `Lesson ${lessonNumber(lesson, lessons)}. ${lesson.title}`
+      : `Lesson: ${id}`;
+  }
+
   private _render(summary: ISummary): HTMLElement[] {
     const steps = document.createElement('ul');
     steps.className = 'jp-pairlab-summary-steps';
@@ -129,10 +147,21 @@ export class FacilitatorSection extends Widget {
     runs.append(
       ...summary.executions.map(e => item(`${e.user}: ${e.runs} runs, ${e.errors} errors`))
     );
+    const prompts = el('ul', 'jp-pairlab-summary-prompts');
+    prompts.append(
+      ...(summary.prompts ?? []).map(p => {
+        const who = p.participant === null ? 'a shared keyboard' : `${p.participant}'s browser`;
+        const row = item(`Rotation ${p.rotation + 1}: ${who} prompted (${p.next} next)`);
+        row.dataset.participant = p.participant ?? '';
+        return row;
+      })
+    );
     return [
       this._text(
         `${duration(summary.duration_seconds)} so far, ${summary.rotations.length} rotations.`
       ),
+      this._text('Rotation prompts, per browser:'),
+      prompts,
       this._text('Time per completed step:'),
       steps,
       this._text('Checks that failed most:'),

@@ -8,6 +8,7 @@ import { GUIDE_ID } from '../tokens';
 import { FacilitatorSection } from './facilitator';
 import { pairIcon } from './icon';
 import { LessonsSection } from './lessons';
+import { NotebookSaver } from './save';
 import { SimilarSection } from './similar';
 import { StepsSection } from './steps';
 
@@ -19,7 +20,8 @@ export class GuidePanel extends Panel {
     commands: CommandRegistry,
     sessions: SessionManager,
     options: ISessionOptions,
-    rendermime: IRenderMimeRegistry | null = null
+    rendermime: IRenderMimeRegistry | null = null,
+    saver: NotebookSaver = new NotebookSaver()
   ) {
     super();
     this.id = GUIDE_ID;
@@ -32,9 +34,9 @@ export class GuidePanel extends Panel {
     // A session started beside an open lesson works on that lesson (the report shows it).
     this.session = new SessionSection(sessions, options, () => this.steps.lesson?.id ?? null);
     this.lessons = new LessonsSection(commands, rendermime);
-    this.steps = new StepsSection(sessions, () => this.lessons.lessons, rendermime);
+    this.steps = new StepsSection(sessions, () => this.lessons.lessons, rendermime, saver);
     this.similar = new SimilarSection();
-    this.facilitator = new FacilitatorSection(sessions);
+    this.facilitator = new FacilitatorSection(sessions, () => this.lessons.lessons);
     this.facilitator.hide();
     this.addWidget(heading);
     this.addWidget(this.session);

@@ -17,6 +17,7 @@ import { ISessionOptions } from '../session/section';
 import { CommandIDs, PACKAGE } from '../tokens';
 import { pairIcon } from './icon';
 import { GuidePanel } from './panel';
+import { NotebookSaver } from './save';
 
 const PLUGIN_ID = `${PACKAGE}:guide`;
 const CATEGORY = 'Pairing';
@@ -57,12 +58,15 @@ export const guidePlugin: JupyterFrontEndPlugin<void> = {
     rendermime: IRenderMimeRegistry | null
   ) => {
     const sessions = new SessionManager();
-    const panel = new GuidePanel(app.commands, sessions, DEFAULTS, rendermime);
+    // A shared notebook is saved through its shared document, never raced by its autosave.
+    const saver = new NotebookSaver(app.serviceManager.contents, app.docRegistry);
+    const panel = new GuidePanel(app.commands, sessions, DEFAULTS, rendermime, saver);
     shell.add(panel, 'left', { rank: 250 });
     restorer?.add(panel, panel.id);
     void panel.lessons.refresh();
     void sessions.restore().catch(error => console.error('pairlab:', error));
     if (tracker) {
+      saver.follow(tracker);
       attributeExecutions(tracker, sessions);
       const follow = () => {
         void panel.steps.setNotebook(tracker.currentWidget);

@@ -8,11 +8,9 @@ import { SessionManager } from '../session/manager';
 import { ICheckReply, ICheckResult, ILesson, IStep, IStepsReply } from '../tokens';
 import { highlightCells } from './highlight';
 import { facilitatorNotes, lessonNumber } from './notes';
+import { NotebookSaver } from './save';
 
 type Status = 'pass' | 'fail' | 'error' | 'pending' | 'running' | 'unchecked';
-
-/** How long to wait for jupyter-collaboration's own save of a shared notebook. */
-const SHARED_SAVE_MS = 5000;
 
 /** How long a Check waits for cells still running (Run All) before it checks anyway. */
 const BUSY_WAIT_MS = 120000;
@@ -49,26 +47,6 @@ async function idle(panel: NotebookPanel): Promise<void> {
 }
 
 /**
- * Make sure the file on disk is what the pair sees. A notebook shared live is
- * saved by the collaboration server itself (a second save from here would
- * raise "File Changed"), so wait for that save; otherwise save now.
- */
-async function saved(panel: NotebookPanel): Promise<void> {
-  const model = panel.context.model;
-  if (!model.dirty) {
-    return;
-  }
-  if (!model.collaborative) {
-    await panel.context.save();
-    return;
-  }
-  const deadline = Date.now() + SHARED_SAVE_MS;
-  while (model.dirty && Date.now() < deadline) {
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
-}
-
-/**
  * The steps of the open lesson notebook (or the practice checks of any other
  * notebook), each with its goal, a hint on request, its status and a Check button.
  */
@@ -76,7 +54,8 @@ export class StepsSection extends Widget {
   constructor(
     private readonly sessions: SessionManager,
     private readonly lessons: () => ILesson[],
-    private readonly rendermime: IRenderMimeRegistry | null = null
+    private readonly rendermime: IRenderMimeRegistry | null = null,
+    private readonly saver = new NotebookSaver()
   ) {
     super();
     this.addClass('jp-pairlab-steps');
@@ -131,7 +110,7 @@ export class StepsSection extends Widget {
     try {
       await idle(panel); // cells still running (Run All) must finish before the check
       await this._saving; // a save already under way (Ctrl+S) must land before another starts
-      await saved(panel); // checks read the file: check what the pair sees
+      await this.saver.save(panel); // checks read the file: check what the pair sees
       const session = this.sessions.active?.id;
       const body =
         step && lesson

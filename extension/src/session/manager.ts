@@ -225,6 +225,8 @@ export interface ISummary {
   steps: { step: string; seconds: number }[];
   /** Rotations with the new driver. */
   rotations: { at: number; driver: string }[];
+  /** Rotation prompts, one per browser and turn: whose browser (null: a shared keyboard). */
+  prompts: { at: number; rotation: number; next: string; participant: string | null }[];
   /** Checks that failed, most often first. */
   failed_checks: { check: string; failures: number }[];
   /** Cell runs per person. */

@@ -171,7 +171,15 @@ export class SessionSection extends Widget {
     if (this.options.promptRotation && shouldPrompt(session, now, this._promptedFor)) {
       this._promptedFor = session.rotations;
       this._showPrompt(next);
-      void this.sessions.record('rotation-prompted', { next });
+      // Each browser logs its own prompt, saying whose browser it is; the server names the turn.
+      this.sessions
+        .record('rotation-prompted', {
+          next,
+          rotation: session.rotations,
+          participant: this.sessions.me
+        })
+        .then(() => this.sessions.noteActivity()) // the facilitator's summary shows it
+        .catch(error => console.warn('pairlab: could not record the prompt', error));
     }
   }
 

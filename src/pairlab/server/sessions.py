@@ -10,7 +10,7 @@ import tornado.web
 from pairlab.errors import NotFound
 from pairlab.server.base import PairlabHandler
 from pairlab.sessions import Session
-from pairlab.sessions.model import parse_event, parse_since
+from pairlab.sessions.model import earlier_prompt, parse_event, parse_since, stamp_prompt
 from pairlab.sessions.summary import attribute_run
 
 SESSION_ID = r"(?P<session_id>[0-9a-f]{12})"
@@ -28,7 +28,9 @@ class SessionsHandler(PairlabHandler):
     def get(self) -> None:
         """Return {"sessions": [...], "notice": ...}, newest first."""
         store = self.service.store
-        self.finish({"sessions": [_with_clock(s) for s in store.list()], "notice": store.notice})
+        self.finish(
+            {"sessions": [_with_clock(s) for s in store.sessions()], "notice": store.notice}
+        )
 
     @tornado.web.authenticated
     def post(self) -> None:
@@ -81,6 +83,12 @@ class EventsHandler(PairlabHandler):
         kind, data = parse_event(self.json_body())  # refuse bad input before reading it
         if kind == "cell-executed":
             data = attribute_run(self.service.store.get(session_id), data)
+        elif kind == "rotation-prompted":  # one per browser's person and turn, a reload included
+            data = stamp_prompt(self.service.store.get(session_id), data)
+            seen = earlier_prompt(self.service.store.events(session_id, 0), data)
+            if seen is not None:
+                self.finish(seen.to_json())
+                return
         event = self.service.record_event(session_id, {"kind": kind, "data": data})
         self.set_status(201)
         self.finish(event)
@@ -103,7 +111,7 @@ class ReportHandler(PairlabHandler):
         """Return the HTML page as a download."""
         from pairlab.report import cohort_page
 
-        sessions = self.service.store.list()
+        sessions = self.service.store.sessions()
         if not sessions:
             raise NotFound("no pairing session on this server yet", "start a session, then pair")
         page, _ = cohort_page([self.service.export(s.id) for s in reversed(sessions)])
