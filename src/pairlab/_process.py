@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 # Keep captured output bounded: a runaway test suite must not fill the server's memory.
 MAX_OUTPUT_CHARS = 200_000
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _load_prctl() -> Callable[..., int] | None:
+    """Return libc's prctl on Linux (looked up here: a forked child must not load libraries)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return prctl
+
+
+_PRCTL = _load_prctl()
 
 
 @dataclass(frozen=True)
@@ -48,6 +64,23 @@ def _kill_group(proc: subprocess.Popen[str]) -> None:
         proc.kill()
 
 
+def _die_with_parent(parent: int) -> Callable[[], None]:
+    """Return a pre-exec hook that has the child killed when pairlab dies (Linux).
+
+    A `kill -9` of pairlab runs no cleanup, so the kernel does it: SIGKILL to the child when the
+    thread that started it ends. papermill's kernel then sees its parent gone and exits too
+    (ipykernel polls its parent every second).
+    """
+
+    def hook() -> None:
+        if _PRCTL is not None:
+            _PRCTL(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+            if os.getppid() != parent:  # pairlab died before the hook ran
+                os._exit(1)
+
+    return hook
+
+
 def run(
     argv: Sequence[str],
     *,
@@ -70,6 +103,8 @@ def run(
             encoding="utf-8",
             errors="replace",
             start_new_session=True,  # own process group, so a timeout stops grandchildren too
+            # Runs between fork and exec: one prepared libc call, no import, no lock.
+            preexec_fn=_die_with_parent(os.getpid()),
         )
     except OSError as exc:
         return Completed(tuple(argv), 127, "", f"cannot start {argv[0]}: {exc.strerror}")

@@ -13,6 +13,7 @@ import datetime
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -149,9 +150,10 @@ def data_product_answers(dest: Path, name: str | None, owner: str | None) -> dic
     """Return the kit's answers for `pairlab new data-product`: the rest are the kit's defaults."""
     title = name or dest.name.replace("-", " ").replace("_", " ").strip().capitalize()
     slug = "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())
-    if not slug or not slug[0].isalpha():
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", slug):  # the kit's own rule for product_id
         raise BadInput(
-            f"cannot make a product id from '{title}'", "pass --name starting with a letter"
+            f"cannot make a product id from '{title}'",
+            "pass --name in ASCII letters, digits and dashes, starting with a letter",
         )
     answers: dict[str, Any] = {"product_name": title, "product_id": slug}
     return answers | ({"owner": owner} if owner else {})
@@ -234,8 +236,21 @@ def _iso_date(text: str) -> str:
     return text
 
 
-def ambassador_answers(name: str, team: str, teammates: list[str]) -> dict[str, Any]:
-    """Return the kit's answers for `pairlab new ambassador`."""
+def _pack_answers(pack: Path) -> dict[str, Any]:
+    """Return the answers naming a lesson pack's lessons, as a workspace has them."""
+    from pairlab.lessons import read_pack
+
+    found = read_pack(pack)
+    lessons = [{"notebook": x.notebook, "title": x.title} for x in found.lessons(in_workspace=True)]
+    if not lessons:
+        raise BadInput(f"the pack in {pack} has no lessons", "make one with `pairlab lesson new`")
+    return {"pack": found.name, "pack_lessons": lessons, "first_lesson": lessons[0]["notebook"]}
+
+
+def ambassador_answers(
+    name: str, team: str, teammates: list[str], pack: Path | None = None
+) -> dict[str, Any]:
+    """Return the kit's answers for `pairlab new ambassador` (with a lesson pack's lessons)."""
     if not teammates:
         raise BadInput("an ambassador teaches someone", "pass --teammate NAME at least once")
     for option, value in (
@@ -245,4 +260,5 @@ def ambassador_answers(name: str, team: str, teammates: list[str]) -> dict[str, 
     ):
         if not value.strip():
             raise BadInput(f"{option} is blank", f"pass {option} with a name")
-    return {"ambassador": name, "team": team, "teammates": list(teammates)}
+    answers = {"ambassador": name, "team": team, "teammates": list(teammates)}
+    return answers | (_pack_answers(pack) if pack is not None else {})

@@ -51,17 +51,28 @@ def test_wheel_enables_the_server_extension(wheel):
 @pytest.mark.slow
 def test_wheel_ships_curriculum_and_kits(wheel):
     names = set(wheel.namelist())
-    assert "pairlab/curriculum/00-welcome.ipynb" in names
-    assert "pairlab/curriculum/steps/00-welcome.toml" in names
-    assert "pairlab/kits/README.md" in names
+    data = "pairlab/_data"  # apart from the code: pairlab/curriculum is the package
+    assert f"{data}/curriculum/00-welcome.ipynb" in names
+    assert f"{data}/curriculum/steps/00-welcome.toml" in names
+    assert f"{data}/curriculum/pack.toml" in names
+    assert f"{data}/curriculum/workspace/claimsfreq.py" in names
+    assert f"{data}/kits/README.md" in names
     for kit in ("data-product", "pairing-session", "ambassador"):
-        assert any(n.startswith(f"pairlab/kits/{kit}/") for n in names), kit
-    assert "pairlab/curriculum/04-functions.ipynb" in names
-    assert "pairlab/curriculum/solutions/04-functions.ipynb" in names
-    assert "pairlab/curriculum/catalog/claims-frequency-by-region/dataproduct.yaml" in names
+        assert any(n.startswith(f"{data}/kits/{kit}/") for n in names), kit
+    assert f"{data}/curriculum/04-functions.ipynb" in names
+    assert f"{data}/curriculum/solutions/04-functions.ipynb" in names
+    assert f"{data}/samples/catalog/claims-frequency-by-region/dataproduct.yaml" in names
+    assert "pairlab/curriculum/__init__.py" in names
+    assert not [n for n in names if "mistake-corpus" in n]
 
 
 @pytest.mark.slow
 def test_wheel_ships_no_sources_of_the_front_end(wheel):
     names = wheel.namelist()
     assert not [n for n in names if "node_modules" in n or n.endswith(".ts")]
+
+
+@pytest.mark.slow
+def test_wheel_ships_the_openapi_document(wheel):
+    document = wheel.read("pairlab/server/openapi.yaml").decode()
+    assert document.startswith("openapi: 3.")

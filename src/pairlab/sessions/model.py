@@ -38,6 +38,7 @@ DATA_FIELDS: dict[str, type | tuple[type, ...]] = {
     "participant": str,
     "identity": str,
     "next": str,
+    "rotation": int,
     "success": bool,
     "shared": bool,
     "results": list,
@@ -97,6 +98,33 @@ class Event:
     def to_json(self) -> dict[str, Any]:
         """Return the event as JSON-ready data."""
         return asdict(self)
+
+
+def stamp_prompt(session: Session, data: dict[str, Any]) -> dict[str, Any]:
+    """Return a browser's rotation prompt as the session knows it: which turn, whose browser.
+
+    Each browser prompts on its own clock; `participant` is its "this is me" choice (None for a
+    shared keyboard), `rotation` and `next` are the session's, never the client's.
+    """
+    names = {p.name for p in session.participants}
+    me = data.get("participant")
+    nxt = session.participants[(session.rotations + 1) % len(session.participants)].name
+    return {
+        **data,
+        "participant": me if me in names else None,
+        "rotation": session.rotations,
+        "next": nxt,
+    }
+
+
+def earlier_prompt(events: list[Event], data: dict[str, Any]) -> Event | None:
+    """Return the prompt this browser's person already logged for this turn (a reload), if any."""
+    for event in events:
+        if event.kind == "rotation-prompted" and all(
+            event.data.get(key) == data[key] for key in ("rotation", "participant")
+        ):
+            return event
+    return None
 
 
 def parse_participants(raw: Any) -> tuple[Participant, ...]:
@@ -173,11 +201,15 @@ def check_data(data: Any) -> None:
     if _depth(data) > MAX_DATA_DEPTH:
         raise BadInput(f"event data is nested deeper than {MAX_DATA_DEPTH} levels", _FIX)
     try:
-        size = len(json.dumps(data, allow_nan=False))
+        text = json.dumps(data, allow_nan=False)
     except ValueError:  # NaN or Infinity: not JSON, so a reader would choke on it
         raise BadInput("event data holds NaN or Infinity", "send finite numbers or null") from None
-    if size > MAX_DATA_BYTES:
+    except TypeError:  # a set, bytes, an object: a library caller's mistake, refused the same way
+        raise BadInput("event data holds a value that is not JSON", _FIX) from None
+    if len(text) > MAX_DATA_BYTES:
         raise BadInput("event data is too large", f"keep it under {MAX_DATA_BYTES} bytes")
+    if json.loads(text) != data:  # a tuple or a number as a key would come back changed
+        raise BadInput("event data would not read back as sent", _FIX)
 
 
 _FIX = "send a flat object of strings, numbers and booleans"

@@ -59,35 +59,66 @@ def describe_source(url: str | None = None) -> str:
     return redact(url) if url is not None else str(default_path())
 
 
+class SecretUrl:
+    """A warehouse URL that shows itself redacted: `%xmode Verbose` prints every frame's locals.
+
+    The connect path holds URLs only in this wrapper, so a traceback through it never prints a
+    password; `reveal()` hands the text to the driver and is never stored in a local.
+    """
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str) -> None:
+        self._text = text.strip()
+
+    def reveal(self) -> str:
+        """Return the URL with its secrets, for the driver only."""
+        return self._text
+
+    def __repr__(self) -> str:
+        return repr(redact(self._text))
+
+    def __str__(self) -> str:
+        return redact(self._text)
+
+
+def _masked(url: str | SecretUrl) -> SecretUrl:
+    """Return url wrapped so that no frame shows its password."""
+    return url if isinstance(url, SecretUrl) else SecretUrl(url)
+
+
 def connect(url: str | None = None, *, check: bool = True) -> BaseBackend:
     """Return an ibis connection: url, else $PAIRLAB_WAREHOUSE_URL, else the embedded warehouse.
 
     The embedded warehouse is created (scale 0.01) on first use and opened read-only, like a
     trusted warehouse at work; `check` runs one cheap metadata call to prove a server answers.
     """
-    source = "argument"
-    if url is None and os.environ.get(ENV_URL):
-        url, source = os.environ[ENV_URL], ENV_URL
-    if url is None:
+    source = ENV_URL if url is None and os.environ.get(ENV_URL) else "argument"
+    if url is None and source != ENV_URL:
         return open_embedded(default_path())
-    url = url.strip()
-    check_url(url, source)
-    url = with_keyring_password(url)
-    con = _open_url(url, source)
+    target = _masked(os.environ[ENV_URL] if url is None else url)
+    url = None  # keep the text out of this frame's locals: verbose tracebacks print them
+    check_url(target, source)
+    target = _masked(with_keyring_password(target.reveal()))
+    con = _open_url(target, source)
     if check:
-        _probe(con, url, source)
+        _probe(con, target, source)
     return con
 
 
-def check_url(url: str, source: str = "argument") -> None:
+def check_url(url: str | SecretUrl, source: str = "argument") -> None:
     """Refuse a URL Python cannot parse (e.g. an unclosed [IPv6] host), password masked."""
+    url = _masked(url)
     try:
-        urlsplit(url).port  # noqa: B018 - parsing the port raises on a malformed one
+        urlsplit(url.reveal()).port  # noqa: B018 - parsing the port raises on a malformed one
     except ValueError as exc:
-        raise BadInput(
-            f"{_where(source)}{redact(url)!r} is not a valid URL ({exc})",
+        failure = BadInput(
+            f"{_where(source)}{str(url)!r} is not a valid URL ({exc})",
             "check the host (an IPv6 host goes in [brackets]) and the port",
-        ) from None
+        )
+    else:
+        return
+    raise failure from None
 
 
 def keyring_service(url: str) -> str:
@@ -127,28 +158,29 @@ def open_embedded(path: Path) -> BaseBackend:
     return _open_duckdb(path, read_only=True)
 
 
-def _open_url(url: str, source: str) -> BaseBackend:
-    scheme = urlsplit(url).scheme.lower()
+def _open_url(url: SecretUrl, source: str) -> BaseBackend:
+    scheme = urlsplit(url.reveal()).scheme.lower()
     if not scheme:
-        if url.endswith((".duckdb", ".ddb")):
-            return _open_duckdb_file(url, {})
+        if url.reveal().endswith((".duckdb", ".ddb")):
+            return _open_duckdb_file(url.reveal(), {})
         raise BadInput(
-            f"{_where(source)}{redact(url)!r} is not a warehouse URL",
+            f"{_where(source)}{str(url)!r} is not a warehouse URL",
             "use a URL such as duckdb:///path/to/warehouse.duckdb or trino://user@host:8080/catalog",
         )
     if scheme not in _known_schemes():
         raise BadInput(
-            f"{_where(source)}unknown warehouse URL scheme {scheme!r} in {redact(url)}",
+            f"{_where(source)}unknown warehouse URL scheme {scheme!r} in {url}",
             "use one of " + ", ".join(f"{s}://" for s in sorted(_known_schemes())),
         )
     if scheme == "duckdb":
-        return _open_duckdb_url(url)
+        return _open_duckdb_url(url.reveal())
     try:
-        return ibis.connect(url, **_url_overrides(scheme, url))
+        return ibis.connect(url.reveal(), **_url_overrides(scheme, url.reveal()))
     except ImportError:
         raise _missing_driver(scheme) from None
     except Exception as exc:
-        raise _cannot_connect(exc, url, source) from None
+        failure = _cannot_connect(exc, url, source)
+    raise failure from None  # outside the except: the driver's error (and its repr) is gone
 
 
 def _url_overrides(scheme: str, url: str) -> dict[str, object]:
@@ -216,20 +248,23 @@ def _explain_duckdb(exc: Exception, path: Path) -> BadInput:
     return BadInput(f"cannot open {path}: {text.splitlines()[0]}", rebuild)
 
 
-def _probe(con: BaseBackend, url: str, source: str) -> None:
+def _probe(con: BaseBackend, url: SecretUrl, source: str) -> None:
     """Make one cheap call so an unreachable server fails here, not in the learner's first query."""
     try:
         con.list_tables()
     except Exception as exc:
-        raise _cannot_connect(exc, url, source) from None
+        failure = _cannot_connect(exc, url, source)
+    else:
+        return
+    raise failure from None  # outside the except: the driver's error (and its repr) is gone
 
 
-def _cannot_connect(exc: Exception, url: str, source: str) -> BadInput:
-    reason = _reason(exc, url)
+def _cannot_connect(exc: Exception, url: SecretUrl, source: str) -> BadInput:
+    reason = _reason(exc, url.reveal())
     fix = "check the URL (host, port, credentials, options), the network or VPN, and the server"
     if source == ENV_URL:
         fix += f"; or unset {ENV_URL} to use the embedded warehouse"
-    problem = f"{_where(source)}cannot connect to the warehouse at {redact(url)}: {reason}"
+    problem = f"{_where(source)}cannot connect to the warehouse at {url}: {reason}"
     return BadInput(problem, fix)
 
 
