@@ -18,6 +18,8 @@ from pairlab.checks import Result, Selected, load_notebook, registry, run_checks
 from pairlab.checks import _probe as probe
 from pairlab.checks.answers import assigning_cell, judge, mentioning_cell, root_name
 
+pytestmark = pytest.mark.kernel  # runs notebooks in real kernels
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "answers"
 SETUP = "import answer_key as key"
 DUPLICATES = {"duplicate_claims": "key.duplicate_claims()"}

@@ -12,6 +12,8 @@ import pairlab
 from pairlab._checkpoint import Checkpoint, find_notebook
 from pairlab.lessons import get_lesson
 
+pytestmark = pytest.mark.kernel  # runs notebooks in real kernels
+
 
 @pytest.fixture
 def notebook(fixtures, tmp_path):

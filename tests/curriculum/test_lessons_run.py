@@ -14,7 +14,7 @@ from pairlab.checks import run_step
 from pairlab.curriculum._sheets import load_mistakes
 from pairlab.resources import curriculum_dir
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.kernel]
 # How the learner version fails each step; the solution mistakes are test_mistakes.py's.
 MISTAKES = {
     m["step"]: m

@@ -29,6 +29,8 @@ from pairlab.curriculum._run import stage
 from pairlab.lessons import get_step
 from pairlab.resources import curriculum_dir
 
+pytestmark = pytest.mark.kernel  # runs notebooks in real kernels
+
 JOBS = 2
 MIN_PER_LESSON = 3
 CORPUS = corpus(curriculum_dir())

@@ -20,7 +20,7 @@ from mistakes import apply_edit, execute, run_order
 
 from pairlab.cli import main
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.kernel]
 
 EXPLORATION = [
     'claims = con.table("claims")\n'

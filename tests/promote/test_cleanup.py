@@ -16,6 +16,8 @@ from pairlab import _process
 from pairlab.errors import BadInput
 from pairlab.promote import _promote, promote
 
+pytestmark = pytest.mark.kernel  # runs notebooks in real kernels
+
 DEAD_PID = "999999999"
 
 

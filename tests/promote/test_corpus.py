@@ -19,6 +19,8 @@ import pytest
 from pairlab.errors import BadInput
 from pairlab.promote import Outcome, promote
 
+pytestmark = pytest.mark.kernel  # runs notebooks in real kernels
+
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
 

@@ -11,10 +11,10 @@ import pytest
 
 from pairlab.catalog.tables import tables_in_cells
 from pairlab.cli import main
+from pairlab.errors import one_line
 from pairlab.promote import PromoteError, analyse
 from pairlab.promote._clean import FALLBACK_EMAIL, first_commit
 from pairlab.promote._data import MAX_DATA_BYTES, literal, path_calls, rewrite_paths
-from pairlab.promote._model import one_line
 from pairlab.promote._pairtests import rewrite
 
 CORPUS = Path(__file__).resolve().parent / "corpus"

@@ -17,7 +17,10 @@ from pathlib import Path
 import pytest
 from promote_helpers import FIXTURES
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="parent-death signals are Linux's")
+pytestmark = [
+    pytest.mark.skipif(sys.platform != "linux", reason="parent-death signals are Linux's"),
+    pytest.mark.kernel,
+]
 
 
 def _children() -> dict[int, list[int]]:

@@ -14,7 +14,7 @@ from promote_helpers import CURRICULUM, tree
 
 from pairlab.cli import main
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.kernel]
 
 
 def promote(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

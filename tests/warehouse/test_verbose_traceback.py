@@ -11,6 +11,8 @@ import re
 
 import pytest
 
+pytestmark = pytest.mark.kernel  # runs notebooks in real kernels
+
 PASSWORD = "Hunter2Secret"
 URLS = {
     # an unreachable server: fails in the probe, after the driver saw the password

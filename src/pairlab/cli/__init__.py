@@ -1,0 +1,39 @@
+"""The `pairlab` command: each subcommand parses options and makes one library call.
+
+The commands live by room (`_curriculum`, `_warehouse`, `_products`, `_catalog`); importing
+them registers them on the one group in `_base`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from pairlab.cli import _catalog, _curriculum, _products, _warehouse  # noqa: F401 - registers
+from pairlab.cli._base import USAGE_ERROR, _fail, cli
+
+__all__ = ["cli", "main"]
+
+
+def main(args: Sequence[str] | None = None) -> None:
+    """Run the CLI; tests call `main([...])` and catch SystemExit.
+
+    Click's usage errors become one line and a `--help` hint, not its usage block.
+    """
+    argv = list(args) if args is not None else sys.argv[1:]
+    try:
+        code = cli.main(args=argv, prog_name="pairlab", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:  # `pairlab` alone: the help, as asked
+        exc.show()
+        sys.exit(USAGE_ERROR)
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx else "pairlab"
+        _fail(f"{exc.format_message()} (see `{where} --help`)")
+    except click.ClickException as exc:
+        _fail(exc.format_message())
+    except click.Abort:
+        click.echo("pairlab: aborted", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

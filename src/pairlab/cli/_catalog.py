@@ -1,0 +1,143 @@
+"""Commands for reuse and the cohort: catalog search|overlap|html|lint|test, report, cohort."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pairlab.cli._base import cli
+
+_ROOT_HELP = "A folder of products, repeatable [default: $PAIRLAB_CATALOG, else the sample]."
+
+
+@cli.group()
+def catalog() -> None:
+    """Search the data-product catalog, find overlaps, publish it, test a product's contract."""
+
+
+def _load_catalog(roots: tuple[Path, ...]) -> Any:
+    """Index the catalog and warn, per file, about what could not be indexed."""
+    from pairlab.catalog import load_catalog
+    from pairlab.catalog.text import problem_lines
+
+    found = load_catalog(roots or None)
+    for line in problem_lines(found):
+        click.echo(line, err=True)
+    return found
+
+
+@catalog.command("search")
+@click.argument("query")
+@click.option("--root", "roots", multiple=True, type=click.Path(path_type=Path), help=_ROOT_HELP)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Show at most this many.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a list.")
+def catalog_search(query: str, roots: tuple[Path, ...], limit: int, as_json: bool) -> None:
+    """Rank products by name, purpose, tags, domain, columns and descriptions."""
+    from pairlab.catalog.text import format_hits
+
+    found = _load_catalog(roots)
+    click.echo(format_hits(found.search(query, limit), as_json, found))
+
+
+@catalog.command("overlap")
+@click.argument("targets", nargs=-1, required=True, metavar="TABLE[.COLUMN]...")
+@click.option("--root", "roots", multiple=True, type=click.Path(path_type=Path), help=_ROOT_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a list.")
+def catalog_overlap(targets: tuple[str, ...], roots: tuple[Path, ...], as_json: bool) -> None:
+    """List the products that already read or expose these tables or columns."""
+    from pairlab.catalog.text import format_overlaps
+
+    found = _load_catalog(roots)
+    click.echo(format_overlaps(found.overlap(targets), as_json, found))
+
+
+@catalog.command("html")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--root", "roots", multiple=True, type=click.Path(path_type=Path), help=_ROOT_HELP)
+def catalog_html(out: Path, roots: tuple[Path, ...]) -> None:
+    """Write a static, searchable catalog page with its lineage graph (works offline)."""
+    from pairlab.catalog.html import write_html
+
+    found = _load_catalog(roots)
+    click.echo(f"pairlab: wrote {write_html(found, out)} ({len(found.entries)} products)")
+
+
+@catalog.command("lint")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--policy", is_flag=True, help="Also check pairlab's policy (owner, columns, ...).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
+@click.pass_context
+def catalog_lint(ctx: click.Context, path: Path, policy: bool, as_json: bool) -> None:
+    """Check ODPS/ODCS files against the standards; exit 1 on errors, 0 if only warnings."""
+    from pairlab.catalog.lint import format_report, lint
+
+    report = lint(path, policy=policy)
+    click.echo(format_report(report, as_json))
+    ctx.exit(1 if report.errors else 0)
+
+
+@catalog.command("test")
+@click.argument("product", type=click.Path(path_type=Path))
+@click.option("--url", help="An ibis URL [default: $PAIRLAB_WAREHOUSE_URL, else the file].")
+@click.option("--junit", type=click.Path(path_type=Path), help="Also write JUnit XML here.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per rule.")
+@click.pass_context
+def catalog_test(
+    ctx: click.Context, product: Path, url: str | None, junit: Path | None, as_json: bool
+) -> None:
+    """Run PRODUCT's contracts on the warehouse; exit 0 if every rule holds, 1 if not."""
+    from pairlab._files import check_destination
+    from pairlab.catalog.testing import format_run, json_lines, run_contracts, write_junit
+
+    if junit:
+        check_destination(junit)  # refuse a bad --junit before the contracts run
+    run = run_contracts(product, url)
+    click.echo(json_lines(run) if as_json else format_run(run), nl=not as_json)
+    if junit:
+        write_junit(run, junit)
+    ctx.exit(0 if run.ok else 1)
+
+
+@cli.command()
+@click.argument("exports", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The HTML page.")
+@click.option(
+    "--teams",
+    type=click.Path(path_type=Path),
+    help='JSON {"team": ["person", ...]} [default: each pair is a team].',
+)
+def report(exports: tuple[Path, ...], out: Path, teams: Path | None) -> None:
+    """Aggregate session exports into one cohort page, per person and per team.
+
+    EXPORTS are the JSON files the guide's Export session saves, or a cohort CSV (the
+    ambassador kit's cohort.csv) whose `export` column names them and `team` column their team.
+    """
+    from pairlab._files import check_destination
+    from pairlab.report import read_teams, write_report
+
+    check_destination(out)
+    done = write_report(exports, out, read_teams(teams) if teams else None)
+    click.echo(f"pairlab: wrote {done.path} ({done.sessions} sessions, {done.people} people)")
+
+
+@cli.group()
+def cohort() -> None:
+    """A cohort on JupyterHub: every pair's sessions in one hub service."""
+
+
+@cohort.command("serve")
+@click.option("--db", help="A SQLAlchemy URL [default: $PAIRLAB_COHORT_DB, else SQLite here].")
+@click.option("--ip", help="Address to listen on [default: the host of the hub's service URL].")
+def cohort_serve(db: str | None, ip: str | None) -> None:
+    """Run the `pairlab-cohort` hub service (the hub starts it; see docs/deploy.md)."""
+    from pairlab.hub import serve
+
+    serve(db, ip=ip)
