@@ -15,35 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from make_fixtures import code, md
+from make_fixtures import notebook as fixture_notebook
 
 HERE = Path(__file__).resolve().parent / "corpus"
-KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
-
-
-def md(text: str) -> dict[str, Any]:
-    """Return a markdown cell."""
-    return {"cell_type": "markdown", "metadata": {}, "source": text}
-
-
-def code(source: str, count: int | None, *tags: str) -> dict[str, Any]:
-    """Return a code cell, tagged as given, run as the `count`-th execution."""
-    meta: dict[str, Any] = {"tags": list(tags)} if tags else {}
-    return {
-        "cell_type": "code",
-        "execution_count": count,
-        "metadata": meta,
-        "outputs": [],
-        "source": source,
-    }
 
 
 def notebook(*cells: dict[str, Any]) -> str:
-    """Return a version-4.5 notebook's JSON with ids on every cell."""
-    for i, cell in enumerate(cells):
-        cell["id"] = f"c{i:02d}"
-    meta = {"kernelspec": KERNEL, "language_info": {"name": "python"}}
-    doc = {"cells": list(cells), "metadata": meta, "nbformat": 4, "nbformat_minor": 5}
-    return json.dumps(doc, indent=1) + "\n"
+    """Return a version-4.5 notebook's JSON with ids on every cell (the fixtures' shape)."""
+    return json.dumps(fixture_notebook(*cells), indent=1) + "\n"
 
 
 def parquet(frame: pd.DataFrame) -> bytes:
