@@ -67,13 +67,16 @@ hub: $(CHP)
 test-js: install
 	cd extension && jlpm build:lib && node --test test/
 
+# Each run leaves JUnit XML in test-output/ (git-ignored): benchmarks/test_times.py sums it
+# per test folder for docs/performance.md.
 test-fast: install
-	$(BIN)/pytest tests
+	$(BIN)/pytest tests --junitxml=test-output/python.xml
 
 # Browser tests get their own pytest run, without pytest-jupyter, whose event loop
 # clashes with Playwright's sync API.
 test-browser: install chromium $(CHP)
-	$(BIN)/pytest tests/ui tests/hub -m browser -p no:pytest_jupyter.jupyter_server
+	$(BIN)/pytest tests/ui tests/hub -m browser -p no:pytest_jupyter.jupyter_server \
+	  --junitxml=test-output/browser.xml
 
 test: lint test-js test-fast test-browser
 

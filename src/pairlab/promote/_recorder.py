@@ -19,8 +19,8 @@ _state: dict[str, Any] = {"dir": None, "busy": False, "done": set()}
 
 
 def start(folder: str) -> None:
-    """Record into `folder`."""
-    _state["dir"] = Path(folder)
+    """Record into `folder`, each function's first call from now on."""
+    _state["dir"], _state["done"] = Path(folder), set()
     _state["dir"].mkdir(parents=True, exist_ok=True)
 
 
@@ -70,7 +70,10 @@ def _freeze(value: Any, name: str, tables: list[str]) -> tuple[dict[str, Any], A
             sample.create_table(table, ibis.memtable(frame))
         return {"kind": "backend", "tables": tables}, sample
     if isinstance(value, pd.DataFrame) or type(value).__module__.startswith("ibis"):
-        frame = _frame(_head(value) if hasattr(value, "limit") else value).head(SAMPLE_ROWS)
+        # A pandas argument comes in the engine's row order too (a group-by's groups): sort it
+        # on every column as well, so the sample and its file are the same on every promote.
+        frame = _frame(_head(value)) if hasattr(value, "limit") else canonical(_frame(value))
+        frame = frame.head(SAMPLE_ROWS)
         frame.to_parquet(folder / f"{name}.parquet")
         is_ibis = not isinstance(value, pd.DataFrame)
         return {"kind": "ibis" if is_ibis else "frame"}, ibis.memtable(frame) if is_ibis else frame
