@@ -7,7 +7,6 @@ free ports; one hub serves a whole test module.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
 import secrets
@@ -31,13 +30,6 @@ CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
 LOCAL_CHP = ROOT / ".hub-node" / "node_modules" / ".bin" / "configurable-http-proxy"
 USERS = ("ana", "eli", "fran")
 NEWS_SETTINGS = {"fetchNews": "false", "checkForUpdates": False}
-
-# The browser tier's Chromium fixture, reused as is (Debian's chromium, the project's flags).
-_spec = importlib.util.spec_from_file_location("pairlab_ui_conftest", ROOT / "tests/ui/conftest.py")
-assert _spec and _spec.loader
-_ui = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_ui)
-browser = _ui.browser
 
 
 @dataclass
