@@ -1,0 +1,1 @@
+"""The enablement program: teams, who trained whom, and when a team is capable."""

@@ -1,0 +1,1 @@
+"""Use of published products: reads recorded, query logs imported, reviews decided."""
