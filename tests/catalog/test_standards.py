@@ -31,25 +31,29 @@ from pairlab.cli import main
 STANDARD = Path(__file__).resolve().parent / "fixtures" / "standard"
 RETAIL = "6f1c2a9e-4b7d-4e21-9a3f-0c5d8e7b1a42"
 _BLOCKS = {"tags", "customProperties", "authoritativeDefinitions"}
+_V110 = {"type", "context", "synonyms", "deprecated"}  # ODPS v1.1.0's additions to a product
 
-# ODPS v1.0.0, object by object: every field the standard defines (from its JSON Schema and
-# field tables), so a field added or dropped in the model is a decision, not an accident.
+# ODPS v1.0.0 and the fields v1.1.0 adds, object by object: every field the standard defines
+# (from its JSON Schema and field tables), so a field added or dropped in the model is a
+# decision, not an accident.
 FIELDS = {
     DataProduct: {
         "apiVersion", "kind", "id", "name", "version", "status", "domain", "tenant",
         "authoritativeDefinitions", "description", "customProperties", "tags", "inputPorts",
         "outputPorts", "managementPorts", "support", "team", "productCreatedTs",
+        *_V110,
     },
     Description: {"purpose", "limitations", "usage", "authoritativeDefinitions",
                   "customProperties"},
     CustomProperty: {"property", "value", "description"},
     AuthoritativeDefinition: {"type", "url", "description"},
-    InputPort: {"name", "version", "contractId", *_BLOCKS},
+    InputPort: {"name", "version", "contractId", "deprecated", *_BLOCKS},
     OutputPort: {"name", "description", "type", "version", "contractId", "sbom",
-                 "inputContracts", *_BLOCKS},
-    SBOM: {"type", "url"},
+                 "inputContracts", "context", "synonyms", "deprecated", *_BLOCKS},
+    SBOM: {"type", "url", "id", *_BLOCKS},
     InputContract: {"id", "version"},
-    ManagementPort: {"name", "content", "type", "url", "channel", "description", *_BLOCKS},
+    ManagementPort: {"name", "content", "type", "url", "channel", "description", "deprecated",
+                     *_BLOCKS},
     Support: {"channel", "url", "description", "tool", "scope", "invitationUrl", *_BLOCKS},
     Team: {"name", "description", "members", *_BLOCKS},
     TeamMember: {"username", "name", "description", "role", "dateIn", "dateOut",

@@ -1,9 +1,10 @@
 """Load and validate a data product: its ODPS dataproduct.yaml and each output's contract.
 
-Three levels, kept apart: the published standards (ODPS v1.0.0 through pairlab's own model of
-it, `pairlab.catalog.odps`; ODCS v3 through its own published pydantic model and JSON Schema),
-pairlab's named policy (`pairlab.catalog.policy`), and notices (a deprecated ODPS v0.9.x
-document read as v1.0.0). Only a broken standard keeps a document out of the catalog.
+Three levels, kept apart: the published standards (ODPS v1.0.0 and v1.1.0 through pairlab's
+own model of them, `pairlab.catalog.odps`, and the published JSON Schema; ODCS v3 through its
+own published pydantic model and JSON Schema), pairlab's named policy
+(`pairlab.catalog.policy`), and notices (a deprecated ODPS v0.9.x document read as v1.0.0).
+Only a broken standard keeps a document out of the catalog.
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from open_data_contract_standard.model import OpenDataContractStandard
 from pydantic import ValidationError
 
 from pairlab.catalog import policy
-from pairlab.catalog.odps import DataProduct, OutputPort, upgrade
+from pairlab.catalog.odps import (
+    DataProduct,
+    OutputPort,
+    unknown_field_rule,
+    upgrade,
+    version_findings,
+)
+from pairlab.catalog.odps_schema import schema_errors
 from pairlab.errors import BadInput
 
 DESCRIPTOR_FILE = "dataproduct.yaml"
@@ -181,17 +189,36 @@ def _load_contract(root: Path, port: OutputPort, schema: bool) -> tuple[Any, lis
     return validate_contract(data, label, port, schema)
 
 
-def _read_descriptor(path: Path, label: str) -> tuple[DataProduct | None, list[Problem]]:
-    """Read an ODPS document: the model of the standard, a notice for v0.9.x."""
+def _read_descriptor(
+    path: Path, label: str, schema: bool = False
+) -> tuple[DataProduct | None, list[Problem]]:
+    """Read an ODPS document: the model of the standard (and its JSON Schema when `schema`).
+
+    A v1.1.0 field in a v1.0.0 document is named with the version that allows it; a v0.9.x
+    document is read as v1.0.0 with a notice.
+    """
     data, problems = read_yaml(path, label)
     if problems:
         return None, problems
     data, notice = upgrade(data)
     notices = [Problem(label, "apiVersion", notice, "notice", "notice")] if notice else []
+    newer = [Problem(label, where, rule) for where, rule in version_findings(data)]
+    if newer:
+        return None, notices + newer
     try:
-        return DataProduct(**data), notices
+        product = DataProduct(**data)
     except ValidationError as exc:
-        return None, notices + _pydantic_problems(label, exc)
+        found = _pydantic_problems(label, exc)
+        extra = unknown_field_rule(data.get("apiVersion"))
+        return None, notices + [
+            Problem(p.file, p.field, extra) if p.rule == "Extra inputs are not permitted" else p
+            for p in found
+        ]
+    # The model names a broken field best; the published schema then vouches for the rest.
+    errors = (
+        [Problem(label, _where(loc), msg) for loc, msg in schema_errors(data)] if schema else []
+    )
+    return (None, notices + errors) if errors else (product, notices)
 
 
 def _duplicate_ports(label: str, descriptor: DataProduct) -> list[Problem]:
@@ -207,7 +234,7 @@ def lint_product(
     root: Path, *, schema: bool = True, descriptor_file: str = DESCRIPTOR_FILE
 ) -> tuple[Product | None, list[Problem]]:
     """Return the loaded product (None if unusable) and every finding, notices included."""
-    descriptor, problems = _read_descriptor(root / descriptor_file, descriptor_file)
+    descriptor, problems = _read_descriptor(root / descriptor_file, descriptor_file, schema)
     if descriptor is None:
         return None, problems
     problems += _duplicate_ports(descriptor_file, descriptor)

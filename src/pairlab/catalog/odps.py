@@ -1,4 +1,4 @@
-"""The Open Data Product Standard (ODPS) v1.0.0 as published by Bitol, as a pydantic model.
+"""The Open Data Product Standard (ODPS) v1.0.0 and v1.1.0, as Bitol published them, in pydantic.
 
 Written from the standard's JSON Schema and field tables (no maintained Python model of ODPS
 installs offline): every field the standard defines, its type, what it requires, and nothing
@@ -6,23 +6,41 @@ else, so a document another ODPS tool wrote reads here, and a typo is named, not
 pairlab's own expectations (an owner, a value hypothesis, a contract file per output port)
 are not here: they are a separate, named policy level (`pairlab.catalog.policy`).
 
-v0.9.x documents (team as a plain list of members, fewer blocks on ports) are read after
-`upgrade()` turns them into the v1.0.0 shape, with a one-line notice.
+One model holds both versions (v1.1.0 only adds optional fields); `version_findings` names a
+v1.1.0 field used in a v1.0.0 document, with the version that allows it. v0.9.x documents
+(team as a plain list of members, fewer blocks on ports) are read after `upgrade()` turns them
+into the v1.0.0 shape, with a one-line notice.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-API_VERSION = "v1.0.0"
+API_VERSION = "v1.0.0"  # what a v0.9.x document is read as
+LATEST = "v1.1.0"
+API_VERSIONS = ("v1.0.0", "v1.1.0")
 # v0.9.0 was approved in July 2025 and deprecated by v1.0.0 (September 2025).
 _OLD_API = re.compile(r"^v0\.9\.\d+$")
-# format: uri, as JSON Schema means it: a scheme, a colon, then something (https:, mailto:).
-URI = r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$"
+# v1.1.0: any string may hold ${VAR_NAME} references that tooling resolves at run time.
+VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# format: uri, as JSON Schema means it: a scheme, a colon, then something (https:, mailto:);
+# or, from v1.1.0, a ${VAR} that stands for one.
+URI = r"^([A-Za-z][A-Za-z0-9+.\-]*:\S+|\$\{[A-Za-z_][A-Za-z0-9_]*\}\S*)$"
+PRODUCT_TYPES = ("sourceAligned", "aggregate", "consumerAligned")
+
+# Where v1.1.0 added fields: the object (as `_where` names its path, indexes dropped) -> fields.
+V110_FIELDS: dict[str, frozenset[str]] = {
+    "": frozenset({"type", "context", "synonyms", "deprecated"}),
+    "outputPorts": frozenset({"context", "synonyms", "deprecated"}),
+    "inputPorts": frozenset({"deprecated"}),
+    "managementPorts": frozenset({"deprecated"}),
+    "outputPorts.sbom": frozenset({"id", "tags", "customProperties", "authoritativeDefinitions"}),
+}
 
 
 class _Closed(BaseModel):
@@ -59,6 +77,43 @@ class _Annotated(_Closed):
         return next((p.value for p in self.customProperties if p.property == name), None)
 
 
+class Synonym(_Closed):
+    """v1.1.0: another name people use for the product or port (shared with ODCS v3.2.0)."""
+
+    synonym: str
+    id: str | None = None
+    description: str | None = None
+    locale: str | None = None
+    source: str | None = None
+    status: str | None = None
+    customProperties: list[CustomProperty] = Field(default_factory=list)
+
+
+class VerifiedStatement(_Annotated):
+    """v1.1.0: a question the product answers, and how (for people and AI tools)."""
+
+    question: str
+    id: str | None = None
+    answer: str | None = None
+    description: str | None = None
+
+
+class Constraint(_Annotated):
+    """v1.1.0: a rule on how the product may be used."""
+
+    constraint: str
+    id: str | None = None
+    description: str | None = None
+
+
+class Context(_Closed):
+    """v1.1.0: guidance for AI agents, BI tools and semantic layers (RFC-0038)."""
+
+    instructions: str | None = None
+    verifiedStatements: list[VerifiedStatement] = Field(default_factory=list)
+    constraints: list[Constraint] = Field(default_factory=list)
+
+
 class Description(_Closed):
     """What the product is for, how to use it, and where it stops."""
 
@@ -75,13 +130,15 @@ class InputPort(_Annotated):
     name: str
     version: str
     contractId: str
+    deprecated: bool = False  # v1.1.0
 
 
-class SBOM(_Closed):
-    """Where an output port's software bill of materials lives."""
+class SBOM(_Annotated):
+    """Where an output port's software bill of materials lives (v1.1.0: id and blocks)."""
 
     type: str = "external"
     url: str = Field(pattern=URI)
+    id: str | None = None
 
 
 class InputContract(_Closed):
@@ -101,6 +158,9 @@ class OutputPort(_Annotated):
     contractId: str | None = None
     sbom: list[SBOM] = Field(default_factory=list)
     inputContracts: list[InputContract] = Field(default_factory=list)
+    context: Context | str | None = None  # v1.1.0
+    synonyms: list[Synonym] = Field(default_factory=list)  # v1.1.0
+    deprecated: bool = False  # v1.1.0
 
 
 class ManagementPort(_Annotated):
@@ -112,6 +172,7 @@ class ManagementPort(_Annotated):
     url: str | None = Field(default=None, pattern=URI)
     channel: str | None = None
     description: str | None = None
+    deprecated: bool = False  # v1.1.0
 
 
 class Support(_Annotated):
@@ -146,9 +207,9 @@ class Team(_Annotated):
 
 
 class DataProduct(_Closed):
-    """An ODPS v1.0.0 data product; required: apiVersion, kind, id and status."""
+    """An ODPS v1.0.0 or v1.1.0 data product; required: apiVersion, kind, id and status."""
 
-    apiVersion: Literal["v1.0.0"]
+    apiVersion: Literal["v1.0.0", "v1.1.0"]
     kind: Literal["DataProduct"]
     id: str
     status: str
@@ -166,6 +227,10 @@ class DataProduct(_Closed):
     support: list[Support] = Field(default_factory=list)
     team: Team | None = None
     productCreatedTs: datetime | None = None
+    type: str | None = None  # v1.1.0: sourceAligned, aggregate, consumerAligned (examples)
+    context: Context | str | None = None  # v1.1.0
+    synonyms: list[Synonym] = Field(default_factory=list)  # v1.1.0
+    deprecated: bool = False  # v1.1.0
 
     def custom(self, name: str) -> Any:
         """Return the product-level custom property `name`, or None."""
@@ -187,3 +252,63 @@ def upgrade(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
         data["team"] = {"members": data["team"]}
     notice = f"ODPS {version} is deprecated: read as {API_VERSION}; set apiVersion: {API_VERSION}"
     return data, notice
+
+
+def _objects(data: Any, path: str, where: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Yield (object kind, location, mapping) of the ODPS objects that v1.1.0 extended."""
+    if not isinstance(data, dict):
+        return
+    yield path, where, data
+    for key in ("outputPorts", "inputPorts", "managementPorts", "sbom"):
+        items = data.get(key)
+        kind = f"{path}.{key}" if path else key
+        if isinstance(items, list) and kind in V110_FIELDS:
+            for i, item in enumerate(items):
+                yield from _objects(item, kind, f"{where}.{key}[{i}]" if where else f"{key}[{i}]")
+
+
+def version_findings(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Return (field, rule) for each v1.1.0 field or ${VAR} a v1.0.0 document uses."""
+    if data.get("apiVersion") != "v1.0.0":
+        return []
+    found = []
+    for kind, where, obj in _objects(dict(data), "", ""):
+        for name in sorted(V110_FIELDS[kind] & set(obj)):
+            field = f"{where}.{name}" if where else name
+            rule = f"not a field of ODPS v1.0.0; ODPS {LATEST} allows it: set apiVersion: {LATEST}"
+            found.append((field, rule))
+    return found
+
+
+def unknown_field_rule(version: Any) -> str:
+    """Return what an error says of a field no ODPS version defines."""
+    read = version if version in API_VERSIONS else LATEST
+    return (
+        f"Extra inputs are not permitted: no ODPS version up to {LATEST} defines this field "
+        f"(read as {read}); put it under customProperties"
+    )
+
+
+def expand(value: Any, env: Mapping[str, str]) -> tuple[Any, set[str]]:
+    """Return `value` with every ${VAR} of its strings replaced from `env`, and the names unset."""
+    missing: set[str] = set()
+    if isinstance(value, str):
+
+        def sub(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in env:
+                missing.add(name)
+                return match.group(0)
+            return env[name]
+
+        return VARIABLE.sub(sub, value), missing
+    if isinstance(value, list):
+        pairs = [expand(v, env) for v in value]
+        return [v for v, _ in pairs], set().union(*(m for _, m in pairs))
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            out[key], gone = expand(item, env)
+            missing |= gone
+        return out, missing
+    return value, missing

@@ -17,6 +17,7 @@ from pairlab.catalog.entry import Entry
 # Where a word appears says how much it tells: a name beats a passing mention in a description.
 WEIGHTS = {
     "name": 4.0,
+    "synonyms": 4.0,  # ODPS v1.1.0: another name people call the product or a port by
     "tags": 3.0,
     "domain": 3.0,
     "tables": 3.0,
@@ -26,6 +27,9 @@ WEIGHTS = {
 }
 # A deprecated or retired product still shows, below a live one that matches as well.
 STATUS_FACTOR = {"deprecated": 0.5, "retired": 0.3}
+# ODPS v1.1.0's `deprecated`: a deprecated product ranks as status deprecated does; what only a
+# deprecated port matches counts half.
+DEPRECATED_FACTOR = STATUS_FACTOR["deprecated"]
 PREFIX_FACTOR = 0.5
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -46,20 +50,41 @@ def tokens(text: str) -> list[str]:
 
 def fields(entry: Entry) -> Iterator[tuple[str, str]]:
     """Yield (field, text) pairs of everything a product can be found by."""
-    yield "name", f"{entry.name} {entry.id}"
+    for name, text, _ in weighted_fields(entry):
+        yield name, text
+
+
+def weighted_fields(entry: Entry) -> Iterator[tuple[str, str, float]]:
+    """Yield (field, text, factor): a deprecated port's own fields count at a lower factor."""
+    yield "name", f"{entry.name} {entry.id}", 1.0
+    yield "synonyms", " ".join(entry.synonyms), 1.0
+    for port in entry.outputs:
+        factor = DEPRECATED_FACTOR if port.deprecated else 1.0
+        yield "synonyms", " ".join(port.synonyms), factor
+        yield "columns", port.name, factor
+        yield "descriptions", port.description, factor
+        for column in port.columns:
+            yield "columns", column.name, factor
+            yield "descriptions", column.description, factor
+    for name, text in _product_fields(entry):
+        yield name, text, 1.0
+
+
+def _product_fields(entry: Entry) -> Iterator[tuple[str, str]]:
+    """Yield the product-level fields beyond its names."""
     yield "tags", " ".join(entry.tags)
     yield "domain", f"{entry.domain} {entry.team}"
     yield "tables", " ".join(entry.tables)
     yield "purpose", entry.purpose
     yield "descriptions", f"{entry.usage} {entry.limitations}"
-    for port in entry.outputs:
-        yield "columns", port.name
-        yield "descriptions", port.description
-        for column in port.columns:
-            yield "columns", column.name
-            yield "descriptions", column.description
     for table, columns in entry.read_columns.items():
         yield "columns", " ".join(f"{table} {c}" for c in columns)
+
+
+def _rank_factor(entry: Entry) -> float:
+    """Return how much a product's matches count: less when deprecated or retired."""
+    factor = STATUS_FACTOR.get(entry.status, 1.0)
+    return min(factor, DEPRECATED_FACTOR) if entry.deprecated else factor
 
 
 @dataclass(frozen=True)
@@ -70,9 +95,16 @@ class Hit:
     score: float
     matched: tuple[str, ...]
 
+    @property
+    def deprecated(self) -> bool:
+        """Return whether the product is deprecated (ODPS `deprecated`, or its status)."""
+        return self.entry.deprecated or self.entry.status == "deprecated"
+
     def to_json(self) -> dict[str, Any]:
         """Return the hit as JSON-ready data."""
-        return {**self.entry.to_json(), "score": round(self.score, 3), "matched": self.matched}
+        data = {**self.entry.to_json(), "score": round(self.score, 3), "matched": self.matched}
+        data["deprecated"] = self.deprecated
+        return data
 
 
 class SearchIndex:
@@ -100,8 +132,8 @@ class SearchIndex:
         """Return the postings of `entries` as arrays, words in sorted order."""
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         for i, entry in enumerate(entries):
-            for name, text in fields(entry):
-                weight = WEIGHTS[name]
+            for name, text, factor in weighted_fields(entry):
+                weight = WEIGHTS[name] * factor
                 for word in tokens(text):
                     posting = postings[word]
                     posting[i] = posting.get(i, 0.0) + weight
@@ -120,7 +152,7 @@ class SearchIndex:
             idf = math.log(1 + total / len(posting))
             raw = np.fromiter(posting.values(), np.float64, len(posting))
             weights[start:stop] = idf * (1 + np.log(raw))
-        status = np.array([STATUS_FACTOR.get(e.status, 1.0) for e in entries], dtype=np.float64)
+        status = np.array([_rank_factor(e) for e in entries], dtype=np.float64)
         return {
             "vocabulary": vocabulary,
             "offsets": offsets,

@@ -43,8 +43,16 @@ def format_hits(hits: Sequence[Hit], as_json: bool, catalog: Catalog) -> str:
         return f"no product matches (searched {len(catalog.entries)} products)"
     return "\n".join(
         f"{i:>2}. {h.entry.id:<32} {h.entry.status:<10} owner {h.entry.owner:<14} {h.entry.name}"
+        + _marks(h)
         for i, h in enumerate(hits, start=1)
     )
+
+
+def _marks(hit: Hit) -> str:
+    """Return what a result line adds for ODPS v1.1.0's `deprecated` product or ports."""
+    marks = ["deprecated"] if hit.entry.deprecated and hit.entry.status != "deprecated" else []
+    marks += [f"port {p.name} deprecated" for p in hit.entry.outputs if p.deprecated]
+    return f" [{'; '.join(marks)}]" if marks else ""
 
 
 def format_overlaps(found: Sequence[Overlap], as_json: bool, catalog: Catalog) -> str:
