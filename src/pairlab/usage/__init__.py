@@ -1,1 +1,76 @@
-"""Use of published products: reads recorded, query logs imported, reviews decided."""
+"""Use of published products: reads recorded, query logs imported, reviews decided.
+
+Usage::
+
+    from pairlab import usage
+    usage.record_read("claims-frequency-by-region", "monthly_claims_kpis")  # products.read does it
+    store = usage.Store()                 # $PAIRLAB_USAGE_DB, else SQLite in the data folder
+    usage.flush(store)                    # the outbox into the shared store
+    usage.import_log(Path("log.csv"), "csv", store, usage.catalog_tables())
+    usage.review("claims-frequency-by-region", roots, store, date.today(), by="ana")
+
+Importing this module registers `record_read` as a products read hook (installed packages get
+it through the `pairlab.read_hooks` entry point without the import).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from pairlab.products.hooks import on_read
+from pairlab.usage._hypothesis import DECISIONS, METRICS, Hypothesis, parse_hypothesis
+from pairlab.usage._identity import reader, team_lookup
+from pairlab.usage._import import ImportResult, import_log
+from pairlab.usage._logs import FORMATS
+from pairlab.usage._record import as_pipeline, flush, record_read
+from pairlab.usage._review import Review, review
+from pairlab.usage._store import Read, Store
+from pairlab.usage._tables import PortRef, port_table, product_tables
+
+__all__ = [
+    "DECISIONS",
+    "FORMATS",
+    "METRICS",
+    "Hypothesis",
+    "ImportResult",
+    "PortRef",
+    "Read",
+    "Review",
+    "Store",
+    "as_pipeline",
+    "catalog_roots",
+    "catalog_tables",
+    "flush",
+    "import_log",
+    "parse_hypothesis",
+    "port_table",
+    "product_tables",
+    "reader",
+    "record_read",
+    "review",
+    "team_lookup",
+]
+
+on_read(record_read)
+
+
+def catalog_roots(roots: Iterable[Path | str] | None = None) -> tuple[Path, ...]:
+    """Return the catalog folders: given, else $PAIRLAB_CATALOG, else the sample catalog."""
+    from pairlab.catalog.index import check_roots
+
+    return check_roots(roots)
+
+
+def catalog_tables(roots: Iterable[Path | str] | None = None) -> dict[str, PortRef]:
+    """Map the warehouse table of every output port in the catalog to its product and port."""
+    from pairlab.catalog.descriptor import lint_product
+    from pairlab.catalog.index import find_products
+
+    products = []
+    for root in catalog_roots(roots):
+        for folder in find_products(root):
+            product, _ = lint_product(folder, schema=False)
+            if product is not None:
+                products.append(product)
+    return product_tables(products)

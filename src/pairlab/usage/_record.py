@@ -1,0 +1,81 @@
+"""Record reads of products where they happen: into the outbox, in microseconds, never failing.
+
+`record_read` is what `pairlab.products.read` calls for every read (through the products'
+read hook). It writes one small file and returns; a flush (`pairlab usage flush`, `list`,
+`review`, or `flush()` here) moves the outbox into the shared store, with each reader's team.
+Recording can never break the read: any error is logged and the read goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import logging
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pairlab.usage import _outbox
+from pairlab.usage._identity import reader, team_lookup
+from pairlab.usage._store import Read, Store
+
+log = logging.getLogger(__name__)
+OFF_ENV = "PAIRLAB_USAGE"  # "off": record nothing
+PIPELINE_ENV = "PAIRLAB_PIPELINE_PRODUCT"  # set by a product's build: its reads are reuse
+_pipeline: contextvars.ContextVar[str] = contextvars.ContextVar("pairlab_pipeline", default="")
+
+
+@contextlib.contextmanager
+def as_pipeline(product: str) -> Iterator[None]:
+    """Count the reads inside as reuse by `product`'s pipeline, not as a person's."""
+    token = _pipeline.set(product)
+    try:
+        yield
+    finally:
+        _pipeline.reset(token)
+
+
+def record_read(product: str, port: str, *, outbox: Path | None = None) -> None:
+    """Record that the current reader read `product`'s `port` now; never raise."""
+    if os.environ.get(OFF_ENV, "").lower() == "off":
+        return
+    try:
+        pipeline = _pipeline.get() or os.environ.get(PIPELINE_ENV, "")
+        item = {
+            "key": uuid.uuid4().hex,
+            "product": product,
+            "port": port,
+            "reader": reader(),
+            "at": datetime.now(UTC).isoformat(),
+            "source": "pipeline" if pipeline else "person",
+            "pipeline": pipeline,
+        }
+        _outbox.put(outbox or _outbox.default_outbox(), item)
+    except Exception:
+        log.warning("pairlab: could not record a read of %s.%s", product, port, exc_info=True)
+
+
+def _read(item: dict[str, Any]) -> Read:
+    """Return the stored form of an outbox item."""
+    return Read(
+        key=str(item["key"]),
+        product=str(item["product"]),
+        port=str(item["port"]),
+        reader=str(item["reader"]),
+        at=datetime.fromisoformat(str(item["at"])),
+        source=str(item.get("source") or "person"),
+        pipeline=str(item.get("pipeline") or ""),
+        origin="pairlab",
+    )
+
+
+def flush(store: Store, outbox: Path | None = None, program: Path | None = None) -> int:
+    """Move every pending read into the store (teams looked up once); return how many."""
+    folder = outbox or _outbox.default_outbox()
+    if not _outbox.pending(folder):
+        return 0
+    team_of = team_lookup(program)
+    return _outbox.drain(folder, lambda items: store.add((_read(i) for i in items), team_of))

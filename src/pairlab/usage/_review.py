@@ -1,0 +1,163 @@
+"""Review a product: measure its hypothesis's metric over the window, decide, record the decision.
+
+The decision goes into the descriptor's `reviews` custom property (date, window, measured,
+threshold, decision, by) through one atomic write; `kill` also deprecates the product (status
+`deprecated`, and ODPS v1.1.0's `deprecated: true`) and names the consumers to tell. A second
+review of the same window finds its decision recorded and changes nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pairlab._files import write_text_atomic
+from pairlab.errors import BadInput, NotFound
+from pairlab.usage._hypothesis import Hypothesis, parse_hypothesis
+from pairlab.usage._store import Read, Store
+
+DESCRIPTOR = "dataproduct.yaml"
+
+
+@dataclass
+class Review:
+    """One review's outcome, as `pairlab review --json` prints it."""
+
+    product: str
+    metric: str
+    window: dict[str, str]
+    measured: float
+    threshold: float
+    decision: str
+    consumers: list[dict[str, Any]]
+    reusing_products: list[str]
+    recorded: bool  # False when this window's decision was already on record
+    by: str = ""
+    status: str = ""
+    statement: str = ""
+    path: str = ""
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the review as JSON-ready data."""
+        return dict(self.__dict__)
+
+
+def find_product(product_id: str, roots: Iterable[Path]) -> Path:
+    """Return the folder of the product `product_id` in the catalog, or name close ids."""
+    from pairlab.catalog.index import find_products
+
+    seen = []
+    for root in roots:
+        for folder in find_products(root):
+            data = yaml.safe_load((folder / DESCRIPTOR).read_text(encoding="utf-8")) or {}
+            found = data.get("id") if isinstance(data, dict) else None
+            if found == product_id:
+                return folder
+            seen.append(str(found))
+    import difflib
+
+    close = difflib.get_close_matches(product_id, seen, n=3)
+    hint = f"did you mean {', '.join(close)}?" if close else "list them: pairlab catalog search ''"
+    raise NotFound(f"no product {product_id!r} in the catalog", hint)
+
+
+def _custom(data: dict[str, Any], name: str) -> Any:
+    """Return a product-level custom property of the raw descriptor."""
+    for prop in data.get("customProperties") or []:
+        if isinstance(prop, dict) and prop.get("property") == name:
+            return prop.get("value")
+    return None
+
+
+def _set_custom(data: dict[str, Any], name: str, value: Any) -> None:
+    """Set (or add) a product-level custom property of the raw descriptor."""
+    props = data.setdefault("customProperties", [])
+    for prop in props:
+        if isinstance(prop, dict) and prop.get("property") == name:
+            prop["value"] = value
+            return
+    props.append({"property": name, "value": value})
+
+
+def measure(
+    hypothesis: Hypothesis, reads: list[Read]
+) -> tuple[float, list[dict[str, Any]], list[str]]:
+    """Return the metric's value, the consumers (reader, team, queries) and reusing products."""
+    by_reader: dict[str, dict[str, Any]] = {}
+    for read in reads:
+        entry = by_reader.setdefault(read.reader, {"reader": read.reader, "team": read.team,
+                                                   "queries": 0, "via": set()})  # fmt: skip
+        entry["queries"] += 1
+        entry["via"].add(read.pipeline or "person")
+    consumers = [
+        {**c, "via": sorted(c["via"])}
+        for c in sorted(by_reader.values(), key=lambda c: c["reader"])
+    ]
+    reusing = sorted({r.pipeline for r in reads if r.source == "pipeline" and r.pipeline})
+    measured = {"consumers": len(consumers), "queries": len(reads),
+                "reusing-products": len(reusing)}[hypothesis.metric]  # fmt: skip
+    return float(measured), consumers, reusing
+
+
+def _dump(path: Path, data: dict[str, Any]) -> None:
+    """Write the descriptor atomically, keeping its leading comment lines."""
+    from pairlab.catalog.odps import DataProduct
+
+    DataProduct(**data)  # never write a descriptor the catalog would refuse
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = "".join(
+        f"{line}\n" for line in itertools.takewhile(lambda t: t.startswith("#"), lines)
+    )
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    write_text_atomic(path, header + body)
+
+
+def review(product_id: str, roots: Iterable[Path], store: Store, at: date, by: str) -> Review:
+    """Measure, decide and record the review of `product_id` on day `at`."""
+    folder = find_product(product_id, roots)
+    path = folder / DESCRIPTOR
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    hypothesis = parse_hypothesis(_custom(data, "valueHypothesis"), product_id)
+    start, end = hypothesis.window(at)
+    window = {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "days": str(hypothesis.window_days),
+    }
+    since = datetime.combine(start, time(), UTC)
+    until = datetime.combine(end, time(), UTC)
+    measured, consumers, reusing = measure(hypothesis, store.list(product_id, since, until))
+    history = list(_custom(data, "reviews") or [])
+    done = next((h for h in history if h.get("window") == window), None)
+    decision = str(done["decision"]) if done else hypothesis.decide(measured)
+    result = Review(
+        product_id, hypothesis.metric, window, measured, hypothesis.threshold, decision,
+        consumers, reusing, done is None, str(done["by"]) if done else by,
+        str(data.get("status", "")), hypothesis.statement, str(path), history,
+    )  # fmt: skip
+    if done:
+        result.measured = float(done["measured"])
+        return result
+    entry = {"date": at.isoformat(), "window": window, "measured": measured,
+             "threshold": hypothesis.threshold, "decision": decision, "by": by}  # fmt: skip
+    history.append(entry)
+    _set_custom(data, "reviews", history)
+    if decision == "kill":
+        data["status"] = "deprecated"
+        if data.get("apiVersion") != "v1.0.0":
+            data["deprecated"] = True
+    try:
+        _dump(path, data)
+    except ValueError as exc:  # pydantic's ValidationError: the descriptor was broken already
+        raise BadInput(
+            f"{path}: {str(exc).splitlines()[0]}", "fix the descriptor (pairlab catalog lint)"
+        ) from None
+    result.status, result.history = str(data["status"]), history
+    return result

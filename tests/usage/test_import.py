@@ -1,0 +1,135 @@
+"""Query-log import: each supported shape, SQL parsed for real, re-import counted once.
+
+The samples in logs/ carry the columns each vendor documents (Snowflake's ACCESS_HISTORY view
+with QUERY_HISTORY's query text, BigQuery's INFORMATION_SCHEMA.JOBS, Trino's query-completed
+event as the HTTP event listener posts it); see pairlab.usage._logs for the sources.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pairlab import usage
+from pairlab.errors import BadInput
+from pairlab.usage._sql import Unparsed, tables_read
+
+LOGS = Path(__file__).parent / "logs"
+
+KPIS = "claims-frequency-by-region"
+PREMIUM = "premium-by-channel"
+
+# file, format, records, reads (user, product) expected, unparsed lines
+PLAIN = [("ana", KPIS), ("ben", PREMIUM), ("cara", KPIS), ("eli", KPIS)]  # eli: through a view
+CASES = [
+    ("plain.csv", "csv", 7, PLAIN, 1),
+    ("plain.jsonl", "jsonl", 7, PLAIN, 1),
+    ("snowflake_access_history.csv", "snowflake", 5,
+     [("ANA", KPIS), ("BEN", PREMIUM), ("CARA", KPIS), ("ELI", KPIS)], 0),
+    ("bigquery_jobs.jsonl", "bigquery", 4,
+     [("ana@acme.example", KPIS), ("ben@acme.example", PREMIUM), ("cara@acme.example", KPIS)], 0),
+    ("trino_query_completed.jsonl", "trino", 4,
+     [("ana", KPIS), ("ben", PREMIUM), ("cara", KPIS)], 0),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "fmt", "records", "expected", "unparsed"), CASES)
+def test_each_shape_attributes_product_reads_to_users(
+    store: usage.Store, tables: dict[str, usage.PortRef], name: str, fmt: str, records: int,
+    expected: list[tuple[str, str]], unparsed: int,
+) -> None:  # fmt: skip
+    """A CTE, an alias and a quoted name count; a query of raw tables does not; twice is once."""
+    first = usage.import_log(LOGS / name, fmt, store, tables)
+    assert (first.records, first.reads, first.new, len(first.unparsed)) == (
+        records, len(expected), len(expected), unparsed,
+    )  # fmt: skip
+    stored = sorted((r.reader, r.product) for r in store.list())
+    assert stored == sorted(expected)
+    assert {r.origin for r in store.list()} == {fmt}
+    again = usage.import_log(LOGS / name, fmt, store, tables)
+    assert (again.reads, again.new) == (len(expected), 0)
+    assert len(store.list()) == len(expected)
+
+
+def test_plain_csv_and_jsonl_of_the_same_queries_count_once(
+    store: usage.Store, tables: dict[str, usage.PortRef]
+) -> None:
+    """The same user, time and query exported twice is one read."""
+    usage.import_log(LOGS / "plain.csv", "csv", store, tables)
+    assert usage.import_log(LOGS / "plain.jsonl", "jsonl", store, tables).new == 0
+
+
+def test_unparsed_query_is_named_and_never_a_read(
+    store: usage.Store, tables: dict[str, usage.PortRef]
+) -> None:
+    """dan's query is cut off: counted as unparsed with file:line, and dan never reads."""
+    result = usage.import_log(LOGS / "plain.csv", "csv", store, tables)
+    assert len(result.unparsed) == 1
+    assert result.unparsed[0].startswith(f"{LOGS / 'plain.csv'}:6: the parser cannot read")
+    assert "dan" not in {r.reader for r in store.list()}
+
+
+def test_bad_lines_are_named_and_skipped(
+    store: usage.Store, tables: dict[str, usage.PortRef], tmp_path: Path
+) -> None:
+    """A line that is not JSON and one without a time: each named, the good line kept."""
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        '{"user": "ana", "time": "2026-11-20T09:00:00Z", '
+        '"query": "SELECT * FROM products.monthly_claims_kpis"}\n'
+        '{"user": "ben", "time": \n'
+        '{"user": "cara", "query": "SELECT * FROM products.monthly_claims_kpis"}\n'
+        '{"user": "dan", "time": "yesterday", "query": "SELECT 1"}\n',
+        encoding="utf-8",
+    )
+    result = usage.import_log(log, "jsonl", store, tables)
+    assert (result.records, result.new) == (1, 1)
+    assert [p.split(": ", 1)[0] for p in result.bad] == [f"{log}:2", f"{log}:3", f"{log}:4"]
+    assert "no time column value" in result.bad[1]
+    assert "'yesterday' is not an ISO date" in result.bad[2]
+
+
+def test_a_file_of_another_shape_is_refused_in_one_line(
+    store: usage.Store, tables: dict[str, usage.PortRef]
+) -> None:
+    """A Trino log read as Snowflake: no record, one line naming the file and --format."""
+    with pytest.raises(BadInput, match=r"no line of .*trino_query_completed.jsonl is a snowflake"):
+        usage.import_log(LOGS / "trino_query_completed.jsonl", "snowflake", store, tables)
+    assert store.list() == []
+
+
+def test_unknown_format_and_missing_file(
+    store: usage.Store, tables: dict[str, usage.PortRef]
+) -> None:
+    """Both are one line naming the fix."""
+    with pytest.raises(BadInput, match="use one of csv, jsonl, snowflake, bigquery, trino"):
+        usage.import_log(LOGS / "plain.csv", "oracle", store, tables)
+    with pytest.raises(BadInput, match="no log file"):
+        usage.import_log(LOGS / "missing.csv", "csv", store, tables)
+
+
+@pytest.mark.parametrize(
+    ("sql", "dialect", "read"),
+    [
+        ("SELECT a.x FROM products.t AS a JOIN raw.c c ON a.id = c.id", "duckdb",
+         {"products.t", "raw.c"}),
+        ("WITH t AS (SELECT 1) SELECT * FROM t", "duckdb", set()),
+        ("INSERT INTO mart.out SELECT * FROM products.t", "duckdb", {"products.t"}),
+        ("SELECT * FROM (SELECT * FROM `p`.`products`.`t`) s", "bigquery", {"products.t"}),
+        ('SELECT * FROM "PRODUCTS"."T"', "snowflake", {"products.t"}),
+    ],
+)  # fmt: skip
+def test_tables_read(sql: str, dialect: str, read: set[str]) -> None:
+    """Targets are not reads; CTE names and subquery aliases are not tables."""
+    assert tables_read(sql, dialect, {}) == read
+
+
+def test_views_over_views_resolve_to_the_product_table() -> None:
+    """A view on a view on the product table reads the product table."""
+    views: dict[str, set[str]] = {}
+    tables_read("CREATE VIEW a.v1 AS SELECT * FROM products.t", "duckdb", views)
+    tables_read("CREATE VIEW a.v2 AS SELECT * FROM a.v1", "duckdb", views)
+    assert tables_read("SELECT * FROM a.v2", "duckdb", views) == {"products.t"}
+    with pytest.raises(Unparsed):
+        tables_read("   ", "duckdb", views)
