@@ -1,1 +1,44 @@
 """The enablement program: teams, who trained whom, and when a team is capable."""
+
+from pairlab.program._capable import Criterion, PublishedProduct
+from pairlab.program._model import (
+    PROGRAM_FILE,
+    Member,
+    Program,
+    Team,
+    load_program,
+    parse_program,
+    parse_program_text,
+)
+from pairlab.program._scaffold import new_program
+from pairlab.program._sessions import SessionFacts, read_sessions
+from pairlab.program._spread import Person, Spread
+from pairlab.program._status import (
+    STATES,
+    ProgramStatus,
+    TeamStatus,
+    catalog_products,
+    program_status,
+)
+
+__all__ = [
+    "PROGRAM_FILE",
+    "STATES",
+    "Criterion",
+    "Member",
+    "Person",
+    "Program",
+    "ProgramStatus",
+    "PublishedProduct",
+    "SessionFacts",
+    "Spread",
+    "Team",
+    "TeamStatus",
+    "catalog_products",
+    "load_program",
+    "new_program",
+    "parse_program",
+    "parse_program_text",
+    "program_status",
+    "read_sessions",
+]

@@ -16,6 +16,7 @@ from pairlab.sessions.model import (
     parse_event,
     parse_lesson,
     parse_participants,
+    parse_place,
     parse_rotation,
 )
 from pairlab.sessions.store import EventListener
@@ -53,7 +54,7 @@ class PairlabService:
         lesson = parse_lesson(body.get("lesson"))
         if lesson is not None and lesson not in {x.id for x in load_lessons()}:
             raise BadInput(f"unknown lesson id {lesson!r}", "run `pairlab lessons` for the ids")
-        return self.store.start(people, minutes, lesson)
+        return self.store.start(people, minutes, lesson, parse_place(body))
 
     def record_event(self, session_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """Validate and append an event sent by the front end."""

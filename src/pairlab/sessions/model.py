@@ -51,6 +51,7 @@ class Participant:
 
     name: str
     role: str
+    team: str | None = None  # the program's team id, when the start form names it
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,11 @@ class Session:
     rotated_at: float = 0.0
     lesson: str | None = None
     ended_at: float | None = None
+    # Its place in the program: the team it serves, who led it (a central engineer, an
+    # ambassador, or nobody) and, for a teach-back, the session the facilitator was trained in.
+    team: str | None = None
+    facilitator: str | None = None
+    trained_in: str | None = None
 
     @property
     def driver(self) -> Participant:
@@ -151,7 +157,30 @@ def _parse_person(item: Any, position: int) -> Participant:
     role = item.get("role")
     if role not in ROLES:
         raise BadInput(f"participant {position} has role {role!r}", f"choose one of {ROLES}")
-    return Participant(name=name.strip(), role=role)
+    team = item.get("team")
+    if team is not None and not _is_label(team):
+        raise BadInput(f"participant {position} has team {team!r}", _PLACE_FIX)
+    team = team.strip() if team else None
+    return Participant(name=name.strip(), role=role, team=team or None)
+
+
+_PLACE_FIX = "send a program team id, a name or a session id of 1 to 80 characters, or null"
+
+
+def _is_label(value: Any) -> bool:
+    """Return whether `value` is a short string (a team id, a name, a session id)."""
+    return isinstance(value, str) and len(value) <= 80
+
+
+def parse_place(body: dict[str, Any]) -> dict[str, str | None]:
+    """Validate a session's optional team, facilitator and trained_in (each a string or null)."""
+    place: dict[str, str | None] = {}
+    for key in ("team", "facilitator", "trained_in"):
+        value = body.get(key)
+        if value is not None and not _is_label(value):
+            raise BadInput(f"'{key}' must be a short string or null", _PLACE_FIX)
+        place[key] = value.strip() if isinstance(value, str) and value.strip() else None
+    return place
 
 
 def parse_rotation(raw: Any) -> int:

@@ -8,7 +8,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,10 @@ CREATE TABLE IF NOT EXISTS sessions (
     rotation_minutes INTEGER NOT NULL,
     participants TEXT NOT NULL,
     rotations INTEGER NOT NULL DEFAULT 0,
-    rotated_at REAL NOT NULL
+    rotated_at REAL NOT NULL,
+    team TEXT,
+    facilitator TEXT,
+    trained_in TEXT
 );
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -83,6 +86,7 @@ class SessionStore:
             if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise sqlite3.DatabaseError("quick_check failed")
             conn.executescript(SCHEMA)
+            _add_place_columns(conn)
         except sqlite3.DatabaseError:
             conn.close()
             raise
@@ -145,10 +149,15 @@ class SessionStore:
         self._conn.close()
 
     def start(
-        self, participants: tuple[Participant, ...], rotation_minutes: int, lesson: str | None
+        self,
+        participants: tuple[Participant, ...],
+        rotation_minutes: int,
+        lesson: str | None,
+        place: Mapping[str, str | None] | None = None,
     ) -> Session:
-        """Start a session with the first participant driving."""
+        """Start a session with the first participant driving, in its place in the program."""
         now = self.clock()
+        where = {key: (place or {}).get(key) for key in PLACE}
         session = Session(
             id=uuid.uuid4().hex[:12],
             started_at=now,
@@ -156,12 +165,17 @@ class SessionStore:
             rotation_minutes=rotation_minutes,
             rotated_at=now,
             lesson=lesson,
+            team=where["team"],
+            facilitator=where["facilitator"],
+            trained_in=where["trained_in"],
         )
-        people = json.dumps([p.__dict__ for p in participants])
+        people = json.dumps([_person(p) for p in participants])
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO sessions VALUES (?, ?, NULL, ?, ?, ?, 0, ?)",
-                (session.id, now, lesson, rotation_minutes, people, now),
+                "INSERT INTO sessions (id, started_at, ended_at, lesson, rotation_minutes, "
+                "participants, rotations, rotated_at, team, facilitator, trained_in) "
+                "VALUES (?, ?, NULL, ?, ?, ?, 0, ?, ?, ?, ?)",
+                (session.id, now, lesson, rotation_minutes, people, now, *where.values()),
             )
             self._insert_event(db, session.id, "session-started", {"driver": session.driver.name})
         return session
@@ -282,9 +296,25 @@ def _load(row: tuple[Any, ...]) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+PLACE = ("team", "facilitator", "trained_in")
+
+
+def _add_place_columns(conn: sqlite3.Connection) -> None:
+    """Give a database made before sessions knew their place in the program its new columns."""
+    have = {row[1] for row in conn.execute("PRAGMA table_info(sessions)")}
+    for column in PLACE:
+        if column not in have:
+            conn.execute(f"ALTER TABLE sessions ADD COLUMN {column} TEXT")
+
+
+def _person(p: Participant) -> dict[str, Any]:
+    """Return a participant as stored: name and role, and a team when the session named one."""
+    return {"name": p.name, "role": p.role} | ({"team": p.team} if p.team else {})
+
+
 def _session_from_row(row: tuple[Any, ...]) -> Session:
     """Build a Session from a sessions row."""
-    sid, started, ended, lesson, minutes, people, rotations, rotated = row
+    sid, started, ended, lesson, minutes, people, rotations, rotated, *place = row
     return Session(
         id=sid,
         started_at=started,
@@ -294,4 +324,7 @@ def _session_from_row(row: tuple[Any, ...]) -> Session:
         participants=tuple(Participant(**p) for p in json.loads(people)),
         rotations=rotations,
         rotated_at=rotated,
+        team=place[0] if place else None,
+        facilitator=place[1] if place else None,
+        trained_in=place[2] if place else None,
     )

@@ -1,0 +1,63 @@
+"""Commands for the enablement program: program status, new program."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from pairlab.cli._base import cli
+from pairlab.cli._products import new
+
+
+@cli.group()
+def program() -> None:
+    """The enablement program: teams reached, who trained whom, which teams are capable."""
+
+
+@program.command("status")
+@click.argument("exports", nargs=-1, type=click.Path(path_type=Path), metavar="[EXPORT|CSV]...")
+@click.option(
+    "--program",
+    "program_file",
+    type=click.Path(path_type=Path),
+    default=Path("program.toml"),
+    show_default=True,
+    help="The program file.",
+)
+@click.option(
+    "--catalog",
+    "roots",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A catalog folder of the teams' products, repeatable [default: $PAIRLAB_CATALOG].",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
+def program_status(
+    exports: tuple[Path, ...], program_file: Path, roots: tuple[Path, ...], as_json: bool
+) -> None:
+    """Say which teams are reached, how far it spread, and what each team does next."""
+    from pairlab.program import catalog_products, load_program
+    from pairlab.program import program_status as status_of
+    from pairlab.program._text import format_status
+    from pairlab.report._load import read_exports
+
+    plan = load_program(program_file)
+    docs, teams = read_exports(exports) if exports else ([], {})
+    env = os.environ.get("PAIRLAB_CATALOG")
+    where = list(roots) or ([Path(env)] if env else [])
+    products = catalog_products(where) if where else []
+    click.echo(format_status(status_of(plan, docs, teams, products), as_json))
+
+
+@new.command("program")
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace an existing program.toml.")
+def new_program(dest: Path, force: bool) -> None:
+    """Write a program.toml to fill in: teams, members, the central team, the criteria."""
+    from pairlab.program import new_program as scaffold
+
+    out = scaffold(dest, force=force)
+    click.echo(f"pairlab: wrote {out}; next: list your teams, then `pairlab program status "
+               f"--program {out}`")  # fmt: skip
