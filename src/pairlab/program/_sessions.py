@@ -122,24 +122,17 @@ def read_sessions(
 
 
 def _check_links(program: Program, facts: Sequence[SessionFacts]) -> None:
-    """Refuse a trained-in link to no session, to a session without the facilitator, or a cycle."""
+    """Refuse a trained-in link to no session, a cycle, or a session without the facilitator."""
     by_id = {s.short_id: s for s in facts} | {s.id: s for s in facts}
     for s in facts:
-        if s.trained_in is None:
-            continue
-        where = f"session {s.id}: trained_in {s.trained_in!r}"
-        target = by_id.get(s.trained_in)
-        if target is None:
-            raise BadInput(f"{where} is not among the sessions given",
-                           "pass that session's export too, or correct the id")  # fmt: skip
-        if s.facilitator is not None and s.facilitator not in target.participants:
+        if s.trained_in is not None and s.trained_in not in by_id:
             raise BadInput(
-                f"{where}: the facilitator {s.facilitator!r} did not take part in it",
-                "name the session the facilitator was trained in",
+                f"session {s.id}: trained_in {s.trained_in!r} is not among the sessions given",
+                "pass that session's export too, or correct the id",
             )
     for start in facts:
         seen, node = [start.id], start
-        while node.trained_in is not None and node.trained_in in by_id:
+        while node.trained_in is not None:
             node = by_id[node.trained_in]
             if node.id in seen:
                 loop = " -> ".join([*seen[seen.index(node.id) :], node.id])
@@ -148,3 +141,11 @@ def _check_links(program: Program, facts: Sequence[SessionFacts]) -> None:
                     "each session's trained_in must name an earlier session",
                 )
             seen.append(node.id)
+    for s in facts:
+        target = by_id[s.trained_in] if s.trained_in else None
+        if target and s.facilitator is not None and s.facilitator not in target.participants:
+            raise BadInput(
+                f"session {s.id}: trained_in {s.trained_in!r}: the facilitator "
+                f"{s.facilitator!r} did not take part in it",
+                "name the session the facilitator was trained in",
+            )
