@@ -11,7 +11,15 @@ from collections.abc import Sequence
 
 import click
 
-from pairlab.cli import _catalog, _curriculum, _intake, _products, _program, _warehouse  # noqa: F401 - registers
+from pairlab.cli import (  # noqa: F401 - registers
+    _catalog,
+    _curriculum,
+    _intake,
+    _products,
+    _program,
+    _usage,
+    _warehouse,
+)
 from pairlab.cli._base import USAGE_ERROR, _fail, cli
 
 __all__ = ["cli", "main"]

@@ -27,6 +27,7 @@ from pairlab.usage._record import as_pipeline, flush, record_read
 from pairlab.usage._review import Review, review
 from pairlab.usage._store import Read, Store
 from pairlab.usage._tables import PortRef, port_table, product_tables
+from pairlab.usage._text import format_import, format_reads, format_review
 
 __all__ = [
     "DECISIONS",
@@ -42,6 +43,9 @@ __all__ = [
     "catalog_roots",
     "catalog_tables",
     "flush",
+    "format_import",
+    "format_reads",
+    "format_review",
     "import_log",
     "parse_hypothesis",
     "port_table",

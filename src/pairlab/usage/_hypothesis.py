@@ -55,10 +55,10 @@ class Hypothesis:
 
 
 def _number(value: Any, field: str) -> float:
-    """Return a number field, or say which field is not a number."""
+    """Return a number field (whole numbers stay whole), or say which field is not a number."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise BadInput(f"valueHypothesis.{field} is {value!r}, not a number", FIX)
-    return float(value)
+    return value
 
 
 def _date(value: Any, field: str) -> date | None:

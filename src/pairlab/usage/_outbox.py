@@ -49,8 +49,8 @@ def pending(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 
-def drain(folder: Path, deliver: Callable[[list[dict[str, Any]]], object], batch: int = 1000) -> int:
-    """Deliver pending items in batches, removing each batch once delivered; return how many.
+def drain(folder: Path, deliver: Callable[[list[dict[str, Any]]], int], batch: int = 1000) -> int:
+    """Deliver pending items in batches, removing each batch once delivered; sum what it says.
 
     `deliver` raising leaves the batch in the outbox for the next flush: nothing is lost, and
     delivering twice is harmless because every item carries its own key.
@@ -67,8 +67,7 @@ def drain(folder: Path, deliver: Callable[[list[dict[str, Any]]], object], batch
             except ValueError:
                 (folder / BAD).mkdir(exist_ok=True)
                 path.replace(folder / BAD / path.name)
-        deliver(items)
+        done += deliver(items)
         for path in chunk:
             path.unlink(missing_ok=True)
-        done += len(items)
     return done

@@ -18,9 +18,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from pairlab.usage import _outbox
 from pairlab.usage._identity import reader, team_lookup
-from pairlab.usage._store import Read, Store
+from pairlab.usage._store import Read, Store, StoreDown
 
 log = logging.getLogger(__name__)
 OFF_ENV = "PAIRLAB_USAGE"  # "off": record nothing
@@ -73,9 +75,17 @@ def _read(item: dict[str, Any]) -> Read:
 
 
 def flush(store: Store, outbox: Path | None = None, program: Path | None = None) -> int:
-    """Move every pending read into the store (teams looked up once); return how many."""
+    """Move every pending read into the store (teams looked up once); return how many were new."""
     folder = outbox or _outbox.default_outbox()
     if not _outbox.pending(folder):
         return 0
     team_of = team_lookup(program)
-    return _outbox.drain(folder, lambda items: store.add((_read(i) for i in items), team_of))
+    try:
+        return _outbox.drain(folder, lambda items: store.add((_read(i) for i in items), team_of))
+    except sa.exc.SQLAlchemyError as exc:
+        waiting = len(_outbox.pending(folder))
+        raise StoreDown(
+            f"the usage store {store.shown} cannot take reads now ({type(exc).__name__}); "
+            f"{waiting} read(s) wait in {folder}",
+            "they are kept: flush again when the store is back (pairlab usage flush)",
+        ) from None

@@ -88,7 +88,7 @@ def _set_custom(data: dict[str, Any], name: str, value: Any) -> None:
 
 def measure(
     hypothesis: Hypothesis, reads: list[Read]
-) -> tuple[float, list[dict[str, Any]], list[str]]:
+) -> tuple[int, list[dict[str, Any]], list[str]]:
     """Return the metric's value, the consumers (reader, team, queries) and reusing products."""
     by_reader: dict[str, dict[str, Any]] = {}
     for read in reads:
@@ -103,7 +103,7 @@ def measure(
     reusing = sorted({r.pipeline for r in reads if r.source == "pipeline" and r.pipeline})
     measured = {"consumers": len(consumers), "queries": len(reads),
                 "reusing-products": len(reusing)}[hypothesis.metric]  # fmt: skip
-    return float(measured), consumers, reusing
+    return measured, consumers, reusing
 
 
 def _dump(path: Path, data: dict[str, Any]) -> None:
@@ -143,7 +143,7 @@ def review(product_id: str, roots: Iterable[Path], store: Store, at: date, by: s
         str(data.get("status", "")), hypothesis.statement, str(path), history,
     )  # fmt: skip
     if done:
-        result.measured = float(done["measured"])
+        result.measured = done["measured"]
         return result
     entry = {"date": at.isoformat(), "window": window, "measured": measured,
              "threshold": hypothesis.threshold, "decision": decision, "by": by}  # fmt: skip

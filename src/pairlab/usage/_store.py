@@ -17,7 +17,7 @@ from typing import Any
 import platformdirs
 import sqlalchemy as sa
 
-from pairlab.errors import BadInput
+from pairlab.errors import BadInput, PairlabError
 
 URL_ENV = "PAIRLAB_USAGE_DB"
 SOURCES = ("person", "pipeline")  # pipeline: another product's build read it (reuse)
@@ -36,6 +36,12 @@ reads = sa.Table(
     sa.Column("pipeline", sa.String(255), nullable=False),  # the reading product, if reuse
     sa.Column("origin", sa.String(64), nullable=False),  # pairlab, or the imported log's format
 )
+
+
+class StoreDown(PairlabError):
+    """The store cannot be reached or written now; nothing recorded is lost."""
+
+    status = 503
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,7 @@ class Store:
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_url()
         try:
+            self.shown = sa.engine.make_url(self.url).render_as_string(hide_password=True)
             if self.url.startswith("sqlite:///"):
                 Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
             self.engine = sa.create_engine(self.url)
@@ -87,16 +94,23 @@ class Store:
             raise BadInput(
                 f"usage store URL is not usable: {exc}",
                 "give a SQLAlchemy URL, e.g. sqlite:///usage.sqlite (--store or PAIRLAB_USAGE_DB)",
-            ) from exc
+            ) from None
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata.create_all(self.engine)
+        self._ready = False
+
+    def _ensure(self) -> None:
+        """Create the table on first use (the store may be down when the Store is made)."""
+        if not self._ready:
+            metadata.create_all(self.engine)
+            self._ready = True
 
     def add(self, new: Iterable[Read], team_of: Any = None) -> int:
         """Insert reads not stored yet (by key); return how many were new."""
         rows = [r.row() for r in new]
         if not rows:
             return 0
+        self._ensure()
         if team_of is not None:
             for row in rows:
                 row["team"] = row["team"] or team_of(row["reader"])
@@ -137,8 +151,14 @@ class Store:
             query = query.where(reads.c.at >= _naive(since))
         if until:
             query = query.where(reads.c.at < _naive(until))
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).mappings().all()
+        try:
+            self._ensure()
+            with self.engine.connect() as conn:
+                rows = conn.execute(query).mappings().all()
+        except sa.exc.SQLAlchemyError as exc:
+            fix = "check --store / PAIRLAB_USAGE_DB and that the database is up"
+            why = f"cannot read the usage store {self.shown} ({type(exc).__name__})"
+            raise StoreDown(why, fix) from None
         return [Read(**{**r, "at": r["at"].replace(tzinfo=UTC)}) for r in rows]
 
 

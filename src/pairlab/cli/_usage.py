@@ -1,0 +1,85 @@
+"""Commands that judge products by their use: usage import|list|flush, review."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from pairlab.cli._base import cli
+
+_STORE_HELP = "SQLAlchemy URL of the reads table [default: $PAIRLAB_USAGE_DB, else SQLite]."
+_FORMATS = ["csv", "jsonl", "snowflake", "bigquery", "trino"]  # pairlab.usage.FORMATS, unimported
+_CATALOG_HELP = "A folder of products, repeatable [default: $PAIRLAB_CATALOG, else the sample]."
+
+
+@cli.group()
+def usage() -> None:
+    """Record and import reads of published products."""
+
+
+@usage.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(_FORMATS),
+              help="The log's shape [default: from the suffix, csv or jsonl].")  # fmt: skip
+@click.option("--store", help=_STORE_HELP)
+@click.option("--catalog", "roots", multiple=True, type=click.Path(path_type=Path),
+              help=_CATALOG_HELP)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a summary.")
+def usage_import(
+    file: Path, fmt: str | None, store: str | None, roots: tuple[Path, ...], as_json: bool
+) -> None:
+    """Attribute reads of product tables in a warehouse query log to its users."""
+    from pairlab import usage as lib
+    from pairlab.usage import format_import
+
+    found = lib.Store(store)
+    result = lib.import_log(file, fmt, found, lib.catalog_tables(roots or None),
+                            team_of=lib.team_lookup())  # fmt: skip
+    click.echo(format_import(result, as_json))
+
+
+@usage.command("flush")
+@click.option("--store", help=_STORE_HELP)
+def usage_flush(store: str | None) -> None:
+    """Move the reads recorded on this machine into the store."""
+    from pairlab import usage as lib
+
+    click.echo(f"pairlab: {lib.flush(lib.Store(store))} new reads stored")
+
+
+@usage.command("list")
+@click.option("--product", help="Only this product's reads.")
+@click.option("--store", help=_STORE_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print every read as JSON.")
+def usage_list(product: str | None, store: str | None, as_json: bool) -> None:
+    """Show reads per product and port (this machine's outbox flushed first)."""
+    from pairlab import usage as lib
+    from pairlab.usage import format_reads
+
+    found = lib.Store(store)
+    lib.flush(found)
+    click.echo(format_reads(found.list(product), as_json))
+
+
+@cli.command("review")
+@click.argument("product_id")
+@click.option("--catalog", "roots", multiple=True, type=click.Path(path_type=Path),
+              help=_CATALOG_HELP)  # fmt: skip
+@click.option("--at", "at", type=click.DateTime(["%Y-%m-%d"]),
+              help="The review day, YYYY-MM-DD [default: today].")  # fmt: skip
+@click.option("--store", help=_STORE_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a summary.")
+def review(
+    product_id: str, roots: tuple[Path, ...], at: object, store: str | None, as_json: bool
+) -> None:
+    """Measure the value hypothesis over its window; keep, iterate or kill, on record."""
+    from pairlab import usage as lib
+    from pairlab.usage import format_review
+
+    found = lib.Store(store)
+    lib.flush(found)
+    day = at.date() if hasattr(at, "date") else date.today()
+    result = lib.review(product_id, lib.catalog_roots(roots or None), found, day, lib.reader())
+    click.echo(format_review(result, as_json))

@@ -1,0 +1,111 @@
+"""Reads recorded where they happen: an outbox on disk, flushed into the shared store."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pairlab import usage
+from pairlab.errors import BadInput
+from pairlab.products.hooks import notify_read
+from pairlab.usage._store import StoreDown
+
+KPIS, PORT = "claims-frequency-by-region", "monthly_claims_kpis"
+PROGRAM = """
+central = "enablement"
+[[teams]]
+id = "enablement"
+members = [{ name = "Tomas", role = "engineer", user = "tomas" }]
+[[teams]]
+id = "pricing"
+members = [{ name = "Ana", role = "analyst", user = "ana" }]
+"""
+
+
+def outbox(tmp_path: Path) -> list[Path]:
+    """Return the reads waiting in the test's outbox."""
+    return sorted((tmp_path / "outbox").glob("*.json"))
+
+
+def test_a_products_read_lands_in_the_store_with_reader_and_team(
+    tmp_path: Path, store: usage.Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The products read hook records ana; the flush adds her team from the program."""
+    (tmp_path / "program.toml").write_text(PROGRAM, encoding="utf-8")
+    monkeypatch.setenv("PAIRLAB_USER", "ana")
+    notify_read(KPIS, PORT)
+    assert len(outbox(tmp_path)) == 1
+    assert store.list() == []  # nothing reaches the store before a flush
+    assert usage.flush(store) == 1
+    [read] = store.list()
+    assert (read.product, read.port, read.reader, read.team, read.source) == (
+        KPIS, PORT, "ana", "pricing", "person",
+    )  # fmt: skip
+    assert outbox(tmp_path) == []
+    assert usage.flush(store) == 0
+
+
+def test_reads_inside_a_pipeline_count_as_reuse(
+    tmp_path: Path, store: usage.Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A product's build reading another product is reuse by that product."""
+    with usage.as_pipeline("pricing-rates"):
+        usage.record_read(KPIS, PORT)
+    monkeypatch.setenv("PAIRLAB_PIPELINE_PRODUCT", "renewal-pack")
+    usage.record_read(KPIS, PORT)
+    usage.flush(store)
+    assert sorted((r.source, r.pipeline) for r in store.list()) == [
+        ("pipeline", "pricing-rates"), ("pipeline", "renewal-pack"),
+    ]  # fmt: skip
+
+
+def test_recording_off_records_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PAIRLAB_USAGE=off: the read goes on, nothing is written."""
+    monkeypatch.setenv("PAIRLAB_USAGE", "off")
+    usage.record_read(KPIS, PORT)
+    assert outbox(tmp_path) == []
+
+
+def test_an_unwritable_outbox_never_breaks_the_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The outbox path is a file: the read returns, and the log says why nothing was kept."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("PAIRLAB_USAGE_OUTBOX", str(blocker / "outbox"))
+    notify_read(KPIS, PORT)  # no exception
+    assert "could not record a read of claims-frequency-by-region" in caplog.text
+
+
+def test_a_store_that_is_down_loses_nothing(tmp_path: Path) -> None:
+    """Flushing into a store whose folder vanished keeps every read for the next flush."""
+    for _ in range(3):
+        usage.record_read(KPIS, PORT)
+    gone = tmp_path / "gone"
+    down = usage.Store(f"sqlite:///{gone / 'usage.sqlite'}")
+    shutil.rmtree(gone)
+    with pytest.raises(StoreDown, match=r"3 read\(s\) wait in"):
+        usage.flush(down)
+    assert len(outbox(tmp_path)) == 3
+    back = usage.Store(f"sqlite:///{tmp_path / 'back.sqlite'}")
+    assert usage.flush(back) == 3
+    assert len(back.list()) == 3
+
+
+def test_a_read_delivered_twice_is_stored_once(tmp_path: Path, store: usage.Store) -> None:
+    """An outbox item copied back (a flush interrupted after the insert) adds nothing."""
+    usage.record_read(KPIS, PORT)
+    [item] = outbox(tmp_path)
+    copy = item.read_bytes()
+    usage.flush(store)
+    item.write_bytes(copy)
+    assert usage.flush(store) == 0
+    assert len(store.list()) == 1
+
+
+def test_an_unusable_store_url_is_one_line() -> None:
+    """A URL SQLAlchemy cannot read names the option to fix."""
+    with pytest.raises(BadInput, match="--store or PAIRLAB_USAGE_DB"):
+        usage.Store("not a url")

@@ -1,0 +1,155 @@
+"""The value hypothesis tested: measured use, keep / iterate / kill by the rule, on record."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pairlab import usage
+from pairlab.catalog import load_product
+from pairlab.cli import main
+from pairlab.products.hooks import notify_read
+from pairlab.resources import samples_dir
+
+KPIS, PORT = "claims-frequency-by-region", "monthly_claims_kpis"
+
+
+def catalog_with(tmp_path: Path, hypothesis: Any) -> Path:
+    """Copy the sample product into a catalog of its own with this value hypothesis."""
+    root = tmp_path / "catalog"
+    shutil.copytree(samples_dir() / "catalog" / KPIS, root / KPIS)
+    path = root / KPIS / "dataproduct.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for prop in data["customProperties"]:
+        if prop["property"] == "valueHypothesis":
+            prop["value"] = hypothesis
+    path.write_text("# the pricing team's product\n" + yaml.safe_dump(data, sort_keys=False))
+    return root
+
+
+def three_readers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ana and Ben read the product; Cara's own product reads it in its pipeline."""
+    for user in ("ana", "ben", "ana"):
+        monkeypatch.setenv("PAIRLAB_USER", user)
+        notify_read(KPIS, PORT)
+    monkeypatch.setenv("PAIRLAB_USER", "cara")
+    with usage.as_pipeline("renewal-pack"):
+        notify_read(KPIS, PORT)
+    monkeypatch.setenv("PAIRLAB_USER", "lead")
+
+
+def run_review(root: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, Any]:
+    """Run `pairlab review --json` and return its answer."""
+    with pytest.raises(SystemExit) as done:
+        main(["review", KPIS, "--catalog", str(root), "--json", *extra])
+    assert done.value.code == 0, capsys.readouterr().err
+    answer: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return answer
+
+
+def hypothesis(threshold: Any, metric: str = "consumers") -> dict[str, Any]:
+    """Return a structured hypothesis measured over 30 days."""
+    return {"statement": "Pricing uses the loss ratios", "metric": metric,
+            "threshold": threshold, "window": "30d", "reviewDate": "2026-12-31"}  # fmt: skip
+
+
+@pytest.mark.parametrize(("threshold", "decision"), [(2, "keep"), (4, "iterate"), (7, "kill")])
+def test_three_readers_one_through_a_pipeline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    threshold: int, decision: str,
+) -> None:  # fmt: skip
+    """3 consumers, 1 reusing product; keep at 2, iterate at 4 (>= half), kill at 7."""
+    root = catalog_with(tmp_path, hypothesis(threshold))
+    three_readers(monkeypatch)
+    answer = run_review(root, capsys)
+    assert (answer["product"], answer["metric"], answer["measured"], answer["threshold"]) == (
+        KPIS, "consumers", 3, threshold,
+    )  # fmt: skip
+    assert answer["decision"] == decision
+    assert [c["reader"] for c in answer["consumers"]] == ["ana", "ben", "cara"]
+    assert answer["reusing_products"] == ["renewal-pack"]
+    assert answer["window"]["end"] > date.today().isoformat() >= answer["window"]["start"]
+    product = load_product(root / KPIS)
+    [entry] = product.custom("reviews")
+    assert entry["decision"] == decision and entry["measured"] == 3 and entry["by"] == "lead"
+    assert product.descriptor.status == ("deprecated" if decision == "kill" else "active")
+    text = (root / KPIS / "dataproduct.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# the pricing team's product\n")
+    before = text
+    again = run_review(root, capsys)
+    assert (again["decision"], again["recorded"]) == (decision, False)
+    assert (root / KPIS / "dataproduct.yaml").read_text(encoding="utf-8") == before
+
+
+def test_kill_names_the_consumers_to_tell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The summary of a kill lists every reader and reusing product."""
+    root = catalog_with(tmp_path, hypothesis(10, "queries"))
+    three_readers(monkeypatch)
+    with pytest.raises(SystemExit):
+        main(["review", KPIS, "--catalog", str(root)])
+    out = capsys.readouterr().out
+    assert "kill (4 queries against a threshold of 10" in out
+    assert "deprecated; tell its consumers: ana, ben, cara, renewal-pack" in out
+
+
+def test_reusing_products_metric_and_a_declared_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The descriptor's own rule wins over the default halves."""
+    declared = {**hypothesis(2, "reusing-products"), "rule": {"keep": 2, "iterate": 1}}
+    root = catalog_with(tmp_path, declared)
+    three_readers(monkeypatch)
+    answer = run_review(root, capsys)
+    assert (answer["measured"], answer["decision"]) == (1, "iterate")
+
+
+def test_reads_outside_the_window_do_not_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A review dated two months back sees none of today's reads: kill, nothing to tell."""
+    root = catalog_with(tmp_path, hypothesis(2))
+    three_readers(monkeypatch)
+    answer = run_review(root, capsys, "--at", "2026-01-01")
+    assert (answer["measured"], answer["decision"], answer["consumers"]) == (0, "kill", [])
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (hypothesis("three"), "valueHypothesis.threshold is 'three', not a number"),
+        ("Pricing will use it", "the valueHypothesis states no metric to measure"),
+        ({**hypothesis(2), "metric": "likes"}, "valueHypothesis.metric is 'likes'"),
+        ({**hypothesis(2), "window": "a month"}, "valueHypothesis.window is 'a month'"),
+    ],
+)
+def test_a_hypothesis_that_cannot_be_measured_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: Any, message: str
+) -> None:
+    """Exit 2, the field and the fix named, the descriptor untouched."""
+    root = catalog_with(tmp_path, value)
+    before = (root / KPIS / "dataproduct.yaml").read_bytes()
+    with pytest.raises(SystemExit) as done:
+        main(["review", KPIS, "--catalog", str(root)])
+    err = capsys.readouterr().err
+    assert done.value.code == 2
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert (root / KPIS / "dataproduct.yaml").read_bytes() == before
+
+
+def test_an_unknown_product_names_close_ids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A typo in the id gets the id meant."""
+    root = catalog_with(tmp_path, hypothesis(2))
+    with pytest.raises(SystemExit) as done:
+        main(["review", "claims-frequency-by-regoin", "--catalog", str(root)])
+    assert done.value.code == 2
+    assert "did you mean claims-frequency-by-region?" in capsys.readouterr().err
