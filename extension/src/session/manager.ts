@@ -1,7 +1,7 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { requestAPI, requestText } from '../request';
-import { clockOffsetMs, IParticipant, ISession } from './timer';
+import { clockOffsetMs, IParticipant, IPlace, ISession } from './timer';
 
 /** How often a browser reloads the running session (rotations made in another browser). */
 const FOLLOW_MS = 5000;
@@ -128,14 +128,16 @@ export class SessionManager {
   async start(
     participants: IParticipant[],
     rotationMinutes: number,
-    lesson: string | null
+    lesson: string | null,
+    place: IPlace = {}
   ): Promise<ISession> {
     const session = await requestAPI<ISession>('sessions', {
       method: 'POST',
       body: JSON.stringify({
         participants,
         rotation_minutes: rotationMinutes,
-        lesson
+        lesson,
+        ...place
       })
     });
     this._set(session);

@@ -6,6 +6,7 @@ import { SessionManager } from './manager';
 import {
   formatCountdown,
   IParticipant,
+  IPlace,
   ISession,
   nextDriver,
   secondsLeft,
@@ -207,6 +208,7 @@ export class SessionSection extends Widget {
     minutes.value = String(this.options.rotationMinutes);
     const label = el('label', 'jp-pairlab-minutes-label', 'Rotate every (minutes) ');
     label.append(minutes);
+    const place = this._placeRow();
     const start = el('button', 'jp-Button jp-mod-styled jp-mod-accept jp-pairlab-submit', 'Start');
     start.type = 'submit'; // Enter in any box starts the session: keyboard only works
     form.append(
@@ -216,6 +218,7 @@ export class SessionSection extends Widget {
         rows.querySelector<HTMLInputElement>('.jp-pairlab-person:last-child input')?.focus();
       }),
       label,
+      place,
       start,
       button('Cancel', 'jp-mod-reject', async () => {
         this._formOpen = false;
@@ -225,7 +228,7 @@ export class SessionSection extends Widget {
     );
     form.addEventListener('submit', event => {
       event.preventDefault();
-      void this._run(() => this._submit(rows, minutes.value));
+      void this._run(() => this._submit(rows, minutes.value, place));
     });
     return form;
   }
@@ -245,7 +248,28 @@ export class SessionSection extends Widget {
     return row;
   }
 
-  private async _submit(rows: HTMLElement, minutesText: string): Promise<void> {
+  /** The session's place in the program: its team and who leads it (both may stay empty). */
+  private _placeRow(): HTMLElement {
+    const row = el('div', 'jp-pairlab-place');
+    for (const [key, text, hint] of [
+      ['team', 'Team', 'team id in the program'],
+      ['facilitator', 'Facilitator', 'who leads, or empty']
+    ]) {
+      const input = el('input', `jp-mod-styled jp-pairlab-${key}`);
+      input.placeholder = hint;
+      input.maxLength = 80;
+      const label = el('label', `jp-pairlab-${key}-label`, `${text} `);
+      label.append(input);
+      row.append(label);
+    }
+    return row;
+  }
+
+  private async _submit(
+    rows: HTMLElement,
+    minutesText: string,
+    placeRow: HTMLElement
+  ): Promise<void> {
     const people: IParticipant[] = [];
     for (const row of Array.from(rows.children)) {
       const name = row.querySelector<HTMLInputElement>('.jp-pairlab-name')?.value.trim() ?? '';
@@ -258,7 +282,10 @@ export class SessionSection extends Widget {
     if (problem) {
       throw new FormError(problem);
     }
-    await this.sessions.start(people, Number(minutesText), this.lesson());
+    const value = (key: string) =>
+      placeRow.querySelector<HTMLInputElement>(`.jp-pairlab-${key}`)?.value.trim() || null;
+    const place: IPlace = { team: value('team'), facilitator: value('facilitator') };
+    await this.sessions.start(people, Number(minutesText), this.lesson(), place);
     this._formOpen = false;
   }
 

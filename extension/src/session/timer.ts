@@ -9,6 +9,18 @@ export interface IParticipant {
   name: string;
   /** `engineer` or `analyst`. */
   role: string;
+  /** The program's team id of this person, if the session named it. */
+  team?: string | null;
+}
+
+/** A session's place in the enablement program (docs/program.md); each may be left empty. */
+export interface IPlace {
+  /** The program's team id the session serves. */
+  team?: string | null;
+  /** Who leads it: a central engineer, an ambassador, or nobody (null). */
+  facilitator?: string | null;
+  /** For a teach-back: the id of the session the facilitator was trained in. */
+  trained_in?: string | null;
 }
 
 /** A session as the server returns it. */
@@ -35,6 +47,12 @@ export interface ISession {
   navigators: IParticipant[];
   /** The server's clock when it sent this (seconds since the epoch). */
   server_time?: number;
+  /** The program's team id the session serves, if given. */
+  team?: string | null;
+  /** Who leads it, if anyone. */
+  facilitator?: string | null;
+  /** The session the facilitator was trained in, for a teach-back. */
+  trained_in?: string | null;
 }
 
 /** Return how far the server's clock runs ahead of this browser's, in milliseconds. */
