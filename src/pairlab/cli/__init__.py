@@ -17,6 +17,7 @@ from pairlab.cli import (  # noqa: F401 - registers
     _intake,
     _products,
     _program,
+    _publish,
     _usage,
     _warehouse,
 )

@@ -1,1 +1,30 @@
-"""Publish a product behind its contract into the warehouse, and read products by name."""
+"""Publish a product behind its contract into the warehouse, and read products by name.
+
+Usage::
+
+    from pairlab import products
+    products.publish("path/to/product", catalog="catalog/")   # gates, writes, registers
+    table = products.read("claims-frequency-by-region.monthly_claims_kpis")  # an ibis table
+    products.on_read(lambda event: ...)   # called with a ReadEvent on every read
+"""
+
+from pairlab.products._breaking import Change, compare
+from pairlab.products._gate import GateFailed
+from pairlab.products._publish import PortResult, PublishResult, publish
+from pairlab.products._read import DeprecatedProductWarning, ReadEvent, on_read, read
+from pairlab.products._store import SCHEMA, table_name
+
+__all__ = [
+    "SCHEMA",
+    "Change",
+    "DeprecatedProductWarning",
+    "GateFailed",
+    "PortResult",
+    "PublishResult",
+    "ReadEvent",
+    "compare",
+    "on_read",
+    "publish",
+    "read",
+    "table_name",
+]

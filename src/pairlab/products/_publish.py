@@ -1,0 +1,212 @@
+"""Publish a product: build each output port, gate it on its contract and on its version, write
+it into the warehouse atomically, and register it in the catalog.
+
+Nothing is written until every port is built and has passed both gates; the warehouse is
+written before the catalog, so the catalog never points at a table that is not there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from ibis.backends import BaseBackend
+
+from pairlab.catalog.contract import build_function, to_frame
+from pairlab.catalog.descriptor import DescriptorError, Product, load_product
+from pairlab.errors import BadInput, one_line
+from pairlab.products import _register, _store
+from pairlab.products._breaking import compare, parse_version, version_problem
+from pairlab.products._gate import GateFailed, gate
+
+
+@dataclass
+class PortResult:
+    """One output port: its table, how many rows, and what publishing did with it."""
+
+    port: str
+    table: str
+    rows: int
+    action: str  # "written", "unchanged", or "would write" / "would keep" in a dry run
+
+
+@dataclass
+class PublishResult:
+    """What `publish` did (or, in a dry run, would do)."""
+
+    product: str
+    version: str
+    server: str
+    catalog: Path
+    ports: list[PortResult] = field(default_factory=list)
+    registered: list[str] = field(default_factory=list)  # catalog files written (or to write)
+    dry_run: bool = False
+
+    def lines(self) -> list[str]:
+        """Return one line per port and one for the catalog, for people."""
+        out = [
+            f"{self.product} {p.port}: {p.action} {_store.SCHEMA}.{p.table} ({p.rows} rows)"
+            for p in self.ports
+        ]
+        verb = "would register" if self.dry_run else "registered"
+        where = self.catalog / self.product
+        out.append(
+            f"{self.product}: {verb} in {where} ({', '.join(self.registered)})"
+            if self.registered
+            else f"{self.product}: catalog entry in {self.catalog} unchanged"
+        )
+        return out
+
+
+@dataclass
+class _Built:
+    """A port built and checked, ready to write."""
+
+    index: int
+    name: str
+    table: str
+    frame: pd.DataFrame
+    columns: list[tuple[str, str]]
+    digest: str
+
+
+def _load(root: Path) -> Product:
+    """Load the product, a broken descriptor or contract said in one line with product and file."""
+    try:
+        return load_product(root)
+    except DescriptorError as exc:
+        raise BadInput(
+            f"cannot publish {root.name}: {exc.problems[0]}"
+            + (f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""),
+            "fix that file (`pairlab catalog lint --policy` lists every problem), then publish",
+        ) from None
+
+
+def digest(frame: pd.DataFrame) -> str:
+    """Return a fingerprint of the rows, whatever their order."""
+    hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    total = int(hashed.sum(dtype="uint64"))
+    return hashlib.sha256(f"{len(frame)}:{total}:{list(frame.columns)}".encode()).hexdigest()[:16]
+
+
+def _build(product: Product, con: BaseBackend, index: int) -> _Built:
+    """Build one output port and pass it through the contract gate."""
+    d = product.descriptor
+    port = d.outputPorts[index]
+    where = f"{d.id}, port {port.name}"
+    target, contract = port.custom("build"), product.contract(port)
+    if not target or contract is None:
+        missing = "build" if not target else "contract"
+        raise BadInput(
+            f"{where}: the port names no `{missing}`",
+            f"add a customProperty {missing} to the port in dataproduct.yaml",
+        )
+    try:
+        frame = to_frame(build_function(product.root, str(target))(con))
+    except Exception as exc:  # the product's own code failed: say where, never a traceback
+        raise BadInput(
+            f"{where}: the build {target} raised {type(exc).__name__}: {one_line(str(exc))}",
+            "fix the pipeline (run its tests), then publish again; nothing was written",
+        ) from None
+    gate(d.id, port.name, frame, contract)
+    objects = contract.schema_ or []
+    columns = [(p.name or "", p.logicalType or "") for p in objects[0].properties or []]
+    frame = frame[[c for c, _ in columns]]
+    return _Built(index, port.name, _store.table_name(d.id, port.name), frame, columns,
+                  digest(frame))  # fmt: skip
+
+
+def _check_versions(product: Product, found: _register.Published) -> None:
+    """Refuse a version that does not fit the changes from the published contracts."""
+    old = found.product
+    if old is None:
+        return
+    d = product.descriptor
+    for port in d.outputPorts:
+        before = next((p for p in old.descriptor.outputPorts if p.name == port.name), None)
+        if before is None:
+            continue  # a new port: nothing published to break
+        where = f"{d.id}, port {port.name}"
+        changes = compare(old.contract(before), product.contract(port))
+        problem = version_problem(
+            changes, parse_version(before.version, where), parse_version(port.version, where)
+        )
+        if problem:
+            tell = ", ".join(found.consumers) or "no consumer in the catalog"
+            raise GateFailed(
+                f"{where}: {problem}; consumers to tell: {tell}",
+                "bump the port's version (major for a breaking change), or keep the contract",
+            )
+
+
+def _unchanged(found: _register.Published, built: _Built, version: str) -> bool:
+    """Return whether the catalog already holds these very rows under this version."""
+    old = found.product
+    if old is None:
+        return False
+    port = next((p for p in old.descriptor.outputPorts if p.name == built.name), None)
+    return port is not None and port.version == version and port.custom("dataHash") == built.digest
+
+
+def publish(
+    product_dir: Path | str,
+    url: str | None = None,
+    catalog: Path | str | None = None,
+    dry_run: bool = False,
+) -> PublishResult:
+    """Publish every output port of the product in `product_dir` into the warehouse and catalog.
+
+    Raises GateFailed (a contract rule or the version gate; nothing written) or BadInput.
+    """
+    root = Path(product_dir)
+    product = _load(root)
+    d = product.descriptor
+    catalog_dir = _register.catalog_root(catalog)
+    found = _register.published(catalog_dir, d.id)
+    _register.check_owner(found, product)
+    _check_versions(product, found)
+    folder = _register.destination(catalog_dir, found, d.id) if not dry_run else catalog_dir
+    target = _store.open_target(url)
+    try:
+        return _publish(product, found, target, catalog_dir, folder, dry_run)
+    finally:
+        target.con.disconnect()
+
+
+def _publish(
+    product: Product,
+    found: _register.Published,
+    target: _store.Target,
+    catalog_dir: Path,
+    folder: Path,
+    dry_run: bool,
+) -> PublishResult:
+    """Build and gate every port, then write the changed ones and register the product."""
+    d = product.descriptor
+    built = [_build(product, target.con, i) for i in range(len(d.outputPorts))]
+    result = PublishResult(d.id, d.version or "", target.server, catalog_dir, dry_run=dry_run)
+    fresh = [b for b in built if not _unchanged(found, b, d.outputPorts[b.index].version)]
+    located: dict[int, dict[str, Any]] = {}
+    for b in built:
+        where = {"table": f"{_store.SCHEMA}.{b.table}", "server": target.server,
+                 "rows": len(b.frame), "dataHash": b.digest}  # fmt: skip
+        located[b.index] = where
+        action = "written" if b in fresh else "unchanged"
+        if dry_run:
+            action = "would write" if b in fresh else "unchanged"
+        result.ports.append(PortResult(b.name, b.table, len(b.frame), action))
+    files = _register.documents(product.root, product, located, target.odcs)
+    todo = _register.changed(folder / d.id if dry_run and not found.entry else folder, files)
+    result.registered = sorted(todo)
+    if dry_run:
+        return result
+    for b in fresh:
+        _store.write_side(target, b.table, _store.shaped(b.frame, b.columns))
+    if fresh:
+        _store.hold()
+        _store.swap(target, [b.table for b in fresh])
+    _register.register(folder, todo)
+    return result
