@@ -28,21 +28,39 @@ def tidy(product: Path, notebook: Path) -> list[str]:
     The notebook's import cells are sorted in the .ipynb (ruff reads notebooks cell by cell)
     and its py:percent twin is written again from the sorted cells, so the pair stays in sync.
     """
+    return tidy_many([(product, notebook)])[0]
+
+
+def tidy_many(products: list[tuple[Path, Path]]) -> list[list[str]]:
+    """Tidy several (product, notebook) pairs with one ruff run per step; changes per product.
+
+    ruff takes each file's settings from the pyproject.toml of the product it sits in.
+    """
     ruff = ruff_binary()
-    paths = [str(product / "src"), str(product / "tests")]
-    before = {**_snapshot(product / "src"), **_snapshot(product / "tests")}
+    paths = [str(p / sub) for p, _ in products for sub in ("src", "tests")]
+    before = [{**_snapshot(p / "src"), **_snapshot(p / "tests")} for p, _ in products]
     fix = ["check", "--fix", "--select", "I,F401", "--exit-zero", "--no-cache", "--quiet"]
-    _process.run([ruff, *fix, *paths], cwd=product)
-    _process.run([ruff, "format", "--no-cache", "--quiet", *paths], cwd=product)
+    _process.run([ruff, *fix, *paths], cwd=products[0][0])
+    _process.run([ruff, "format", "--no-cache", "--quiet", *paths], cwd=products[0][0])
+    cells = [json.loads(nb.read_text(encoding="utf-8"))["cells"] for _, nb in products]
+    sort = ["check", "--fix", "--select", "I", "--exit-zero", "--no-cache", "--quiet"]
+    _process.run([ruff, *sort, *(str(nb) for _, nb in products)], cwd=products[0][0])
+    return [
+        _changes(product, notebook, old, cells_before)
+        for (product, notebook), old, cells_before in zip(products, before, cells, strict=True)
+    ]
+
+
+def _changes(
+    product: Path, notebook: Path, before: dict[str, bytes], cells: list[dict[str, Any]]
+) -> list[str]:
+    """Return what tidying changed in the analyst's code; write the notebook's twin again."""
     after = {**_snapshot(product / "src"), **_snapshot(product / "tests")}
     changes = [
         f"{rel}: imports sorted and code laid out by ruff format (behaviour unchanged)"
         for rel, data in after.items()
         if before.get(rel, data) != data and rel.rsplit("/", 1)[-1] not in OURS
     ]
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    sort = ["check", "--fix", "--select", "I", "--exit-zero", "--no-cache", "--quiet"]
-    _process.run([ruff, *sort, str(notebook)], cwd=product)
     doc = json.loads(notebook.read_text(encoding="utf-8"))
     for number, (old, new) in enumerate(zip(cells, doc["cells"], strict=True), 1):
         if old["source"] != new["source"]:

@@ -10,12 +10,12 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.metadata import packages_distributions
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from pairlab._imports import distribution
 from pairlab.checks import Report, format_report
 from pairlab.errors import BadInput
 from pairlab.kits import render
@@ -32,6 +32,8 @@ KIT_DEPENDENCIES = {"pairlab", "ibis-framework", "duckdb", "pandas", "pyarrow"}
 GENERIC = {"result", "results", "df", "out", "output", "table", "frame", "data", "res"}
 WORK_PREFIX = "pairlab-promote-"
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
+# Longer names cannot keep every generated line (imports, docstrings) within ruff's 100.
+MAX_NAME = 64
 
 
 @dataclass
@@ -61,6 +63,11 @@ def names_for(name: str, analysis: Analysis) -> Names:
             f"--name '{name}' is not a product name",
             "use lower case letters and digits joined by dashes, e.g. claims-loss-ratio",
         )
+    if len(name) > MAX_NAME:
+        raise BadInput(
+            f"--name is {len(name)} characters long; a product has at most {MAX_NAME} characters",
+            "choose a shorter name, e.g. drop words the domain already says",
+        )
     package = name.replace("-", "_")
     if package in sys.stdlib_module_names or importlib.util.find_spec(package) is not None:
         raise BadInput(
@@ -89,9 +96,8 @@ def _answers(analysis: Analysis, names: Names) -> dict[str, object]:
 
 def _dependencies(analysis: Analysis) -> list[str]:
     """Return what the notebook installs or imports beyond the kit's own dependencies."""
-    dists = packages_distributions()
     modules = {line.split()[1].split(".")[0] for line in analysis.imports.values()}
-    imported = {dists[m][0] for m in modules if m in dists and m not in sys.stdlib_module_names}
+    imported = {d for d in map(distribution, modules) if d}
     found = {d.lower() for d in (*analysis.dependencies, *imported)}
     return sorted(found - KIT_DEPENDENCIES)
 

@@ -216,6 +216,7 @@ import ibis
 import pandas as pd
 import pytest
 
+PACKAGE = "{package}"
 FIXTURES = Path(__file__).parent / "fixtures" / "characterization"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.json"))
 
@@ -247,7 +248,7 @@ def canonical(value) -> pd.DataFrame:
 @pytest.mark.parametrize("case", CASES)
 def test_function_returns_what_the_notebook_returned(case):
     spec = json.loads((FIXTURES / f"{{case}}.json").read_text())
-    module = importlib.import_module(f"{package}.{{spec.get('module', 'transform')}}")
+    module = importlib.import_module(f"{{PACKAGE}}.{{spec.get('module', 'transform')}}")
     func = getattr(module, spec["function"])
     args = [load(a, f"{{case}}.arg{{i}}") for i, a in enumerate(spec["args"])]
     kwargs = {{k: load(a, f"{{case}}.kw.{{k}}") for k, a in spec["kwargs"].items()}}

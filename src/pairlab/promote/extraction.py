@@ -25,6 +25,17 @@ class Names:
     notebook: str  # the rewritten notebook's file stem
 
 
+def docstring(text: str, indent: str = "") -> str:
+    """Return a docstring for `text`, wrapped to stay within the product's line length (100)."""
+    one = f'{indent}"""{text}"""'
+    if len(one) <= 100:
+        return one
+    width = 100 - len(indent) - 6  # the quotes open the first line and close the last
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    body = f"\n{indent}".join(lines)
+    return f'{indent}"""{body}"""'
+
+
 def _keyword_edits(python: str, kwonly: dict[str, list[str]]) -> list[tuple[int, int, str]]:
     """Return (line, column, text) insertions passing keyword parameters to calls that need them."""
     edits = []
@@ -128,7 +139,7 @@ def transform_module(analysis: Analysis, names: Names) -> str:
     consts = [
         c for c in consts if not any(c.split("=")[0].strip() == f for f in analysis.functions)
     ]
-    doc = f'"""The functions of notebooks/{names.notebook}.ipynb, promoted by pairlab."""'
+    doc = docstring(f"The functions of notebooks/{names.notebook}.ipynb, promoted by pairlab.")
     imports = _imports_for(analysis, used, names.package)
     if any(f.data for f in analysis.functions.values()):
         imports.append("from pathlib import Path")
@@ -171,11 +182,13 @@ def pipeline_module(analysis: Analysis, names: Names) -> str:
         imports.append("from pathlib import Path")
         head = f"\n\n{FILES_LINE}"
     body = "\n".join([*_pipeline_body(analysis), f"return {analysis.output}"])
-    doc = f'"""Build `{analysis.output}` as notebooks/{names.notebook}.ipynb does."""'
+    doc = docstring(f"Build `{analysis.output}` as notebooks/{names.notebook}.ipynb does.")
     func = (
         f"def run({con}=None{star}{params}):\n"
-        f'    """Return the output table `{names.output}`, built on the warehouse `{con}`."""\n'
-        f"{textwrap.indent(body, '    ')}\n"
+        + docstring(
+            f"Return the output table `{names.output}`, built on the warehouse `{con}`.", " " * 4
+        )
+        + f"\n{textwrap.indent(body, '    ')}\n"
     )
     top = "\n".join(imports) + head
     return "\n\n\n".join([doc, top, func]) if imports else f"{doc}\n\n\n{func}"
