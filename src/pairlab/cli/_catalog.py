@@ -114,7 +114,26 @@ def catalog_test(
     type=click.Path(path_type=Path),
     help='JSON {"team": ["person", ...]} [default: each pair is a team].',
 )
-def report(exports: tuple[Path, ...], out: Path, teams: Path | None) -> None:
+@click.option(
+    "--program",
+    "program_file",
+    type=click.Path(path_type=Path),
+    help="A program.toml: add the program view (teams by state, who trained whom).",
+)
+@click.option(
+    "--catalog",
+    "catalog_roots",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="With --program: the catalog folder of the teams' products, repeatable.",
+)
+def report(
+    exports: tuple[Path, ...],
+    out: Path,
+    teams: Path | None,
+    program_file: Path | None,
+    catalog_roots: tuple[Path, ...],
+) -> None:
     """Aggregate session exports into one cohort page, per person and per team.
 
     EXPORTS are the JSON files the guide's Export session saves, or a cohort CSV (the
@@ -124,6 +143,15 @@ def report(exports: tuple[Path, ...], out: Path, teams: Path | None) -> None:
     from pairlab.report import read_teams, write_report
 
     check_destination(out)
+    if program_file is not None:  # the program view below the cohort (docs/program.md)
+        from pairlab.program import catalog_products
+        from pairlab.report.program import write_program_report
+
+        products = catalog_products(catalog_roots) if catalog_roots else []
+        people = read_teams(teams) if teams else None
+        write_program_report(exports, out, program_file, people, products)
+        click.echo(f"pairlab: wrote {out} with the program view of {program_file}")
+        return
     done = write_report(exports, out, read_teams(teams) if teams else None)
     click.echo(f"pairlab: wrote {done.path} ({done.sessions} sessions, {done.people} people)")
 

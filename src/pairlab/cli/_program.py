@@ -38,10 +38,9 @@ def program_status(
     exports: tuple[Path, ...], program_file: Path, roots: tuple[Path, ...], as_json: bool
 ) -> None:
     """Say which teams are reached, how far it spread, and what each team does next."""
-    from pairlab.program import catalog_products, load_program
+    from pairlab.program import catalog_products, format_status, load_program
     from pairlab.program import program_status as status_of
-    from pairlab.program._text import format_status
-    from pairlab.report._load import read_exports
+    from pairlab.report.program import read_exports
 
     plan = load_program(program_file)
     docs, teams = read_exports(exports) if exports else ([], {})

@@ -20,6 +20,7 @@ from pairlab.program._status import (
     catalog_products,
     program_status,
 )
+from pairlab.program._text import format_status
 
 __all__ = [
     "PROGRAM_FILE",
@@ -35,6 +36,7 @@ __all__ = [
     "Team",
     "TeamStatus",
     "catalog_products",
+    "format_status",
     "load_program",
     "new_program",
     "parse_program",
