@@ -153,3 +153,20 @@ def test_an_unknown_product_names_close_ids(
         main(["review", "claims-frequency-by-regoin", "--catalog", str(root)])
     assert done.value.code == 2
     assert "did you mean claims-frequency-by-region?" in capsys.readouterr().err
+
+
+def test_lint_policy_warns_until_a_decision_is_recorded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Past its review date with no decision: a review-due warning, gone once reviewed."""
+    root = catalog_with(tmp_path, {**hypothesis(0), "reviewDate": "2026-01-31"})
+    with pytest.raises(SystemExit) as done:
+        main(["catalog", "lint", str(root), "--policy", "--json"])
+    found = json.loads(capsys.readouterr().out)["findings"]
+    assert done.value.code == 0
+    assert [(f["policy"], f["severity"]) for f in found] == [("review-due", "warning")]
+    assert "passed on 2026-01-31 with no decision" in found[0]["rule"]
+    assert run_review(root, capsys, "--at", "2026-01-31")["decision"] == "keep"  # still active
+    with pytest.raises(SystemExit):
+        main(["catalog", "lint", str(root), "--policy", "--json"])
+    assert json.loads(capsys.readouterr().out)["findings"] == []

@@ -9,6 +9,7 @@ otherwise. Findings are reported as policy, never as a violation of a standard.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from pairlab.catalog.odps import DataProduct, OutputPort
@@ -28,6 +29,7 @@ RULES = {
     "contract-file": ("warning", "each output port names its contract file"),
     "contract-columns": ("warning", "each contract describes at least one object with columns"),
     "column-types": ("warning", "every column has a name and a logicalType"),
+    "review-due": ("warning", "an active product past its reviewDate has a recorded decision"),
 }
 
 Finding = tuple[str, str, str]  # (policy name, field, rule as the finding states it)
@@ -42,6 +44,7 @@ def product_findings(product: DataProduct) -> Iterator[Finding]:
     if not product.custom("valueHypothesis"):
         rule = "must state a valueHypothesis (what would prove it)"
         yield "value-hypothesis", "customProperties", rule
+    yield from review_due(product)
     description = product.description
     for name, value in (
         ("name", product.name),
@@ -59,6 +62,23 @@ def product_findings(product: DataProduct) -> Iterator[Finding]:
         yield "output-ports", "outputPorts", "should list at least 1 item (what the product offers)"
     for i, port in enumerate(product.outputPorts):
         yield from _port_findings(i, port)
+
+
+def review_due(product: DataProduct, today: date | None = None) -> Iterator[Finding]:
+    """Yield a warning when an active product's review date has passed and nothing was decided."""
+    hypothesis = product.custom("valueHypothesis")
+    due = hypothesis.get("reviewDate") if isinstance(hypothesis, dict) else None
+    if product.status != "active" or due is None:
+        return
+    where = "customProperties.valueHypothesis.reviewDate"
+    try:
+        due = due if isinstance(due, date) else date.fromisoformat(str(due))
+    except ValueError:
+        yield "review-due", where, f"{due!r} should be a date YYYY-MM-DD"
+        return
+    if (today or date.today()) > due and not product.custom("reviews"):
+        rule = f"passed on {due} with no decision: run `pairlab review {product.id}`"
+        yield "review-due", where, rule
 
 
 def _port_findings(i: int, port: OutputPort) -> Iterator[Finding]:
