@@ -9,7 +9,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 __all__ = ["__version__", "checkpoint", "explore"]
 # The notebook helpers, imported on first use: widgets must not slow down `import pairlab`.
-_HOMES = {"checkpoint": "pairlab._checkpoint", "explore": "pairlab.explorer"}
+_HOMES = {"checkpoint": "pairlab.checks", "explore": "pairlab.explorer"}
 
 
 def __getattr__(name: str) -> object:

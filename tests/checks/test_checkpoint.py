@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import pairlab
-from pairlab._checkpoint import Checkpoint, find_notebook
+from pairlab.checks._checkpoint import Checkpoint, find_notebook
 from pairlab.lessons import get_lesson
 
 pytestmark = pytest.mark.kernel  # runs notebooks in real kernels

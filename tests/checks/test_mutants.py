@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import pairlab.checks.mutants  # noqa: F401 - registers the check
-from pairlab._mutant import mutant_source, parse_mutants
+from pairlab.checks._mutant import mutant_source, parse_mutants
 from pairlab.checks.mutants import scan_tests, validate_mutants
 from pairlab.errors import BadInput
 

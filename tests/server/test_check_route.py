@@ -155,6 +155,9 @@ async def test_bad_paths_are_refused_with_json(jp_fetch, root, path, status):
         ({"path": "nb.ipynb", "colour": 1}, "unknown field 'colour'"),
         ({"path": "nb.ipynb", "only": "in-order"}, "'only' must be a list"),
         ({"path": "nb.ipynb", "only": ["nope"]}, "no check 'nope'"),
+        # the CLI's rule too: an empty `only` names no check, it does not mean "all of them"
+        ({"path": "nb.ipynb", "only": []}, "'only' names no check"),
+        ({"path": "nb.ipynb", "set": "practice", "only": ["in-order"]}, "goes alone"),
         ({"path": "nb.ipynb", "step": 3}, "'step' must be a string"),
         ({"path": "nb.ipynb", "step": "welcome"}, "not LESSON/STEP"),
         ({"path": "nb.ipynb", "step": "welcome/nope"}, "no step 'nope'"),

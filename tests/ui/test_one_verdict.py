@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from pairlab._checkpoint import Checkpoint
-from pairlab.checks import run_step
+from pairlab.checks import Checkpoint, run_step
 from pairlab.cli import main
 
 pytestmark = pytest.mark.browser

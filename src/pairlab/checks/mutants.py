@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from pairlab import _process
-from pairlab._mutant import ENV as MUTANT_ENV
-from pairlab._mutant import FUNCS, Mutant, mutant_source, parse_mutants
-from pairlab._mutant import validate_mutants as validate_mutants  # the lesson loader's entry
-from pairlab._pytest_report import ENV as REPORT_ENV
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
+from pairlab.checks._mutant import ENV as MUTANT_ENV
+from pairlab.checks._mutant import FUNCS, Mutant, mutant_source, parse_mutants
+from pairlab.checks._mutant import validate_mutants as validate_mutants  # the lesson loader's entry
+from pairlab.checks._pytest_report import ENV as REPORT_ENV
 from pairlab.checks._registry import register
 from pairlab.checks.testsuite import NO_TESTS, _test_paths, check_tests_pass, stale_writefile
 from pairlab.errors import BadInput
@@ -197,7 +197,7 @@ class Outcome:
 
 
 def _spec(ctx: Context, module: str, mutants: list[Mutant]) -> list[tuple[Mutant, str]] | Result:
-    """Return each mutant with its JSON for pairlab._mutant, or the result saying what is wrong."""
+    """Return each mutant with its JSON for the plugin, or the result saying what is wrong."""
     path = _module_file(ctx.project, module) if module else None
     if path is None:
         return errored(
@@ -226,8 +226,14 @@ def _run_pytest(
     """Run pytest with the mutant planted; stop at the first failure, one killer is enough."""
     with tempfile.TemporaryDirectory(prefix="pairlab-mutant-") as tmp:
         report = Path(tmp) / "report.json"
-        argv = [*_process.python_module("pytest"), "-q", "-x", "-p", "pairlab._pytest_report"]
-        argv += ["-p", "pairlab._mutant", "-p", "no:cacheprovider", *map(str, paths)]
+        argv = [
+            *_process.python_module("pytest"),
+            "-q",
+            "-x",
+            "-p",
+            "pairlab.checks._pytest_report",
+        ]
+        argv += ["-p", "pairlab.checks._mutant", "-p", "no:cacheprovider", *map(str, paths)]
         # Leave the learner's folder as it was: no .pytest_cache, no __pycache__.
         env = {REPORT_ENV: str(report), MUTANT_ENV: spec, "PYTHONDONTWRITEBYTECODE": "1"}
         done = _process.run(argv, cwd=ctx.project, timeout=timeout, env=env)

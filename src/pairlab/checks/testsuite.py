@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from pairlab import _process
-from pairlab._pytest_report import ENV
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
+from pairlab.checks._pytest_report import ENV
 from pairlab.checks._registry import register
 
 SHOWN = 3
@@ -45,7 +45,7 @@ def _run_pytest(
     """Run pytest in the project folder and return the run plus each test's outcome."""
     with tempfile.TemporaryDirectory(prefix="pairlab-pytest-") as tmp:
         report = Path(tmp) / "report.json"
-        argv = [*_process.python_module("pytest"), "-q", "-p", "pairlab._pytest_report"]
+        argv = [*_process.python_module("pytest"), "-q", "-p", "pairlab.checks._pytest_report"]
         argv += ["-p", "no:cacheprovider", *map(str, paths)]
         # Leave the learner's folder as it was: no .pytest_cache, no __pycache__.
         env = {ENV: str(report), "PYTHONDONTWRITEBYTECODE": "1"}

@@ -68,9 +68,9 @@ def check(
     """Check a notebook or project folder; exit 0 only if checks ran and all passed."""
     import json
 
-    from pairlab.checks import check_path, format_report
+    from pairlab.checks import CheckRequest, format_report, run
 
-    report = check_path(path, step=step, only=only, named=named)
+    report = run(CheckRequest.parse(path, step=step, only=only, check_set=named))
     click.echo(json.dumps(report.to_json(), indent=2) if as_json else format_report(report))
     ctx.exit(report.exit_code)
 

@@ -1,4 +1,4 @@
-"""The server's check runner: the root guard, a worker pool, parses cached by mtime."""
+"""The server's check runner: a worker pool and parses cached by mtime, over `checks.run`."""
 
 from __future__ import annotations
 
@@ -9,15 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pairlab._paths import resolve_in_root
-from pairlab.checks._runner import (
-    Report,
-    lesson_notebook,
-    parse_only,
-    parse_set,
-    run_checks,
-    run_step,
-    select,
-)
+from pairlab.checks import CheckRequest, Report, run
 from pairlab.notebook import Notebook, load_notebook
 
 CACHE_SIZE = 64
@@ -61,18 +53,9 @@ class CheckService:
                 self._cached_bytes -= size
         return notebook
 
-    def check(
-        self, relative: str, step: str | None = None, only: Any = None, named: str | None = None
-    ) -> Report:
-        """Run a step, a named set or `only` on `relative` (blocking: use the executor)."""
-        path = self.resolve(relative)
-        target = lesson_notebook(path, step)
-        label = target.relative_to(self.root).as_posix() if target != path else relative
-        if step and only is None:
-            return run_step(path, step, loader=self.load, ceiling=self.root, label=label)
-        ids = list(parse_set(named) or ()) if named else parse_only(only)
-        chosen = select(step, ids)
-        return run_checks(target, chosen, loader=self.load, ceiling=self.root, label=label)
+    def check(self, request: CheckRequest) -> Report:
+        """Run `request` inside the root through the checks' door (blocking: use the executor)."""
+        return run(request, root=self.root, allow_hidden=self.allow_hidden, loader=self.load)
 
     def close(self) -> None:
         """Stop the worker threads."""

@@ -12,7 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pairlab.checks import Result, StepResult, errored, run_step, select, verdict
+from pairlab.checks._door import run
+from pairlab.checks._model import Result, errored
+from pairlab.checks._report import StepResult, verdict
+from pairlab.checks._request import CheckRequest
+from pairlab.checks._selection import select
 from pairlab.errors import PairlabError
 from pairlab.lessons import Lesson, Step, get_step
 
@@ -87,7 +91,9 @@ class Checkpoint:
             return self.results
         self.button.disabled = True
         try:
-            result: StepResult = run_step(self.path, self.step_ref, include_runs=include_runs)
+            request = CheckRequest.parse(self.path, step=self.step_ref)
+            result = run(request, include_runs=include_runs)
+            assert isinstance(result, StepResult)  # a step alone gives a step's result
             self.results, self.pending = result.results, result.pending
         except PairlabError as exc:
             self.results = [errored(str(exc))]

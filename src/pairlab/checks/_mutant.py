@@ -1,11 +1,13 @@
 """Mutants: declared by a step, built from the real function's source, planted in a test run.
 
 tests-catch-mutants validates the declarations and builds each mutated function's source in
-pairlab's process, then runs pytest with this module as a plugin (`-p pairlab._mutant`) and the
-mutant as JSON in PAIRLAB_MUTANT: the module, the function and the mutated source. The plugin
+pairlab's process, then runs pytest with this module as a plugin
+(`-p pairlab.checks._mutant`) and the mutant as JSON in PAIRLAB_MUTANT: the module, the
+function and the mutated source. The plugin
 imports the module and runs that `def` in the module's own globals, so `module.func`,
 `from module import func` and the module's internal calls all meet the mutant; the learner's
-files are never written. Loading it costs a test run only the standard library.
+files are never written. Loading it costs a test run pairlab.checks' import (about 0.1 s),
+no third-party package.
 """
 
 from __future__ import annotations

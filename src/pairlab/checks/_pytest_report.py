@@ -1,6 +1,7 @@
-"""A pytest plugin (`-p pairlab._pytest_report`) writing each test's outcome as JSON for tests-pass.
+"""A pytest plugin (`-p pairlab.checks._pytest_report`): each test's outcome as JSON for tests-pass.
 
-It imports nothing from pairlab, so loading it into a project's test run costs nothing.
+It imports nothing itself; loading it costs a project's test run pairlab.checks' import (about
+0.1 s, no third-party package).
 """
 
 from __future__ import annotations
