@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -188,3 +189,59 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
             _stop_servers(hub)
         finally:
             _stop(hub.proc)
+
+
+# --- Debian's PostgreSQL for the cohort store (issue 27): a real server database -----------
+PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    """Return `args` run as the postgres user when we are root (PostgreSQL refuses root)."""
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """Start PostgreSQL on a free loopback port in a temp folder; yield its server URL.
+
+    Skipped only where Debian's server binaries are absent (`.ci/run` installs `postgresql`).
+    """
+    if not PG_BIN:
+        pytest.skip("Debian's postgresql server is not installed here (.ci/run installs it)")
+    bin_dir = PG_BIN[-1].parent
+    folder = Path(tempfile.mkdtemp(prefix="pairlab-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    data, port = folder / "data", free_port()
+    init = subprocess.run(
+        _as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "pairlab"]),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert init.returncode == 0, init.stderr
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+    ctl = [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log")]
+    start = subprocess.run(_as_postgres([*ctl, "-o", options, "-w", "start"]),
+                           capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert start.returncode == 0, start.stdout + start.stderr
+    try:
+        yield f"postgresql+psycopg://pairlab@127.0.0.1:{port}"
+    finally:
+        subprocess.run(_as_postgres([*ctl, "-m", "immediate", "stop"]), capture_output=True,
+                       timeout=60)  # fmt: skip
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def cohort_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Return a fresh, empty cohort database URL: SQLite in tmp_path, or a new PostgreSQL one."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'pairlab-cohort.sqlite'}"
+    import sqlalchemy as sa
+
+    server = request.getfixturevalue("postgres")
+    name = f"cohort_{secrets.token_hex(6)}"
+    engine = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as db:
+        db.execute(sa.text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return f"{server}/{name}"

@@ -17,7 +17,7 @@ import pytest
 
 from pairlab.errors import BadInput
 from pairlab.hub import Forwarder, forwarder_from_env
-from pairlab.hub._store import CohortStore, default_url, parse_post
+from pairlab.hub._store import CohortStore, parse_post
 from pairlab.hub._views import cohort_json, live_page
 from pairlab.lab import free_port
 from pairlab.sessions import Participant, SessionStore, summarize
@@ -64,8 +64,8 @@ def test_a_failing_listener_never_loses_the_stored_event(tmp_path):
     store.close()
 
 
-def test_the_facilitator_summary_and_the_hub_cohort_agree_on_the_same_events(tmp_path):
-    cohort = CohortStore(default_url(tmp_path))
+def test_the_facilitator_summary_and_the_hub_cohort_agree_on_the_same_events(tmp_path, cohort_url):
+    cohort = CohortStore(cohort_url)  # SQLite and PostgreSQL (tests/hub/conftest.py)
     store = SessionStore(tmp_path, on_event=lambda item: cohort.add("ana", **item))
     sid = pair_a_little(store)
     summary = summarize(store.get(sid), store.events(sid))
@@ -86,8 +86,8 @@ def test_the_facilitator_summary_and_the_hub_cohort_agree_on_the_same_events(tmp
     cohort.close()
 
 
-def test_the_cohort_store_keeps_each_event_once_and_the_newest_session(tmp_path):
-    cohort = CohortStore(default_url(tmp_path))
+def test_the_cohort_store_keeps_each_event_once_and_the_newest_session(tmp_path, cohort_url):
+    cohort = CohortStore(cohort_url)  # SQLite and PostgreSQL (tests/hub/conftest.py)
     told: list[dict] = []
     store = SessionStore(tmp_path, on_event=told.append)
     pair_a_little(store)

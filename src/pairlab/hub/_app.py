@@ -21,6 +21,7 @@ from jupyterhub.utils import url_path_join
 
 from pairlab._body import parse_json_body
 from pairlab.errors import Forbidden, PairlabError
+from pairlab.hub._program import ROUTES as PROGRAM_ROUTES
 from pairlab.hub._store import CohortStore, parse_post
 from pairlab.hub._views import cohort_json, live_page
 
@@ -163,6 +164,7 @@ def make_app(store: CohortStore, prefix: str, cookie_secret: bytes) -> tornado.w
         ("api/cohort", CohortApiHandler),
         ("api/version", VersionHandler),
         ("api/events", IngestHandler),
+        *PROGRAM_ROUTES,  # the Program view: hub/_program.py
     ]
     handlers: list[Any] = [
         (url_path_join(prefix, path), handler, {"store": store}) for path, handler in routes

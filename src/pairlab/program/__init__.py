@@ -10,7 +10,7 @@ from pairlab.program._model import (
     parse_program,
     parse_program_text,
 )
-from pairlab.program._scaffold import new_program
+from pairlab.program._scaffold import SCAFFOLD, new_program
 from pairlab.program._sessions import SessionFacts, read_sessions
 from pairlab.program._spread import Person, Spread
 from pairlab.program._status import (
@@ -24,6 +24,7 @@ from pairlab.program._text import format_status
 
 __all__ = [
     "PROGRAM_FILE",
+    "SCAFFOLD",
     "STATES",
     "Criterion",
     "Member",

@@ -1,0 +1,196 @@
+"""The cohort service's Program view: the program file it holds, and the view of every team.
+
+Facilitators upload or edit program.toml here; it is kept in the cohort database (its own
+table, same engine) and judged against every stored session, live as events arrive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import weakref
+from typing import Any
+
+import sqlalchemy as sa
+import tornado.web
+
+from pairlab._body import parse_json_body
+from pairlab.errors import BadInput, PairlabError
+from pairlab.hub._handlers import ApiHandler, CohortHandler
+from pairlab.hub._store import CohortStore
+from pairlab.program import (
+    SCAFFOLD,
+    ProgramStatus,
+    catalog_products,
+    parse_program_text,
+    program_status,
+)
+from pairlab.report.program import notice_section, program_section
+
+CATALOG_ENV = "PAIRLAB_CATALOG"
+MAX_PROGRAM_BYTES = 500_000
+metadata = sa.MetaData()
+programs = sa.Table(
+    "cohort_program",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),  # one row: the cohort's program
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("updated_by", sa.String(255), nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+
+
+class ProgramStore:
+    """The program.toml the cohort service holds, in the cohort database."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        metadata.create_all(engine)
+
+    def get(self) -> dict[str, Any] | None:
+        """Return {"text", "updated_by", "updated_at"}, or None before the first upload."""
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(programs).where(programs.c.id == 1)).mappings().first()
+        return dict(row) if row else None
+
+    def put(self, text: str, user: str) -> None:
+        """Validate and keep a new program text; a broken one is refused and the old one kept."""
+        if len(text.encode()) > MAX_PROGRAM_BYTES:
+            raise BadInput("the program is too large", f"keep it under {MAX_PROGRAM_BYTES} bytes")
+        parse_program_text(text, "the uploaded program.toml")
+        values = {"text": text, "updated_by": user, "updated_at": time.time()}
+        with self.engine.begin() as db:
+            if db.execute(sa.select(programs.c.id).where(programs.c.id == 1)).first():
+                db.execute(programs.update().where(programs.c.id == 1).values(**values))
+            else:
+                db.execute(programs.insert().values(id=1, **values))
+
+
+_STORES: weakref.WeakKeyDictionary[CohortStore, ProgramStore] = weakref.WeakKeyDictionary()
+
+
+def program_store(store: CohortStore) -> ProgramStore:
+    """Return the program store on the cohort store's engine (its table made once)."""
+    if store not in _STORES:
+        _STORES[store] = ProgramStore(store.engine)
+    return _STORES[store]
+
+
+def current_status(store: CohortStore) -> tuple[ProgramStatus | None, str]:
+    """Return the program's status over every stored session, or None and a one-line notice."""
+    held = program_store(store).get()
+    if held is None:
+        return None, "no program yet: paste program.toml below and save it"
+    try:
+        program = parse_program_text(held["text"], "the cohort's program.toml")
+        roots = [os.environ[CATALOG_ENV]] if os.environ.get(CATALOG_ENV) else []
+        products = catalog_products(roots) if roots else []
+        return program_status(program, store.exports(), None, products), ""
+    except PairlabError as exc:  # a session the program does not know: say so, count nothing
+        return None, str(exc)
+
+
+def status_json(store: CohortStore) -> dict[str, Any]:
+    """Return {"version", "notice", "updated_by", "status"} (status null with a notice)."""
+    version = store.version()
+    status, notice = current_status(store)
+    held = program_store(store).get() or {}
+    return {
+        "version": version,
+        "notice": notice,
+        "updated_by": held.get("updated_by"),
+        "status": status.to_json() if status else None,
+    }
+
+
+_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Program (live)</title><style>
+body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:0 20px;color:#222}
+table{border-collapse:collapse}th,td{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}
+textarea{width:100%%;height:18em;font:13px monospace}</style></head><body>
+<h1>Enablement program (live)</h1><p><a href="./">Cohort report</a></p>%s
+<h2>Edit the program</h2><form id="pl-edit"><textarea id="pl-text" aria-label="program.toml">%s
+</textarea><p><button type="submit">Save program</button> <span id="pl-said" role="status"></span>
+</p></form><script>
+(function () {
+  const xsrf = %s;
+  let version = %d;
+  const ask = {credentials: "same-origin", cache: "no-store", headers: {"X-XSRFToken": xsrf}};
+  document.getElementById("pl-edit").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = document.getElementById("pl-text").value;
+    const reply = await fetch("api/program", {...ask, method: "PUT",
+      headers: {...ask.headers, "Content-Type": "application/json"},
+      body: JSON.stringify({text})});
+    const said = document.getElementById("pl-said");
+    if (reply.ok) { version = -1; said.textContent = "Saved."; }
+    else { const e = await reply.json(); said.textContent = e.error + "; " + e.fix; }
+  });
+  async function poll() {
+    try {
+      const reply = await fetch("api/version", ask);
+      const now = reply.ok ? (await reply.json()).version : version;
+      if (now !== version) {
+        const page = await fetch(location.pathname, ask);
+        if (page.ok) {
+          const doc = new DOMParser().parseFromString(await page.text(), "text/html");
+          document.getElementById("pairlab-program").replaceWith(
+            doc.getElementById("pairlab-program"));
+          version = now;
+        }
+      }
+    } catch (e) { /* the service restarts: try again next time */ }
+    setTimeout(poll, %d);
+  }
+  setTimeout(poll, %d);
+})();
+</script></body></html>"""
+POLL_MS = 2000
+
+
+def program_page(store: CohortStore, xsrf: str) -> str:
+    """Return the live Program view with its editor (the section alone refreshes)."""
+    from html import escape
+
+    version = store.version()
+    status, notice = current_status(store)
+    section = program_section(status) if status else notice_section(notice)
+    text = (program_store(store).get() or {}).get("text", SCAFFOLD)
+    token = json.dumps(xsrf).replace("</", "<\\/")
+    return _PAGE % (section, escape(text), token, version, POLL_MS, POLL_MS)
+
+
+class ProgramPageHandler(CohortHandler):
+    """The Program view: every team coloured by state, the spread tree, next actions."""
+
+    @tornado.web.authenticated
+    def get(self) -> None:
+        """Return the page (a browser without a hub login is sent to log in first)."""
+        self.set_header("Cache-Control", "no-store")
+        self.finish(program_page(self.store, self.xsrf_token.decode()))
+
+
+class ProgramApiHandler(ApiHandler):
+    """The program's status as JSON; PUT a new program.toml text."""
+
+    @tornado.web.authenticated
+    def get(self) -> None:
+        """Return {"version", "notice", "updated_by", "status"}."""
+        self.finish(status_json(self.store))
+
+    @tornado.web.authenticated
+    def put(self) -> None:
+        """Keep {"text": program.toml} after validating it; answer with the new status."""
+        body = parse_json_body(self.request.body)
+        text = body.get("text")
+        if not isinstance(text, str):
+            raise BadInput("'text' is missing", 'send {"text": "<program.toml>"}')
+        program_store(self.store).put(text, str(self.current_user.get("name", "")))
+        self.finish(status_json(self.store))
+
+
+ROUTES: list[tuple[str, type[tornado.web.RequestHandler]]] = [
+    ("program", ProgramPageHandler),
+    ("api/program", ProgramApiHandler),
+]

@@ -1,0 +1,89 @@
+"""The cohort service's Program view over its store, on SQLite and on a real PostgreSQL.
+
+Sessions are recorded by the real session store and forwarded into the cohort store as a
+pair's server forwards them; the program is held in the cohort database.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pairlab.errors import BadInput
+from pairlab.hub._program import program_page, program_store, status_json
+from pairlab.hub._store import CohortStore
+from pairlab.program import SCAFFOLD
+from pairlab.sessions import Participant, SessionStore
+
+
+def _forwarding(tmp_path, cohort: CohortStore, user: str) -> SessionStore:
+    """Return a user's session store whose every event goes to the cohort, as the forwarder's."""
+    return SessionStore(tmp_path / user, on_event=lambda item: cohort.add(user, **item))
+
+
+def _teach(store: SessionStore, people, **place) -> str:
+    """Run a short session: the first person drives and completes one step."""
+    session = store.start(tuple(Participant(n, r) for n, r in people), 15, None, place)
+    checked = {"path": "01-explore.ipynb", "lesson": "explore", "step": "connect",
+               "driver": people[0][0], "status": "pass", "results": []}  # fmt: skip
+    store.record_step(session.id, checked, True)
+    return session.id
+
+
+@pytest.fixture
+def cohort(cohort_url):
+    """Return a cohort store on a fresh database (SQLite, then PostgreSQL)."""
+    store = CohortStore(cohort_url)
+    yield store
+    store.close()
+
+
+def test_no_program_yet_says_so_and_offers_the_scaffold(cohort):
+    data = status_json(cohort)
+    assert data["status"] is None and data["notice"].startswith("no program yet")
+    page = program_page(cohort, "xsrf")
+    assert "no program yet" in page and "central = &quot;enablement&quot;" in page
+
+
+def test_the_view_follows_the_chain_as_events_arrive(cohort, tmp_path):
+    program_store(cohort).put(SCAFFOLD, "fran")
+    ana = _forwarding(tmp_path, cohort, "ana")
+    first = _teach(ana, [("Ana Lima", "analyst"), ("Eli Novak", "engineer")],
+                   team="claims", facilitator="Eli Novak")  # fmt: skip
+    data = status_json(cohort)
+    assert data["updated_by"] == "fran" and data["notice"] == ""
+    claims = data["status"]["teams"]["claims"]
+    assert (claims["state"], claims["members_reached"]) == ("pairing", 1)
+    assert data["status"]["unreached"] == ["pricing"]
+    before = data["version"]
+    _teach(ana, [("Ben Okafor", "analyst"), ("Ana Lima", "analyst")],
+           team="claims", facilitator="Ana Lima", trained_in=first)  # fmt: skip
+    data = status_json(cohort)
+    assert data["version"] > before  # what the live page polls
+    claims = data["status"]["teams"]["claims"]
+    assert (claims["state"], claims["ambassadors"]) == ("teaching", ["Ana Lima"])
+    assert data["status"]["people"]["Ben Okafor"]["generation"] == 2
+    page = program_page(cohort, "xsrf")
+    assert re.search(r'data-team="claims" data-state="teaching"', page)
+    assert "Ben Okafor <small>(claims, generation 2)" in page
+    ana.close()
+
+
+def test_a_broken_program_is_refused_and_the_old_one_kept(cohort):
+    program_store(cohort).put(SCAFFOLD, "fran")
+    twice = SCAFFOLD.replace('id = "pricing"', 'id = "claims"')
+    with pytest.raises(BadInput, match="two teams have the id 'claims'"):
+        program_store(cohort).put(twice, "fran")
+    assert program_store(cohort).get()["text"] == SCAFFOLD  # type: ignore[index]
+
+
+def test_a_session_the_program_does_not_know_is_a_notice_not_a_count(cohort, tmp_path):
+    program_store(cohort).put(SCAFFOLD, "fran")
+    ana = _forwarding(tmp_path, cohort, "ana")
+    _teach(ana, [("Zed Unknown", "analyst"), ("Eli Novak", "engineer")])
+    data = status_json(cohort)
+    assert data["status"] is None
+    assert "'Zed Unknown' is not a member of any team" in data["notice"]
+    assert "&#x27;Zed Unknown&#x27; is not a member" in program_page(cohort, "xsrf")
+    ana.close()
