@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pandas as pd
 from open_data_contract_standard.model import OpenDataContractStandard
@@ -10,7 +11,7 @@ from open_data_contract_standard.model import OpenDataContractStandard
 from pairlab.catalog.contract import RuleResult, check_frame
 from pairlab.errors import PairlabError
 
-SHOWN_ROWS = 3
+SHOWN_ROWS = 2
 
 
 class GateFailed(PairlabError):
@@ -38,6 +39,17 @@ def _masks(
                 yield label, series.notna() & ~series.isin(valid)
 
 
+def _show(value: Any) -> str:
+    """Return a cell as people read it: null, 2024-01-01, 0.326027, 'home'."""
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
+        return "null"
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 def failing_rows(frame: pd.DataFrame, contract: OpenDataContractStandard, rule: str) -> str:
     """Return the first rows that break `rule`, as text ('' when rows cannot be singled out)."""
     for label, mask in _masks(frame, contract):
@@ -45,7 +57,7 @@ def failing_rows(frame: pd.DataFrame, contract: OpenDataContractStandard, rule: 
             rows = frame[mask].head(SHOWN_ROWS)
             more = int(mask.sum()) - len(rows)
             shown = "; ".join(
-                "row " + str(i) + " " + ", ".join(f"{k}={v!r}" for k, v in row.items())
+                "row " + str(i) + " " + ", ".join(f"{k}={_show(v)}" for k, v in row.items())
                 for i, row in zip(rows.index, rows.to_dict("records"), strict=True)
             )
             return shown + (f" (and {more} more)" if more > 0 else "")

@@ -8,6 +8,7 @@ written before the catalog, so the catalog never points at a table that is not t
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,14 @@ def digest(frame: pd.DataFrame) -> str:
     return hashlib.sha256(f"{len(frame)}:{total}:{list(frame.columns)}".encode()).hexdigest()[:16]
 
 
+def _forget_code(root: Path) -> None:
+    """Drop the product's modules imported before, so the build runs the code as it is now."""
+    src = str((root / "src").resolve())
+    for name, module in list(sys.modules.items()):
+        if str(getattr(module, "__file__", None) or "").startswith(src):
+            del sys.modules[name]
+
+
 def _build(product: Product, con: BaseBackend, index: int) -> _Built:
     """Build one output port and pass it through the contract gate."""
     d = product.descriptor
@@ -104,6 +113,7 @@ def _build(product: Product, con: BaseBackend, index: int) -> _Built:
             f"{where}: the port names no `{missing}`",
             f"add a customProperty {missing} to the port in dataproduct.yaml",
         )
+    _forget_code(product.root)
     try:
         frame = to_frame(build_function(product.root, str(target))(con))
     except Exception as exc:  # the product's own code failed: say where, never a traceback
