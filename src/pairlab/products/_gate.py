@@ -44,7 +44,7 @@ def _show(value: Any) -> str:
     if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
         return "null"
     if isinstance(value, pd.Timestamp):
-        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+        return str(value.date() if value == value.normalize() else value.isoformat())
     if isinstance(value, float):
         return f"{value:.6g}"
     return repr(value) if isinstance(value, str) else str(value)
