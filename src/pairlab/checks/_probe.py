@@ -7,6 +7,7 @@ by their methods. Nothing it prints reveals a reference value unless the step as
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import numbers
@@ -177,6 +178,52 @@ def compare(
     return entry | {"status": "match" if ok else "mismatch"}
 
 
+def _call(func: Any, case: tuple[Any, ...]) -> tuple[Any, dict[str, Any] | None]:
+    """Return (func(*case), None), or (None, error) when the call raises."""
+    try:
+        return func(*case), None
+    except Exception as exc:
+        return None, error(exc)
+
+
+def _case_words(name: str, case: tuple[Any, ...]) -> str:
+    """Return the call a case stands for, as the learner would write it: decide(1, 3)."""
+    return f"{name}({', '.join(repr(v) for v in case)})"
+
+
+def cases(
+    name: str, reference: str, grid: list[Any], ns: dict[str, Any], ref_ns: dict[str, Any]
+) -> dict[str, Any]:
+    """Return the verdict on a function over every case of the grid: the first that differs."""
+    ref, ref_error = _evaluate(reference, ref_ns)
+    mine, own_error = _evaluate(name, ns)
+    entry: dict[str, Any] = {"learner": name}
+    if ref_error or own_error:
+        status = "reference-error" if ref_error else "learner-error"
+        return entry | {"status": status, "error": ref_error or own_error}
+    every = list(itertools.product(*(values for _, values in grid)))
+    wrong = []
+    for case in every:
+        expected, ref_error = _call(ref, case)
+        if ref_error:
+            return entry | {"status": "reference-error", "error": ref_error}
+        value, own_error = _call(mine, case)
+        if own_error or not same(plain(value), plain(expected)):
+            wrong.append((case, value, expected, own_error))
+    if not wrong:
+        return entry | {"status": "match", "cases": len(every)}
+    case, value, expected, own_error = wrong[0]
+    entry = {"learner": _case_words(name, case), "cases": len(every), "wrong": len(wrong)}
+    if own_error:
+        return entry | {"status": "learner-error", "error": own_error}
+    return entry | {
+        "status": "mismatch",
+        "shown": shown(value),
+        "reference": shown(expected),
+        "hint": f"{len(wrong)} of {len(every)} cases differ",
+    }
+
+
 def run(spec: dict[str, Any], ns: dict[str, Any]) -> dict[str, Any]:
     """Run the setup on a copy of the namespace, then compare every answer."""
     # Setup's names must not stand in for a learner's missing variable: give it its own copy.
@@ -187,6 +234,11 @@ def run(spec: dict[str, Any], ns: dict[str, Any]) -> dict[str, Any]:
     except Exception as exc:
         return {"setup_error": error(exc), "answers": []}
     answers = [compare(a, b, ns, ref_ns, spec["reveal"]) for a, b in spec["expect"]]
+    for name, reference, grid in spec.get("cases", []):
+        entry = cases(name, reference, grid, ns, ref_ns)
+        if not spec["reveal"]:
+            entry.pop("reference", None)
+        answers.append(entry)
     return {"setup_error": None, "answers": answers}
 
 

@@ -18,8 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from pairlab.checks import _probe
-from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
+from pairlab.checks._elsewhere import second_warehouse_env
+from pairlab.checks._model import (
+    Check,
+    Context,
+    Param,
+    Result,
+    Status,
+    errored,
+    failed,
+    passed,
+)
 from pairlab.checks._registry import register
+from pairlab.checks._scratch import ScratchError
 from pairlab.checks.execution import RUN_PARAMS, explain_failure, fresh_run, kernel_name
 from pairlab.notebook import Cell, Notebook, NotebookError, load_notebook, python_source
 
@@ -28,6 +39,8 @@ PROBE_TAG = "pairlab-answers-probe"
 _BUILTINS = frozenset(dir(builtins))
 _RERUN = "then restart the kernel and run all cells"
 _BROKEN = "the step definition is broken, not your notebook: tell the facilitator"
+_ONLY_HERE = "your answer matches only this warehouse: compute it"
+_SECOND = "a second warehouse (another seed, other defect counts)"
 
 
 @dataclass(frozen=True)
@@ -113,7 +126,7 @@ def mentioning_cell(notebook: Notebook, name: str) -> Cell | None:
 
 def spec_problem(args: Mapping[str, Any]) -> str | None:
     """Return what is wrong with the step's `expect` and `setup`, or None."""
-    if not args["expect"]:
+    if not args["expect"] and not args["cases"]:
         return "answers-match needs `expect`, a table of learner expression = reference"
     for learner, reference in args["expect"].items():
         if not isinstance(reference, str):
@@ -127,6 +140,21 @@ def spec_problem(args: Mapping[str, Any]) -> str | None:
         ast.parse(args["setup"])
     except SyntaxError as exc:
         return f"`setup` is not Python ({exc.msg}, line {exc.lineno})"
+    return _cases_problem(args["cases"])
+
+
+def _cases_problem(cases: Mapping[str, Any]) -> str | None:
+    """Return what is wrong with `cases` (function = {reference, grid}), or None."""
+    for name, case in cases.items():
+        if not name.isidentifier() or not isinstance(case, dict):
+            return f"`cases.{name}` must be a function name = {{reference, grid}}"
+        if set(case) != {"reference", "grid"} or not isinstance(case["reference"], str):
+            return f"`cases.{name}` needs exactly `reference` (an expression) and `grid`"
+        grid = case["grid"]
+        if not isinstance(grid, dict) or not grid:
+            return f"`cases.{name}.grid` must be a table of parameter = [values]"
+        if not all(isinstance(v, list) and v for v in grid.values()):
+            return f"every parameter of `cases.{name}.grid` needs a non-empty list of values"
     return None
 
 
@@ -247,6 +275,74 @@ def judge(notebook: Notebook, report: Mapping[str, Any], args: Mapping[str, Any]
     return passed(f"{count} {plural} the reference in a fresh run{given}", details)
 
 
+def _spec(args: Mapping[str, Any]) -> dict[str, Any]:
+    """Return what the probe needs, with markers random to the run."""
+    token = secrets.token_hex(8)  # learner output printed earlier cannot fake the report
+    return {
+        "start": f"<<pairlab-answers-{token}>>",
+        "end": f"<</pairlab-answers-{token}>>",
+        "setup": args["setup"],
+        "expect": list(args["expect"].items()),
+        "cases": [
+            [name, case["reference"], list(case["grid"].items())]
+            for name, case in args["cases"].items()
+        ],
+        "reveal": args["reveal"],
+    }
+
+
+def _probe_run(
+    ctx: Context,
+    args: Mapping[str, Any],
+    kernel: str,
+    upto: int | None,
+    env: Mapping[str, str] | None = None,
+) -> Result | dict[str, Any]:
+    """Run a copy with the probe cell appended; return its report, or why there is none."""
+    spec = _spec(args)
+    minor = json.loads(ctx.path.read_text(encoding="utf-8")).get("nbformat_minor")
+    with_id = isinstance(minor, int) and minor >= 5
+    try:
+        with fresh_run(ctx, args, kernel, probe_cell(spec, with_id), upto, env) as (done, out):
+            if not done.ok:
+                return explain_failure(done, out, kernel, args, ctx.notebook.label)
+            report = read_report(out, spec["start"], spec["end"])
+    except ScratchError as exc:
+        return errored(str(exc))
+    if report is None:
+        return errored("the run finished but the answer probe printed no report; please report it")
+    return report
+
+
+def _elsewhere(notebook: Notebook, first: Result, report: Result | dict[str, Any]) -> Result:
+    """Judge the run on the second warehouse: an answer right only on the pair's is typed in."""
+    if isinstance(report, Result):
+        if report.status != "fail":
+            return report
+        return failed(f"{_ONLY_HERE}: on {_SECOND}, {report.message}", report.cells)
+    outcomes = [outcome(notebook, entry) for entry in report.get("answers", [])]
+    entries = report.get("answers", [])
+    bad = [(o, e) for o, e in zip(outcomes, entries, strict=True) if o.status != "pass"]
+    if not bad:
+        return Result("pass", f"{first.message}, and on {_SECOND}", details=first.details)
+    found, entry = bad[0]
+    if entry.get("status") == "mismatch":
+        cell = assigning_cell(notebook, root_name(found.answer))
+        where = f" in {cell.label}" if cell else ""
+        message = (
+            f"`{found.answer}`{where} is right on this warehouse but stays {entry.get('shown')}"
+            f" on {_SECOND}, where the answer differs: {_ONLY_HERE} from the tables (never "
+            f"type in a number you read), {_RERUN}"
+        )
+    else:
+        message = f"{_ONLY_HERE}: on {_SECOND}, {found.message}"
+    more = f" ({len(bad) - 1} more in details)" if len(bad) > 1 else ""
+    details = tuple(o.to_json() | {"warehouse": "second"} for o in outcomes)
+    cells = tuple(dict.fromkeys(c for o, _ in bad for c in o.cells))
+    status: Status = "error" if found.status == "error" else "fail"
+    return Result(status, message + more, cells, first.details + details)
+
+
 def check_answers(ctx: Context, args: Mapping[str, Any]) -> Result:
     """Run a copy with a probe cell appended; compare each answer with its reference."""
     problem = spec_problem(args)
@@ -255,15 +351,6 @@ def check_answers(ctx: Context, args: Mapping[str, Any]) -> Result:
     kernel = kernel_name(ctx, args)
     if kernel is None:
         return errored("the notebook names no kernel; open it in JupyterLab and pick one")
-    token = secrets.token_hex(8)  # learner output printed earlier cannot fake the report
-    start, end = f"<<pairlab-answers-{token}>>", f"<</pairlab-answers-{token}>>"
-    spec = {
-        "start": start,
-        "end": end,
-        "setup": args["setup"],
-        "expect": list(args["expect"].items()),
-        "reveal": args["reveal"],
-    }
     upto = None
     if args["through"]:
         end_cell = last_tagged(ctx.notebook, args["through"])
@@ -273,15 +360,14 @@ def check_answers(ctx: Context, args: Mapping[str, Any]) -> Result:
                 "this step's part of the notebook ends; undo the deletion or re-add the tag",
             )
         upto = end_cell.index
-    minor = json.loads(ctx.path.read_text(encoding="utf-8")).get("nbformat_minor")
-    with_id = isinstance(minor, int) and minor >= 5
-    with fresh_run(ctx, args, kernel, probe_cell(spec, with_id), upto) as (done, out):
-        if not done.ok:
-            return explain_failure(done, out, kernel, args, ctx.notebook.label)
-        report = read_report(out, start, end)
-    if report is None:
-        return errored("the run finished but the answer probe printed no report; please report it")
-    return judge(ctx.notebook, report, args)
+    report = _probe_run(ctx, args, kernel, upto)
+    if isinstance(report, Result):
+        return report
+    result = judge(ctx.notebook, report, args)
+    if result.status != "pass" or not args["second_warehouse"]:
+        return result
+    second = _probe_run(ctx, args, kernel, upto, second_warehouse_env())
+    return _elsewhere(ctx.notebook, result, second)
 
 
 def _applies(ctx: Context) -> str | None:
@@ -303,6 +389,12 @@ ANSWERS_MATCH = register(
             "reveal": Param("bool", False, "show the reference value when an answer differs"),
             "through": Param(
                 "str", "", "run only up to the last cell with this tag (the step's own cells)"
+            ),
+            "second_warehouse": Param(
+                "bool", False, "also run on a second warehouse (another seed): no typed-in answer"
+            ),
+            "cases": Param(
+                "table", {}, "function = {reference, grid}: compared on every case of the grid"
             ),
             **RUN_PARAMS,
         },

@@ -9,7 +9,6 @@ import json
 import re
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 from pairlab import _process
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
 from pairlab.checks._registry import register
+from pairlab.checks._scratch import ScratchError, scratch_copy
 from pairlab.notebook import Cell, NotebookError, load_notebook
 
 START_TIMEOUT = 60
@@ -44,11 +44,11 @@ def kernel_name(ctx: Context, args: Mapping[str, Any]) -> str | None:
 
 
 def _papermill_argv(
-    src: Path, out: Path, ctx: Context, kernel: str, args: Mapping[str, Any]
+    src: Path, out: Path, cwd: Path, kernel: str, args: Mapping[str, Any]
 ) -> list[str]:
-    """Return the papermill command that runs `src` into `out` in the notebook's folder."""
+    """Return the papermill command that runs `src` into `out` in the folder `cwd`."""
     argv = [*_process.python_module("papermill"), str(src), str(out)]
-    argv += ["--cwd", str(ctx.folder), "-k", kernel, "--no-progress-bar", "--log-level", "ERROR"]
+    argv += ["--cwd", str(cwd), "-k", kernel, "--no-progress-bar", "--log-level", "ERROR"]
     argv += ["--execution-timeout", str(args["cell_timeout"])]
     argv += ["--start-timeout", str(START_TIMEOUT), "--no-request-save-on-cell-execute"]
     if args["parameters"]:
@@ -78,30 +78,21 @@ def fresh_run(
     kernel: str,
     last_cell: dict[str, Any] | None = None,
     upto: int | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[_process.Completed, Path]]:
     """Run a copy (cells up to index `upto`, plus `last_cell`); yield the run and the copy.
 
-    The learner's file is only read; the kernel works in the notebook's folder, so relative
-    paths mean what they mean to the learner. Stopping at `upto` lets a step be judged
-    before the pair has done the exercises after it.
+    The learner's files are only read: the kernel works in a scratch copy of the project
+    (raises ScratchError when it cannot be made), in the notebook's folder there, so relative
+    paths mean what they mean to the learner and whatever the cells write is thrown away.
+    Stopping at `upto` lets a step be judged before the pair has done the exercises after it.
     """
-    # Two runs in one folder (two steps checked at once) would race on the files the
-    # notebook writes there (a git commit, a promoted product): one run per folder at a time.
-    with _folder_lock(ctx.folder), tempfile.TemporaryDirectory(prefix="pairlab-run-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="pairlab-run-") as tmp:
         src, out = Path(tmp) / ctx.path.name, Path(tmp) / "executed.ipynb"
+        cwd = scratch_copy(ctx, Path(tmp) / "scratch")
         _copy(ctx, src, last_cell, upto)
-        argv = _papermill_argv(src, out, ctx, kernel, args)
-        yield _process.run(argv, cwd=ctx.folder, timeout=args["timeout"]), out
-
-
-_FOLDER_LOCKS: dict[Path, threading.Lock] = {}
-_LOCKS_LOCK = threading.Lock()
-
-
-def _folder_lock(folder: Path) -> threading.Lock:
-    """Return the lock for kernel runs in `folder` (one per folder, for this process)."""
-    with _LOCKS_LOCK:
-        return _FOLDER_LOCKS.setdefault(folder.resolve(), threading.Lock())
+        argv = _papermill_argv(src, out, cwd, kernel, args)
+        yield _process.run(argv, cwd=cwd, timeout=args["timeout"], env=env), out
 
 
 def _executed(out: Path) -> list[tuple[str, Cell]]:
@@ -222,9 +213,12 @@ def check_runs(ctx: Context, args: Mapping[str, Any]) -> Result:
     kernel = kernel_name(ctx, args)
     if kernel is None:
         return errored("the notebook names no kernel; open it in JupyterLab and pick one")
-    with fresh_run(ctx, args, kernel) as (done, out):
-        if not done.ok:
-            return explain_failure(done, out, kernel, args, ctx.notebook.label)
+    try:
+        with fresh_run(ctx, args, kernel) as (done, out):
+            if not done.ok:
+                return explain_failure(done, out, kernel, args, ctx.notebook.label)
+    except ScratchError as exc:
+        return errored(str(exc))
     cells = len(ctx.notebook.code_cells)
     given = f" with parameters {sorted(args['parameters'])}" if args["parameters"] else ""
     return passed(f"all {cells} code cells ran in a fresh '{kernel}' kernel{given}")
