@@ -33,6 +33,7 @@ for _family in (
     "product",
     "names",
     "purity",
+    "provenance",
     "answers",
     "mutants",
 ):
