@@ -27,7 +27,7 @@ import ast
 import builtins
 import re
 import symtable
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,8 +113,12 @@ def _in_order(names: set[str], node: ast.AST) -> list[str]:
     return sorted(names, key=lambda n: (where.get(n, (0, 0)), n))
 
 
-def _global_problems(func: Defined, allowed: set[str]) -> list[str]:
-    """Return the globals the function reads without receiving them, and those it writes."""
+def _global_problems(func: Defined, allowed: set[str], unused: Sequence[str] = ()) -> list[str]:
+    """Return the globals the function reads without receiving them, and those it writes.
+
+    `unused` are parameters the function ignores or replaces: a global read beside one is
+    most often the thing that stands in for it, so the advice is to use the parameter.
+    """
     reads: set[str] = set()
     writes: set[str] = set()
     for table in _tables(func.table):
@@ -131,11 +135,15 @@ def _global_problems(func: Defined, allowed: set[str]) -> list[str]:
         )
         for name in _in_order(writes, func.node)
     ]
-    problems += [
-        func.says(
-            f"reads `{name}`, which it did not receive; add it as a parameter and pass it in "
-            "the call"
+    if unused:
+        instead = (
+            f"instead of using its parameter `{unused[0]}`; work on the `{unused[0]}` it "
+            "receives (the caller passes it in)"
         )
+    else:
+        instead = "; add it as a parameter and pass it in the call"
+    problems += [
+        func.says(f"reads `{name}`, which it did not receive, {instead}".replace(", ;", ";"))
         for name in _in_order(reads - writes, func.node)
     ]
     return problems
@@ -221,6 +229,13 @@ def _written_value(node: Function) -> str:
     return ""
 
 
+def _unused_params(func: Defined) -> list[str]:
+    """Return the parameters the function ignores or replaces before reading them."""
+    return [
+        n for n in _checked_params(func.node) if not _is_read(func, n) or _replaced(func.node, n)
+    ]
+
+
 def _param_problems(func: Defined) -> list[str]:
     """Return the parameters the function ignores or replaces before reading them."""
     problems = []
@@ -256,10 +271,19 @@ def check_pure_functions(ctx: Context, args: Mapping[str, Any]) -> Result:
     problems: list[tuple[str, str]] = []
     for name in names:
         func = scan.functions[name]
-        found = _global_problems(func, scan.allowed) + _default_problems(func, scan.allowed)
-        problems += [(func.cell.id, p) for p in found + _param_problems(func)]
+        unused = _unused_params(func)
+        found = _global_problems(func, scan.allowed, unused)
+        # A global standing in for a parameter is one problem, said once by the global's line.
+        stands_in = unused and any("which it did not receive" in p for p in found)
+        found += _default_problems(func, scan.allowed)
+        problems += [
+            (func.cell.id, p) for p in found + ([] if stands_in else _param_problems(func))
+        ]
     if problems:
-        more = f" ({len(problems) - 1} more problem(s) in the details)" if len(problems) > 1 else ""
+        # The message says everything: the guide shows messages, not details.
+        also = [p for _, p in problems[1:3]]
+        more = f"; also {'; '.join(also)}" if also else ""
+        more += f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
         return failed(
             problems[0][1] + more,
             tuple(dict.fromkeys(cell for cell, _ in problems)),
