@@ -10,6 +10,7 @@ import pytest
 from pairlab import usage
 from pairlab.errors import BadInput
 from pairlab.products.hooks import notify_read
+from pairlab.usage import _outbox
 from pairlab.usage._store import StoreDown
 
 KPIS, PORT = "claims-frequency-by-region", "monthly_claims_kpis"
@@ -24,9 +25,9 @@ members = [{ name = "Ana", role = "analyst", user = "ana" }]
 """
 
 
-def outbox(tmp_path: Path) -> list[Path]:
-    """Return the reads waiting in the test's outbox."""
-    return sorted((tmp_path / "outbox").glob("*.json"))
+def waiting(tmp_path: Path) -> int:
+    """Return how many reads wait in the test's outbox."""
+    return _outbox.count(tmp_path / "outbox")
 
 
 def test_a_products_read_lands_in_the_store_with_reader_and_team(
@@ -36,14 +37,14 @@ def test_a_products_read_lands_in_the_store_with_reader_and_team(
     (tmp_path / "program.toml").write_text(PROGRAM, encoding="utf-8")
     monkeypatch.setenv("PAIRLAB_USER", "ana")
     notify_read(KPIS, PORT)
-    assert len(outbox(tmp_path)) == 1
+    assert waiting(tmp_path) == 1
     assert store.list() == []  # nothing reaches the store before a flush
     assert usage.flush(store) == 1
     [read] = store.list()
     assert (read.product, read.port, read.reader, read.team, read.source) == (
         KPIS, PORT, "ana", "pricing", "person",
     )  # fmt: skip
-    assert outbox(tmp_path) == []
+    assert waiting(tmp_path) == 0
     assert usage.flush(store) == 0
 
 
@@ -65,7 +66,7 @@ def test_recording_off_records_nothing(tmp_path: Path, monkeypatch: pytest.Monke
     """PAIRLAB_USAGE=off: the read goes on, nothing is written."""
     monkeypatch.setenv("PAIRLAB_USAGE", "off")
     usage.record_read(KPIS, PORT)
-    assert outbox(tmp_path) == []
+    assert waiting(tmp_path) == 0
 
 
 def test_an_unwritable_outbox_never_breaks_the_read(
@@ -88,7 +89,7 @@ def test_a_store_that_is_down_loses_nothing(tmp_path: Path) -> None:
     shutil.rmtree(gone)
     with pytest.raises(StoreDown, match=r"3 read\(s\) wait in"):
         usage.flush(down)
-    assert len(outbox(tmp_path)) == 3
+    assert waiting(tmp_path) == 3
     back = usage.Store(f"sqlite:///{tmp_path / 'back.sqlite'}")
     assert usage.flush(back) == 3
     assert len(back.list()) == 3
@@ -97,11 +98,12 @@ def test_a_store_that_is_down_loses_nothing(tmp_path: Path) -> None:
 def test_a_read_delivered_twice_is_stored_once(tmp_path: Path, store: usage.Store) -> None:
     """An outbox item copied back (a flush interrupted after the insert) adds nothing."""
     usage.record_read(KPIS, PORT)
-    [item] = outbox(tmp_path)
+    [item] = _outbox.pending(tmp_path / "outbox")
     copy = item.read_bytes()
     usage.flush(store)
-    item.write_bytes(copy)
+    (tmp_path / "outbox" / "again.jsonl").write_bytes(copy)
     assert usage.flush(store) == 0
+    assert _outbox.pending(tmp_path / "outbox") == []
     assert len(store.list()) == 1
 
 

@@ -1,17 +1,21 @@
-"""An on-disk outbox of reads: a read is a file until a flush has put it in the store.
+"""An on-disk outbox of reads: each read is a line appended to its process's file until flushed.
 
-The same shape as the hub's session-event outbox (`pairlab.hub._forward`: one JSON file per
-item, named by time and a counter, written aside and renamed into place, so a reader of the
-folder never sees half an item). It lives here because usage sits below the hub's layer; the
-two could share one module in the plumbing layer.
+The hub's session-event outbox (`pairlab.hub._forward`) writes one file per item and renames
+it into place; on this machine's disk that costs 3.5 ms an item under load, more than the
+query it would record. Here a read is one `write` of one JSON line to a file of the writing
+process (about 10 us). A flush claims a file by renaming it, so new reads start a new file,
+and takes the file's lock before reading it; a writer holds the same lock while it checks that
+its file is still the unclaimed one and writes, so no line lands in a file already read.
+Lines a killed writer left half written are kept aside, never dropped silently.
 """
 
 from __future__ import annotations
 
-import itertools
+import fcntl
 import json
 import os
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,55 +23,106 @@ from typing import Any
 import platformdirs
 
 OUTBOX_ENV = "PAIRLAB_USAGE_OUTBOX"
-BAD = "unreadable"  # items that are not JSON any more are kept here, never dropped
-_seq = itertools.count()
+OPEN, CLAIMED, BAD = ".jsonl", ".claimed", "unreadable.jsonl"
+_mine: dict[int, str] = {}  # pid -> this process's file name (a forked child gets its own)
 
 
 def default_outbox() -> Path:
     """Return $PAIRLAB_USAGE_OUTBOX, else the outbox folder in the user's data folder."""
     configured = os.environ.get(OUTBOX_ENV)
-    return (
-        Path(configured) if configured else platformdirs.user_data_path("pairlab") / "usage-outbox"
-    )
+    if configured:
+        return Path(configured)
+    return platformdirs.user_data_path("pairlab") / "usage-outbox"
 
 
-def put(folder: Path, item: dict[str, Any]) -> Path:
-    """Write one item into the outbox atomically; return its file."""
-    name = f"{time.time_ns():020d}-{os.getpid()}-{next(_seq):06d}.json"
-    scratch = folder / f".{name}.tmp"
-    try:
-        scratch.write_text(json.dumps(item), encoding="utf-8")
-    except FileNotFoundError:
-        folder.mkdir(parents=True, exist_ok=True)
-        scratch.write_text(json.dumps(item), encoding="utf-8")
-    os.replace(scratch, folder / name)
-    return folder / name
+def _file(folder: Path) -> Path:
+    """Return this process's outbox file."""
+    pid = os.getpid()
+    if pid not in _mine:
+        _mine[pid] = f"{time.time_ns():020d}-{pid}{OPEN}"
+    return folder / _mine[pid]
+
+
+def put(folder: Path, item: dict[str, Any]) -> None:
+    """Append one item as a JSON line to this process's outbox file, under its lock."""
+    line = (json.dumps(item, separators=(",", ":")) + "\n").encode("utf-8")
+    path = _file(folder)
+    for _ in range(100):  # a flush claimed the file between open and lock: open the new one
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        except FileNotFoundError:
+            folder.mkdir(parents=True, exist_ok=True)
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                current = os.stat(path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                current = False
+            if current:
+                os.write(fd, line)
+                return
+        finally:
+            os.close(fd)
+    raise OSError(f"could not append to {path}")
 
 
 def pending(folder: Path) -> list[Path]:
-    """Return the items not yet delivered, oldest first."""
-    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+    """Return the outbox files holding reads not yet delivered, oldest first."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (OPEN, CLAIMED) and p.name != BAD)
 
 
-def drain(folder: Path, deliver: Callable[[list[dict[str, Any]]], int], batch: int = 1000) -> int:
-    """Deliver pending items in batches, removing each batch once delivered; sum what it says.
+def count(folder: Path) -> int:
+    """Return how many items wait in the outbox."""
+    return sum(p.read_bytes().count(b"\n") for p in pending(folder) if p.exists())
 
-    `deliver` raising leaves the batch in the outbox for the next flush: nothing is lost, and
+
+def _claim(path: Path) -> Path | None:
+    """Rename an open file aside so writers start a new one; None if another flush took it."""
+    if path.suffix == CLAIMED:
+        return path
+    claimed = path.with_name(f"{path.stem}-{uuid.uuid4().hex[:8]}{CLAIMED}")
+    try:
+        path.rename(claimed)
+    except FileNotFoundError:
+        return None
+    return claimed
+
+
+def _read_claimed(path: Path) -> list[dict[str, Any]]:
+    """Read a claimed file once every writer that had it open is done; keep bad lines aside."""
+    with path.open("rb") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        raw = handle.read()
+    items, bad = [], []
+    for line in raw.splitlines():
+        try:
+            items.append(json.loads(line))
+        except ValueError:
+            bad.append(line)
+    if bad:
+        with (path.parent / BAD).open("ab") as aside:
+            aside.write(b"\n".join(bad) + b"\n")
+    return items
+
+
+def drain(folder: Path, deliver: Callable[[list[dict[str, Any]]], int]) -> int:
+    """Deliver each outbox file's items, removing the file once delivered; sum what it says.
+
+    `deliver` raising leaves the file (claimed) for the next flush: nothing is lost, and
     delivering twice is harmless because every item carries its own key.
     """
     done = 0
-    files = pending(folder)
-    for start in range(0, len(files), batch):
-        chunk, items = files[start : start + batch], []
-        for path in chunk:
-            try:
-                items.append(json.loads(path.read_text(encoding="utf-8")))
-            except FileNotFoundError:  # another flush took it
-                continue
-            except ValueError:
-                (folder / BAD).mkdir(exist_ok=True)
-                path.replace(folder / BAD / path.name)
+    for path in pending(folder):
+        claimed = _claim(path)
+        if claimed is None:
+            continue
+        try:
+            items = _read_claimed(claimed)
+        except FileNotFoundError:  # another flush delivered it
+            continue
         done += deliver(items)
-        for path in chunk:
-            path.unlink(missing_ok=True)
+        claimed.unlink(missing_ok=True)
     return done

@@ -83,7 +83,7 @@ def flush(store: Store, outbox: Path | None = None, program: Path | None = None)
     try:
         return _outbox.drain(folder, lambda items: store.add((_read(i) for i in items), team_of))
     except sa.exc.SQLAlchemyError as exc:
-        waiting = len(_outbox.pending(folder))
+        waiting = _outbox.count(folder)
         raise StoreDown(
             f"the usage store {store.shown} cannot take reads now ({type(exc).__name__}); "
             f"{waiting} read(s) wait in {folder}",
