@@ -17,7 +17,13 @@ import pandas as pd
 from ibis.backends import BaseBackend
 
 from pairlab.catalog.contract import build_function, to_frame
-from pairlab.catalog.descriptor import DescriptorError, Product, load_product
+from pairlab.catalog.descriptor import (
+    DESCRIPTOR_FILE,
+    DescriptorError,
+    Product,
+    load_product,
+    read_yaml,
+)
 from pairlab.errors import BadInput, one_line
 from pairlab.products import _register, _store
 from pairlab.products._breaking import compare, parse_version, version_problem
@@ -74,14 +80,28 @@ class _Built:
     digest: str
 
 
+def _named(root: Path, file: str) -> str:
+    """Return 'product-id' or 'product-id, port P' for a broken file, as far as it reads."""
+    data, _ = read_yaml(root / DESCRIPTOR_FILE, DESCRIPTOR_FILE)
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        return root.name
+    for port in data.get("outputPorts") or []:
+        props = port.get("customProperties") if isinstance(port, dict) else None
+        files = [p.get("value") for p in props or [] if isinstance(p, dict)]
+        if file in files:
+            return f"{data['id']}, port {port.get('name')}"
+    return str(data["id"])
+
+
 def _load(root: Path) -> Product:
     """Load the product, a broken descriptor or contract said in one line with product and file."""
     try:
         return load_product(root)
     except DescriptorError as exc:
+        first = exc.problems[0]
+        more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
         raise BadInput(
-            f"cannot publish {root.name}: {exc.problems[0]}"
-            + (f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""),
+            f"cannot publish {_named(root, first.file)}: {first}{more}",
             "fix that file (`pairlab catalog lint --policy` lists every problem), then publish",
         ) from None
 
@@ -179,7 +199,10 @@ def publish(
     _register.check_owner(found, product)
     _check_versions(product, found)
     folder = _register.destination(catalog_dir, found, d.id) if not dry_run else catalog_dir
-    target = _store.open_target(url)
+    try:
+        target = _store.open_target(url)
+    except BadInput as exc:
+        raise BadInput(f"cannot publish {d.id}: {exc.problem}", exc.fix) from None
     try:
         return _publish(product, found, target, catalog_dir, folder, dry_run)
     finally:
@@ -214,7 +237,8 @@ def _publish(
     if dry_run:
         return result
     for b in fresh:
-        _store.write_side(target, b.table, _store.shaped(b.frame, b.columns))
+        label = f"{d.id}, port {b.name}"
+        _store.write_side(target, b.table, _store.shaped(b.frame, b.columns), label)
     if fresh:
         _store.hold()
         _store.swap(target, [b.table for b in fresh])

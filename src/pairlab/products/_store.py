@@ -96,7 +96,7 @@ def shaped(frame: pd.DataFrame, columns: list[tuple[str, str]]) -> ibis.Table:
     )
 
 
-def write_side(target: Target, name: str, table: ibis.Table) -> None:
+def write_side(target: Target, name: str, table: ibis.Table, where: str) -> None:
     """Write `table` beside the published one, as `<name>__publishing`."""
     con = target.con
     try:
@@ -107,7 +107,7 @@ def write_side(target: Target, name: str, table: ibis.Table) -> None:
             _drop(con, name + SIDE)
         con.create_table(name + SIDE, table, database=SCHEMA)
     except Exception as exc:
-        failure = _refused(exc, target, name)
+        failure = _refused(exc, target, name, where)
     else:
         return
     raise failure from None
@@ -121,10 +121,10 @@ def _drop(con: BaseBackend, name: str) -> None:
         con.drop_table(name, database=SCHEMA, force=True)
 
 
-def _refused(exc: Exception, target: Target, name: str) -> BadInput:
+def _refused(exc: Exception, target: Target, name: str, where: str) -> BadInput:
     """Return why the warehouse refused a write, in one line with the fix."""
     return BadInput(
-        f"the warehouse {target.server} refused to write {SCHEMA}.{name}: "
+        f"cannot publish {where}: the warehouse {target.server} refused to write {SCHEMA}.{name}: "
         + one_line(str(exc)).split(" LINE ")[0],
         "publish to a warehouse you may write to (--url), or make that one writable",
     )
