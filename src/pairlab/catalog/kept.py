@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from pairlab._files import replacing
 from pairlab.catalog.entry import Entry, entry_from_json
 from pairlab.catalog.index import (
     DESCRIPTOR_FILE,
@@ -250,17 +251,8 @@ def _stored(kept: dict[str, Any], order: list[str], arrays: dict[str, Any]) -> d
 
 def _save(path: Path, stored: dict[str, np.ndarray]) -> None:
     """Write the kept index through a scratch file and a rename; a failure only loses speed."""
-    scratch = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(scratch, "wb") as out:
-            np.savez(out, **stored)  # type: ignore[arg-type]  # numpy's stub misreads **kwds
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(scratch, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            scratch.unlink()
+    with contextlib.suppress(OSError), replacing(path) as scratch, open(scratch, "wb") as out:
+        np.savez(out, **stored)  # type: ignore[arg-type]  # numpy's stub misreads **kwds
 
 
 class LazyEntries(Sequence[Entry]):

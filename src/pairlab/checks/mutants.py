@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import json
-import tempfile
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pairlab import _process
+from pairlab._files import scratch_folder
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
 from pairlab.checks._mutant import ENV as MUTANT_ENV
 from pairlab.checks._mutant import FUNCS, Mutant, mutant_source, parse_mutants
@@ -224,8 +224,8 @@ def _run_pytest(
     ctx: Context, paths: list[Path], timeout: int, spec: str
 ) -> tuple[_process.Completed, list[dict[str, str]]]:
     """Run pytest with the mutant planted; stop at the first failure, one killer is enough."""
-    with tempfile.TemporaryDirectory(prefix="pairlab-mutant-") as tmp:
-        report = Path(tmp) / "report.json"
+    with scratch_folder("pairlab-mutant-") as tmp:
+        report = tmp / "report.json"
         argv = [
             *_process.python_module("pytest"),
             "-q",

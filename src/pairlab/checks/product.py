@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pairlab import _process
+from pairlab._files import scratch_folder
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
 from pairlab.checks._registry import register
 
@@ -82,8 +82,8 @@ def check_builds(ctx: Context, args: Mapping[str, Any]) -> Result:
     """Pass when `python -m build` makes a wheel of the project."""
     if not (ctx.project / "pyproject.toml").is_file():
         return failed("there is no pyproject.toml; the kit's data-product template has one")
-    with tempfile.TemporaryDirectory(prefix="pairlab-build-") as out:
-        argv = [*_process.python_module("build"), "--wheel", "--outdir", out, str(ctx.project)]
+    with scratch_folder("pairlab-build-") as out:
+        argv = [*_process.python_module("build"), "--wheel", "--outdir", str(out), str(ctx.project)]
         # Offline machines cannot fill an isolated build env; the installed backend does as well.
         argv += ["--no-isolation"] if _backend_present(ctx.project) else []
         done = _process.run(

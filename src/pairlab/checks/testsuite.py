@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pairlab import _process
+from pairlab._files import scratch_folder
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
 from pairlab.checks._pytest_report import ENV
 from pairlab.checks._registry import register
@@ -43,8 +43,8 @@ def _run_pytest(
     ctx: Context, paths: list[Path], timeout: int
 ) -> tuple[_process.Completed, list[Any]]:
     """Run pytest in the project folder and return the run plus each test's outcome."""
-    with tempfile.TemporaryDirectory(prefix="pairlab-pytest-") as tmp:
-        report = Path(tmp) / "report.json"
+    with scratch_folder("pairlab-pytest-") as tmp:
+        report = tmp / "report.json"
         argv = [*_process.python_module("pytest"), "-q", "-p", "pairlab.checks._pytest_report"]
         argv += ["-p", "no:cacheprovider", *map(str, paths)]
         # Leave the learner's folder as it was: no .pytest_cache, no __pycache__.

@@ -11,12 +11,11 @@ tagged `facilitator` are notes for the facilitator. The learner version
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from pairlab._files import write_text_atomic
 from pairlab.checks import validate_lessons
 from pairlab.curriculum._sheets import common_mistakes, run_sheet
 from pairlab.errors import BadInput
@@ -129,11 +128,7 @@ def _write(path: Path, text: str, check: bool, result: BuildResult) -> None:
     result.changed.append(path)
     if check:
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+    write_text_atomic(path, text, check=False)
 
 
 def _refuse_core_names(root: Path, lessons: list[Lesson]) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from pairlab._files import new_scratch_folder
 from pairlab.checks import StepResult, run_step
 from pairlab.curriculum._build import SOLUTIONS_FOLDER
 from pairlab.errors import BadInput
@@ -169,7 +169,7 @@ def run_curriculum(
         raise BadInput(f"--jobs {jobs} runs nothing", "pass --jobs 1 or more")
     root = root or curriculum_dir()
     pack = read_pack(root)  # refuse a folder that is not a pack before any work
-    folder = out or Path(tempfile.mkdtemp(prefix="pairlab-curriculum-"))
+    folder = out or new_scratch_folder("pairlab-curriculum-")
     notebooks = stage(folder, solutions, root)
     # Its steps are checked by id, as the guide checks them: the pack must be known meanwhile.
     with contextlib.nullcontext() if pack.is_core else using_pack(root):

@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from pairlab._files import write_text_atomic
+
 log = logging.getLogger(__name__)
 
 URL_ENV = "PAIRLAB_COHORT_URL"  # the service's base URL, set for each user's server by the hub
@@ -52,9 +54,7 @@ class Forwarder:
     def submit(self, item: Mapping[str, Any]) -> None:
         """Put one {"session", "event"} into the outbox (atomically) and wake the sender."""
         name = f"{time.time_ns():020d}-{next(self._seq):06d}.json"
-        scratch = self.outbox / f".{name}.tmp"
-        scratch.write_text(json.dumps({"user": self.user, **item}), encoding="utf-8")
-        os.replace(scratch, self.outbox / name)
+        write_text_atomic(self.outbox / name, json.dumps({"user": self.user, **item}), check=False)
         self._wake.set()
 
     def pending(self) -> list[Path]:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pairlab._files import move, write_bytes_atomic
 from pairlab.errors import BadInput
 
 MANIFEST = ".pairlab/promote.json"
@@ -140,24 +140,13 @@ def diff(dest: Path, found: Plan) -> str:
     return "".join(chunks)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path` and rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-
-
 def roll_forward(dest: Path) -> None:
     """Finish the renames of an interrupted promote, then drop its leftovers."""
     journal = dest / JOURNAL
     if journal.is_file():
         for tmp, target in json.loads(journal.read_text(encoding="utf-8")):
             if (dest / tmp).is_file():
-                os.replace(dest / tmp, dest / target)
+                move(dest / tmp, dest / target)
         journal.unlink()
     if dest.is_dir():
         for stale in dest.rglob(f"*{NEW}"):
@@ -168,13 +157,13 @@ def commit(dest: Path, staged: Path, found: Plan) -> None:
     """Move the staged product into `dest`: one rename when new, else journaled renames."""
     if not dest.exists():
         dest.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(staged, dest)
+        move(staged, dest)
         return
     renames = []
     for rel in found.changes:
         tmp = f"{rel}{NEW}"
-        _write_atomic(dest / tmp, found.files[rel])
+        write_bytes_atomic(dest / tmp, found.files[rel], check=False)
         renames.append([tmp, rel])
-    _write_atomic(dest / JOURNAL, json.dumps(renames).encode())
+    write_bytes_atomic(dest / JOURNAL, json.dumps(renames).encode(), check=False)
     roll_forward(dest)
     shutil.rmtree(staged, ignore_errors=True)

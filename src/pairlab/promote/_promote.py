@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from pairlab._files import new_scratch_folder, scratch_folder, temp_root
 from pairlab._imports import distribution
 from pairlab.checks import Report, format_report
 from pairlab.errors import BadInput
@@ -144,7 +144,7 @@ def _stage(
     frame = None
     if run:
         # The pid in the name lets the next promote remove it if this one is killed (-9).
-        with tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{os.getpid()}-") as work:
+        with scratch_folder(f"{WORK_PREFIX}{os.getpid()}-") as work:
             original, promoted = characterization.run_both(
                 analysis, names, product, cells, Path(work)
             )
@@ -171,7 +171,7 @@ def _dead(pid: str) -> bool:
 
 def _clean_stale(dest: Path | None) -> None:
     """Remove the staging and run folders of promotes that were killed (their pid is gone)."""
-    stale = [p for p in Path(tempfile.gettempdir()).glob(f"{WORK_PREFIX}*") if p.is_dir()]
+    stale = [p for p in temp_root().glob(f"{WORK_PREFIX}*") if p.is_dir()]
     stale = [p for p in stale if _dead(p.name[len(WORK_PREFIX) :].split("-", 1)[0])]
     if dest is not None and dest.parent.is_dir():
         staging = dest.parent.glob(f".{dest.name}.pairlab-staging-*")
@@ -184,10 +184,10 @@ def _staging(dest: Path, dry_run: bool) -> Path:
     """Make the staging folder: beside the target (one rename to commit), or for a dry run in
     the temp folder, so that a dry run creates nothing where the target goes."""
     if dry_run:
-        return Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-dry-"))
+        return new_scratch_folder(f"{WORK_PREFIX}{os.getpid()}-dry-")
     dest.parent.mkdir(parents=True, exist_ok=True)
     prefix = f".{dest.name}.pairlab-staging-{os.getpid()}-"
-    return Path(tempfile.mkdtemp(prefix=prefix, dir=dest.parent))
+    return new_scratch_folder(prefix, dest.parent)
 
 
 def promote(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pairlab._files import write_text_atomic
 from pairlab.errors import BadInput
 from pairlab.report._cohort import Cohort, Group, build_cohort
 from pairlab.report._load import read_cohort_csv, read_export, read_exports
@@ -79,8 +80,5 @@ def write_report(
     """Read the exports (or cohort CSVs naming them), aggregate them and write the page."""
     docs, session_teams = read_exports(exports)
     page, cohort = cohort_page(docs, teams, session_teams)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    scratch = out.with_name(f".{out.name}.tmp")
-    scratch.write_text(page, encoding="utf-8")
-    scratch.replace(out)
+    write_text_atomic(out, page)
     return ReportDone(out, len(cohort.sessions), len(cohort.people))

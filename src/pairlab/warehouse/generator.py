@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 
+from pairlab._files import replacing
 from pairlab.errors import BadInput
 from pairlab.warehouse import _sql
 
@@ -143,11 +144,13 @@ def _atomic_file(target: Path) -> Iterator[Path]:
             f"cannot create the folder {target.parent}: {exc.strerror}",
             "choose a writable location with --path or PAIRLAB_WAREHOUSE_PATH",
         ) from None
-    scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    _remove(scratch)
     try:
-        yield scratch
-        os.replace(scratch, target)
+        with replacing(target) as scratch:
+            _remove(scratch)  # a crashed run's leftover by this name must not be built upon
+            try:
+                yield scratch
+            finally:
+                _remove(scratch.with_name(scratch.name + ".wal"))
     except duckdb.IOException as exc:
         raise BadInput(
             f"cannot write {target}: {str(exc).splitlines()[0]}",
@@ -158,10 +161,9 @@ def _atomic_file(target: Path) -> Iterator[Path]:
             f"cannot write {target}: {exc.strerror}",
             "choose a writable location with --path or PAIRLAB_WAREHOUSE_PATH",
         ) from None
-    finally:
-        _remove(scratch)
 
 
 def _remove(scratch: Path) -> None:
+    """Remove a scratch database and its write-ahead log, if there."""
     for leftover in (scratch, scratch.with_name(scratch.name + ".wal")):
         leftover.unlink(missing_ok=True)
