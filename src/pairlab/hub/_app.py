@@ -6,7 +6,6 @@ open the page and the API; each user's pairlab server posts its own user's event
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -14,55 +13,18 @@ import tornado.web
 from jupyterhub.services.auth import (
     HubOAuth,
     HubOAuthCallbackHandler,
-    HubOAuthenticated,
-    UserNotAllowed,
 )
 from jupyterhub.utils import url_path_join
 
 from pairlab._body import parse_json_body
-from pairlab.errors import Forbidden, PairlabError
+from pairlab.errors import Forbidden
+from pairlab.hub._handlers import ApiHandler, CohortHandler, Unauthorized
+from pairlab.hub._intake import ROUTES as INTAKE_ROUTES
 from pairlab.hub._program import ROUTES as PROGRAM_ROUTES
 from pairlab.hub._store import CohortStore, parse_post
 from pairlab.hub._views import cohort_json, live_page
 
 log = logging.getLogger("pairlab.hub")
-NOT_ALLOWED_FIX = "ask a hub admin to add you to the 'facilitators' group"
-
-
-class Unauthorized(PairlabError):
-    """No hub login or token came with the request."""
-
-    status = 401
-
-
-class CohortHandler(HubOAuthenticated, tornado.web.RequestHandler):  # type: ignore[misc]
-    """Base handler: hub OAuth, the store, and every error as JSON {"error", "fix"}."""
-
-    def initialize(self, store: CohortStore) -> None:
-        """Keep the service's store."""
-        self.store = store
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """Write one clear message; never a traceback."""
-        exc = kwargs.get("exc_info", (None, None, None))[1]
-        if isinstance(exc, PairlabError):
-            status, error, fix = exc.status, exc.problem, exc.fix
-        elif isinstance(exc, tornado.web.HTTPError) and status_code == 403:
-            status, error, fix = 403, "only facilitators may see the cohort", NOT_ALLOWED_FIX
-        elif isinstance(exc, tornado.web.HTTPError):
-            status, error, fix = status_code, exc.log_message or self._reason, ""
-        else:
-            status, error, fix = status_code, "internal error; see the service log", ""
-        self.set_status(status)
-        self.set_header("Content-Type", "application/json; charset=UTF-8")
-        self.finish(json.dumps({"error": error, "fix": fix}))
-
-    def _handle_request_exception(self, e: BaseException) -> None:
-        """Answer bad input with its status, without logging a traceback."""
-        if isinstance(e, PairlabError):
-            self.send_error(e.status, exc_info=(type(e), e, e.__traceback__))
-            return
-        super()._handle_request_exception(e)
 
 
 class PageHandler(CohortHandler):
@@ -73,27 +35,6 @@ class PageHandler(CohortHandler):
         """Return the page (a browser without a hub login is sent to log in first)."""
         self.set_header("Cache-Control", "no-store")
         self.finish(live_page(self.store, self.xsrf_token.decode()))
-
-
-class ApiHandler(CohortHandler):
-    """Base of the JSON routes: no redirect to a login; 401 without a login, 403 to learners."""
-
-    _refused: str | None = None
-
-    def check_hub_user(self, model: dict[str, Any]) -> dict[str, Any]:
-        """Remember who was refused, to answer 403 rather than 401."""
-        try:
-            allowed: dict[str, Any] = super().check_hub_user(model)
-        except UserNotAllowed:
-            self._refused = str(model.get("name"))
-            raise
-        return allowed
-
-    def get_login_url(self) -> str:
-        """Refuse instead of redirecting an API client to the hub's login page."""
-        if self._refused:
-            raise Forbidden(f"{self._refused} may not see the cohort", NOT_ALLOWED_FIX)
-        raise Unauthorized("no hub login or token came with the request", "log in to the hub")
 
 
 class CohortApiHandler(ApiHandler):
@@ -165,6 +106,7 @@ def make_app(store: CohortStore, prefix: str, cookie_secret: bytes) -> tornado.w
         ("api/version", VersionHandler),
         ("api/events", IngestHandler),
         *PROGRAM_ROUTES,  # the Program view: hub/_program.py
+        *INTAKE_ROUTES,  # the Intake view: hub/_intake.py
     ]
     handlers: list[Any] = [
         (url_path_join(prefix, path), handler, {"store": store}) for path, handler in routes

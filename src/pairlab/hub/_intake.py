@@ -6,10 +6,12 @@ logged-in hub user, acting only for the team the program lists them in.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +22,9 @@ from pairlab._body import parse_json_body
 from pairlab.catalog.load import cached_catalog
 from pairlab.errors import BadInput, NotFound
 from pairlab.hub._handlers import ApiHandler, CohortHandler
+from pairlab.hub._program import current_status, program_store
 from pairlab.hub._store import CohortStore
 from pairlab.intake import (
-    CONFIG_FILE,
     Intake,
     IntakeStore,
     ProgramFacts,
@@ -30,31 +32,44 @@ from pairlab.intake import (
     program_facts,
     read_settings,
 )
-from pairlab.program import load_program, program_status
 
-PROGRAM_ENV = "PAIRLAB_PROGRAM"  # the program.toml the service reads (intake.toml beside it)
 _stores: weakref.WeakKeyDictionary[CohortStore, IntakeStore] = weakref.WeakKeyDictionary()
-_facts: dict[tuple[int, str, float, int], ProgramFacts] = {}
+INTAKE_ENV = "PAIRLAB_INTAKE"  # an intake.toml for the hub's queue (limit, open); optional
+_facts: dict[tuple[int, int, float, str], ProgramFacts] = {}
 
 
 def hub_facts(store: CohortStore) -> ProgramFacts:
-    """Return the program's facts on the hub: the program file, its status from the cohort.
-
-    The one place to swap for the program room's hub API once the service holds the program.
-    """
-    where = os.environ.get(PROGRAM_ENV)
-    if not where:
-        raise NotFound(
-            "the cohort service has no program", f"set {PROGRAM_ENV} to the program.toml to use"
-        )
-    path = Path(where)
-    key = (id(store), where, path.stat().st_mtime if path.exists() else 0.0, store.version())
+    """Return the facts of the program the cohort service holds, with its status."""
+    held = program_store(store).get()
+    settings = os.environ.get(INTAKE_ENV, "")
+    key = (id(store), store.version(), held["updated_at"] if held else 0.0, settings)
     if key not in _facts:
-        program = load_program(path)
-        status = program_status(program, store.exports())
+        status, notice = current_status(store)
+        if status is None:
+            raise NotFound(
+                f"the cohort has no usable program: {notice}",
+                "a facilitator saves program.toml on the Program view",
+            )
         _facts.clear()  # only the newest is ever asked for again
-        _facts[key] = program_facts(program, status, read_settings(path.parent / CONFIG_FILE))
+        _facts[key] = program_facts(
+            status.program, status, read_settings(Path(settings)) if settings else {}
+        )
     return _facts[key]
+
+
+def signed_in(method: Callable[..., None]) -> Callable[..., None]:
+    """Require a login as tornado's `authenticated` does, with ApiHandler's 401 and 403 words.
+
+    Tornado answers a POST without a login with a bare 403; a GET goes to get_login_url.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: ApiHandler, *args: Any) -> None:
+        if not self.current_user:
+            self.get_login_url()  # raises Unauthorized, or Forbidden for a refused user
+        method(self, *args)
+
+    return wrapper
 
 
 def intake_of(store: CohortStore) -> Intake:
@@ -96,7 +111,7 @@ class RequesterApiHandler(_Requester, ApiHandler):
 class RequestsHandler(RequesterApiHandler):
     """A requester's own requests (a facilitator's: all), and submitting one."""
 
-    @tornado.web.authenticated
+    @signed_in
     def get(self) -> None:
         """Return the queue as this user may see it: their team's requests, or all."""
         intake = intake_of(self.store)
@@ -106,7 +121,7 @@ class RequestsHandler(RequesterApiHandler):
         team = intake.facts().users.get(self.current_user["name"])
         self.finish(intake.queue(team or "") | {"team": team})
 
-    @tornado.web.authenticated
+    @signed_in
     def post(self) -> None:
         """Submit a request for the user's own team (a facilitator: for any team)."""
         body = parse_json_body(self.request.body)
@@ -121,7 +136,7 @@ class RequestsHandler(RequesterApiHandler):
 class QueueHandler(ApiHandler):
     """The whole queue, every hypothesis: facilitators only."""
 
-    @tornado.web.authenticated
+    @signed_in
     def get(self) -> None:
         """Return the queue with every request, its score parts and decisions."""
         self.finish(intake_of(self.store).queue())
@@ -130,7 +145,7 @@ class QueueHandler(ApiHandler):
 class DecisionHandler(ApiHandler):
     """A facilitator's decision on a request: start, decline, done or override."""
 
-    @tornado.web.authenticated
+    @signed_in
     def post(self, rid: str, action: str) -> None:
         """Apply the decision; a reason (and for override a position) comes in the body."""
         body = parse_json_body(self.request.body) if self.request.body else {}

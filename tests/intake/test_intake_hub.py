@@ -1,0 +1,201 @@
+"""The Intake view's roles through the cohort service's real handlers and JupyterHub's auth.
+
+The service runs as on a hub (make_app, HubOAuth, the cohort store in SQLite); the hub's
+token API it asks (`GET /hub/api/user`, answering each token's user and scopes as JupyterHub
+does) is a small loopback app, so each role is a token: a facilitator's holds the service's
+access scope, a learner's does not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tornado.web
+from intake_scenario import PROGRAM, REQUESTS
+from jupyterhub.services.auth import HubOAuth
+
+from pairlab.hub._app import make_app
+from pairlab.hub._program import program_store
+from pairlab.hub._store import CohortStore, default_url
+from pairlab.lab import free_port
+
+PREFIX = "/services/pairlab-cohort/"
+ACCESS = "access:services!service=pairlab-cohort"
+TOKENS = {  # token -> the user model JupyterHub answers for it
+    "fran-token": {"kind": "user", "name": "fran", "scopes": [ACCESS, "read:users:name!user=fran"]},
+    "ana-token": {"kind": "user", "name": "ana", "scopes": ["access:servers!user=ana"]},
+    "dara-token": {"kind": "user", "name": "dara", "scopes": ["access:servers!user=dara"]},
+    "svc-token": {"kind": "service", "name": "other-service", "scopes": []},
+}
+
+
+class HubUserApi(tornado.web.RequestHandler):
+    """JupyterHub's `GET /hub/api/user`: the token's owner and scopes, 403 for a bad token."""
+
+    def get(self) -> None:
+        token = self.request.headers.get("Authorization", "").removeprefix("token ")
+        if token not in TOKENS:
+            raise tornado.web.HTTPError(403)
+        self.finish(TOKENS[token])
+
+
+@dataclass
+class Service:
+    """The running cohort service: its URL and store."""
+
+    port: int
+    store: CohortStore
+
+    def call(self, method: str, path: str, token: str | None, body: Any = None) -> tuple[int, Any]:
+        """Send a request with a hub token; return the status and the JSON (or HTML) reply."""
+        headers = {"Authorization": f"token {token}"} if token else {}
+        data = json.dumps(body).encode() if body is not None else None
+        if method == "POST" and data is None:
+            data = b"{}"
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{PREFIX}{path}", data=data, method=method,
+            headers=headers | {"Content-Type": "application/json"},
+        )  # fmt: skip
+        try:
+            with urllib.request.urlopen(request, timeout=30) as reply:
+                status, text = reply.status, reply.read().decode()
+        except urllib.error.HTTPError as exc:
+            status, text = exc.code, exc.read().decode()
+        try:
+            return status, json.loads(text)
+        except ValueError:
+            return status, text
+
+
+def _loop() -> tuple[asyncio.AbstractEventLoop, threading.Thread]:
+    """Return an event loop running in a thread of its own."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    return loop, thread
+
+
+def _on(loop: asyncio.AbstractEventLoop, job: Any) -> Any:
+    """Run a coroutine on a loop's thread and return its result."""
+    return asyncio.run_coroutine_threadsafe(job, loop).result(timeout=30)
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[Service]:
+    """Run the cohort service and the hub's user API on loopback, each in its own thread.
+
+    The service asks the hub synchronously (as HubAuth does in a handler), so the hub's API
+    must not share its loop.
+    """
+    hub_port, port = free_port(), free_port()
+    store = CohortStore(default_url(tmp_path))
+    program_store(store).put(PROGRAM, "fran")
+    loops = [_loop(), _loop()]
+
+    async def start_hub() -> Any:
+        return tornado.web.Application([("/hub/api/user", HubUserApi)]).listen(
+            hub_port, "127.0.0.1")  # fmt: skip
+
+    async def start_service() -> Any:
+        HubOAuth.clear_instance()
+        HubOAuth.instance(
+            api_url=f"http://127.0.0.1:{hub_port}/hub/api", api_token="service-token",
+            oauth_client_id="service-pairlab-cohort", access_scopes={ACCESS},
+            base_url=PREFIX, hub_prefix="/hub/", cache_max_age=0,
+        )  # fmt: skip
+        return make_app(store, PREFIX, b"k" * 32).listen(port, "127.0.0.1")
+
+    servers = [_on(loops[0][0], start_hub()), _on(loops[1][0], start_service())]
+    try:
+        yield Service(port, store)
+    finally:
+
+        async def stop(server: Any) -> None:
+            server.stop()
+            await server.close_all_connections()
+
+        for server, (loop, thread) in zip(servers, loops, strict=True):
+            _on(loop, stop(server))
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout=10)
+            loop.close()
+        HubOAuth.clear_instance()
+        store.close()
+
+
+def test_a_learner_requests_for_her_team_and_sees_only_hers(service: Service):
+    status, mine = service.call("POST", "api/intake/requests", "ana-token", REQUESTS["A"])
+    assert status == 201 and (mine["state"], mine["by"]) == ("waiting", "ana")
+    assert service.call("POST", "api/intake/requests", "ana-token", REQUESTS["A"])[0] == 200
+    status, refused = service.call("POST", "api/intake/requests", "ana-token", REQUESTS["C"])
+    assert (status, refused["error"]) == (
+        403,
+        "ana may request only for their own team (claims), not 'marketing'",
+    )
+    assert service.call("POST", "api/intake/requests", "dara-token", REQUESTS["B"])[0] == 201
+
+    status, seen = service.call("GET", "api/intake/requests", "ana-token")
+    assert status == 200 and seen["team"] == "claims"
+    assert [r["idea"] for r in seen["requests"]] == ["Fraud flags on new claims"]
+    assert "Monthly claims frequency" not in json.dumps(seen)  # nobody else's request
+    status, page = service.call("GET", "intake", "ana-token")
+    assert status == 200 and "Fraud flags on new claims" in page and "Monthly" not in page
+    assert 'data-action="' not in page and 'id="intake-form"' in page  # no buttons
+
+    for method, path in (("GET", "api/intake/queue"),
+                         ("POST", f"api/intake/requests/{mine['id']}/start")):  # fmt: skip
+        status, reply = service.call(method, path, "ana-token")
+        assert (status, reply["error"]) == (403, "ana may not see the cohort")
+    status, reply = service.call("GET", "api/intake/requests", None)
+    assert (status, reply["fix"]) == (401, "log in to the hub")
+    assert service.call("GET", "api/intake/requests", "svc-token")[0] == 403
+
+    status, bad = service.call("POST", "api/intake/requests", "ana-token",
+                               REQUESTS["A"] | {"hypothesis": {"threshold": "lots"}})  # fmt: skip
+    assert status == 400 and bad["error"].startswith("the hypothesis 'threshold' must be a number")
+    assert bad["fix"]
+
+
+def test_a_facilitator_starts_and_declines_with_a_reason(service: Service):
+    ids = {}
+    for name, user in (("A", "ana"), ("B", "dara")):
+        ids[name] = service.call("POST", "api/intake/requests", f"{user}-token", REQUESTS[name])[1]
+    assert ids["B"]["state"] == "answered"  # the sample catalog covers it: reuse first
+    status, queue = service.call("GET", "api/intake/queue", "fran-token")
+    assert status == 200 and len(queue["requests"]) == 2 and queue["limit"] == 2
+
+    status, started = service.call("POST", f"api/intake/requests/{ids['A']['id']}/start",
+                                   "fran-token")  # fmt: skip
+    assert status == 200 and started["state"] == "active" and started["expected_end"]
+    path = f"api/intake/requests/{ids['B']['id']}/decline"
+    status, said = service.call("POST", path, "fran-token", {"reason": ""})
+    assert (status, said["error"]) == (400, "a decline needs a written reason")
+    status, declined = service.call(
+        "POST", path, "fran-token", {"reason": "reuse it: ask actuarial"}
+    )
+    assert status == 200 and declined["decisions"][-1] | {"at": None} == {
+        "who": "fran",
+        "action": "declined",
+        "reason": "reuse it: ask actuarial",
+        "at": None,
+    }
+
+    status, page = service.call("GET", "intake", "fran-token")
+    assert status == 200 and 'data-action="decline"' in page and "Monthly claims frequency" in page
+    status, seen = service.call("GET", "api/intake/requests", "ana-token")
+    assert [(r["state"], r["expected_end"]) for r in seen["requests"]] == [
+        ("active", started["expected_end"])
+    ]
+    # The decisions are in the cohort's own database, beside its events.
+    assert service.call("GET", "api/intake/requests/99/start", "fran-token")[0] == 405
+    status, missing = service.call("POST", "api/intake/requests/99/start", "fran-token")
+    assert (status, missing["error"]) == (404, "no request 99")
