@@ -18,7 +18,7 @@ import tornado.web
 from pairlab._body import parse_json_body
 from pairlab.errors import BadInput, PairlabError
 from pairlab.hub._handlers import ApiHandler, CohortHandler
-from pairlab.hub._store import CohortStore
+from pairlab.hub._store import CohortStore, events, sessions
 from pairlab.program import (
     SCAFFOLD,
     ProgramStatus,
@@ -41,12 +41,39 @@ programs = sa.Table(
 )
 
 
+# The program reads only who drove which completed step: an index keeps that a small read among
+# a million cell runs. Created beside the cohort's own tables, if missing.
+by_kind = sa.Index("cohort_events_by_kind", events.c.kind, events.c.user, events.c.session_id)
+NEEDED = ("step-completed",)
+
+
+def program_docs(store: CohortStore) -> list[dict[str, Any]]:
+    """Return every stored session as an export holding only the events the program reads."""
+    with store.engine.connect() as db:
+        heads = db.execute(sa.select(sessions.c.user, sessions.c.session_id, sessions.c.doc))
+        rows = db.execute(
+            sa.select(events.c.user, events.c.session_id, events.c.kind, events.c.data)
+            .where(events.c.kind.in_(NEEDED))
+            .order_by(events.c.event_id)
+        )
+        kept: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for user, sid, kind, data in rows:
+            kept.setdefault((user, sid), []).append({"kind": kind, "data": json.loads(data)})
+        return [
+            {"format": "pairlab-session/1", "user": user,
+             "session": json.loads(doc) | {"id": f"{user}/{sid}"},
+             "events": kept.get((user, sid), [])}
+            for user, sid, doc in heads
+        ]  # fmt: skip
+
+
 class ProgramStore:
     """The program.toml the cohort service holds, in the cohort database."""
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         metadata.create_all(engine)
+        by_kind.create(engine, checkfirst=True)
 
     def get(self) -> dict[str, Any] | None:
         """Return {"text", "updated_by", "updated_at"}, or None before the first upload."""
@@ -77,16 +104,34 @@ def program_store(store: CohortStore) -> ProgramStore:
     return _STORES[store]
 
 
+_LAST: weakref.WeakKeyDictionary[CohortStore, tuple[Any, tuple[ProgramStatus | None, str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def current_status(store: CohortStore) -> tuple[ProgramStatus | None, str]:
-    """Return the program's status over every stored session, or None and a one-line notice."""
+    """Return the program's status over every stored session, or None and a one-line notice.
+
+    Judged again only when an event or the program changed: polls between events are free.
+    """
     held = program_store(store).get()
     if held is None:
         return None, "no program yet: paste program.toml below and save it"
+    key = (store.version(), held["updated_at"], os.environ.get(CATALOG_ENV))
+    last = _LAST.get(store)
+    if last is not None and last[0] == key:
+        return last[1]
+    _LAST[store] = (key, _judge(store, held))
+    return _LAST[store][1]
+
+
+def _judge(store: CohortStore, held: dict[str, Any]) -> tuple[ProgramStatus | None, str]:
+    """Judge the held program against every stored session."""
     try:
         program = parse_program_text(held["text"], "the cohort's program.toml")
         roots = [os.environ[CATALOG_ENV]] if os.environ.get(CATALOG_ENV) else []
         products = catalog_products(roots) if roots else []
-        return program_status(program, store.exports(), None, products), ""
+        return program_status(program, program_docs(store), None, products), ""
     except PairlabError as exc:  # a session the program does not know: say so, count nothing
         return None, str(exc)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -87,14 +88,20 @@ class Program:
         """Return the team with this id (the central team too), or None."""
         return next((t for t in self.all_teams if t.id == team_id), None)
 
-    def member(self, name: str) -> tuple[Team, Member] | None:
-        """Return (team, member) for a name or hub user, case-insensitively, or None."""
-        key = name.strip().casefold()
+    @cached_property
+    def _people(self) -> dict[str, tuple[Team, Member]]:
+        """Return every member by case-folded name and hub user (validated unique)."""
+        found: dict[str, tuple[Team, Member]] = {}
         for team in self.all_teams:
             for member in team.members:
-                if key in (member.name.casefold(), (member.user or "").casefold()):
-                    return team, member
-        return None
+                for key in (member.name, member.user):
+                    if key:
+                        found.setdefault(key.casefold(), (team, member))
+        return found
+
+    def member(self, name: str) -> tuple[Team, Member] | None:
+        """Return (team, member) for a name or hub user, case-insensitively, or None."""
+        return self._people.get(name.strip().casefold())
 
     def team_of_user(self, user: str) -> Team | None:
         """Return the team of a hub user (or a member's name), or None."""
