@@ -87,3 +87,19 @@ def test_a_jupytext_config_file_pairs_too(check, tmp_path):
     del nb["metadata"]["jupytext"]  # the pairing now comes from the config file only
     path.write_text(json.dumps(nb))
     assert check(path, "paired").status == "pass"
+
+
+TWINS = {"auto:percent": "nb.py", "py:percent": "nb.py", "py:light": "nb.py", "md": "nb.md"}
+TWINS |= {"md:myst": "nb.md"}
+
+
+@pytest.mark.parametrize("fmt", sorted(TWINS))
+def test_every_pairing_jupytext_writes_is_understood(check, tmp_path, fmt):
+    # `auto:percent` is what JupyterLab's "Pair with percent script" command writes.
+    path = pair(tmp_path, CELLS[:2] + CELLS[3:4], formats=f"ipynb,{fmt}")
+    result = check(path, "paired")
+    assert result.status == "pass" and TWINS[fmt] in result.message, result.message
+    twin = tmp_path / TWINS[fmt]
+    twin.write_text(twin.read_text().replace("return math.sqrt(x)", "return x"))
+    result = check(path, "paired")
+    assert result.status == "fail" and f"{TWINS[fmt]} is out of sync" in result.message

@@ -32,13 +32,9 @@ def _formats(ctx: Context) -> list[dict[str, str]] | None:
     """Return the paired formats from the notebook's metadata, else from a jupytext config."""
     # jupytext (and through it nbformat) is imported here only: it costs a second when cold.
     from jupytext.config import load_jupytext_config, notebook_formats
-    from jupytext.formats import long_form_multiple_formats
 
-    meta = ctx.notebook.metadata.get("jupytext")
-    formats = meta.get("formats") if isinstance(meta, dict) else None
-    if isinstance(formats, str) and formats:
-        long: list[dict[str, str]] = long_form_multiple_formats(formats)
-        return long
+    # jupytext's own reading: `auto:percent` (what JupyterLab's "Pair with percent script"
+    # writes) becomes the kernel language's script extension, from the notebook's metadata.
     config = load_jupytext_config(str(ctx.path))
     found = notebook_formats({"metadata": ctx.notebook.metadata}, config, str(ctx.path), False)
     return found or None
@@ -55,13 +51,15 @@ _MARKER = re.compile(r"^# %%(?:\s+\[(markdown|md|raw)\])?(?:\s.*)?$")
 
 
 def _percent_twin(ctx: Context) -> Path | None:
-    """Return the .py twin when the metadata pairs exactly ipynb with py:percent."""
+    """Return the .py twin when the metadata pairs exactly ipynb with a Python percent script."""
     meta = ctx.notebook.metadata.get("jupytext")
     formats = meta.get("formats") if isinstance(meta, dict) else None
-    if isinstance(formats, str) and sorted(formats.replace(" ", "").split(",")) == [
-        "ipynb",
-        "py:percent",
-    ]:
+    if not isinstance(formats, str):
+        return None
+    pair = sorted(formats.replace(" ", "").split(","))
+    if pair == ["ipynb", "py:percent"] or (
+        pair == ["auto:percent", "ipynb"] and ctx.notebook.is_python
+    ):
         return ctx.path.with_suffix(".py")
     return None
 
