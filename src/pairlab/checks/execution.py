@@ -186,7 +186,7 @@ def explain_failure(
     if "NoSuchKernel" in done.stderr:
         return errored(
             f"the notebook's kernel '{kernel}' is not installed where pairlab runs; install it "
-            "(`jupyter kernelspec list` shows what is) or pass the kernel argument"
+            "(`jupyter kernelspec list` shows what is), or choose an installed one in Jupyter"
         )
     found = _first_error(out)
     if "CellTimeoutError" in done.stderr or "Timeout waiting" in done.stderr:
