@@ -7,8 +7,11 @@ pair's server forwards them; the program is held in the cohort database.
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
+import yaml
 
 from pairlab.errors import BadInput
 from pairlab.hub._program import program_page, program_store, status_json
@@ -87,3 +90,22 @@ def test_a_session_the_program_does_not_know_is_a_notice_not_a_count(cohort, tmp
     assert "'Zed Unknown' is not a member of any team" in data["notice"]
     assert "&#x27;Zed Unknown&#x27; is not a member" in program_page(cohort, "xsrf")
     ana.close()
+
+
+def test_the_services_catalog_counts_a_published_product(cohort, tmp_path, monkeypatch):
+    sample = Path(__file__).resolve().parents[2] / "samples" / "catalog"
+    product = tmp_path / "catalog" / "claims-kpis"
+    shutil.copytree(sample / "claims-frequency-by-region", product)
+    doc = yaml.safe_load((product / "dataproduct.yaml").read_text())
+    doc["id"], doc["team"]["name"] = "claims-kpis", "claims"
+    doc["outputPorts"][0]["customProperties"].append({"property": "server", "value": "duckdb:x"})
+    (product / "dataproduct.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+    program_store(cohort).put(SCAFFOLD, "fran")
+
+    def published() -> dict:
+        team = status_json(cohort)["status"]["teams"]["claims"]
+        return next(c for c in team["capable"]["criteria"] if c["name"] == "published-product")
+
+    assert not published()["ok"]
+    monkeypatch.setenv("PAIRLAB_CATALOG", str(tmp_path / "catalog"))
+    assert published()["ok"] and published()["evidence"] == ["claims-kpis"]

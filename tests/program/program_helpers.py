@@ -165,12 +165,15 @@ def add_product(
     team: str,
     status: str = "active",
     server: str | None = "duckdb://warehouse.duckdb/products.kpis",
+    owner: str | None = None,
 ) -> Path:
     """Copy the sample product into the catalog as `pid` of `team`, published at `server`."""
     dest = catalog / pid
     shutil.copytree(SAMPLE, dest)
     doc = yaml.safe_load((dest / "dataproduct.yaml").read_text())
     doc["id"], doc["status"], doc["team"]["name"] = pid, status, team
+    if owner:
+        doc["team"]["members"][0]["username"] = owner
     for port in doc["outputPorts"]:
         if server:
             port["customProperties"].append({"property": "server", "value": server})

@@ -118,3 +118,19 @@ def test_a_trained_in_session_the_facilitator_was_not_in(capsys, chain):
 def test_a_missing_program_file(capsys, tmp_path):
     err = refused(capsys, "program", "status", "--program", str(tmp_path / "nope.toml"))
     assert "no program file" in err and "pairlab new program DEST" in err
+
+
+def test_an_unknown_key_is_named(tmp_path):
+    with pytest.raises(BadInput, match=r"teams\[1\] \('claims'\)\.colour: Extra inputs"):
+        parse_program_text(program_toml().replace('domain = "claims"', 'colour = "red"'))
+
+
+def test_a_participant_listed_in_another_team(capsys, chain):
+    doc = json.loads(chain.exports["pricing"].read_text())
+    doc["session"]["participants"][0]["team"] = "claims"
+    chain.exports["pricing"].write_text(json.dumps(doc))
+    err = refused(capsys, "program", "status", "--program", str(chain.program),
+                  *map(str, chain.exports.values()))  # fmt: skip
+    assert (
+        "participant 'Dara Fox' has team 'claims' but" in err and "lists them in 'pricing'" in err
+    )

@@ -210,3 +210,28 @@ def test_a_cohort_csv_names_the_sessions(capsys, chain):
     )
     assert code == 0, err
     assert json.loads(out)["teams_reached"] == 2
+
+
+def test_a_product_owned_by_a_members_hub_user_counts_for_the_team(capsys, chain):
+    add_product(chain.catalog, "ana-kpis", "some other name", owner="ana")
+    team = status(capsys, chain)["teams"]["claims"]
+    published = next(c for c in team["capable"]["criteria"] if c["name"] == "published-product")
+    assert published["ok"] and published["evidence"] == ["ana-kpis"]
+
+
+def test_the_catalog_defaults_to_pairlab_catalog(capsys, chain, monkeypatch):
+    add_product(chain.catalog, "claims-kpis", "claims")
+    assert status(capsys, chain, catalog=False)["teams_capable"] == 0
+    monkeypatch.setenv("PAIRLAB_CATALOG", str(chain.catalog))
+    assert status(capsys, chain, catalog=False)["teams_capable"] == 1
+
+
+def test_a_session_without_a_team_takes_its_cohort_csv_row(capsys, chain):
+    sheet = chain.exports["pricing"].parent / "cohort.csv"
+    sheet.write_text(f"export,team\n{chain.exports['pricing'].name},team-07\n")
+    code, out, err = run(capsys, "program", "status", "--program", str(chain.program),
+                         str(sheet), "--json")  # fmt: skip
+    teams = json.loads(out)["teams"]
+    assert code == 0, err
+    assert teams["team-07"]["sessions_led_by_central"] == 1  # the sheet's team, not pricing
+    assert teams["pricing"]["sessions_led_by_central"] == 0
