@@ -13,7 +13,7 @@ from pairlab.catalog.tables import tables_in_cells
 from pairlab.cli import main
 from pairlab.errors import one_line
 from pairlab.promote import PromoteError, analyse
-from pairlab.promote._clean import FALLBACK_EMAIL, first_commit
+from pairlab.promote._clean import FALLBACK_EMAIL, first_commit, ignore_outputs
 from pairlab.promote._data import MAX_DATA_BYTES, literal, path_calls, rewrite_paths
 from pairlab.promote._pairtests import rewrite
 
@@ -159,3 +159,21 @@ def test_a_new_product_is_committed_with_a_clear_fallback_author(
     ).stdout.strip()  # fmt: skip
     assert author == f"ana via pairlab promote <{FALLBACK_EMAIL}>"
     assert first_commit(product, "nb.ipynb") == ""  # an existing repository is left alone
+
+
+def test_outputs_written_through_f_strings_are_ignored_as_patterns(tmp_path: Path):
+    notebook = write_notebook(
+        tmp_path,
+        "import pandas as pd\nyear = 2024",
+        "def totals():\n    return pd.DataFrame({'region': ['East'], 'n': [1]})",
+        "result = totals()",
+        "result.to_csv(f'out/totals_{year}.csv')\nresult.to_json(f'out/{year}/by_region.json')",
+    )
+    analysis = analyse(notebook)
+    assert analysis.writes == ["out/totals_*.csv", "out/*/by_region.json"]
+    product = tmp_path / "product"
+    product.mkdir()
+    ignored = ignore_outputs(product, analysis.writes, set())
+    assert ignored == ["/notebooks/out/*/by_region.json", "/notebooks/out/totals_*.csv"]
+    assert (product / "notebooks/out/.gitkeep").is_file()  # a fresh clone has the folder
+    assert (product / ".gitignore").read_text().endswith("\n".join(ignored) + "\n")

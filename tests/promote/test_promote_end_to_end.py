@@ -63,7 +63,10 @@ def test_lesson_eight_solution_becomes_a_product_that_installs_tests_and_keeps_i
     assert code == 0, out + err
     assert "equivalence: rewritten notebook gives the same" in out
     assert "equivalence: pipeline.run() gives the same" in out
-    assert "8 passed, 0 failed, 0 errors" in out
+    # 8 product checks, then the product's own CI from a fresh clone: 5 steps, a clean tree.
+    assert "PASS  ci: Notebooks through papermill" in out
+    assert "PASS  ci: tree clean after the run" in out
+    assert "14 passed, 0 failed, 0 errors; PASS" in out
     python = child_env(tmp_path)
     run(
         [sys.executable, "-m", "pip", "--python", python, "install", "-q", "-e", ".", "--no-deps"],
@@ -85,7 +88,7 @@ def test_a_messy_notebook_promotes_with_its_fixes_and_passes_every_check(
     )
     assert code == 0, out
     assert "`claims_by_peril` read the parameter `min_claims` as a global" in out
-    assert "8 passed, 0 failed, 0 errors" in out
+    assert "14 passed, 0 failed, 0 errors; PASS" in out
     transform = (dest / "src/claims_by_peril/transform.py").read_text()
     assert "def claims_by_peril(claims, year, *, min_claims=5):" in transform
     assert "PERILS = [" in transform

@@ -107,9 +107,16 @@ def new_ambassador(
     "--dry-run", is_flag=True, help="Print the diff of what would be written; write nothing."
 )
 @click.option("--force", is_flag=True, help="Overwrite files edited since the last promote.")
+@click.option("--fix", is_flag=True, help="Apply ruff's safe fixes to the code that moves.")
 @click.pass_context
 def promote(
-    ctx: click.Context, notebook: Path, name: str, into: Path | None, dry_run: bool, force: bool
+    ctx: click.Context,
+    notebook: Path,
+    name: str,
+    into: Path | None,
+    dry_run: bool,
+    force: bool,
+    fix: bool,
 ) -> None:
     """Turn a working notebook into a packaged, tested, CI-run data product."""
     from pairlab.promote import format_outcome
@@ -117,7 +124,14 @@ def promote(
 
     with _terminate_cleanly():
         outcome = run_promote(
-            notebook, name, into, dry_run=dry_run, force=force, checks=not dry_run, echo=click.echo
+            notebook,
+            name,
+            into,
+            dry_run=dry_run,
+            force=force,
+            checks=not dry_run,
+            fix=fix,
+            echo=click.echo,
         )
     click.echo(format_outcome(outcome, dry_run))
     ctx.exit(0 if outcome.ok else 1)

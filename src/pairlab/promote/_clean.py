@@ -92,6 +92,8 @@ def ignore_outputs(product: Path, writes: list[str], carried: set[str]) -> list[
     gitignore.write_text(text + "\n".join(ignored) + "\n", encoding="utf-8")
     for path in ignored:
         parent = posixpath.dirname(path.removeprefix("/"))
+        parts = parent.split("/")  # a folder named by a pattern: keep the one above it
+        parent = "/".join(parts[: next((i for i, p in enumerate(parts) if "*" in p), len(parts))])
         has_files = any(c.startswith(parent + "/") for c in carried)
         if parent != "notebooks" and not has_files:
             (product / parent).mkdir(parents=True, exist_ok=True)

@@ -101,6 +101,12 @@ def path_calls(tree: ast.AST) -> list[tuple[ast.Call, ast.expr, str]]:
     return found
 
 
+def _glob(path: str) -> str:
+    """Return a path with its f-string placeholders as `*` and its doubled braces single."""
+    pattern = re.sub(r"\{[^{}]*\}", "*", path.replace("{{", "\0").replace("}}", "\1"))
+    return pattern.replace("\0", "{").replace("\1", "}")
+
+
 def _classify(read: DataRead, folder: Path) -> None:
     """Set what a read path is: a local file (with its files and size), or why it cannot go."""
     path = read.path
@@ -110,9 +116,7 @@ def _classify(read: DataRead, folder: Path) -> None:
     if path.startswith(("/", "~", "\\")) or re.match(r"^[A-Za-z]:[\\/]", path):
         read.kind = "absolute"
         return
-    pattern = re.sub(r"\{[^{}]*\}", "*", path.replace("{{", "\0").replace("}}", "\1"))
-    pattern = pattern.replace("\0", "{").replace("\1", "}")
-    norm = posixpath.normpath(pattern.replace("\\", "/"))
+    norm = posixpath.normpath(_glob(path).replace("\\", "/"))
     if norm == ".." or norm.startswith("../"):
         read.kind = "outside"
         return
@@ -144,8 +148,9 @@ def find_reads(analysis: Analysis) -> None:
         for call, arg, how in path_calls(tree):
             text, names = literal(arg) or ("", [])
             if how == "write":
-                if not _URL.match(text) and not text.startswith("/") and not names:
-                    analysis.writes.append(posixpath.normpath(text))
+                if text and not _URL.match(text) and not text.startswith("/"):
+                    # An f-string path is ignored as a pattern: f"out/{year}.csv" -> out/*.csv
+                    analysis.writes.append(posixpath.normpath(_glob(text)))
                 continue
             read = DataRead(cell, call.lineno, _dotted(call.func), text, "", placeholders=names)
             _classify(read, folder)

@@ -19,7 +19,16 @@ from pairlab._imports import distribution
 from pairlab.checks import Report, format_report
 from pairlab.errors import BadInput
 from pairlab.kits import render
-from pairlab.promote import _clean, _commit, _data, _pairtests, characterization, equivalence
+from pairlab.promote import (
+    _ci,
+    _clean,
+    _commit,
+    _data,
+    _lint,
+    _pairtests,
+    characterization,
+    equivalence,
+)
 from pairlab.promote._checks import run_product_checks
 from pairlab.promote._contract import contract
 from pairlab.promote._decide import format_table
@@ -109,8 +118,14 @@ def _write(root: Path, rel: str, data: str | bytes) -> None:
     path.write_bytes(data.encode() if isinstance(data, str) else data)
 
 
-def _extract(analysis: Analysis, names: Names, product: Path) -> list[dict[str, Any]]:
-    """Stage 2 in the staging folder: render the kit, write modules, data, tests, notebook."""
+def _extract(
+    analysis: Analysis, names: Names, product: Path, fix: bool = False
+) -> list[dict[str, Any]]:
+    """Stage 2 in the staging folder: render the kit, write modules, data, tests, notebook.
+
+    Stops when the product's lint would fail on the analyst's code (after ruff's safe fixes,
+    with `fix`): its CI would, and the kernels need not run for that.
+    """
     render("data-product", product, _answers(analysis, names))
     pkg = f"src/{names.package}"
     if analysis.functions:
@@ -129,6 +144,7 @@ def _extract(analysis: Analysis, names: Names, product: Path) -> list[dict[str, 
     _write(product, f"notebooks/{names.notebook}.py", percent_script(cells, None))
     _clean.ignore_outputs(product, analysis.writes, set(carried))
     analysis.changes += _clean.tidy(product, notebook)
+    _lint.gate(product, notebook, analysis, fix)
     return _clean.cells_of(notebook)
 
 
@@ -199,9 +215,16 @@ def promote(
     force: bool = False,
     run: bool = True,
     checks: bool = True,
+    fix: bool = False,
+    ci: bool | None = None,
     echo: Callable[[str], None] = print,
 ) -> Outcome:
-    """Promote `notebook` into a data product named `name` (in `into`, default ./NAME)."""
+    """Promote `notebook` into a data product named `name` (in `into`, default ./NAME).
+
+    With `checks`, the product's checks run, then (unless `ci` is False) its own CI steps
+    from a fresh clone: the outcome passes only when every one does. `fix` applies ruff's safe
+    fixes to the code that moves.
+    """
     analysis = analyse(notebook)
     names = names_for(name, analysis)
     dest = (into or Path.cwd() / name).absolute()
@@ -214,7 +237,7 @@ def promote(
     staging = _staging(dest, dry_run)
     try:
         product = staging / "product"
-        cells = _extract(analysis, names, product)
+        cells = _extract(analysis, names, product, fix)
         echo(format_table(analysis))  # with every change stage 2 made to the analyst's code
         _stage(analysis, names, product, cells, outcome, run)
         files = _commit.read_tree(product)
@@ -241,6 +264,11 @@ def promote(
         shutil.rmtree(staging, ignore_errors=True)
     if checks:
         outcome.report = run_product_checks(dest)
+    if checks if ci is None else ci:
+        outcome.report = outcome.report or Report(path=str(dest))
+        done = _ci.run_ci(dest, analysis)  # PASS means the product's own CI passes
+        outcome.report.results += done.results
+        outcome.report.skipped += done.skipped
     return outcome
 
 

@@ -36,6 +36,20 @@ def _frame(value: Any) -> Any:
     return value.reset_index() if any(n is not None for n in value.index.names) else value
 
 
+def series_frame(value: Any) -> Any:
+    """Return a Series (or an ibis column) as a frame: its index and its values, else None.
+
+    The characterization test turns the package's result into a frame the same way.
+    """
+    import pandas as pd
+
+    if type(value).__module__.startswith("ibis") and hasattr(value, "to_pandas"):
+        value = value.to_pandas()
+    if not isinstance(value, pd.Series):
+        return None
+    return value.rename(value.name if value.name is not None else "value").reset_index()
+
+
 def canonical(frame: Any) -> Any:
     """Return the frame in a stable row order (SQL engines return groups in any order)."""
     with contextlib.suppress(TypeError):  # unorderable values: keep the engine's order
@@ -77,6 +91,10 @@ def _freeze(value: Any, name: str, tables: list[str]) -> tuple[dict[str, Any], A
         frame.to_parquet(folder / f"{name}.parquet")
         is_ibis = not isinstance(value, pd.DataFrame)
         return {"kind": "ibis" if is_ibis else "frame"}, ibis.memtable(frame) if is_ibis else frame
+    if isinstance(value, pd.Series):  # a column passed on its own: kept with its name
+        sample = value.head(SAMPLE_ROWS).reset_index(drop=True)
+        sample.to_frame("value").to_parquet(folder / f"{name}.parquet")
+        return {"kind": "series", "name": value.name}, sample
     json.dumps(value)  # raises TypeError for what a test cannot rebuild
     return {"kind": "json", "value": value}, value
 
@@ -97,12 +115,15 @@ def _record(
         spec["kwargs"][k] = how
         sample_kwargs[k] = sample
     result = func(*sample_args, **sample_kwargs)
-    frame = _frame(result)
+    frame, kind = _frame(result), "frame"
+    if frame is None and (frame := series_frame(result)) is not None:
+        kind = "series"
     if frame is not None:
         canonical(frame).to_parquet(_state["dir"] / f"{key}.out.parquet")
-        spec["result"] = {"kind": "frame"}
+        spec["result"] = {"kind": kind}
     else:
-        spec["result"] = {"kind": "json", "value": json.loads(json.dumps(result))}
+        value = result.item() if type(result).__module__ == "numpy" else result  # np.int64
+        spec["result"] = {"kind": "json", "value": json.loads(json.dumps(value))}
     (_state["dir"] / f"{key}.json").write_text(json.dumps(spec, default=str))
 
 

@@ -9,6 +9,7 @@ import re
 import sys
 from pathlib import Path
 
+from pairlab._imports import install_hint
 from pairlab.catalog.tables import tables_in_tree
 from pairlab.errors import BadInput
 from pairlab.notebook import Cell, NotebookError, load_notebook
@@ -288,12 +289,21 @@ def _mutates(stmt: Stmt, needed: set[str]) -> bool:
     return inplace and bool(stmt.loads & needed)
 
 
+def function_tables(analysis: Analysis, func: Function) -> list[str]:
+    """Return the tables a function reads: in its code, and in SQL constants it reads (a query
+    held in a variable)."""
+    consts = [analysis.constants[n] for n in sorted(func.globals) if n in analysis.constants]
+    trees = [func.node, *(ast.parse(text) for text in consts)]
+    return list(dict.fromkeys(t for tree in trees for t in tables_in_tree(tree)))
+
+
 def _tables(analysis: Analysis) -> None:
     """Infer the input tables of the functions and of the result's statements."""
-    bodies: list[ast.AST] = [f.node for f in analysis.functions.values()]
+    found = [t for f in analysis.functions.values() for t in function_tables(analysis, f)]
+    bodies: list[ast.AST] = []
     bodies += [s.node for s in analysis.pipeline]
     bodies += [ast.parse(p.read_text(encoding="utf-8")) for p in analysis.local_modules.values()]
-    found = [t for body in bodies for t in tables_in_tree(body)]
+    found += [t for body in bodies for t in tables_in_tree(body)]
     analysis.input_tables = list(dict.fromkeys(found))
 
 
@@ -330,7 +340,7 @@ def _installed(analysis: Analysis) -> None:
                 raise PromoteError(
                     f"{label(cell)} imports `{top}`, which is not installed where the notebook "
                     "runs",
-                    f"install it (pip install {top}) and promote again: it joins the product's "
+                    f"install it ({install_hint(top)}) and promote again: it joins the product's "
                     "dependencies; or remove the import",
                 )
 

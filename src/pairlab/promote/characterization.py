@@ -16,6 +16,7 @@ from pairlab.errors import one_line
 from pairlab.notebook import NotebookError, load_notebook
 from pairlab.promote._model import Analysis, PromoteError
 from pairlab.promote._nbfile import notebook_json
+from pairlab.promote.analysis import function_tables
 from pairlab.promote.extraction import Names
 
 FIXTURES = "tests/fixtures/characterization"
@@ -66,7 +67,7 @@ def _original_cells(analysis: Analysis, records: Path) -> list[dict[str, Any]]:
             | ({"execution_count": None, "outputs": []} if cell.type == "code" else {})
         )
         defined = {
-            f.name: tables_in_tree(f.node)
+            f.name: function_tables(analysis, f)
             for f in analysis.functions.values()
             if f.cell.id == cell.id
         }
@@ -232,12 +233,16 @@ def load(spec: dict, name: str):
             con.create_table(table, ibis.memtable(frame))
         return con
     frame = pd.read_parquet(FIXTURES / f"{{name}}.parquet")
+    if spec["kind"] == "series":
+        return frame["value"].rename(spec["name"])
     return ibis.memtable(frame) if spec["kind"] == "ibis" else frame
 
 
 def canonical(value) -> pd.DataFrame:
-    """Return a result as a frame in a stable row order."""
-    frame = value if isinstance(value, pd.DataFrame) else value.to_pandas()
+    """Return a result as a frame in a stable row order (a Series: its index and values)."""
+    frame = value if isinstance(value, pd.DataFrame | pd.Series) else value.to_pandas()
+    if isinstance(frame, pd.Series):
+        frame = frame.rename(frame.name if frame.name is not None else "value").reset_index()
     try:
         frame = frame.sort_values(list(frame.columns), kind="stable")
     except TypeError:
@@ -253,7 +258,7 @@ def test_function_returns_what_the_notebook_returned(case):
     args = [load(a, f"{{case}}.arg{{i}}") for i, a in enumerate(spec["args"])]
     kwargs = {{k: load(a, f"{{case}}.kw.{{k}}") for k, a in spec["kwargs"].items()}}
     got = func(*args, **kwargs)
-    if spec["result"]["kind"] == "frame":
+    if spec["result"]["kind"] in ("frame", "series"):
         expected = pd.read_parquet(FIXTURES / f"{{case}}.out.parquet")
         pd.testing.assert_frame_equal(canonical(got), expected, check_dtype=False, rtol=1e-9)
     else:
