@@ -7,6 +7,7 @@ event as the HTTP event listener posts it); see pairlab.usage._logs for the sour
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,57 @@ def test_views_over_views_resolve_to_the_product_table() -> None:
     assert tables_read("SELECT * FROM a.v2", "duckdb", views) == {"products.t"}
     with pytest.raises(Unparsed):
         tables_read("   ", "duckdb", views)
+
+
+def test_a_view_in_the_warehouse_over_a_product_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The log only queries pricing.kpis; the warehouse says it is a view over the product."""
+    import duckdb
+
+    from pairlab.cli import main
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(warehouse))
+    con.execute("CREATE SCHEMA products; CREATE SCHEMA pricing")
+    con.execute("CREATE TABLE products.monthly_claims_kpis AS SELECT 'North' AS region")
+    con.execute("CREATE VIEW pricing.kpis AS SELECT region FROM products.monthly_claims_kpis")
+    con.close()
+    log = tmp_path / "log.csv"
+    log.write_text("user,time,query\nfay,2026-11-20T10:00:00Z,SELECT * FROM pricing.kpis\n")
+    store = f"sqlite:///{tmp_path / 'views.sqlite'}"
+    args = ["usage", "import", str(log), "--store", store, "--json"]
+    for extra, reads in (([], 0), (["--url", f"duckdb:///{warehouse}"], 1)):
+        with pytest.raises(SystemExit) as done:
+            main([*args, *extra])
+        assert done.value.code == 0
+        assert json.loads(capsys.readouterr().out)["reads"] == reads
+    [read] = usage.Store(store).list()
+    assert (read.reader, read.product) == ("fay", KPIS)
+
+
+def test_the_commands_import_list_and_flush(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """import summarises and names the unparsed line; list counts; flush moves the outbox."""
+    from pairlab.cli import main
+
+    def run(*args: str) -> str:
+        with pytest.raises(SystemExit) as done:
+            main(list(args))
+        assert done.value.code == 0
+        return capsys.readouterr().out
+
+    out = run("usage", "import", str(LOGS / "plain.csv"))
+    assert "7 queries, 4 reads of products (4 new), 1 unparsed, 0 bad lines skipped" in out
+    assert f"{LOGS / 'plain.csv'}:6: the parser cannot read the query" in out
+    monkeypatch.setenv("PAIRLAB_USER", "gus")
+    with usage.as_pipeline("renewal-pack"):
+        usage.record_read(KPIS, "monthly_claims_kpis")
+    assert run("usage", "flush") == "pairlab: 1 new reads stored\n"
+    assert run("usage", "list").splitlines() == [
+        f"{KPIS}.monthly_claims_kpis: 4 reads by 4 readers, 1 reusing products",
+        f"{PREMIUM}.monthly_written_premium: 1 reads by 1 readers, 0 reusing products",
+    ]
+    rows = json.loads(run("usage", "list", "--product", PREMIUM, "--json"))
+    assert [(r["reader"], r["origin"]) for r in rows] == [("ben", "csv")]

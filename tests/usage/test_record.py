@@ -111,3 +111,27 @@ def test_an_unusable_store_url_is_one_line() -> None:
     """A URL SQLAlchemy cannot read names the option to fix."""
     with pytest.raises(BadInput, match="--store or PAIRLAB_USAGE_DB"):
         usage.Store("not a url")
+
+
+def test_flushing_while_readers_record_loses_and_doubles_nothing(
+    tmp_path: Path, store: usage.Store
+) -> None:
+    """4 readers append 250 reads each while flushes claim their files: 1,000 rows, once each."""
+    import threading
+
+    def read_many() -> None:
+        for _ in range(250):
+            usage.record_read(KPIS, PORT)
+
+    readers = [threading.Thread(target=read_many) for _ in range(4)]
+    for thread in readers:
+        thread.start()
+    flushed = 0
+    while any(t.is_alive() for t in readers):
+        flushed += usage.flush(store)
+    for thread in readers:
+        thread.join()
+    flushed += usage.flush(store)
+    assert flushed == 1000
+    assert len({r.key for r in store.list()}) == 1000
+    assert waiting(tmp_path) == 0

@@ -26,16 +26,24 @@ def usage() -> None:
 @click.option("--store", help=_STORE_HELP)
 @click.option("--catalog", "roots", multiple=True, type=click.Path(path_type=Path),
               help=_CATALOG_HELP)  # fmt: skip
+@click.option("--url", help="Read the views of this warehouse (an ibis URL, as connect() takes), "
+              "so a query of a view over a product counts.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a summary.")
 def usage_import(
-    file: Path, fmt: str | None, store: str | None, roots: tuple[Path, ...], as_json: bool
-) -> None:
+    file: Path, fmt: str | None, store: str | None, roots: tuple[Path, ...], url: str | None,
+    as_json: bool,
+) -> None:  # fmt: skip
     """Attribute reads of product tables in a warehouse query log to its users."""
     from pairlab import usage as lib
     from pairlab.usage import format_import
 
     found = lib.Store(store)
-    result = lib.import_log(file, fmt, found, lib.catalog_tables(roots or None),
+    views = None
+    if url:
+        from pairlab.warehouse import connect
+
+        views = lib.warehouse_views(connect(url))
+    result = lib.import_log(file, fmt, found, lib.catalog_tables(roots or None), views,
                             team_of=lib.team_lookup())  # fmt: skip
     click.echo(format_import(result, as_json))
 

@@ -25,6 +25,7 @@ from pairlab.usage._import import ImportResult, import_log
 from pairlab.usage._logs import FORMATS
 from pairlab.usage._record import as_pipeline, flush, record_read
 from pairlab.usage._review import Review, review
+from pairlab.usage._sql import warehouse_views
 from pairlab.usage._store import Read, Store
 from pairlab.usage._tables import PortRef, port_table, product_tables
 from pairlab.usage._text import format_import, format_reads, format_review
@@ -54,6 +55,7 @@ __all__ = [
     "record_read",
     "review",
     "team_lookup",
+    "warehouse_views",
 ]
 
 on_read(record_read)

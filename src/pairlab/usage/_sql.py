@@ -9,6 +9,7 @@ a product table is the same table whichever database or project prefix a log wri
 from __future__ import annotations
 
 from collections.abc import Iterable, MutableMapping
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
@@ -83,3 +84,26 @@ def tables_read(sql: str, dialect: str, views: MutableMapping[str, set[str]]) ->
     except (SqlglotError, RecursionError, ValueError) as exc:
         raise Unparsed(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
     return expand(found, views)
+
+
+def warehouse_views(con: Any) -> dict[str, set[str]]:
+    """Return each view of an ibis connection with the tables it reads (information_schema).
+
+    DuckDB keeps a view's whole CREATE VIEW statement, other engines its query: both parse.
+    A definition the parser cannot read is left out (its reads then show as the view's name).
+    """
+    query = (
+        "SELECT table_schema, table_name, view_definition FROM information_schema.views "
+        "WHERE table_schema NOT IN ('information_schema', 'pg_catalog')"
+    )
+    views: dict[str, set[str]] = {}
+    for schema, name, definition in con.sql(query).execute().itertuples(index=False):
+        if not definition or str(definition).upper().startswith("CREATE TEMP"):
+            continue
+        learned: dict[str, set[str]] = {}
+        try:
+            read = tables_read(str(definition), str(con.name), learned)
+        except Unparsed:
+            continue
+        views[table_name(schema, name)] = read or set().union(*learned.values())
+    return views
