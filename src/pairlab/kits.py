@@ -167,6 +167,7 @@ def pairing_session_answers(
     *,
     facilitator: str | None = None,
     first_lesson: str | None = None,
+    team: str | None = None,
 ) -> dict[str, Any]:
     """Return the kit's answers for `pairlab new pairing-session` from NAME:ROLE pairs.
 
@@ -193,6 +194,8 @@ def pairing_session_answers(
         answers["rotation_minutes"] = _rotation(rotation)
     if facilitator and facilitator.strip():
         answers["facilitator"] = facilitator.strip()
+    if team and team.strip():  # the program's team id (docs/program.md)
+        answers["team"] = team.strip()
     if first_lesson:
         answers["first_lesson"] = _lesson_notebook(first_lesson)
     return answers | ({"date": _iso_date(date)} if date else {})

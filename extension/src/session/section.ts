@@ -253,7 +253,8 @@ export class SessionSection extends Widget {
     const row = el('div', 'jp-pairlab-place');
     for (const [key, text, hint] of [
       ['team', 'Team', 'team id in the program'],
-      ['facilitator', 'Facilitator', 'who leads, or empty']
+      ['facilitator', 'Facilitator', 'who leads, or empty'],
+      ['trained_in', 'Trained in', "for a teach-back: the facilitator's session id"]
     ]) {
       const input = el('input', `jp-mod-styled jp-pairlab-${key}`);
       input.placeholder = hint;
@@ -284,7 +285,11 @@ export class SessionSection extends Widget {
     }
     const value = (key: string) =>
       placeRow.querySelector<HTMLInputElement>(`.jp-pairlab-${key}`)?.value.trim() || null;
-    const place: IPlace = { team: value('team'), facilitator: value('facilitator') };
+    const place: IPlace = {
+      team: value('team'),
+      facilitator: value('facilitator'),
+      trained_in: value('trained_in')
+    };
     await this.sessions.start(people, Number(minutesText), this.lesson(), place);
     this._formOpen = false;
   }

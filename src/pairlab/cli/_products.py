@@ -44,6 +44,7 @@ def new_data_product(dest: Path, name: str | None, owner: str | None, force: boo
 @click.option("--rotation", type=int, help="Minutes between rotations [default: 15].")
 @click.option("--date", help="The session's date, YYYY-MM-DD [default: today].")
 @click.option("--facilitator", help="Who facilitates [default: the enablement team].")
+@click.option("--team", help="The team the session serves: its id in the program.")
 @click.option(
     "--first-lesson",
     help="The lesson the agenda starts with: notebook, id or number [default: 00-welcome].",
@@ -58,6 +59,7 @@ def new_pairing_session(
     facilitator: str | None,
     first_lesson: str | None,
     force: bool,
+    team: str | None = None,
 ) -> None:
     """Render a pairing session's agenda, role cards, rotation plan and retro into DEST."""
     from pairlab.kits import new_project, pairing_session_answers
@@ -69,6 +71,7 @@ def new_pairing_session(
         date,
         facilitator=facilitator,
         first_lesson=first_lesson,
+        team=team,
     )
     new_project("pairing-session", dest, answers, force=force)
     click.echo(f"pairlab: wrote a pairing session to {dest}; start with {dest}/README.md")
