@@ -1,7 +1,8 @@
 """The `pairlab` command: each subcommand parses options and makes one library call.
 
-The commands live by room (`_curriculum`, `_warehouse`, `_products`, `_catalog`); importing
-them registers them on the one group in `_base`.
+The commands live by topic (`_checks` for `pairlab check`, `_cohort` for report and cohort
+serve, `_catalog`, `_curriculum`, `_warehouse`, `_products`, ...); importing them registers
+them on the one group in `_base`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import click
 
 from pairlab.cli import (  # noqa: F401 - registers
     _catalog,
+    _checks,
+    _cohort,
     _curriculum,
     _intake,
     _products,

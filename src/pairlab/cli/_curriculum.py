@@ -1,4 +1,4 @@
-"""Commands for the lessons: lab, lessons, check, curriculum build|run, lesson new."""
+"""Commands for the lessons: lab, lessons, curriculum build|run, lesson new."""
 
 from __future__ import annotations
 
@@ -48,31 +48,6 @@ def lessons(as_json: bool) -> None:
         return
     for lesson in found:
         click.echo(f"{lesson.id:<24} {len(lesson.steps):>2} steps  {lesson.title}")
-
-
-@cli.command()
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option("--step", metavar="LESSON/STEP", help="Run that step's checks only.")
-@click.option("--only", metavar="ID,...", help="Run only these checks (comma-separated ids).")
-@click.option("--set", "named", metavar="NAME", help="Run a named set: practice or product.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.pass_context
-def check(
-    ctx: click.Context,
-    path: Path,
-    step: str | None,
-    only: str | None,
-    named: str | None,
-    as_json: bool,
-) -> None:
-    """Check a notebook or project folder; exit 0 only if checks ran and all passed."""
-    import json
-
-    from pairlab.checks import CheckRequest, format_report, run
-
-    report = run(CheckRequest.parse(path, step=step, only=only, check_set=named))
-    click.echo(json.dumps(report.to_json(), indent=2) if as_json else format_report(report))
-    ctx.exit(report.exit_code)
 
 
 @cli.group()
