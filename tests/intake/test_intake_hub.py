@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import tornado.web
 from intake_scenario import PROGRAM, REQUESTS
 from jupyterhub.services.auth import HubOAuth
@@ -191,11 +192,38 @@ def test_a_facilitator_starts_and_declines_with_a_reason(service: Service):
 
     status, page = service.call("GET", "intake", "fran-token")
     assert status == 200 and 'data-action="decline"' in page and "Monthly claims frequency" in page
+
+    # A facilitator may request for any team (analysts as the form sends them) and move it.
+    body = REQUESTS["C"] | {"analysts": "Mo Chen, Ana Lima"}
+    status, c = service.call("POST", "api/intake/requests", "fran-token", body)
+    assert status == 201 and (c["team"], c["analysts"]) == ("marketing", ["Mo Chen", "Ana Lima"])
+    status, moved = service.call("POST", f"api/intake/requests/{c['id']}/override", "fran-token",
+                                 {"position": 1, "reason": "CRM renews in May"})  # fmt: skip
+    assert status == 200 and moved["decisions"][-1]["reason"] == "CRM renews in May"
+    status, everything = service.call("GET", "api/intake/requests", "fran-token")
+    assert {r["team"] for r in everything["requests"]} == {"claims", "pricing", "marketing"}
+    done = {"reason": "claims runs lesson 6 alone"}
+    path = f"api/intake/requests/{ids['A']['id']}/done"
+    status, ended = service.call("POST", path, "fran-token", done)
+    assert status == 200 and ended["state"] == "done"
     status, seen = service.call("GET", "api/intake/requests", "ana-token")
     assert [(r["state"], r["expected_end"]) for r in seen["requests"]] == [
-        ("active", started["expected_end"])
+        ("done", started["expected_end"])
     ]
     # The decisions are in the cohort's own database, beside its events.
+    with service.store.engine.connect() as db:
+        kept = db.execute(sa.text("SELECT action, reason FROM intake_decisions")).all()
+    assert ("declined", "reuse it: ask actuarial") in kept
     assert service.call("GET", "api/intake/requests/99/start", "fran-token")[0] == 405
     status, missing = service.call("POST", "api/intake/requests/99/start", "fran-token")
     assert (status, missing["error"]) == (404, "no request 99")
+
+
+def test_the_hubs_intake_toml_sets_the_limit(service: Service, tmp_path: Path, monkeypatch):
+    (tmp_path / "intake.toml").write_text("wip_limit = 1\n")
+    monkeypatch.setenv("PAIRLAB_INTAKE", str(tmp_path / "intake.toml"))
+    ids = [service.call("POST", "api/intake/requests", "fran-token", REQUESTS[n])[1]["id"]
+           for n in "AC"]  # fmt: skip
+    assert service.call("POST", f"api/intake/requests/{ids[0]}/start", "fran-token")[0] == 200
+    status, refused = service.call("POST", f"api/intake/requests/{ids[1]}/start", "fran-token")
+    assert status == 400 and "the limit is 1" in refused["error"]

@@ -160,6 +160,7 @@ def test_bad_input_is_said_and_nothing_is_stored_twice(program_file):
         (REQUESTS["A"] | {"tables": ["a.b.c"]}, "'a.b.c' is not TABLE or TABLE.COLUMN"),
         (REQUESTS["A"] | {"free_from": "soon"}, "'free_from' is not a date"),
         ({k: v for k, v in REQUESTS["A"].items() if k != "idea"}, "'idea' is missing"),
+        ({k: v for k, v in REQUESTS["A"].items() if k != "team"}, "'team' is missing"),
     ]:  # fmt: skip
         with pytest.raises(BadInput, match=said):
             intake.submit(body)
@@ -197,9 +198,15 @@ def test_pairings_end_when_the_team_is_capable_or_by_a_reason(program_file, tmp_
 
 def test_the_limit_is_engineers_over_two_unless_intake_toml_says(program_file):
     assert read_facts(program_file).limit == 2
-    (program_file.parent / "intake.toml").write_text("wip_limit = 1\nopen = true\n")
+    assert dataclasses.replace(read_facts(program_file), engineers=1).limit == 1  # at least 1
+    settings = "wip_limit = 1\nopen = true\nweeks_per_lesson = 1\n"
+    (program_file.parent / "intake.toml").write_text(settings)
     facts = read_facts(program_file)
     assert (facts.limit, facts.open) == (1, True)
+    clock = Clock()
+    intake = make_intake(program_file, clock)
+    four = intake.submit(REQUESTS["A"] | {"lessons": 4})
+    assert intake.start(four["id"], "eli")["expected_end"] == day(T0 + 4 * WEEK)
     (program_file.parent / "intake.toml").write_text("wip_limit = 0\n")
     with pytest.raises(BadInput, match="wip_limit must be a whole number >= 1"):
         read_facts(program_file)
@@ -217,6 +224,16 @@ def test_a_requester_sees_only_her_teams_requests_unless_the_queue_is_open(progr
     assert mine["counts"]["waiting"] == 6
     opened = make_intake(program_file, clock, open=True).queue("claims")
     assert len(opened["requests"]) == 7
+
+
+def test_expected_reuse_counts_other_teams_up_to_three_and_starts_wait_for_the_analysts(
+    program_file,
+):
+    intake = make_intake(program_file, Clock())
+    many = ["pricing", "marketing", "finance", "fraud", "claims", "legal"]  # claims: itself
+    view = intake.submit(REQUESTS["A"] | {"reused_by": many, "free_from": "2030-06-01"})
+    assert parts(view)["expected reuse by other teams"] == 3
+    assert view["expected_start"] == "2030-06-01"  # a place is free, the analysts are not
 
 
 def test_a_requester_acts_only_for_her_own_team(program_file):
