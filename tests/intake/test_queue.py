@@ -105,6 +105,13 @@ def test_six_requests_two_active_four_waiting_in_score_order_one_answered_by_reu
     )
     assert intake.request_view(ids["D"])["state"] == "waiting"
 
+    # What the Program view shows per team: its most telling request.
+    states = intake.team_states()
+    assert states["claims"] == {"request": ids["A"], "state": "active", "position": None}
+    assert states["pricing"]["state"] == "answered"
+    assert states["finance"] == {"request": ids["D"], "state": "waiting", "position": 1}
+    assert "enablement" not in states
+
 
 def test_a_decline_and_an_override_keep_their_written_reasons(program_file):
     clock = Clock()

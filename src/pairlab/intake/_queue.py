@@ -173,6 +173,19 @@ class Intake:
         views.sort(key=lambda v: (v["position"] is None, v["position"] or 0, v["id"]))
         return {"limit": facts.limit, "open": facts.open, "counts": counts, "requests": views}
 
+    def team_states(self) -> dict[str, dict[str, Any]]:
+        """Return each team's most telling request (for the Program view): id, state, position.
+
+        Active beats waiting beats answered beats done beats declined; then the newest.
+        """
+        rank = {ACTIVE: 0, WAITING: 1, ANSWERED: 2, DONE: 3, DECLINED: 4}
+        found: dict[str, dict[str, Any]] = {}
+        for row in sorted(self._rows(self.facts()), key=lambda r: (rank[r["state"]], -r["id"])):
+            found.setdefault(
+                row["team"], {"request": row["id"], "state": row["state"], "position": row["rank"]}
+            )
+        return found
+
     def start(self, rid: int, who: str) -> dict[str, Any]:
         """Start the pairing of a waiting request, if the central team has a place for it."""
         facts = self.facts()
