@@ -47,22 +47,52 @@ by_kind = sa.Index("cohort_events_by_kind", events.c.kind, events.c.user, events
 NEEDED = ("step-completed",)
 
 
+Key = tuple[str, str]  # (hub user, session id)
+# Per store: each session's step completions as last read, and the newest row id they had.
+_READ: weakref.WeakKeyDictionary[CohortStore, dict[Key, tuple[int, list[dict[str, Any]]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _completions(db: sa.Connection, keys: list[Key] | None) -> dict[Key, list[dict[str, Any]]]:
+    """Read the step completions of these sessions (None: of every session), oldest first."""
+    query = sa.select(events.c.user, events.c.session_id, events.c.kind, events.c.data).where(
+        events.c.kind.in_(NEEDED)
+    )
+    if keys is not None:
+        query = query.where(sa.tuple_(events.c.user, events.c.session_id).in_(keys))
+    found: dict[Key, list[dict[str, Any]]] = {}
+    for user, sid, kind, data in db.execute(query.order_by(events.c.event_id)):
+        found.setdefault((user, sid), []).append({"kind": kind, "data": json.loads(data)})
+    return found
+
+
 def program_docs(store: CohortStore) -> list[dict[str, Any]]:
-    """Return every stored session as an export holding only the events the program reads."""
+    """Return every stored session as an export holding only the events the program reads.
+
+    A session's completions are read again only when a newer one was stored (the index on the
+    event kind answers which, without reading the million cell runs around them).
+    """
+    kept = _READ.setdefault(store, {})
+    newest = sa.func.max(events.c.id)
     with store.engine.connect() as db:
         heads = db.execute(sa.select(sessions.c.user, sessions.c.session_id, sessions.c.doc))
-        rows = db.execute(
-            sa.select(events.c.user, events.c.session_id, events.c.kind, events.c.data)
-            .where(events.c.kind.in_(NEEDED))
-            .order_by(events.c.event_id)
-        )
-        kept: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        for user, sid, kind, data in rows:
-            kept.setdefault((user, sid), []).append({"kind": kind, "data": json.loads(data)})
+        marks = {
+            (u, s): int(m)
+            for u, s, m in db.execute(
+                sa.select(events.c.user, events.c.session_id, newest)
+                .where(events.c.kind.in_(NEEDED))
+                .group_by(events.c.user, events.c.session_id)
+            )
+        }
+        stale = [k for k, m in marks.items() if kept.get(k, (None,))[0] != m]
+        if stale:
+            fresh = _completions(db, None if len(stale) > 200 else stale)
+            kept.update({k: (marks[k], fresh.get(k, [])) for k in stale})
         return [
             {"format": "pairlab-session/1", "user": user,
              "session": json.loads(doc) | {"id": f"{user}/{sid}"},
-             "events": kept.get((user, sid), [])}
+             "events": kept[(user, sid)][1] if (user, sid) in marks else []}
             for user, sid, doc in heads
         ]  # fmt: skip
 
