@@ -135,3 +135,41 @@ def test_flushing_while_readers_record_loses_and_doubles_nothing(
     assert flushed == 1000
     assert len({r.key for r in store.list()}) == 1000
     assert waiting(tmp_path) == 0
+
+
+def test_who_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hub user first, then PAIRLAB_USER, then the OS account."""
+    import getpass
+
+    monkeypatch.delenv("PAIRLAB_USER", raising=False)
+    assert usage.reader() == getpass.getuser()
+    monkeypatch.setenv("PAIRLAB_USER", "ana")
+    assert usage.reader() == "ana"
+    monkeypatch.setenv("JUPYTERHUB_USER", "ana.hub")
+    assert usage.reader() == "ana.hub"
+
+
+def test_the_installed_package_declares_the_read_hook() -> None:
+    """pyproject's pairlab.read_hooks entry point is usage's record_read."""
+    import tomllib
+    from importlib import import_module
+
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    points = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["entry-points"]
+    module, name = points["pairlab.read_hooks"]["usage"].split(":")
+    assert getattr(import_module(module), name) is usage.record_read
+
+
+def test_flush_into_a_store_that_is_down_exits_2_and_keeps_the_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The store URL names a folder: one line saying how many reads wait, all still there."""
+    from pairlab.cli import main
+
+    usage.record_read(KPIS, PORT)
+    (tmp_path / "a-folder").mkdir()
+    with pytest.raises(SystemExit) as done:
+        main(["usage", "flush", "--store", f"sqlite:///{tmp_path / 'a-folder'}"])
+    assert done.value.code == 2
+    assert "1 read(s) wait in" in capsys.readouterr().err
+    assert waiting(tmp_path) == 1

@@ -170,3 +170,15 @@ def test_lint_policy_warns_until_a_decision_is_recorded(
     with pytest.raises(SystemExit):
         main(["catalog", "lint", str(root), "--policy", "--json"])
     assert json.loads(capsys.readouterr().out)["findings"] == []
+
+
+def test_kill_of_an_odps_1_1_product_sets_deprecated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ODPS v1.1.0 has a deprecated flag: kill sets it beside the status."""
+    root = catalog_with(tmp_path, hypothesis(1))
+    path = root / KPIS / "dataproduct.yaml"
+    path.write_text(path.read_text().replace("apiVersion: v1.0.0", "apiVersion: v1.1.0"))
+    assert run_review(root, capsys)["decision"] == "kill"
+    descriptor = load_product(root / KPIS).descriptor
+    assert (descriptor.status, descriptor.deprecated) == ("deprecated", True)
