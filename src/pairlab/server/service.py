@@ -6,19 +6,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pairlab._paths import relative_path
 from pairlab.checks import StepResult
-from pairlab.errors import BadInput, PairlabError
+from pairlab.errors import BadInput
 from pairlab.lessons import load_lessons
 from pairlab.server.check_service import CheckService
 from pairlab.sessions import Session, SessionStore, export, summarize
-from pairlab.sessions.model import (
-    parse_event,
-    parse_lesson,
-    parse_participants,
-    parse_place,
-    parse_rotation,
-)
+from pairlab.sessions.events import parse_client_event, receive, require_relative
+from pairlab.sessions.model import parse_lesson, parse_participants, parse_place, parse_rotation
 from pairlab.sessions.store import EventListener
 
 
@@ -57,12 +51,14 @@ class PairlabService:
         return self.store.start(people, minutes, lesson, parse_place(body))
 
     def record_event(self, session_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """Validate and append an event sent by the front end."""
-        kind, data = parse_event(body)
-        path = data.get("path")
-        if path is not None:
-            _require_relative(path)
+        """Validate and append an event as sent, without the session's rules (for tests, tools)."""
+        kind, data = parse_client_event(body)
         return self.store.record(session_id, kind, data).to_json()
+
+    def receive_event(self, session_id: str, body: Any) -> tuple[dict[str, Any], bool]:
+        """Record a browser's event by the session's rules; return it and whether it is new."""
+        event, new = receive(self.store, session_id, body)
+        return event.to_json(), new
 
     def session_for_check(self, session_id: str | None) -> Session | None:
         """Return the session a step check counts for: the one named, else the newest open one."""
@@ -90,7 +86,7 @@ class PairlabService:
 
     def steps(self, path: Any) -> dict[str, Any]:
         """Return the stored status of every checked step of the notebook at `path`."""
-        _require_relative(path)
+        require_relative(path)
         return {"steps": self.store.steps(path)}
 
     def export(self, session_id: str) -> dict[str, Any]:
@@ -100,14 +96,3 @@ class PairlabService:
     def summary(self, session_id: str) -> dict[str, Any]:
         """Return the facilitator's summary of the session."""
         return summarize(self.store.get(session_id), self.store.events(session_id))
-
-
-def _require_relative(path: Any) -> None:
-    """Accept only a notebook path relative to the server root that stays inside it."""
-    if not isinstance(path, str) or not path.strip():
-        raise BadInput("'path' is missing", "send the notebook's path relative to the server root")
-    try:
-        relative_path(path, allow_hidden=True)  # the guard every route uses; a key, not a read
-    except PairlabError as exc:
-        problem = f"path {path!r} is not inside the server root ({exc.problem})"
-        raise BadInput(problem, "send the lab's path") from None

@@ -10,8 +10,7 @@ import tornado.web
 from pairlab.errors import NotFound
 from pairlab.server.base import PairlabHandler
 from pairlab.sessions import Session
-from pairlab.sessions.model import earlier_prompt, parse_event, parse_since, stamp_prompt
-from pairlab.sessions.summary import attribute_run
+from pairlab.sessions.model import parse_since
 
 SESSION_ID = r"(?P<session_id>[0-9a-f]{12})"
 
@@ -79,18 +78,9 @@ class EventsHandler(PairlabHandler):
 
     @tornado.web.authenticated
     def post(self, session_id: str) -> None:
-        """Append one event {"kind", "data"}; the session, not the client, credits a cell run."""
-        kind, data = parse_event(self.json_body())  # refuse bad input before reading it
-        if kind == "cell-executed":
-            data = attribute_run(self.service.store.get(session_id), data)
-        elif kind == "rotation-prompted":  # one per browser's person and turn, a reload included
-            data = stamp_prompt(self.service.store.get(session_id), data)
-            seen = earlier_prompt(self.service.store.events(session_id, 0), data)
-            if seen is not None:
-                self.finish(seen.to_json())
-                return
-        event = self.service.record_event(session_id, {"kind": kind, "data": data})
-        self.set_status(201)
+        """Append one event {"kind", "data"}; 201 when new, 200 for a prompt already logged."""
+        event, new = self.service.receive_event(session_id, self.json_body())
+        self.set_status(201 if new else 200)
         self.finish(event)
 
 
