@@ -15,6 +15,19 @@ export class PairlabRequestError extends Error {
 }
 
 /**
+ * Return an error as words for people: the server's problem and fix as one sentence, never
+ * raw request text. The front end's one error-to-words rule; every panel shows errors through it.
+ */
+export function errorWords(error: unknown): string {
+  if (error instanceof PairlabRequestError) {
+    const first = error.message.charAt(0).toUpperCase() + error.message.slice(1);
+    // A fix quoting JSON speaks to API clients, not to the pair: leave it out.
+    return error.fix && !error.fix.includes('"') ? `${first}: ${error.fix}.` : `${first}.`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
  * Call a pairlab route and return its body as text, or throw PairlabRequestError.
  *
  * The one place the front end reaches the server: it adds the token and XSRF

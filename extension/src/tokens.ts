@@ -18,6 +18,70 @@ export namespace CommandIDs {
   export const toggleFacilitator = `${PACKAGE}:toggle-facilitator`;
 }
 
+/** One person in a session. */
+export interface IParticipant {
+  /** Display name. */
+  name: string;
+  /** `engineer` or `analyst`. */
+  role: string;
+  /** The program's team id of this person, if the session named it. */
+  team?: string | null;
+}
+
+/** A session's place in the enablement program (docs/program.md); each may be left empty. */
+export interface IPlace {
+  /** The program's team id the session serves. */
+  team?: string | null;
+  /** Who leads it: a central engineer, an ambassador, or nobody (null). */
+  facilitator?: string | null;
+  /** For a teach-back: the id of the session the facilitator was trained in. */
+  trained_in?: string | null;
+}
+
+/** A session as the server returns it. */
+export interface ISession {
+  /** Session id (12 hex digits). */
+  id: string;
+  /** Participants in rotation order. */
+  participants: IParticipant[];
+  /** Minutes between rotations. */
+  rotation_minutes: number;
+  /** How many rotations happened so far. */
+  rotations: number;
+  /** When the roles last turned (seconds since the epoch). */
+  rotated_at: number;
+  /** When the session started (seconds since the epoch). */
+  started_at: number;
+  /** When it ended, or null while it runs. */
+  ended_at: number | null;
+  /** Lesson id the session works on, if any. */
+  lesson: string | null;
+  /** The current driver. */
+  driver: IParticipant;
+  /** Everyone else. */
+  navigators: IParticipant[];
+  /** Who drives after the next rotation, as the server's one turn rule says. */
+  next_driver: IParticipant;
+  /** When the next rotation is due (seconds since the epoch), as the server scheduled it. */
+  next_rotation_at: number;
+  /** The server's clock when it sent this (seconds since the epoch). */
+  server_time?: number;
+  /** The program's team id the session serves, if given. */
+  team?: string | null;
+  /** Who leads it, if anyone. */
+  facilitator?: string | null;
+  /** The session the facilitator was trained in, for a teach-back. */
+  trained_in?: string | null;
+}
+
+/** Body of `GET /pairlab/sessions`. */
+export interface ISessionsResponse {
+  /** Sessions, newest first. */
+  sessions: ISession[];
+  /** Why the session database was started anew, or an empty string. */
+  notice: string;
+}
+
 /** One check a step runs, as declared in the curriculum. */
 export interface ICheckRef {
   /** Registered check id, e.g. `in-order`. */
@@ -46,6 +110,8 @@ export interface ILesson {
   id: string;
   /** Title shown in the guide. */
   title: string;
+  /** The lesson's number as its notebook counts it (0 for 00-welcome.ipynb); the server's. */
+  number: number;
   /** Notebook path, relative to the curriculum root. */
   notebook: string;
   /** One-paragraph summary. */
@@ -92,4 +158,46 @@ export interface ICheckReply {
 export interface IStepsReply {
   /** Status of each step checked so far. */
   steps: Record<string, { status: string; message: string }>;
+}
+
+/** The facilitator's summary of a session. */
+export interface ISummary {
+  /** The lesson the session was started on, if any. */
+  lesson: string | null;
+  /** Seconds since the session started. */
+  duration_seconds: number;
+  /** Completed steps with the seconds each took. */
+  steps: { step: string; seconds: number }[];
+  /** Rotations with the new driver. */
+  rotations: { at: number; driver: string }[];
+  /** Rotation prompts, one per browser and turn: whose browser (null: a shared keyboard). */
+  prompts: { at: number; rotation: number; next: string; participant: string | null }[];
+  /** Checks that failed, most often first. */
+  failed_checks: { check: string; failures: number }[];
+  /** Cell runs per person. */
+  executions: { user: string; runs: number; errors: number }[];
+}
+
+/** One product that already reads or exposes a table the notebook queries. */
+export interface ISimilarProduct {
+  /** Product id. */
+  id: string;
+  /** Display name. */
+  name: string;
+  /** `active`, `deprecated`, ... */
+  status: string;
+  /** Who owns it. */
+  owner: string;
+  /** The owning team. */
+  team: string;
+  /** Output ports with their contract ids. */
+  output_ports: { name: string; contract_id: string }[];
+  /** Which of the notebook's tables it touches, and how. */
+  matches: { target: string; how: string; detail: string }[];
+}
+
+/** Body of `GET /pairlab/catalog/similar`. */
+export interface ISimilarReply {
+  tables: string[];
+  products: ISimilarProduct[];
 }

@@ -4,9 +4,7 @@ import test from 'node:test';
 
 import {
   clockOffsetMs,
-  driverAfter,
   formatCountdown,
-  nextDriver,
   secondsLeft,
   shouldPrompt
 } from '../lib/session/timer.js';
@@ -29,23 +27,23 @@ function session(extra = {}) {
     lesson: null,
     driver: people[0],
     navigators: people.slice(1),
+    next_driver: people[1],
+    next_rotation_at: 1900,
     ...extra
   };
 }
-
-test('the driver goes round the participants in order', () => {
-  const order = [0, 1, 2, 3, 4].map(n => driverAfter(people, n).name);
-  assert.deepEqual(order, ['Ana', 'Eli', 'Kim', 'Ana', 'Eli']);
-});
-
-test('next driver follows the current one', () => {
-  assert.equal(nextDriver(session({ rotations: 2 })).name, 'Ana');
-});
 
 test('seconds left counts down from the last rotation', () => {
   assert.equal(secondsLeft(session(), 1000 * 1000), 900);
   assert.equal(secondsLeft(session(), (1000 + 899.2) * 1000), 1);
   assert.equal(secondsLeft(session(), (1000 + 960) * 1000), -60);
+});
+
+test("the countdown follows the server's rotation time, not the browser's own sum", () => {
+  // The server moved the rotation (e.g. a facilitator's change): the guide counts to it.
+  const moved = session({ next_rotation_at: 1300 });
+  assert.equal(secondsLeft(moved, 1000 * 1000), 300);
+  assert.equal(shouldPrompt(moved, 1300 * 1000, null), true);
 });
 
 test('countdown formats minutes and seconds', () => {
@@ -60,7 +58,7 @@ test('the rotation prompt shows once per interval, only when due', () => {
   assert.equal(shouldPrompt(session(), due - 1000, null), false);
   assert.equal(shouldPrompt(session(), due, null), true);
   assert.equal(shouldPrompt(session(), due, 0), false); // already prompted this rotation
-  assert.equal(shouldPrompt(session({ rotations: 1 }), due, 0), true);
+  assert.equal(shouldPrompt(session({ rotations: 1, next_rotation_at: 1900 }), due, 0), true);
   assert.equal(shouldPrompt(session({ ended_at: 1500 }), due, null), false);
 });
 

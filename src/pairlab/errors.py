@@ -1,4 +1,11 @@
-"""The one place pairlab's errors are defined; faces turn them into exit codes or HTTP statuses."""
+"""pairlab's error kinds and the one rule that turns them into words.
+
+Every problem a user can fix is a PairlabError (BadInput, NotFound, Forbidden, TooLarge; a
+room may name a narrower kind, e.g. promote's PromoteError, and it stays one of these).
+Faces say them one way each: the CLI prints `str(exc)` as one line with exit code 2
+(cli/_base.py); the server and the hub answer `reply(exc, ...)` as JSON {"error", "fix"}
+with the error's 4xx status.
+"""
 
 import errno
 import re
@@ -61,6 +68,18 @@ _OS_FIXES = {
     errno.ENOSPC: "the disk is full: free some space",
     errno.ELOOP: "a symlink on the path leads nowhere: fix or remove it",
 }
+
+
+def reply(exc: BaseException | None, status: int, otherwise: str) -> tuple[int, dict[str, str]]:
+    """Return the status and {"error", "fix"} a web face answers an exception with.
+
+    The one error-to-words rule of the server and the hub: a PairlabError says its problem
+    and fix with its own 4xx; anything else says `otherwise` (an HTTP error's own message, or
+    "internal error") with `status`, never a traceback.
+    """
+    if isinstance(exc, PairlabError):
+        return exc.status, {"error": exc.problem, "fix": exc.fix}
+    return status, {"error": otherwise, "fix": ""}
 
 
 def from_os_error(exc: OSError) -> PairlabError:

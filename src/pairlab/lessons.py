@@ -13,10 +13,10 @@ import contextlib
 import os
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from importlib.metadata import entry_points
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pairlab.errors import BadInput, NotFound
@@ -67,6 +67,20 @@ class Lesson:
         data = asdict(self)
         del data["file"]
         return data
+
+
+def lesson_number(lesson: Lesson, position: int) -> int:
+    """Return the lesson's number as its notebook says it (0 for 00-welcome.ipynb), else its place.
+
+    The guide shows "Lesson N" as the notebooks count, from this number; it never works it out.
+    """
+    found = re.match(r"\d+", PurePosixPath(lesson.notebook).name)
+    return int(found.group()) if found else position
+
+
+def lessons_json(lessons: Sequence[Lesson]) -> list[dict[str, Any]]:
+    """Return the lessons as JSON-ready data, each with its number."""
+    return [{**x.to_json(), "number": lesson_number(x, i)} for i, x in enumerate(lessons)]
 
 
 def _require(table: dict[str, Any], key: str, where: str) -> str:

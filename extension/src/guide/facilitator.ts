@@ -1,10 +1,9 @@
 import { Widget } from '@lumino/widgets';
 
 import { el } from '../dom';
-import { PairlabRequestError } from '../request';
-import { ISummary, SessionManager } from '../session/manager';
-import { ILesson } from '../tokens';
-import { lessonNumber } from './notes';
+import { errorWords } from '../request';
+import { SessionManager } from '../session/manager';
+import { ILesson, ISummary } from '../tokens';
 
 /** Save `text` as a file named `name` through the browser's own download. */
 export function download(name: string, type: string, text: string): void {
@@ -58,7 +57,7 @@ export class FacilitatorSection extends Widget {
     } catch (error) {
       this.node.replaceChildren(
         heading,
-        this._text(`Summary unavailable: ${String(error)}`),
+        this._text(`Summary unavailable: ${errorWords(error)}`),
         actions,
         this._error
       );
@@ -110,10 +109,7 @@ export class FacilitatorSection extends Widget {
     try {
       await action();
     } catch (error) {
-      this._error.textContent =
-        error instanceof PairlabRequestError
-          ? `${error.message}: ${error.fix}`
-          : String(error instanceof Error ? error.message : error);
+      this._error.textContent = errorWords(error);
     }
   }
 
@@ -126,11 +122,8 @@ export class FacilitatorSection extends Widget {
     if (id === null) {
       return 'Lesson: none chosen (started outside a lesson notebook).';
     }
-    const lessons = this.lessons();
-    const lesson = lessons.find(l => l.id === id);
-    return lesson
-      ? `Lesson ${lessonNumber(lesson, lessons)}. ${lesson.title}`
-      : `Lesson: ${id}`;
+    const lesson = this.lessons().find(l => l.id === id);
+    return lesson ? `Lesson ${lesson.number}. ${lesson.title}` : `Lesson: ${id}`;
   }
 
   private _render(summary: ISummary): HTMLElement[] {

@@ -4,9 +4,9 @@ import { Widget } from '@lumino/widgets';
 
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
-import { PairlabRequestError, requestAPI } from '../request';
+import { errorWords, PairlabRequestError, requestAPI } from '../request';
 import { CommandIDs, ILesson, ILessonsResponse } from '../tokens';
-import { facilitatorNotes, lessonNumber } from './notes';
+import { facilitatorNotes } from './notes';
 
 /**
  * The guide's list of the curriculum's lessons, read from the server.
@@ -55,8 +55,8 @@ export class LessonsSection extends Widget {
     } catch (error) {
       const text =
         error instanceof PairlabRequestError
-          ? `Could not load the lessons: ${error.message}. ${error.fix}`
-          : `Could not reach the pairlab server extension: ${String(error)}`;
+          ? `Could not load the lessons. ${errorWords(error)}`
+          : `Could not reach the pairlab server extension: ${errorWords(error)}`;
       this._show(this._message(text, 'jp-pairlab-error'));
     }
   }
@@ -83,7 +83,7 @@ export class LessonsSection extends Widget {
     const list = document.createElement('ul');
     list.className = 'jp-pairlab-lessons';
     for (const lesson of lessons) {
-      list.append(this._lessonItem(lesson, lessonNumber(lesson, lessons)));
+      list.append(this._lessonItem(lesson, lesson.number));
     }
     return list;
   }

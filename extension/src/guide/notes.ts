@@ -4,15 +4,6 @@ import { el } from '../dom';
 import { ILesson } from '../tokens';
 
 /**
- * Return the lesson's number as its notebook says it ("Lesson 0" for 00-welcome.ipynb),
- * so the guide counts 0-12 like the notebooks.
- */
-export function lessonNumber(lesson: ILesson, lessons: ILesson[]): number {
-  const match = /^(\d+)/.exec(lesson.notebook.split('/').pop() ?? '');
-  return match ? Number(match[1]) : lessons.indexOf(lesson);
-}
-
-/**
  * Return a lesson's facilitator notes rendered as markdown (JupyterLab's own
  * sanitizing renderer); plain paragraphs when no renderer is available.
  */

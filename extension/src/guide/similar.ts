@@ -2,31 +2,8 @@ import { NotebookPanel } from '@jupyterlab/notebook';
 import { Widget } from '@lumino/widgets';
 
 import { el } from '../dom';
-import { PairlabRequestError, requestAPI } from '../request';
-
-/** One product that already reads or exposes a table the notebook queries. */
-export interface ISimilarProduct {
-  /** Product id. */
-  id: string;
-  /** Display name. */
-  name: string;
-  /** `active`, `deprecated`, ... */
-  status: string;
-  /** Who owns it. */
-  owner: string;
-  /** The owning team. */
-  team: string;
-  /** Output ports with their contract ids. */
-  output_ports: { name: string; contract_id: string }[];
-  /** Which of the notebook's tables it touches, and how. */
-  matches: { target: string; how: string; detail: string }[];
-}
-
-/** Body of `GET /pairlab/catalog/similar`. */
-interface ISimilarReply {
-  tables: string[];
-  products: ISimilarProduct[];
-}
+import { errorWords, requestAPI } from '../request';
+import { ISimilarReply } from '../tokens';
 
 /**
  * "Similar products": catalog products that already use the tables the open
@@ -66,7 +43,7 @@ export class SimilarSection extends Widget {
       }
     } catch (error) {
       const text =
-        error instanceof PairlabRequestError ? `${error.message}: ${error.fix}` : String(error);
+        errorWords(error);
       this._show([el('p', 'jp-pairlab-error', `Catalog unavailable: ${text}`)]);
     }
   }

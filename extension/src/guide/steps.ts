@@ -3,11 +3,11 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { Widget } from '@lumino/widgets';
 
 import { el } from '../dom';
-import { PairlabRequestError, requestAPI } from '../request';
+import { errorWords, requestAPI } from '../request';
 import { SessionManager } from '../session/manager';
 import { ICheckReply, ICheckResult, ILesson, IStep, IStepsReply } from '../tokens';
 import { highlightCells } from './highlight';
-import { facilitatorNotes, lessonNumber } from './notes';
+import { facilitatorNotes } from './notes';
 import { NotebookSaver } from './save';
 
 type Status = 'pass' | 'fail' | 'error' | 'pending' | 'running' | 'unchecked';
@@ -127,7 +127,7 @@ export class StepsSection extends Widget {
       }
     } catch (error) {
       const message =
-        error instanceof PairlabRequestError ? `${error.message}: ${error.fix}` : String(error);
+        errorWords(error);
       this._settle(key, 'error', [{ id: 'request', status: 'error', message, cells: [] }]);
     }
   }
@@ -155,8 +155,8 @@ export class StepsSection extends Widget {
     } else if (lesson === null) {
       parts.push(el('h3', 'jp-pairlab-section-title', 'Practice checks'), this._practice());
     } else {
-      const number = lessonNumber(lesson, this.lessons());
-      parts.push(el('h3', 'jp-pairlab-section-title', `Steps: Lesson ${number}. ${lesson.title}`));
+      const title = `Steps: Lesson ${lesson.number}. ${lesson.title}`;
+      parts.push(el('h3', 'jp-pairlab-section-title', title));
       if (this._showNotes && lesson.facilitator_notes) {
         parts.push(facilitatorNotes(lesson, this.rendermime)); // once per lesson, not per step
       }

@@ -1,7 +1,8 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { requestAPI, requestText } from '../request';
-import { clockOffsetMs, IParticipant, IPlace, ISession } from './timer';
+import { IParticipant, IPlace, ISession, ISessionsResponse, ISummary } from '../tokens';
+import { clockOffsetMs } from './timer';
 
 /** How often a browser reloads the running session (rotations made in another browser). */
 const FOLLOW_MS = 5000;
@@ -9,12 +10,6 @@ const FOLLOW_MS = 5000;
 /** The localStorage key of this browser's "this is me" choice in one session. */
 export function meKey(sessionId: string): string {
   return `pairlab:me:${sessionId}`;
-}
-
-/** Body of `GET /pairlab/sessions`. */
-interface ISessionsResponse {
-  sessions: ISession[];
-  notice: string;
 }
 
 /**
@@ -215,22 +210,4 @@ export class SessionManager {
   private _notice = '';
   private _offsetMs = 0;
   private _changed = new Signal<this, ISession | null>(this);
-}
-
-/** The facilitator's summary of a session. */
-export interface ISummary {
-  /** The lesson the session was started on, if any. */
-  lesson: string | null;
-  /** Seconds since the session started. */
-  duration_seconds: number;
-  /** Completed steps with the seconds each took. */
-  steps: { step: string; seconds: number }[];
-  /** Rotations with the new driver. */
-  rotations: { at: number; driver: string }[];
-  /** Rotation prompts, one per browser and turn: whose browser (null: a shared keyboard). */
-  prompts: { at: number; rotation: number; next: string; participant: string | null }[];
-  /** Checks that failed, most often first. */
-  failed_checks: { check: string; failures: number }[];
-  /** Cell runs per person. */
-  executions: { user: string; runs: number; errors: number }[];
 }

@@ -1,14 +1,13 @@
 import { Widget } from '@lumino/widgets';
 
 import { el } from '../dom';
-import { PairlabRequestError } from '../request';
+import { errorWords } from '../request';
 import { SessionManager } from './manager';
 import {
   formatCountdown,
   IParticipant,
   IPlace,
   ISession,
-  nextDriver,
   secondsLeft,
   shouldPrompt
 } from './timer';
@@ -42,12 +41,6 @@ export function formProblem(people: IParticipant[], minutesText: string): string
     return 'Rotate every 1 to 240 whole minutes.';
   }
   return '';
-}
-
-/** Return the server's problem and fix as one sentence a person reads. */
-function sentence(problem: string, fix: string): string {
-  const first = problem.charAt(0).toUpperCase() + problem.slice(1);
-  return fix && !fix.includes('"') ? `${first}: ${fix}.` : `${first}.`;
 }
 
 /** Return a button that runs `action` and shows its error in `section`. */
@@ -166,7 +159,7 @@ export class SessionSection extends Widget {
     }
     const now = this.sessions.now();
     const left = secondsLeft(session, now);
-    const next = nextDriver(session).name;
+    const next = session.next_driver.name; // the server's turn rule, not worked out here
     this._countdown.textContent =
       left > 0 ? `${formatCountdown(left)} until ${next} drives` : `Rotation due: ${next} drives next`;
     if (this.options.promptRotation && shouldPrompt(session, now, this._promptedFor)) {
@@ -299,13 +292,8 @@ export class SessionSection extends Widget {
     try {
       await action();
     } catch (error) {
-      // Words for people: the server's message with its fix, never raw request text.
-      this._error.textContent =
-        error instanceof FormError
-          ? error.message
-          : error instanceof PairlabRequestError
-            ? sentence(error.message, error.fix)
-            : String(error instanceof Error ? error.message : error);
+      // Words for people: a form's own message, or the server's message with its fix.
+      this._error.textContent = errorWords(error);
     }
   }
 

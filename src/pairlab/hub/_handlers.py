@@ -11,7 +11,7 @@ from typing import Any
 import tornado.web
 from jupyterhub.services.auth import HubOAuthenticated, UserNotAllowed
 
-from pairlab.errors import Forbidden, PairlabError
+from pairlab.errors import Forbidden, PairlabError, reply
 from pairlab.hub._store import CohortStore
 
 NOT_ALLOWED_FIX = "ask a hub admin to add you to the 'facilitators' group"
@@ -33,17 +33,15 @@ class CohortHandler(HubOAuthenticated, tornado.web.RequestHandler):  # type: ign
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Write one clear message; never a traceback."""
         exc = kwargs.get("exc_info", (None, None, None))[1]
-        if isinstance(exc, PairlabError):
-            status, error, fix = exc.status, exc.problem, exc.fix
-        elif isinstance(exc, tornado.web.HTTPError) and status_code == 403:
-            status, error, fix = 403, "only facilitators may see the cohort", NOT_ALLOWED_FIX
+        otherwise = "internal error; see the service log"
+        if isinstance(exc, tornado.web.HTTPError) and status_code == 403:
+            exc = Forbidden("only facilitators may see the cohort", NOT_ALLOWED_FIX)
         elif isinstance(exc, tornado.web.HTTPError):
-            status, error, fix = status_code, exc.log_message or self._reason, ""
-        else:
-            status, error, fix = status_code, "internal error; see the service log", ""
+            otherwise = exc.log_message or self._reason
+        status, body = reply(exc, status_code, otherwise)
         self.set_status(status)
         self.set_header("Content-Type", "application/json; charset=UTF-8")
-        self.finish(json.dumps({"error": error, "fix": fix}))
+        self.finish(json.dumps(body))
 
     def _handle_request_exception(self, e: BaseException) -> None:
         """Answer bad input with its status, without logging a traceback."""

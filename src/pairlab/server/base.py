@@ -9,7 +9,7 @@ import tornado.web
 from jupyter_server.base.handlers import APIHandler
 
 from pairlab._body import parse_json_body
-from pairlab.errors import BadInput, PairlabError
+from pairlab.errors import BadInput, PairlabError, reply
 from pairlab.server.service import PairlabService
 
 SERVICE_KEY = "pairlab"
@@ -22,15 +22,13 @@ class PairlabHandler(APIHandler):
         """Serialize PairlabError as {"error", "fix"}; anything else as a plain 5xx message."""
         exc = kwargs.get("exc_info", (None, None, None))[1]
         self.set_header("Content-Type", "application/json")
-        if isinstance(exc, PairlabError):
-            self.set_status(exc.status)
-            self.finish(json.dumps({"error": exc.problem, "fix": exc.fix}))
-            return
         if isinstance(exc, tornado.web.HTTPError):
-            message = exc.log_message or self._reason
+            otherwise = exc.log_message or self._reason
         else:
-            message = "internal error in pairlab; see the server log"
-        self.finish(json.dumps({"error": message, "fix": ""}))
+            otherwise = "internal error in pairlab; see the server log"
+        status, body = reply(exc, status_code, otherwise)
+        self.set_status(status)
+        self.finish(json.dumps(body))
 
     def _handle_request_exception(self, e: BaseException) -> None:
         """Route PairlabError to write_error without logging a traceback for bad input."""

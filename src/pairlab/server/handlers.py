@@ -9,7 +9,7 @@ import tornado.web
 from jupyter_server.utils import url_path_join
 
 from pairlab.errors import NotFound
-from pairlab.lessons import load_lessons
+from pairlab.lessons import lessons_json, load_lessons
 from pairlab.server import catalog, checks, sessions
 from pairlab.server.base import SERVICE_KEY, PairlabHandler
 from pairlab.server.service import PairlabService
@@ -23,7 +23,7 @@ class LessonsHandler(PairlabHandler):
     @tornado.web.authenticated
     def get(self) -> None:
         """Return {"lessons": [...]}."""
-        self.finish({"lessons": [lesson.to_json() for lesson in load_lessons()]})
+        self.finish({"lessons": lessons_json(load_lessons())})
 
 
 class NotFoundHandler(PairlabHandler):
