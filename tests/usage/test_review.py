@@ -75,6 +75,7 @@ def test_three_readers_one_through_a_pipeline(
     assert [c["reader"] for c in answer["consumers"]] == ["ana", "ben", "cara"]
     assert answer["reusing_products"] == ["renewal-pack"]
     assert answer["window"]["end"] > date.today().isoformat() >= answer["window"]["start"]
+    assert answer["window"]["days"] == 30
     product = load_product(root / KPIS)
     [entry] = product.custom("reviews")
     assert entry["decision"] == decision and entry["measured"] == 3 and entry["by"] == "lead"

@@ -31,7 +31,7 @@ class Review:
 
     product: str
     metric: str
-    window: dict[str, str]
+    window: dict[str, Any]
     measured: float
     threshold: float
     decision: str
@@ -126,10 +126,10 @@ def review(product_id: str, roots: Iterable[Path], store: Store, at: date, by: s
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     hypothesis = parse_hypothesis(_custom(data, "valueHypothesis"), product_id)
     start, end = hypothesis.window(at)
-    window = {
+    window: dict[str, Any] = {
         "start": start.isoformat(),
         "end": end.isoformat(),
-        "days": str(hypothesis.window_days),
+        "days": hypothesis.window_days,
     }
     since = datetime.combine(start, time(), UTC)
     until = datetime.combine(end, time(), UTC)
