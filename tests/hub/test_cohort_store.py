@@ -188,7 +188,7 @@ def test_events_wait_in_the_outbox_until_the_service_answers_then_go_in_order(
     items = [{"session": GOOD["session"], "event": {**GOOD["event"], "id": i}} for i in (1, 2, 3)]
     for item in items:
         sender.submit(item)
-    time.sleep(0.6)  # the service is down: the first tries fail, nothing is dropped
+    wait_until(lambda: sender._down)  # the service is down: a try failed, nothing is dropped
     assert len(sender.pending()) == 3 and not received
     sender.close()
 
