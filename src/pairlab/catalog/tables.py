@@ -12,6 +12,8 @@ _SQL_TABLE = re.compile(r"\b(?:from|join)\s+[\"`]?([A-Za-z_][\w.\"`]*)", re.IGNO
 _TABLE_CALL = re.compile(r"\.table\(\s*[\"']([A-Za-z_][\w.]*)[\"']")
 _MAGIC = re.compile(r"^\s*[%!]")
 _SQL_WORDS = re.compile(r"\bselect\b", re.IGNORECASE)
+# FROM inside a function's parentheses names a column, not a table: extract(year FROM d).
+_FUNC_FROM = re.compile(r"\b(extract|substring|trim|overlay)\s*\(([^()]*?)\bfrom\b", re.IGNORECASE)
 
 
 def _last(name: str) -> str:
@@ -23,6 +25,7 @@ def _sql_list(text: str) -> list[str]:
     """Return the tables a piece of SQL reads, in the order it names them."""
     if not _SQL_WORDS.search(text):
         return []
+    text = _FUNC_FROM.sub(r"\1(\2", text)
     return list(dict.fromkeys(_last(m) for m in _SQL_TABLE.findall(text)))
 
 

@@ -133,9 +133,9 @@ def describe(found: list[Finding], product: Path, analysis: Analysis | None = No
     )
 
 
-def apply_safe_fixes(product: Path, notebook: Path) -> list[str]:
+def apply_safe_fixes(product: Path, notebook: Path, analysis: Analysis | None = None) -> list[str]:
     """Apply ruff's safe fixes to the product's code; return each change, one line apiece."""
-    before = {f: where(f, product) for f in findings(product) if f.safe}
+    before = {f: where(f, product, analysis) for f in findings(product) if f.safe}
     if not before:
         return []
     argv = [ruff_binary(), "check", "--fix", "--exit-zero", "--no-cache", "--quiet", "."]
@@ -155,7 +155,7 @@ def apply_safe_fixes(product: Path, notebook: Path) -> list[str]:
 def gate(product: Path, notebook: Path, analysis: Analysis, fix: bool) -> None:
     """Stop when the product's `ruff check .` would fail; with `fix`, apply safe fixes first."""
     if fix:
-        analysis.changes += apply_safe_fixes(product, notebook)
+        analysis.changes += apply_safe_fixes(product, notebook, analysis)
     found = findings(product)
     if found:
         then = "" if found[0].safe else " in your code, then promote again"
