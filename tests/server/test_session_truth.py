@@ -14,8 +14,7 @@ import pytest
 from tornado.httpclient import HTTPClientError
 
 from pairlab.cli import main
-from pairlab.report import _lesson_steps as lesson_steps
-from pairlab.report import build_cohort, cohort_page, read_export
+from pairlab.report import build_cohort, cohort_page, lesson_steps, read_export
 
 PAIR = [{"name": "Ana", "role": "analyst"}, {"name": "Eli", "role": "engineer"}]
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from pairlab.errors import BadInput
-from pairlab.report._load import FORMAT
+from pairlab.report import FORMAT
 from pairlab.sessions.model import EVENT_KINDS, check_data, parse_participants
 
 DEFAULT_DB = "pairlab-cohort.sqlite"

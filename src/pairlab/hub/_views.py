@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from pairlab.hub._store import CohortStore
-from pairlab.report import Cohort, Group, _lesson_steps, build_cohort, cohort_page
+from pairlab.report import Cohort, Group, build_cohort, cohort_page, lesson_steps
 
 TITLE = "Pairing cohort (live)"
 POLL_MS = 2000
@@ -67,7 +67,7 @@ def cohort_json(store: CohortStore) -> dict[str, Any]:
     docs = store.exports()
     users = {d["session"]["id"]: d["user"] for d in docs}
     counts = {d["session"]["id"]: len(d["events"]) for d in docs}
-    cohort = build_cohort(docs, _lesson_steps())  # as cohort_page builds it, without the HTML
+    cohort = build_cohort(docs, lesson_steps())  # as cohort_page builds it, without the HTML
     sessions = [
         {
             "id": row.id,

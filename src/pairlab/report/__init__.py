@@ -11,14 +11,16 @@ from typing import Any
 from pairlab._files import write_text_atomic
 from pairlab.errors import BadInput
 from pairlab.report._cohort import Cohort, Group, build_cohort
-from pairlab.report._load import read_cohort_csv, read_export, read_exports
+from pairlab.report._load import FORMAT, read_cohort_csv, read_export, read_exports
 
 __all__ = [
+    "FORMAT",
     "Cohort",
     "Group",
     "ReportDone",
     "build_cohort",
     "cohort_page",
+    "lesson_steps",
     "read_cohort_csv",
     "read_export",
     "read_teams",
@@ -35,7 +37,7 @@ class ReportDone:
     people: int
 
 
-def _lesson_steps() -> dict[str, set[str]]:
+def lesson_steps() -> dict[str, set[str]]:
     """Return each curriculum lesson's step ids, to tell a completed lesson from a started one."""
     from pairlab.lessons import load_lessons
 
@@ -70,7 +72,7 @@ def cohort_page(
     """
     from pairlab.report._html import render
 
-    cohort = build_cohort(docs, _lesson_steps(), teams, session_teams)
+    cohort = build_cohort(docs, lesson_steps(), teams, session_teams)
     return render(cohort, title, foot), cohort
 
 
