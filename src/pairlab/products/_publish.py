@@ -206,7 +206,8 @@ def publish(
     try:
         return _publish(product, found, target, catalog_dir, folder, dry_run)
     finally:
-        target.con.disconnect()
+        if target.con.name == "duckdb":  # free the file's write lock; a Spark session stays up
+            target.con.disconnect()
 
 
 def _publish(

@@ -21,6 +21,7 @@ from typing import Any
 
 import ibis
 import pandas as pd
+import sqlglot.expressions as sge
 from ibis.backends import BaseBackend
 
 from pairlab.errors import BadInput, one_line
@@ -114,11 +115,13 @@ def write_side(target: Target, name: str, table: ibis.Table, where: str) -> None
 
 
 def _drop(con: BaseBackend, name: str) -> None:
-    """Drop a table of the products schema (ibis 12's DuckDB drop_table cannot name a schema)."""
-    if con.name == "duckdb":
-        con.raw_sql(f'DROP TABLE IF EXISTS "{SCHEMA}"."{name}"')
-    else:
-        con.drop_table(name, database=SCHEMA, force=True)
+    """Drop a table of the products schema if it is there.
+
+    By hand: ibis 12 builds DROP with sqlglot's `this=`, which sqlglot 30 reads as `tables=`, so
+    its drop_table (and create_table(overwrite=True)) renders `DROP TABLE IF EXISTS` alone.
+    """
+    table = sge.table_(name, db=SCHEMA, quoted=True)
+    con.raw_sql(sge.Drop(tables=[table], kind="TABLE", exists=True).sql(con.dialect))
 
 
 def _refused(exc: Exception, target: Target, name: str, where: str) -> BadInput:
