@@ -87,6 +87,7 @@ def test_a_warehouse_that_refuses_writes(product, catalog_dir, warehouse, publis
     assert state(warehouse, catalog_dir) == published
 
 
+@pytest.mark.slow
 def test_a_read_only_warehouse_file(product, catalog_dir, warehouse, published, tmp_path) -> None:
     # Root writes anything: drop the capability that lets it, as a learner's account would lack.
     change_data(product)

@@ -126,6 +126,7 @@ def test_the_gate_refuses_a_violation_names_rule_and_rows_and_keeps_the_old_tabl
     assert (TABLE + "__publishing") not in {t for _, t in tables(warehouse)}
 
 
+@pytest.mark.slow
 def test_a_kill_between_write_and_swap_leaves_the_old_table_readable(
     product: Path, catalog_dir: Path, warehouse: Path, tmp_path: Path
 ) -> None:
