@@ -166,6 +166,7 @@ def test_bad_input_is_said_and_nothing_is_stored_twice(program_file):
         (REQUESTS["A"] | {"analysts": ["A", "B", "C"]}, "not 3"),
         (REQUESTS["A"] | {"tables": ["a.b.c"]}, "'a.b.c' is not TABLE or TABLE.COLUMN"),
         (REQUESTS["A"] | {"free_from": "soon"}, "'free_from' is not a date"),
+        (REQUESTS["A"] | {"tabels": ["claims"]}, "a request has no field 'tabels'; use analysts, "),
         ({k: v for k, v in REQUESTS["A"].items() if k != "idea"}, "'idea' is missing"),
         ({k: v for k, v in REQUESTS["A"].items() if k != "team"}, "'team' is missing"),
     ]:  # fmt: skip

@@ -13,7 +13,8 @@ from pairlab.errors import BadInput
 
 FIX = "see docs/intake.md for a request's fields"
 MAX_TEXT = 2000
-METRICS = ("consumers", "queries", "reusing-products")  # the use issue's metrics, or SQL
+FIELDS = {"team", "idea", "consumer", "hypothesis", "analysts", "free_from", "tables", "products",
+          "reused_by", "lessons", "not_fit"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,9 @@ def parse_request(body: dict[str, Any], by: str = "") -> Request:
     """Return a validated request from JSON (the hub's form, the CLI's options)."""
     if not isinstance(body, dict):
         raise BadInput("a request must be a JSON object", FIX)
+    unknown = sorted(set(body) - FIELDS)
+    if unknown:
+        raise BadInput(f"a request has no field {unknown[0]!r}", f"use {', '.join(sorted(FIELDS))}")
     analysts = _names(body, "analysts")
     if not 1 <= len(analysts) <= 2:
         raise BadInput(

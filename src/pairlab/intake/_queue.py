@@ -119,7 +119,11 @@ class Intake:
         """Return every request with its score, position and expected dates filled in."""
         now = self.clock()
         rows = self.store.all()
+        taken: dict[int, list[dict[str, Any]]] = {}
+        for decision in self.store.decisions():  # one query, not one per request
+            taken.setdefault(decision["request_id"], []).append(decision)
         for row in rows:
+            row["decisions"] = taken.get(row["id"], [])
             request = request_from_json(row["doc"])
             row["request"] = request
             answered = row["answer"] is not None
@@ -156,7 +160,7 @@ class Intake:
             "ended": _day(row["ended_at"]), "answer": row["answer"], "unknown": row["unknown"],
             "decisions": [
                 {k: d[k] for k in ("who", "action", "reason")} | {"at": _day(d["at"])}
-                for d in self.store.decisions(row["id"])
+                for d in row["decisions"]
             ],
         }  # fmt: skip
 
