@@ -29,32 +29,13 @@ from pairlab.catalog.odps import (
     version_findings,
 )
 from pairlab.catalog.odps_schema import schema_errors
+from pairlab.catalog.problem import Problem
 from pairlab.errors import BadInput
 
 DESCRIPTOR_FILE = "dataproduct.yaml"
 STATUSES = policy.STATUSES
 # libyaml's safe loader reads a catalog of thousands of files ~15x faster than pure Python.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-LEVELS = ("standard", "policy", "notice")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One finding: in which file, at which field, what the rule says, and at which level.
-
-    `level` is `standard` (breaks ODPS/ODCS, or the file cannot be read), `policy` (one of
-    pairlab's named rules, `policy`, with its `severity`) or `notice`.
-    """
-
-    file: str
-    field: str
-    rule: str
-    level: str = "standard"
-    severity: str = "error"
-    policy: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.field}: {self.rule}"
 
 
 def _policy(file: str, found: tuple[str, str, str]) -> Problem:

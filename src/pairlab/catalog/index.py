@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
 from pairlab.catalog.entry import Entry, to_entry
 from pairlab.catalog.overlap import Overlap, overlap
+from pairlab.catalog.problem import Problem
 from pairlab.catalog.search import Hit, SearchIndex
 from pairlab.errors import BadInput
 from pairlab.resources import samples_dir
@@ -25,36 +26,17 @@ T = TypeVar("T")
 SKIP = {"node_modules", "__pycache__", "site-packages", "build", "dist"}
 
 
-@dataclass(frozen=True)
-class CatalogProblem:
-    """A finding in one file of one product folder: standard (an error), policy or notice."""
-
-    file: str
-    field: str
-    rule: str
-    level: str = "standard"
-    severity: str = "error"
-    policy: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.field}: {self.rule}"
-
-    def to_json(self) -> dict[str, str]:
-        """Return the finding as JSON-ready data."""
-        return asdict(self)
-
-
 @dataclass
 class Catalog:
     """The products of the given roots, and the problems that kept any of them out or flawed."""
 
     roots: tuple[Path, ...]
     entries: Sequence[Entry] = field(default_factory=list)
-    problems: list[CatalogProblem] = field(default_factory=list)  # the standards: errors
-    policy: list[CatalogProblem] = field(default_factory=list)  # pairlab's named policy
-    notices: list[CatalogProblem] = field(default_factory=list)  # e.g. an ODPS v0.9 document
+    problems: list[Problem] = field(default_factory=list)  # the standards: errors
+    policy: list[Problem] = field(default_factory=list)  # pairlab's named policy
+    notices: list[Problem] = field(default_factory=list)  # e.g. an ODPS v0.9 document
 
-    def record(self, found: Iterable[CatalogProblem]) -> None:
+    def record(self, found: Iterable[Problem]) -> None:
         """File each finding under its level."""
         for item in found:
             {"policy": self.policy, "notice": self.notices}.get(item.level, self.problems).append(
@@ -112,15 +94,13 @@ def _label(folder: Path, file: str) -> str:
     return f"{folder.as_posix()}/{file}"
 
 
-def read_product(
-    folder: Path, strict: bool
-) -> tuple[Entry | None, list[CatalogProblem], list[Path]]:
+def read_product(folder: Path, strict: bool) -> tuple[Entry | None, list[Problem], list[Path]]:
     """Read one product folder: its entry (None if unusable), its findings and the files read."""
     from pairlab.catalog.descriptor import lint_product
 
     product, problems = lint_product(folder, schema=strict)
     found = [
-        CatalogProblem(_label(folder, p.file), p.field, p.rule, p.level, p.severity, p.policy)
+        Problem(_label(folder, p.file), p.field, p.rule, p.level, p.severity, p.policy)
         for p in problems
     ]
     files = [folder / DESCRIPTOR_FILE]
@@ -131,7 +111,7 @@ def read_product(
 
 
 def assemble(
-    catalog: Catalog, read: Iterable[tuple[Path | str, str | None, T, Iterable[CatalogProblem]]]
+    catalog: Catalog, read: Iterable[tuple[Path | str, str | None, T, Iterable[Problem]]]
 ) -> list[tuple[str, T]]:
     """Record each product's findings; return (id, entry) of the usable ones, ids unique.
 
@@ -147,7 +127,7 @@ def assemble(
             first = Path(seen[pid]) / DESCRIPTOR_FILE
             rule = f"id '{pid}' is already used by {first}; ids must be unique"
             where = _label(Path(folder), DESCRIPTOR_FILE)
-            catalog.problems.append(CatalogProblem(where, "id", rule))
+            catalog.problems.append(Problem(where, "id", rule))
             continue
         seen[pid] = folder
         kept.append((pid, entry))

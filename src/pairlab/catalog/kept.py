@@ -34,10 +34,10 @@ from pairlab.catalog.index import (
     DESCRIPTOR_FILE,
     SKIP,
     Catalog,
-    CatalogProblem,
     assemble,
     read_product,
 )
+from pairlab.catalog.problem import Problem
 from pairlab.catalog.search import SearchIndex
 
 FORMAT = 3  # 3: entries carry ODPS v1.1.0's synonyms, deprecated and type
@@ -282,10 +282,10 @@ class LazyEntries(Sequence[Entry]):
 def _catalog(roots: tuple[Path, ...], products: dict[str, Any], order: list[str]) -> Catalog:
     """Assemble the catalog from kept records, in walk order; entries decode on first use."""
 
-    def records() -> Iterable[tuple[str, str | None, tuple[bytes, Any], list[CatalogProblem]]]:
+    def records() -> Iterable[tuple[str, str | None, tuple[bytes, Any], list[Problem]]]:
         for folder in order:
             record = products[folder]
-            found = [CatalogProblem(**f) for f in record["found"]]
+            found = [Problem(**f) for f in record["found"]]
             payload = (record["entry"], record.get("decoded"))
             yield folder, record["id"] or None, payload, found
 
@@ -293,6 +293,40 @@ def _catalog(roots: tuple[Path, ...], products: dict[str, Any], order: list[str]
     kept = assemble(catalog, records())
     raw, decoded = [p[0] for _, p in kept], [p[1] for _, p in kept]
     catalog.entries = LazyEntries(raw, [pid for pid, _ in kept], decoded)
+    return catalog
+
+
+def _refresh(
+    order: list[str], kept: dict[str, Any], written: int, started: int
+) -> tuple[dict[str, Any], bool, bool]:
+    """Return each product's record in walk order (unchanged ones kept, the rest read again),
+    whether any was read again, and whether a kept one needed vouching for."""
+    products, stale, vouched_any = {}, [], False
+    for folder in order:
+        record = kept["products"].get(folder)
+        same, vouched = _unchanged(record["files"], written) if record else (False, False)
+        if same:
+            products[folder] = record
+        else:
+            stale.append(folder)
+        vouched_any = vouched_any or vouched
+    products |= _read_all(stale, started)
+    return {folder: products[folder] for folder in order}, bool(stale), vouched_any
+
+
+def _rebuilt(
+    roots: tuple[Path, ...],
+    products: dict[str, Any],
+    order: list[str],
+    remembered: Catalog | None,
+    arrays: Any,
+) -> Catalog:
+    """Return the remembered catalog when no product was read again, else a new one."""
+    if remembered is not None:
+        return remembered
+    catalog = _catalog(roots, products, order)
+    # The cached_property, filled: from the kept arrays when no product changed.
+    catalog.__dict__["index"] = SearchIndex(catalog.entries, arrays)
     return catalog
 
 
@@ -305,29 +339,14 @@ def kept_catalog(roots: tuple[Path, ...]) -> Catalog:
     started, written = time.time_ns(), kept["written"]
     dirs: dict[str, Any] = {}
     order = [f for root in roots for f in _scan(str(root), dirs, kept["dirs"], written)]
-    products, read_again = {}, order != list(kept["products"])
-    touched = read_again or dirs != kept["dirs"] or (memory is None and arrays is None)
-    stale = []
-    for folder in order:
-        record = kept["products"].get(folder)
-        same, vouched = _unchanged(record["files"], written) if record else (False, False)
-        if same:
-            products[folder] = record
-        else:
-            stale.append(folder)
-        touched = touched or vouched
-    products |= _read_all(stale, started)
-    read_again = read_again or bool(stale)
-    products = {folder: products[folder] for folder in order}  # walk order, as assemble wants
+    products, stale, vouched = _refresh(order, kept, written, started)
+    read_again = stale or order != list(kept["products"])
+    touched = vouched or dirs != kept["dirs"] or (memory is None and arrays is None)
     if memory is not None and not read_again and not touched:
         return memory[1]
     new = {"roots": [str(r) for r in roots], "written": started, "dirs": dirs, "products": products}
-    if memory is not None and not read_again:
-        catalog = memory[1]
-    else:
-        catalog = _catalog(roots, products, order)
-        # The cached_property, filled: from the kept arrays when no product changed.
-        catalog.__dict__["index"] = SearchIndex(catalog.entries, None if read_again else arrays)
+    remembered = memory[1] if memory is not None and not read_again else None
+    catalog = _rebuilt(roots, products, order, remembered, None if read_again else arrays)
     if touched or read_again:
         _save(path, _stored(new, order, catalog.index.arrays()))
     for record in products.values():

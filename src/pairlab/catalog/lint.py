@@ -14,12 +14,12 @@ from pathlib import Path
 
 from pairlab.catalog.descriptor import (
     DESCRIPTOR_FILE,
-    Problem,
     lint_product,
     read_yaml,
     validate_contract,
 )
 from pairlab.catalog.index import find_products
+from pairlab.catalog.problem import Problem
 from pairlab.errors import BadInput
 
 

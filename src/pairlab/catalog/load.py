@@ -8,13 +8,13 @@ from pathlib import Path
 from pairlab.catalog.entry import Entry
 from pairlab.catalog.index import (
     Catalog,
-    CatalogProblem,
     assemble,
     check_roots,
     find_products,
     read_product,
 )
 from pairlab.catalog.kept import kept_catalog
+from pairlab.catalog.problem import Problem
 
 
 def load_catalog(
@@ -36,9 +36,7 @@ def load_catalog(
     return catalog
 
 
-def _fresh(
-    folder: Path, strict: bool
-) -> tuple[Path, str | None, Entry | None, list[CatalogProblem]]:
+def _fresh(folder: Path, strict: bool) -> tuple[Path, str | None, Entry | None, list[Problem]]:
     """Read a product folder for `assemble`."""
     entry, found, _ = read_product(folder, strict)
     return folder, entry.id if entry else None, entry, found

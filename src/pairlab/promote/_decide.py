@@ -27,6 +27,16 @@ def _exported_lines(analysis: Analysis, cell: Cell) -> set[int]:
     return lines
 
 
+def _local_imports(analysis: Analysis, cell: Cell) -> list[str]:
+    """Return the notebook's own modules the cell imports, sorted."""
+    tree = analysis.trees[cell.id]
+    imported = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+    names = {
+        a.name if isinstance(n, ast.Import) else n.module or "" for n in imported for a in n.names
+    }
+    return sorted(names & set(analysis.local_modules))
+
+
 def _exported_parts(analysis: Analysis, cell: Cell) -> tuple[str, str] | None:
     """Return (becomes, why) for what of a cell goes into a module, or None."""
     funcs = [f.name for f in analysis.functions.values() if f.cell.id == cell.id]
@@ -34,26 +44,25 @@ def _exported_parts(analysis: Analysis, cell: Cell) -> tuple[str, str] | None:
     used = set().union(*(f.globals for f in analysis.functions.values()))
     stored = {n for s in analysis.statements if s.cell.id == cell.id for n in s.stores}
     consts = sorted(stored & used & set(analysis.constants))
-    parts, why = [], []
-    tree = analysis.trees[cell.id]
-    imported = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
-    local = sorted(
-        {a.name if isinstance(n, ast.Import) else n.module or "" for n in imported for a in n.names}
-        & set(analysis.local_modules)
-    )
-    if local:
-        parts.append(f"package modules {', '.join(m + '.py' for m in local)}")
-        why.append("imports the notebook's own modules")
-    if consts:
-        parts.append(f"transform.py constant {', '.join(consts)}")
-        why.append("read by the functions")
-    if funcs:
-        parts.append(f"transform.py: {', '.join(funcs)}")
-        why.append("tagged `export`" if "export" in cell.tags else "defines functions")
-    if steps:
-        parts.append("steps of pipeline.run()")
-        why.append(f"builds the result `{analysis.output}`")
-    return (" + ".join(parts), "; ".join(why)) if parts else None
+    local = _local_imports(analysis, cell)
+    found = [
+        (
+            local,
+            f"package modules {', '.join(m + '.py' for m in local)}",
+            "imports the notebook's own modules",
+        ),
+        (consts, f"transform.py constant {', '.join(consts)}", "read by the functions"),
+        (
+            funcs,
+            f"transform.py: {', '.join(funcs)}",
+            "tagged `export`" if "export" in cell.tags else "defines functions",
+        ),
+        (steps, "steps of pipeline.run()", f"builds the result `{analysis.output}`"),
+    ]
+    kept = [(part, why) for present, part, why in found if present]
+    if not kept:
+        return None
+    return " + ".join(part for part, _ in kept), "; ".join(why for _, why in kept)
 
 
 def _code_decision(analysis: Analysis, cell: Cell) -> tuple[str, str]:

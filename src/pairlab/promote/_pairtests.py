@@ -33,20 +33,23 @@ def _script(analysis: Analysis) -> str:
     return stem if stem.isidentifier() and analysis.path.with_suffix(".py").is_file() else ""
 
 
-def _new_import(node: ast.Import | ast.ImportFrom, analysis: Analysis, package: str) -> str:
-    """Return the import rewritten to the package, or '' when it imports nothing of ours."""
-    script = _script(analysis)
-    ours = set(analysis.local_modules) | ({script} if script else set())
-    if isinstance(node, ast.Import):
-        if not any(a.name in ours for a in node.names):
-            return ""
-        parts = []
-        for a in node.names:
-            module = "transform" if a.name == script else a.name
-            as_ = a.asname or (a.name if module != a.name else None)
-            bound = f"{module} as {as_}" if as_ and as_ != module else module
-            parts.append(f"from {package} import {bound}" if a.name in ours else f"import {a.name}")
-        return "\n".join(parts)
+def _new_plain_import(node: ast.Import, ours: set[str], script: str, package: str) -> str:
+    """Return `import x` rewritten to the package when x is ours, else ''."""
+    if not any(a.name in ours for a in node.names):
+        return ""
+    parts = []
+    for a in node.names:
+        module = "transform" if a.name == script else a.name
+        as_ = a.asname or (a.name if module != a.name else None)
+        bound = f"{module} as {as_}" if as_ and as_ != module else module
+        parts.append(f"from {package} import {bound}" if a.name in ours else f"import {a.name}")
+    return "\n".join(parts)
+
+
+def _new_from_import(
+    node: ast.ImportFrom, ours: set[str], script: str, analysis: Analysis, package: str
+) -> str:
+    """Return `from x import y` rewritten to the package when x is ours, else ''."""
     if node.level or node.module not in ours:
         return ""
     if node.module == script:
@@ -60,6 +63,15 @@ def _new_import(node: ast.Import | ast.ImportFrom, analysis: Analysis, package: 
     module = "transform" if node.module == script else node.module
     names = ", ".join(f"{a.name} as {a.asname}" if a.asname else a.name for a in node.names)
     return f"from {package}.{module} import {names}"
+
+
+def _new_import(node: ast.Import | ast.ImportFrom, analysis: Analysis, package: str) -> str:
+    """Return the import rewritten to the package, or '' when it imports nothing of ours."""
+    script = _script(analysis)
+    ours = set(analysis.local_modules) | ({script} if script else set())
+    if isinstance(node, ast.Import):
+        return _new_plain_import(node, ours, script, package)
+    return _new_from_import(node, ours, script, analysis, package)
 
 
 def rewrite(text: str, analysis: Analysis, package: str) -> tuple[str, list[str]]:
