@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,18 @@ from promote_helpers import FIXTURES
 def product_env(private_env: Path) -> Path:
     """Use the private warehouse and kit repository for every promotion test."""
     return private_env
+
+
+@pytest.fixture(scope="session")
+def kit_repo(product_env: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Render the data-product kit with its example once, as a git repository with a commit."""
+    from pairlab.kits import render
+
+    product = render("data-product", tmp_path_factory.mktemp("kit") / "product", {})
+    ident = ["-c", "user.name=t", "-c", "user.email=t@localhost"]
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "first"]):
+        subprocess.run(["git", *ident, *args], cwd=product, check=True, capture_output=True)
+    return product
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from promote_helpers import tree
 
-from pairlab.kits import render
 from pairlab.promote._ci import _tree_clean, fresh_clone, run_ci, workflow_steps
 
 IDENT = ["-c", "user.name=t", "-c", "user.email=t@localhost"]
@@ -24,16 +23,6 @@ def git(cwd: Path, *args: str) -> str:
     done = subprocess.run(["git", *IDENT, *args], cwd=cwd, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return done.stdout
-
-
-@pytest.fixture(scope="module")
-def kit_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Render the data-product kit with its example once, as a git repository."""
-    product = render("data-product", tmp_path_factory.mktemp("kit") / "product", {})
-    git(product, "init", "-q", "-b", "main")
-    git(product, "add", "-A")
-    git(product, "commit", "-q", "-m", "first")
-    return product
 
 
 @pytest.fixture
