@@ -74,6 +74,8 @@ def test_v110_catalog_loads_lints_and_is_found_by_a_synonym(v110: Path, capsys) 
     [hit] = catalog.search("golden record")
     assert hit.entry.id == RETAIL and hit.matched[0] == "synonyms"
     assert catalog.search("family units")[0].entry.id == RETAIL  # a port's synonym
+    code, out, _ = run(capsys, "catalog", "search", "golden record", "--root", str(v110))
+    assert code == 0 and out.splitlines()[0].endswith("[port households deprecated]")
     code, out, _ = run(capsys, "catalog", "lint", str(v110))
     assert code == 0 and "0 error(s)" in out.splitlines()[-1]
     product, problems = lint_product(v110 / "retail-customer", schema=True)  # + JSON Schema

@@ -108,6 +108,19 @@ def test_a_read_only_warehouse_file(product, catalog_dir, warehouse, published, 
     assert state(warehouse, catalog_dir) == published
 
 
+def test_an_unreachable_warehouse(product, catalog_dir, warehouse, published, capsys) -> None:
+    change_data(product)
+    url = "trino://analyst@127.0.0.1:9/hive"  # the discard port: nothing answers there
+    code, out, err = run(
+        capsys, "publish", str(product), "--catalog", str(catalog_dir), "--url", url
+    )
+    assert code == 2 and out == ""
+    [line] = err.splitlines()
+    assert line.startswith(f"pairlab: error: cannot publish {PRODUCT}: ")
+    assert "127.0.0.1:9" in line
+    assert state(warehouse, catalog_dir) == published
+
+
 def test_an_id_another_team_owns(product, catalog_dir, warehouse, published, capsys) -> None:
     edit_yaml(product / "dataproduct.yaml", lambda d: d["team"].update(name="marketing"))
     code, _, err = run(capsys, "publish", str(product), "--catalog", str(catalog_dir))

@@ -170,6 +170,17 @@ def test_every_read_is_reported_to_the_registered_hooks(product, catalog_dir) ->
     assert events == [products.ReadEvent(PRODUCT, PORT, f"products.{TABLE}", events[0].server)]
 
 
+def test_the_catalog_folder_defaults_to_pairlab_catalog(
+    product: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = tmp_path / "ours", tmp_path / "theirs"
+    first.mkdir(), second.mkdir()
+    monkeypatch.setenv("PAIRLAB_CATALOG", os.pathsep.join([str(first), str(second)]))
+    products.publish(product)
+    assert (first / PRODUCT / "dataproduct.yaml").is_file() and list(second.iterdir()) == []
+    assert products.read(NAME).count().execute() == 215
+
+
 def test_products_read_on_the_cli_prints_rows_or_json(product, catalog_dir, capsys) -> None:
     products.publish(product, catalog=catalog_dir)
     code, out, _ = run(
