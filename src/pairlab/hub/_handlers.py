@@ -5,13 +5,13 @@ The views (the cohort page in _app, Intake in _intake) build on these, so no vie
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import tornado.web
 from jupyterhub.services.auth import HubOAuthenticated, UserNotAllowed
 
-from pairlab.errors import Forbidden, PairlabError, reply
+from pairlab._web import JsonErrors
+from pairlab.errors import Forbidden, PairlabError
 from pairlab.hub._store import CohortStore
 
 NOT_ALLOWED_FIX = "ask a hub admin to add you to the 'facilitators' group"
@@ -23,32 +23,22 @@ class Unauthorized(PairlabError):
     status = 401
 
 
-class CohortHandler(HubOAuthenticated, tornado.web.RequestHandler):  # type: ignore[misc]
+class CohortHandler(HubOAuthenticated, JsonErrors):  # type: ignore[misc]
     """Base handler: hub OAuth, the store, and every error as JSON {"error", "fix"}."""
 
     def initialize(self, store: CohortStore) -> None:
         """Keep the service's store."""
         self.store = store
 
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """Write one clear message; never a traceback."""
-        exc = kwargs.get("exc_info", (None, None, None))[1]
-        otherwise = "internal error; see the service log"
+    unexpected = "internal error; see the service log"
+
+    def error_reply(
+        self, status_code: int, exc: BaseException | None
+    ) -> tuple[int, dict[str, str]]:
+        """Say the hub login's 403 in the cohort's words; every other error as all handlers do."""
         if isinstance(exc, tornado.web.HTTPError) and status_code == 403:
             exc = Forbidden("only facilitators may see the cohort", NOT_ALLOWED_FIX)
-        elif isinstance(exc, tornado.web.HTTPError):
-            otherwise = exc.log_message or self._reason
-        status, body = reply(exc, status_code, otherwise)
-        self.set_status(status)
-        self.set_header("Content-Type", "application/json; charset=UTF-8")
-        self.finish(json.dumps(body))
-
-    def _handle_request_exception(self, e: BaseException) -> None:
-        """Answer bad input with its status, without logging a traceback."""
-        if isinstance(e, PairlabError):
-            self.send_error(e.status, exc_info=(type(e), e, e.__traceback__))
-            return
-        super()._handle_request_exception(e)
+        return super().error_reply(status_code, exc)
 
 
 class ApiHandler(CohortHandler):

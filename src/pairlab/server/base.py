@@ -5,37 +5,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import tornado.web
 from jupyter_server.base.handlers import APIHandler
 
 from pairlab._body import parse_json_body
-from pairlab.errors import BadInput, PairlabError, reply
+from pairlab._web import JsonErrors
+from pairlab.errors import BadInput
 from pairlab.server.service import PairlabService
 
 SERVICE_KEY = "pairlab"
 
 
-class PairlabHandler(APIHandler):
+class PairlabHandler(JsonErrors, APIHandler):
     """Base handler: every pairlab error becomes JSON with its 4xx status."""
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """Serialize PairlabError as {"error", "fix"}; anything else as a plain 5xx message."""
-        exc = kwargs.get("exc_info", (None, None, None))[1]
-        self.set_header("Content-Type", "application/json")
-        if isinstance(exc, tornado.web.HTTPError):
-            otherwise = exc.log_message or self._reason
-        else:
-            otherwise = "internal error in pairlab; see the server log"
-        status, body = reply(exc, status_code, otherwise)
-        self.set_status(status)
-        self.finish(json.dumps(body))
-
-    def _handle_request_exception(self, e: BaseException) -> None:
-        """Route PairlabError to write_error without logging a traceback for bad input."""
-        if isinstance(e, PairlabError):
-            self.send_error(e.status, exc_info=(type(e), e, e.__traceback__))
-            return
-        super()._handle_request_exception(e)
 
     @property
     def service(self) -> PairlabService:
