@@ -179,3 +179,13 @@ def test_a_helper_nothing_in_the_step_calls_fails_naming_it(tmp_path):
 def test_built_from_without_values_or_used_is_the_step_definitions_error(tmp_path):
     result = run(notebook(tmp_path, "x = 1"), "built-from")
     assert result.status == "error" and "needs `values` or `used`" in result.message
+
+
+def test_every_entry_of_a_value_written_out_must_call_the_function(tmp_path):
+    mixed = "by_year = {1: by_line(con, 1), 2: total(con, 2)}"
+    path = notebook(tmp_path, BY_LINE, TOTAL, mixed)
+    result = run(path, "built-from", values={"by_year": "by_line"})
+    assert result.status == "fail"
+    assert "has an entry not computed with `by_line` (`total(con, 2)`)" in result.message
+    typed = notebook(tmp_path, BY_LINE, "by_year = [by_line(con, 1), 38]")
+    assert "(`38`)" in run(typed, "built-from", values={"by_year": "by_line"}).message

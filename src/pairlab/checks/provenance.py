@@ -94,26 +94,39 @@ def _last_assignment(code: _Code, name: str, before: int) -> int | None:
     return found
 
 
-def _calls_behind(code: _Code, position: int) -> set[str]:
-    """Return every function the value assigned at `position` calls, followed back and down."""
+def _calls_behind(code: _Code, position: int, node: ast.AST | None = None) -> set[str]:
+    """Return every function the value assigned at `position` (or its part `node`) calls.
+
+    Followed back (the variables it reads, to their earlier assignments) and down (the
+    notebook's own functions it calls).
+    """
     calls: set[str] = set()
-    todo, seen = [position], set()
+    todo: list[tuple[int, ast.AST | None]] = [(position, node)]
+    seen: set[int] = set()
     while todo:
-        at = todo.pop()
-        if at in seen:
-            continue
-        seen.add(at)
+        at, part = todo.pop()
         stmt = code.statements[at][1]
-        value = getattr(stmt, "value", None) or stmt
+        value = part or getattr(stmt, "value", None) or stmt
         calls |= _called(value)
         followed = _read_names(value)
         if isinstance(stmt, ast.AugAssign):  # `total += x` keeps what `total` was made from
             followed |= _targets(stmt)
         for name in followed:  # a variable it reads: how was that made?
             earlier = _last_assignment(code, name, at)
-            if earlier is not None:
-                todo.append(earlier)
+            if earlier is not None and earlier not in seen:
+                seen.add(earlier)
+                todo.append((earlier, None))
     return calls | _calls_inside(code, calls)
+
+
+def _entries(stmt: ast.stmt) -> list[ast.expr]:
+    """Return the entries of a value written out as a dict, list, tuple or set display."""
+    value = getattr(stmt, "value", None)
+    if isinstance(value, ast.Dict):
+        return list(value.values)
+    if isinstance(value, ast.List | ast.Tuple | ast.Set):
+        return list(value.elts)
+    return []
 
 
 def _calls_inside(code: _Code, calls: set[str]) -> set[str]:
@@ -142,7 +155,7 @@ def _value_problem(code: _Code, name: str, functions: list[str]) -> Result | Non
     calls = _calls_behind(code, position)
     missing = [f for f in functions if f not in calls]
     if not missing:
-        return None
+        return _entry_problem(code, name, functions, position)
     others = sorted(c for c in calls if c in code.functions)
     instead = f" (it calls {', '.join(f'`{c}`' for c in others)} instead)" if others else ""
     return failed(
@@ -150,6 +163,20 @@ def _value_problem(code: _Code, name: str, functions: list[str]) -> Result | Non
         f"calling `{missing[0]}`, so the function you wrote is what answers",
         (cell.id,),
     )
+
+
+def _entry_problem(code: _Code, name: str, functions: list[str], position: int) -> Result | None:
+    """Return why an entry of a value written out entry by entry is made another way, or None."""
+    cell = code.statements[position][0]
+    for entry in _entries(code.statements[position][1]):
+        missing = [f for f in functions if f not in _calls_behind(code, position, entry)]
+        if missing:
+            return failed(
+                f"`{name}` in {cell.label} has an entry not computed with `{missing[0]}` "
+                f"(`{ast.unparse(entry)}`); call `{missing[0]}` for every entry",
+                (cell.id,),
+            )
+    return None
 
 
 def _used_problem(code: _Code, function: str, tag: str) -> Result | None:
