@@ -20,6 +20,7 @@ LOGS = Path(__file__).parent / "logs"
 
 KPIS = "claims-frequency-by-region"
 PREMIUM = "premium-by-channel"
+TABLE = "products.claims_frequency_by_region__monthly_claims_kpis"  # where publish puts KPIS
 
 # file, format, records, reads (user, product) expected, unparsed lines
 PLAIN = [("ana", KPIS), ("ben", PREMIUM), ("cara", KPIS), ("eli", KPIS)]  # eli: through a view
@@ -76,14 +77,14 @@ def test_bad_lines_are_named_and_skipped(
 ) -> None:
     """A line that is not JSON and one without a time: each named, the good line kept."""
     log = tmp_path / "log.jsonl"
-    log.write_text(
-        '{"user": "ana", "time": "2026-11-20T09:00:00Z", '
-        '"query": "SELECT * FROM products.monthly_claims_kpis"}\n'
-        '{"user": "ben", "time": \n'
-        '{"user": "cara", "query": "SELECT * FROM products.monthly_claims_kpis"}\n'
-        '{"user": "dan", "time": "yesterday", "query": "SELECT 1"}\n',
-        encoding="utf-8",
-    )
+    query = "SELECT * FROM " + TABLE  # noqa: S608 - a constant, for a log line
+    lines = [
+        json.dumps({"user": "ana", "time": "2026-11-20T09:00:00Z", "query": query}),
+        '{"user": "ben", "time": ',
+        json.dumps({"user": "cara", "query": query}),
+        json.dumps({"user": "dan", "time": "yesterday", "query": "SELECT 1"}),
+    ]
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = usage.import_log(log, "jsonl", store, tables)
     assert (result.records, result.new) == (1, 1)
     assert [p.split(": ", 1)[0] for p in result.bad] == [f"{log}:2", f"{log}:3", f"{log}:4"]
@@ -147,8 +148,8 @@ def test_a_view_in_the_warehouse_over_a_product_counts(
     warehouse = tmp_path / "warehouse.duckdb"
     con = duckdb.connect(str(warehouse))
     con.execute("CREATE SCHEMA products; CREATE SCHEMA pricing")
-    con.execute("CREATE TABLE products.monthly_claims_kpis AS SELECT 'North' AS region")
-    con.execute("CREATE VIEW pricing.kpis AS SELECT region FROM products.monthly_claims_kpis")
+    con.execute(f"CREATE TABLE {TABLE} AS SELECT 'North' AS region")
+    con.execute(f"CREATE VIEW pricing.kpis AS SELECT region FROM {TABLE}")  # noqa: S608
     con.close()
     log = tmp_path / "log.csv"
     log.write_text("user,time,query\nfay,2026-11-20T10:00:00Z,SELECT * FROM pricing.kpis\n")
@@ -188,3 +189,10 @@ def test_the_commands_import_list_and_flush(
     ]
     rows = json.loads(run("usage", "list", "--product", PREMIUM, "--json"))
     assert [(r["reader"], r["origin"]) for r in rows] == [("ben", "csv")]
+
+
+def test_a_port_never_published_has_no_table_to_claim() -> None:
+    """The sample catalog was never published: no table maps to a product."""
+    from pairlab.resources import samples_dir
+
+    assert usage.catalog_tables([samples_dir() / "catalog"]) == {}

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pairlab import usage
+from pairlab import products, usage
 from pairlab.errors import BadInput
-from pairlab.products.hooks import notify_read
 from pairlab.usage import _outbox
 from pairlab.usage._store import StoreDown
 
@@ -30,13 +29,14 @@ def waiting(tmp_path: Path) -> int:
     return _outbox.count(tmp_path / "outbox")
 
 
+@pytest.mark.slow  # the product is published once for the session
 def test_a_products_read_lands_in_the_store_with_reader_and_team(
-    tmp_path: Path, store: usage.Store, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, store: usage.Store, monkeypatch: pytest.MonkeyPatch, published: Path
 ) -> None:
-    """The products read hook records ana; the flush adds her team from the program."""
+    """products.read records ana's read; the flush adds her team from the program."""
     (tmp_path / "program.toml").write_text(PROGRAM, encoding="utf-8")
     monkeypatch.setenv("PAIRLAB_USER", "ana")
-    notify_read(KPIS, PORT)
+    products.read(f"{KPIS}.{PORT}", catalog=published)
     assert waiting(tmp_path) == 1
     assert store.list() == []  # nothing reaches the store before a flush
     assert usage.flush(store) == 1
@@ -76,7 +76,7 @@ def test_an_unwritable_outbox_never_breaks_the_read(
     blocker = tmp_path / "blocker"
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setenv("PAIRLAB_USAGE_OUTBOX", str(blocker / "outbox"))
-    notify_read(KPIS, PORT)  # no exception
+    usage.record_event(products.ReadEvent(KPIS, PORT, "t", "s"))  # the hook: no exception
     assert "could not record a read of claims-frequency-by-region" in caplog.text
 
 
@@ -149,15 +149,14 @@ def test_who_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     assert usage.reader() == "ana.hub"
 
 
-def test_the_installed_package_declares_the_read_hook() -> None:
-    """pyproject's pairlab.read_hooks entry point is usage's record_read."""
-    import tomllib
-    from importlib import import_module
+def test_importing_usage_registers_its_hook_once() -> None:
+    """usage's recorder is on products' read hooks, once however often usage is imported."""
+    import importlib
 
-    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
-    points = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["entry-points"]
-    module, name = points["pairlab.read_hooks"]["usage"].split(":")
-    assert getattr(import_module(module), name) is usage.record_read
+    from pairlab.products import _read
+
+    importlib.import_module("pairlab.usage")
+    assert _read._HOOKS.count(usage.record_event) == 1
 
 
 def test_flush_into_a_store_that_is_down_exits_2_and_keeps_the_reads(

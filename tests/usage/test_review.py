@@ -1,4 +1,8 @@
-"""The value hypothesis tested: measured use, keep / iterate / kill by the rule, on record."""
+"""The value hypothesis tested: measured use, keep / iterate / kill by the rule, on record.
+
+The product is published for real (`pairlab.products.publish` into a scale-0.01 warehouse) and
+read through `pairlab.products.read`, which records each read through its read hook.
+"""
 
 from __future__ import annotations
 
@@ -11,19 +15,18 @@ from typing import Any
 import pytest
 import yaml
 
-from pairlab import usage
+from pairlab import products, usage
 from pairlab.catalog import load_product
 from pairlab.cli import main
-from pairlab.products.hooks import notify_read
-from pairlab.resources import samples_dir
 
 KPIS, PORT = "claims-frequency-by-region", "monthly_claims_kpis"
+pytestmark = pytest.mark.slow  # publishing the product once takes seconds
 
 
-def catalog_with(tmp_path: Path, hypothesis: Any) -> Path:
-    """Copy the sample product into a catalog of its own with this value hypothesis."""
+def catalog_with(tmp_path: Path, published: Path, hypothesis: Any) -> Path:
+    """Copy the published product's catalog with this value hypothesis in its descriptor."""
     root = tmp_path / "catalog"
-    shutil.copytree(samples_dir() / "catalog" / KPIS, root / KPIS)
+    shutil.copytree(published, root)
     path = root / KPIS / "dataproduct.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for prop in data["customProperties"]:
@@ -33,14 +36,15 @@ def catalog_with(tmp_path: Path, hypothesis: Any) -> Path:
     return root
 
 
-def three_readers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Ana and Ben read the product; Cara's own product reads it in its pipeline."""
+def three_readers(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ana and Ben read the published product; Cara's own product reads it in its pipeline."""
+    name = f"{KPIS}.{PORT}"
     for user in ("ana", "ben", "ana"):
         monkeypatch.setenv("PAIRLAB_USER", user)
-        notify_read(KPIS, PORT)
+        assert products.read(name, catalog=root).count().execute() > 0
     monkeypatch.setenv("PAIRLAB_USER", "cara")
     with usage.as_pipeline("renewal-pack"):
-        notify_read(KPIS, PORT)
+        products.read(name, catalog=root).execute()
     monkeypatch.setenv("PAIRLAB_USER", "lead")
 
 
@@ -61,12 +65,12 @@ def hypothesis(threshold: Any, metric: str = "consumers") -> dict[str, Any]:
 
 @pytest.mark.parametrize(("threshold", "decision"), [(2, "keep"), (4, "iterate"), (7, "kill")])
 def test_three_readers_one_through_a_pipeline(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-    threshold: int, decision: str,
+    tmp_path: Path, published: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str], threshold: int, decision: str,
 ) -> None:  # fmt: skip
     """3 consumers, 1 reusing product; keep at 2, iterate at 4 (>= half), kill at 7."""
-    root = catalog_with(tmp_path, hypothesis(threshold))
-    three_readers(monkeypatch)
+    root = catalog_with(tmp_path, published, hypothesis(threshold))
+    three_readers(root, monkeypatch)
     answer = run_review(root, capsys)
     assert (answer["product"], answer["metric"], answer["measured"], answer["threshold"]) == (
         KPIS, "consumers", 3, threshold,
@@ -89,11 +93,14 @@ def test_three_readers_one_through_a_pipeline(
 
 
 def test_kill_names_the_consumers_to_tell(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    published: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The summary of a kill lists every reader and reusing product."""
-    root = catalog_with(tmp_path, hypothesis(10, "queries"))
-    three_readers(monkeypatch)
+    root = catalog_with(tmp_path, published, hypothesis(10, "queries"))
+    three_readers(root, monkeypatch)
     with pytest.raises(SystemExit):
         main(["review", KPIS, "--catalog", str(root)])
     out = capsys.readouterr().out
@@ -102,22 +109,28 @@ def test_kill_names_the_consumers_to_tell(
 
 
 def test_reusing_products_metric_and_a_declared_rule(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    published: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The descriptor's own rule wins over the default halves."""
     declared = {**hypothesis(2, "reusing-products"), "rule": {"keep": 2, "iterate": 1}}
-    root = catalog_with(tmp_path, declared)
-    three_readers(monkeypatch)
+    root = catalog_with(tmp_path, published, declared)
+    three_readers(root, monkeypatch)
     answer = run_review(root, capsys)
     assert (answer["measured"], answer["decision"]) == (1, "iterate")
 
 
 def test_reads_outside_the_window_do_not_count(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    published: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A review dated two months back sees none of today's reads: kill, nothing to tell."""
-    root = catalog_with(tmp_path, hypothesis(2))
-    three_readers(monkeypatch)
+    root = catalog_with(tmp_path, published, hypothesis(2))
+    three_readers(root, monkeypatch)
     answer = run_review(root, capsys, "--at", "2026-01-01")
     assert (answer["measured"], answer["decision"], answer["consumers"]) == (0, "kill", [])
 
@@ -132,10 +145,14 @@ def test_reads_outside_the_window_do_not_count(
     ],
 )
 def test_a_hypothesis_that_cannot_be_measured_is_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: Any, message: str
+    tmp_path: Path,
+    published: Path,
+    capsys: pytest.CaptureFixture[str],
+    value: Any,
+    message: str,
 ) -> None:
     """Exit 2, the field and the fix named, the descriptor untouched."""
-    root = catalog_with(tmp_path, value)
+    root = catalog_with(tmp_path, published, value)
     before = (root / KPIS / "dataproduct.yaml").read_bytes()
     with pytest.raises(SystemExit) as done:
         main(["review", KPIS, "--catalog", str(root)])
@@ -146,10 +163,10 @@ def test_a_hypothesis_that_cannot_be_measured_is_one_line(
 
 
 def test_an_unknown_product_names_close_ids(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, published: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A typo in the id gets the id meant."""
-    root = catalog_with(tmp_path, hypothesis(2))
+    root = catalog_with(tmp_path, published, hypothesis(2))
     with pytest.raises(SystemExit) as done:
         main(["review", "claims-frequency-by-regoin", "--catalog", str(root)])
     assert done.value.code == 2
@@ -157,10 +174,10 @@ def test_an_unknown_product_names_close_ids(
 
 
 def test_lint_policy_warns_until_a_decision_is_recorded(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, published: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Past its review date with no decision: a review-due warning, gone once reviewed."""
-    root = catalog_with(tmp_path, {**hypothesis(0), "reviewDate": "2026-01-31"})
+    root = catalog_with(tmp_path, published, {**hypothesis(0), "reviewDate": "2026-01-31"})
     with pytest.raises(SystemExit) as done:
         main(["catalog", "lint", str(root), "--policy", "--json"])
     found = json.loads(capsys.readouterr().out)["findings"]
@@ -174,10 +191,10 @@ def test_lint_policy_warns_until_a_decision_is_recorded(
 
 
 def test_kill_of_an_odps_1_1_product_sets_deprecated(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, published: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """ODPS v1.1.0 has a deprecated flag: kill sets it beside the status."""
-    root = catalog_with(tmp_path, hypothesis(1))
+    root = catalog_with(tmp_path, published, hypothesis(1))
     path = root / KPIS / "dataproduct.yaml"
     path.write_text(path.read_text().replace("apiVersion: v1.0.0", "apiVersion: v1.1.0"))
     assert run_review(root, capsys)["decision"] == "kill"

@@ -9,8 +9,8 @@ Usage::
     usage.import_log(Path("log.csv"), "csv", store, usage.catalog_tables())
     usage.review("claims-frequency-by-region", roots, store, date.today(), by="ana")
 
-Importing this module registers `record_read` as a products read hook (installed packages get
-it through the `pairlab.read_hooks` entry point without the import).
+Importing this module registers `record_read` on `pairlab.products.on_read`, so every
+`pairlab.products.read` in the process is recorded.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from pairlab.products.hooks import on_read
+from pairlab.products import ReadEvent, on_read
 from pairlab.usage._hypothesis import DECISIONS, METRICS, Hypothesis, parse_hypothesis
 from pairlab.usage._identity import reader, team_lookup
 from pairlab.usage._import import ImportResult, import_log
@@ -52,13 +52,20 @@ __all__ = [
     "port_table",
     "product_tables",
     "reader",
+    "record_event",
     "record_read",
     "review",
     "team_lookup",
     "warehouse_views",
 ]
 
-on_read(record_read)
+
+def record_event(event: ReadEvent) -> None:
+    """Record one `pairlab.products.read` (the products read hook); never raise."""
+    record_read(event.product, event.port)
+
+
+on_read(record_event)
 
 
 def catalog_roots(roots: Iterable[Path | str] | None = None) -> tuple[Path, ...]:
