@@ -14,6 +14,7 @@ import textwrap
 from typing import Any
 
 from pairlab.curriculum._product import Product
+from pairlab.curriculum._values import other_values
 
 AS_FRAME = '''def as_frame(result):
     """Return a result as a pandas frame in a stable row order (an ibis table runs here)."""
@@ -47,15 +48,6 @@ def _literal(value: Any) -> str:
 def _params(product: Product) -> str:
     """Return the notebook's parameter assignments."""
     return "\n".join(f"{k} = {_literal(v)}" for k, v in product.parameters.items())
-
-
-def _other(value: Any) -> Any:
-    """Return another value of the same kind, for a headless run with other parameters."""
-    if isinstance(value, bool):
-        return not value
-    if isinstance(value, int | float):
-        return value - 1
-    return f"{value}-2"
 
 
 def _header(number: int, title: str, objectives: str, minutes: int, note: str) -> str:
@@ -313,7 +305,7 @@ def _test_steps(product: Product) -> list[dict[str, Any]]:
 
 def _parameterize_steps(product: Product) -> list[dict[str, Any]]:
     """Return lesson 4's steps: the parameters cell, then a headless run with other values."""
-    other = {k: _other(v) for k, v in product.parameters.items()}
+    other = other_values(product.parameters, product.tables)
     expect = {k: repr(v) for k, v in other.items()}
     return [
         {
