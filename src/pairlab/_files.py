@@ -98,6 +98,15 @@ def new_scratch_folder(prefix: str, parent: Path | None = None) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
 
 
+def can_write(folder: Path) -> bool:
+    """Return whether a file can be made in `folder`: tried, not guessed from permissions."""
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
 def temp_root() -> Path:
     """Return the system's temp folder (where scratch folders go)."""
     return Path(tempfile.gettempdir())

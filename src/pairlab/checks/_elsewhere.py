@@ -7,10 +7,10 @@ second warehouse is the default scale with another seed, generated once beside t
 
 from __future__ import annotations
 
-import tempfile
 import threading
 from pathlib import Path
 
+from pairlab._files import can_write, temp_root
 from pairlab.errors import BadInput
 from pairlab.warehouse import default_path, generate
 from pairlab.warehouse.generator import DEFAULT_SCALE
@@ -24,11 +24,10 @@ def _writable(folder: Path) -> Path:
     """Return `folder` when the second warehouse can be written there, else a temp folder."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.NamedTemporaryFile(dir=folder)  # noqa: SIM115 - closed just below
-        probe.close()
+        writable = can_write(folder)
     except OSError:
-        return Path(tempfile.gettempdir())
-    return folder
+        writable = False
+    return folder if writable else temp_root()
 
 
 def second_warehouse() -> Path:

@@ -70,7 +70,7 @@ class CheckRequest:
         ids = parse_only(only)
         parse_set(check_set)
         if check_set is not None and (step is not None or ids is not None):
-            raise BadInput("a check set goes alone", "ask for a set, or a step and only, not both")
+            raise BadInput("'set' goes alone", "ask for a check set, or a step and only, not both")
         return cls(str(path), step, ids, check_set)
 
     @classmethod

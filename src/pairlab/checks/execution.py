@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from pairlab import _process
+from pairlab._files import scratch_folder
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
 from pairlab.checks._registry import register
 from pairlab.checks._scratch import ScratchError, scratch_copy
@@ -87,7 +87,7 @@ def fresh_run(
     paths mean what they mean to the learner and whatever the cells write is thrown away.
     Stopping at `upto` lets a step be judged before the pair has done the exercises after it.
     """
-    with tempfile.TemporaryDirectory(prefix="pairlab-run-") as tmp:
+    with scratch_folder("pairlab-run-") as tmp:
         src, out = Path(tmp) / ctx.path.name, Path(tmp) / "executed.ipynb"
         cwd = scratch_copy(ctx, Path(tmp) / "scratch")
         _copy(ctx, src, last_cell, upto)
