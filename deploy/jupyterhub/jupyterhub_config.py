@@ -57,13 +57,20 @@ c.JupyterHub.authenticator_class = "dummy"
 c.DummyAuthenticator.password = PASSWORD
 c.Authenticator.allowed_users = set(PAIR + FACILITATORS)
 c.JupyterHub.load_groups = {"facilitators": {"users": FACILITATORS}}
+# Every user reaches the service (to request a pairing on its Intake view); only facilitators
+# hold FACILITATE, which the service asks for (PAIRLAB_FACILITATOR_SCOPE) on its other pages.
+FACILITATE = "custom:pairlab-cohort:facilitate"
+c.JupyterHub.custom_scopes = {
+    FACILITATE: {"description": "Run the pairlab cohort: sessions, program, intake queue"}
+}
 c.JupyterHub.load_roles = [
     {
         "name": "pairlab-facilitator",
-        "description": "See the pairlab cohort page and its API",
+        "description": "See the pairlab cohort page and its API, run the intake queue",
         "groups": ["facilitators"],
-        "scopes": [f"access:services!service={SERVICE}"],
-    }
+        "scopes": [f"access:services!service={SERVICE}", FACILITATE],
+    },
+    {"name": "user", "scopes": ["self", f"access:services!service={SERVICE}"]},
 ]
 
 # The cohort service: started and stopped by the hub, its SQLite store in its own folder.
@@ -74,8 +81,10 @@ c.JupyterHub.services = [
         "command": [sys.executable, "-m", "pairlab", "cohort", "serve"],
         "cwd": str(ROOT / SERVICE),
         "oauth_no_confirm": True,
+        "oauth_client_allowed_scopes": [FACILITATE],  # in a facilitator's login, if she has it
         "environment": {
-            key: os.environ[key] for key in ("PAIRLAB_COHORT_DB", "PATH") if key in os.environ
+            "PAIRLAB_FACILITATOR_SCOPE": FACILITATE,
+            **{key: os.environ[key] for key in ("PAIRLAB_COHORT_DB", "PATH") if key in os.environ},
         },
     }
 ]

@@ -31,11 +31,15 @@ from pairlab.lab import free_port
 
 PREFIX = "/services/pairlab-cohort/"
 ACCESS = "access:services!service=pairlab-cohort"
+FACILITATE = "custom:pairlab-cohort:facilitate"
 TOKENS = {  # token -> the user model JupyterHub answers for it
     "fran-token": {"kind": "user", "name": "fran", "scopes": [ACCESS, "read:users:name!user=fran"]},
     "ana-token": {"kind": "user", "name": "ana", "scopes": ["access:servers!user=ana"]},
     "dara-token": {"kind": "user", "name": "dara", "scopes": ["access:servers!user=dara"]},
     "svc-token": {"kind": "service", "name": "other-service", "scopes": []},
+    # On a hub that lets every user reach the service, facilitators hold a scope of their own.
+    "ana-open-token": {"kind": "user", "name": "ana", "scopes": [ACCESS]},
+    "fran-open-token": {"kind": "user", "name": "fran", "scopes": [ACCESS, FACILITATE]},
 }
 
 
@@ -227,3 +231,18 @@ def test_the_hubs_intake_toml_sets_the_limit(service: Service, tmp_path: Path, m
     assert service.call("POST", f"api/intake/requests/{ids[0]}/start", "fran-token")[0] == 200
     status, refused = service.call("POST", f"api/intake/requests/{ids[1]}/start", "fran-token")
     assert status == 400 and "the limit is 1" in refused["error"]
+
+
+def test_a_hub_open_to_every_user_names_the_facilitators_scope(service: Service, monkeypatch):
+    monkeypatch.setenv("PAIRLAB_FACILITATOR_SCOPE", FACILITATE)
+    status, mine = service.call("POST", "api/intake/requests", "ana-open-token", REQUESTS["A"])
+    assert status == 201
+    for path in ("api/intake/queue", "api/cohort"):  # the access scope alone: a requester
+        status, reply = service.call("GET", path, "ana-open-token")
+        assert (status, reply["error"]) == (403, "ana may not see the cohort")
+    status, reply = service.call("GET", "", "ana-open-token")  # nor the cohort page
+    assert (status, reply["error"]) == (403, "only facilitators may see the cohort")
+    assert service.call("GET", "api/intake/queue", "fran-token")[0] == 403
+    status, queue = service.call("GET", "api/intake/queue", "fran-open-token")
+    assert status == 200 and [r["id"] for r in queue["requests"]] == [mine["id"]]
+    assert service.call("GET", "api/cohort", "fran-open-token")[0] == 200

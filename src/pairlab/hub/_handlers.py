@@ -5,6 +5,7 @@ The views (the cohort page in _app, Intake in _intake) build on these, so no vie
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import tornado.web
@@ -15,6 +16,15 @@ from pairlab.errors import Forbidden, PairlabError
 from pairlab.hub._store import CohortStore
 
 NOT_ALLOWED_FIX = "ask a hub admin to add you to the 'facilitators' group"
+# A hub that lets every user reach the service (to request a pairing on the Intake view) names
+# the scope only facilitators hold here, e.g. custom:pairlab-cohort:facilitate.
+FACILITATOR_SCOPE_ENV = "PAIRLAB_FACILITATOR_SCOPE"
+
+
+def facilitator_scopes(auth: Any) -> set[str]:
+    """Return the scopes that make a facilitator: $PAIRLAB_FACILITATOR_SCOPE, else access."""
+    named = os.environ.get(FACILITATOR_SCOPE_ENV, "").strip()
+    return {named} if named else set(auth.access_scopes)
 
 
 class Unauthorized(PairlabError):
@@ -29,6 +39,11 @@ class CohortHandler(HubOAuthenticated, JsonErrors):  # type: ignore[misc]
     def initialize(self, store: CohortStore) -> None:
         """Keep the service's store."""
         self.store = store
+
+    @property
+    def hub_scopes(self) -> set[str] | None:
+        """Admit facilitators only (see facilitator_scopes)."""
+        return facilitator_scopes(self.hub_auth) or None
 
     unexpected = "internal error; see the service log"
 

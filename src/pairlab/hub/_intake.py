@@ -21,7 +21,7 @@ from jupyterhub.services.auth import UserNotAllowed
 from pairlab._body import parse_json_body
 from pairlab.catalog.load import cached_catalog
 from pairlab.errors import BadInput, NotFound
-from pairlab.hub._handlers import ApiHandler, CohortHandler
+from pairlab.hub._handlers import ApiHandler, CohortHandler, facilitator_scopes
 from pairlab.hub._program import current_status, program_store
 from pairlab.hub._store import CohortStore
 from pairlab.intake import (
@@ -101,7 +101,8 @@ class _Requester:
         """Return whether the user holds the scope the facilitators' routes require."""
         user: dict[str, Any] = self.current_user  # type: ignore[attr-defined]
         auth = self.hub_auth  # type: ignore[attr-defined]
-        return bool(auth.access_scopes and auth.check_scopes(auth.access_scopes, user))
+        wanted = facilitator_scopes(auth)
+        return bool(wanted and auth.check_scopes(wanted, user))
 
 
 class RequesterApiHandler(_Requester, ApiHandler):
