@@ -16,6 +16,7 @@ import yaml
 from pairlab.errors import BadInput
 from pairlab.hub._program import program_page, program_store, status_json
 from pairlab.hub._store import CohortStore
+from pairlab.lessons import load_lessons
 from pairlab.program import SCAFFOLD
 from pairlab.sessions import Participant, SessionStore
 
@@ -109,3 +110,26 @@ def test_the_services_catalog_counts_a_published_product(cohort, tmp_path, monke
     assert not published()["ok"]
     monkeypatch.setenv("PAIRLAB_CATALOG", str(tmp_path / "catalog"))
     assert published()["ok"] and published()["evidence"] == ["claims-kpis"]
+
+
+def test_a_session_that_goes_on_is_read_again(cohort, tmp_path):
+    program_store(cohort).put(SCAFFOLD, "fran")
+    ana = _forwarding(tmp_path, cohort, "ana")
+    first = _teach(ana, [("Ana Lima", "analyst"), ("Eli Novak", "engineer")], team="claims")
+    pair = (Participant("Ben Okafor", "analyst"), Participant("Ana Lima", "analyst"))
+    back = ana.start(pair, 15, None, {"team": "claims", "facilitator": "Ana Lima",
+                                      "trained_in": first}).id  # fmt: skip
+    lessons = load_lessons()
+
+    def drive(numbers: range) -> dict:
+        for lesson in lessons[numbers.start : numbers.stop]:
+            for step in lesson.steps:
+                done = {"path": "x.ipynb", "lesson": lesson.id, "step": step.id,
+                        "driver": "Ben Okafor", "status": "pass", "results": []}  # fmt: skip
+                ana.record_step(back, done, True)
+        team = status_json(cohort)["status"]["teams"]["claims"]
+        return next(c for c in team["capable"]["criteria"] if c["name"] == "teach-back")
+
+    assert drive(range(1, 5))["next"].endswith("Ben Okafor drives lesson 5 to completion")
+    assert drive(range(5, 6))["ok"]
+    ana.close()

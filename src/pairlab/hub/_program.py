@@ -71,12 +71,14 @@ def program_docs(store: CohortStore) -> list[dict[str, Any]]:
     """Return every stored session as an export holding only the events the program reads.
 
     A session's completions are read again only when a newer one was stored (the index on the
-    event kind answers which, without reading the million cell runs around them).
+    event kind answers which, without reading the million cell runs around them); each export
+    is stamped with its newest rows, so the program reads a session again only when it changed.
     """
     kept = _READ.setdefault(store, {})
     newest = sa.func.max(events.c.id)
+    columns = (sessions.c.user, sessions.c.session_id, sessions.c.last_event, sessions.c.doc)
     with store.engine.connect() as db:
-        heads = db.execute(sa.select(sessions.c.user, sessions.c.session_id, sessions.c.doc))
+        heads = db.execute(sa.select(*columns)).all()
         marks = {
             (u, s): int(m)
             for u, s, m in db.execute(
@@ -89,12 +91,25 @@ def program_docs(store: CohortStore) -> list[dict[str, Any]]:
         if stale:
             fresh = _completions(db, None if len(stale) > 200 else stale)
             kept.update({k: (marks[k], fresh.get(k, [])) for k in stale})
-        return [
-            {"format": "pairlab-session/1", "user": user,
-             "session": json.loads(doc) | {"id": f"{user}/{sid}"},
-             "events": kept[(user, sid)][1] if (user, sid) in marks else []}
-            for user, sid, doc in heads
-        ]  # fmt: skip
+    return [
+        {"format": "pairlab-session/1", "user": user, "stamp": (marks.get((user, sid)), last),
+         "session": _head(store, (user, sid), last, doc),
+         "events": kept[(user, sid)][1] if (user, sid) in marks else []}
+        for user, sid, last, doc in heads
+    ]  # fmt: skip
+
+
+_HEADS: weakref.WeakKeyDictionary[CohortStore, dict[Key, tuple[int, dict[str, Any]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _head(store: CohortStore, key: Key, last: int, doc: str) -> dict[str, Any]:
+    """Return a session's stored head as JSON, decoded again only when a newer event changed it."""
+    heads = _HEADS.setdefault(store, {})
+    if heads.get(key, (None,))[0] != last:
+        heads[key] = (last, json.loads(doc) | {"id": f"{key[0]}/{key[1]}"})
+    return heads[key][1]
 
 
 class ProgramStore:
@@ -155,13 +170,26 @@ def current_status(store: CohortStore) -> tuple[ProgramStatus | None, str]:
     return _LAST[store][1]
 
 
+_MEMOS: weakref.WeakKeyDictionary[CohortStore, tuple[float, dict[Any, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _memo(store: CohortStore, program_at: float) -> dict[Any, Any]:
+    """Return the sessions read against this version of the program (a new program: none)."""
+    if _MEMOS.get(store, (None,))[0] != program_at:
+        _MEMOS[store] = (program_at, {})
+    return _MEMOS[store][1]
+
+
 def _judge(store: CohortStore, held: dict[str, Any]) -> tuple[ProgramStatus | None, str]:
     """Judge the held program against every stored session."""
     try:
         program = parse_program_text(held["text"], "the cohort's program.toml")
         roots = [os.environ[CATALOG_ENV]] if os.environ.get(CATALOG_ENV) else []
         products = catalog_products(roots) if roots else []
-        return program_status(program, program_docs(store), None, products), ""
+        memo = _memo(store, held["updated_at"])
+        return program_status(program, program_docs(store), None, products, memo=memo), ""
     except PairlabError as exc:  # a session the program does not know: say so, count nothing
         return None, str(exc)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from pairlab.program._model import Program, Team
@@ -39,7 +40,7 @@ class PublishedProduct:
 
 
 @dataclass(frozen=True)
-class Context:
+class Context:  # frozen: cached_property writes to the instance dict, not through setattr
     """What every criterion reads."""
 
     program: Program
@@ -47,6 +48,24 @@ class Context:
     spread: Spread
     products: Sequence[PublishedProduct]
     lesson_steps: Mapping[int, set[tuple[str, str]]]  # lesson number -> its (lesson, step)s
+
+    @cached_property
+    def led_by_team(self) -> dict[str, list[SessionFacts]]:
+        """Return the sessions each team's own people led, by team id (one pass, not per team)."""
+        found: dict[str, list[SessionFacts]] = {}
+        for s in self.sessions:
+            team = self.program.team_of_user(s.facilitator) if s.facilitator else None
+            if team is not None:
+                found.setdefault(team.id, []).append(s)
+        return found
+
+    @cached_property
+    def for_team(self) -> dict[str | None, list[SessionFacts]]:
+        """Return the sessions by the team they served."""
+        found: dict[str | None, list[SessionFacts]] = {}
+        for s in self.sessions:
+            found.setdefault(s.team, []).append(s)
+        return found
 
 
 def _names(names: Sequence[str]) -> str:
@@ -84,12 +103,10 @@ def teach_back(ctx: Context, team: Team) -> Criterion:
     needed = set().union(*(ctx.lesson_steps.get(n, set()) for n in range(first, last + 1)))
     members = {m.name for m in team.members}
     progress: dict[tuple[str, str], tuple[set[tuple[str, str]], list[str]]] = {}
-    for s in ctx.sessions:
-        if s.facilitator not in members:
-            continue
+    for s in ctx.led_by_team.get(team.id, []):
         for mate in s.participants:
             if mate in members and mate != s.facilitator and s.drives.get(mate):
-                done, ids = progress.setdefault((s.facilitator, mate), (set(), []))
+                done, ids = progress.setdefault((str(s.facilitator), mate), (set(), []))
                 done |= s.drives[mate] & needed
                 ids.append(s.id)
     for _pair, (done, ids) in sorted(progress.items()):

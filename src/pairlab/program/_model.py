@@ -84,9 +84,14 @@ class Program:
         """Return the central team first, then the others."""
         return (self.central, *self.teams)
 
+    @cached_property
+    def _by_id(self) -> dict[str, Team]:
+        """Return every team by id (validated unique)."""
+        return {t.id: t for t in self.all_teams}
+
     def team(self, team_id: str) -> Team | None:
         """Return the team with this id (the central team too), or None."""
-        return next((t for t in self.all_teams if t.id == team_id), None)
+        return self._by_id.get(team_id)
 
     @cached_property
     def _people(self) -> dict[str, tuple[Team, Member]]:

@@ -98,13 +98,19 @@ def _drives(
 ) -> dict[str, set[tuple[str, str]]]:
     """Return the steps each person completed while driving, from step-completed events."""
     done: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    names: dict[str, str | None] = {}  # a session has a few drivers: look each up once
     for event in events:
-        data = event.get("data") or {}
+        data = event.get("data")
         if event.get("kind") != "step-completed" or not isinstance(data, dict):
             continue
-        found = program.member(data["driver"]) if isinstance(data.get("driver"), str) else None
-        if found and isinstance(data.get("lesson"), str) and isinstance(data.get("step"), str):
-            done[found[1].name].add((data["lesson"], data["step"]))
+        driver, lesson, step = data.get("driver"), data.get("lesson"), data.get("step")
+        if not (isinstance(driver, str) and isinstance(lesson, str) and isinstance(step, str)):
+            continue
+        if driver not in names:
+            found = program.member(driver)
+            names[driver] = found[1].name if found else None
+        if (name := names[driver]) is not None:
+            done[name].add((lesson, step))
     return dict(done)
 
 
@@ -112,10 +118,27 @@ def read_sessions(
     program: Program,
     docs: Sequence[Mapping[str, Any]],
     session_teams: Mapping[str, str] | None = None,
+    memo: dict[Any, SessionFacts] | None = None,
 ) -> list[SessionFacts]:
-    """Read every export against the program, oldest first; refuse broken trained-in links."""
+    """Read every export against the program, oldest first; refuse broken trained-in links.
+
+    With a `memo` (kept by the caller for one program), an export carrying a `stamp` that was
+    read before is not read again: the hub stamps each session with its newest stored rows.
+    """
     teams = session_teams or {}
-    facts = [read_session(program, d, teams.get(str(d["session"].get("id")))) for d in docs]
+    facts, used = [], set()
+    for doc in docs:
+        sid = str(doc["session"].get("id"))
+        key = (sid, doc["stamp"]) if memo is not None and "stamp" in doc else None
+        found = memo.get(key) if memo is not None and key is not None else None
+        if found is None:
+            found = read_session(program, doc, teams.get(sid))
+            if memo is not None and key is not None:
+                memo[key] = found
+        used.add(key)
+        facts.append(found)
+    for gone in set(memo or {}) - used:  # sessions read before and changed since
+        del memo[gone]  # type: ignore[union-attr]
     facts.sort(key=lambda s: (s.started_at, s.id))
     _check_links(program, facts)
     return facts

@@ -102,8 +102,8 @@ def _team_status(ctx: Context, team: Team) -> TeamStatus:
     members = {m.name for m in team.members}
     central = {m.name for m in ctx.program.central.members}
     reached = [m for m in members if ctx.spread.reached(m)]
-    led = [s for s in ctx.sessions if s.team == team.id]
-    ambassadors = sorted({s.facilitator for s in ctx.sessions if s.facilitator in members})
+    led = ctx.for_team.get(team.id, [])
+    ambassadors = sorted({str(s.facilitator) for s in ctx.led_by_team.get(team.id, [])})
     by_central = [s for s in led if set(ctx.spread.leaders[s.id]) & central]
     by_team = [s for s in led if set(ctx.spread.leaders[s.id]) & members]
     gens = [ctx.spread.people[m].generation or 0 for m in reached]
@@ -131,9 +131,13 @@ def program_status(
     session_teams: Mapping[str, str] | None = None,
     products: Iterable[PublishedProduct] = (),
     lesson_steps: Mapping[int, set[tuple[str, str]]] | None = None,
+    memo: dict[Any, SessionFacts] | None = None,
 ) -> ProgramStatus:
-    """Return the program's status from session exports and the catalog's products."""
-    facts: list[SessionFacts] = read_sessions(program, docs, session_teams)
+    """Return the program's status from session exports and the catalog's products.
+
+    `memo` keeps each stamped export's reading for the next call with the same program.
+    """
+    facts: list[SessionFacts] = read_sessions(program, docs, session_teams, memo)
     ctx = Context(program, facts, spread(program, facts), tuple(products),
                   lesson_steps if lesson_steps is not None else lesson_numbers())  # fmt: skip
     teams = tuple(_team_status(ctx, t) for t in program.teams)
