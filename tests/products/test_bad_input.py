@@ -108,6 +108,27 @@ def test_a_read_only_warehouse_file(product, catalog_dir, warehouse, published, 
     assert state(warehouse, catalog_dir) == published
 
 
+def test_a_warehouse_another_process_reads(product, catalog_dir, warehouse, published, capsys):
+    change_data(product)
+    hold = f"import duckdb, sys, time; c = duckdb.connect({str(warehouse)!r}, read_only=True); "
+    hold += "print('open', flush=True); time.sleep(60)"
+    reader = subprocess.Popen([sys.executable, "-c", hold], stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout is not None and reader.stdout.readline() == "open\n"
+        code, out, err = run(capsys, "publish", str(product), "--catalog", str(catalog_dir))
+    finally:
+        reader.kill()
+        reader.communicate()
+    assert code == 2 and out == ""
+    assert err == (
+        f"pairlab: error: cannot publish {PRODUCT}: duckdb://{warehouse} is open in another "
+        "process (a notebook's kernel, a lab, a client); publishing needs the warehouse to "
+        "itself: shut down the kernels that use it and publish again, or publish to another "
+        "warehouse with --url\n"
+    )
+    assert state(warehouse, catalog_dir) == published
+
+
 def test_an_unreachable_warehouse(product, catalog_dir, warehouse, published, capsys) -> None:
     change_data(product)
     url = "trino://analyst@127.0.0.1:9/hive"  # the discard port: nothing answers there

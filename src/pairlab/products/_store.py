@@ -70,7 +70,17 @@ def open_target(url: str | None) -> Target:
         if not path.exists():
             generate(path, DEFAULT_SCALE, DEFAULT_SEED)
         url = f"duckdb://{path}"
-    con = connect(url)
+    try:
+        con = connect(url)
+    except BadInput as exc:
+        if "in another process" not in exc.problem:
+            raise
+        # DuckDB lets many processes read a file but only one write it, and only alone.
+        raise BadInput(
+            f"{redact(url)} is open in another process (a notebook's kernel, a lab, a client)",
+            "publishing needs the warehouse to itself: shut down the kernels that use it and "
+            "publish again, or publish to another warehouse with --url",
+        ) from None
     if con.name == "duckdb":
         database = _duckdb_file(con)
         odcs = {"server": "pairlab", "type": "duckdb", "database": database, "schema": SCHEMA}
