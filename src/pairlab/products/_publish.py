@@ -113,11 +113,17 @@ def digest(frame: pd.DataFrame) -> str:
     return hashlib.sha256(f"{len(frame)}:{total}:{list(frame.columns)}".encode()).hexdigest()[:16]
 
 
-def _forget_code(root: Path) -> None:
-    """Drop the product's modules imported before, so the build runs the code as it is now."""
+def _forget_code(root: Path, target: str) -> None:
+    """Drop the product's modules imported before, so the build runs the code as it is now.
+
+    That is every module from its src/ folder, and any module of the build's package name
+    imported from elsewhere (another product, or another copy of this one).
+    """
     src = str((root / "src").resolve())
+    package = target.partition(":")[0].split(".")[0]
     for name, module in list(sys.modules.items()):
-        if str(getattr(module, "__file__", None) or "").startswith(src):
+        mine = str(getattr(module, "__file__", None) or "").startswith(src)
+        if mine or name == package or name.startswith(package + "."):
             del sys.modules[name]
 
 
@@ -133,7 +139,7 @@ def _build(product: Product, con: BaseBackend, index: int) -> _Built:
             f"{where}: the port names no `{missing}`",
             f"add a customProperty {missing} to the port in dataproduct.yaml",
         )
-    _forget_code(product.root)
+    _forget_code(product.root, str(target))
     try:
         frame = to_frame(build_function(product.root, str(target))(con))
     except Exception as exc:  # the product's own code failed: say where, never a traceback
