@@ -103,8 +103,14 @@ def test_a_dry_run_gates_and_writes_nothing(product, catalog_dir, warehouse, cap
     before = tables(warehouse)
     code, out, _ = run(capsys, "publish", str(product), "--catalog", str(catalog_dir), "--dry-run")
     assert code == 0 and f"{PORT}: would write products.{TABLE} (215 rows)" in out
-    assert "would register" in out
+    assert f"would register in {catalog_dir / PRODUCT} (" in out
     assert tables(warehouse) == before and list(catalog_dir.iterdir()) == []
+    products.publish(product, catalog=catalog_dir)
+    code, out, _ = run(capsys, "publish", str(product), "--catalog", str(catalog_dir), "--dry-run")
+    assert out.splitlines() == [
+        f"{PRODUCT} {PORT}: unchanged products.{TABLE} (215 rows)",
+        f"{PRODUCT}: catalog entry {catalog_dir / PRODUCT} unchanged",
+    ]
 
 
 def test_the_gate_refuses_a_violation_names_rule_and_rows_and_keeps_the_old_table(

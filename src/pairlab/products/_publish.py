@@ -50,6 +50,7 @@ class PublishResult:
     catalog: Path
     ports: list[PortResult] = field(default_factory=list)
     registered: list[str] = field(default_factory=list)  # catalog files written (or to write)
+    folder: Path | None = None  # the product's folder in the catalog
     dry_run: bool = False
 
     def lines(self) -> list[str]:
@@ -59,11 +60,11 @@ class PublishResult:
             for p in self.ports
         ]
         verb = "would register" if self.dry_run else "registered"
-        where = self.catalog / self.product
+        where = self.folder or self.catalog / self.product
         out.append(
             f"{self.product}: {verb} in {where} ({', '.join(self.registered)})"
             if self.registered
-            else f"{self.product}: catalog entry in {self.catalog} unchanged"
+            else f"{self.product}: catalog entry {where} unchanged"
         )
         return out
 
@@ -204,7 +205,7 @@ def publish(
     found = _register.published(catalog_dir, d.id)
     _register.check_owner(found, product)
     _check_versions(product, found)
-    folder = _register.destination(catalog_dir, found, d.id) if not dry_run else catalog_dir
+    folder = _register.destination(catalog_dir, found, d.id, check=not dry_run)
     try:
         target = _store.open_target(url)
     except BadInput as exc:
@@ -228,6 +229,7 @@ def _publish(
     d = product.descriptor
     built = [_build(product, target.con, i) for i in range(len(d.outputPorts))]
     result = PublishResult(d.id, d.version or "", target.server, catalog_dir, dry_run=dry_run)
+    result.folder = folder
     fresh = [b for b in built if not _unchanged(found, b, d.outputPorts[b.index].version)]
     located: dict[int, dict[str, Any]] = {}
     for b in built:
@@ -239,7 +241,7 @@ def _publish(
             action = "would write" if b in fresh else "unchanged"
         result.ports.append(PortResult(b.name, b.table, len(b.frame), action))
     files = _register.documents(product.root, product, located, target.odcs)
-    todo = _register.changed(folder / d.id if dry_run and not found.entry else folder, files)
+    todo = _register.changed(folder, files)
     result.registered = sorted(todo)
     if dry_run:
         return result

@@ -67,10 +67,11 @@ def check_owner(found: Published, product: Product) -> None:
         )
 
 
-def destination(root: Path, found: Published, product_id: str) -> Path:
-    """Return the folder the registered copy goes to, checked writable before any write."""
+def destination(root: Path, found: Published, product_id: str, check: bool = True) -> Path:
+    """Return the folder the registered copy goes to, checked writable (unless not `check`)."""
     folder = found.entry.path if found.entry else root / product_id
-    check_destination(folder / DESCRIPTOR_FILE)
+    if check:
+        check_destination(folder / DESCRIPTOR_FILE)
     return folder
 
 

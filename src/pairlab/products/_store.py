@@ -171,12 +171,3 @@ def swap(target: Target, names: list[str]) -> None:
     for name in names:
         _drop(con, name)
         con.rename_table(f"{SCHEMA}.{name}{SIDE}", f"{SCHEMA}.{name}")
-
-
-def columns_of(con: BaseBackend, name: str) -> dict[str, str]:
-    """Return the published table's columns and types ({} when there is none)."""
-    try:
-        schema = con.table(name, database=SCHEMA).schema()
-    except Exception:  # no such table (yet): what matters is what it would hold
-        return {}
-    return {column: str(kind) for column, kind in schema.items()}
