@@ -196,3 +196,14 @@ def test_a_port_never_published_has_no_table_to_claim() -> None:
     from pairlab.resources import samples_dir
 
     assert usage.catalog_tables([samples_dir() / "catalog"]) == {}
+
+
+def test_a_log_that_is_not_text_is_refused_in_one_line(
+    store: usage.Store, tables: dict[str, usage.PortRef], tmp_path: Path
+) -> None:
+    """A compressed export given as is: the file and the fix named, nothing stored."""
+    log = tmp_path / "export.csv"
+    log.write_bytes(b"\x1f\x8b\x08\x00\xff\xfe compressed")
+    with pytest.raises(BadInput, match=r"export.csv is not UTF-8 text .*export the log as UTF-8"):
+        usage.import_log(log, "csv", store, tables)
+    assert store.list() == []
