@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
@@ -251,3 +252,33 @@ def test_a_requester_acts_only_for_her_own_team(program_file):
         check_own_team(facts, "ana", "pricing")
     with pytest.raises(Forbidden, match="the program lists no team for zoe"):
         check_own_team(facts, "zoe", "claims")
+
+
+def test_starts_at_the_same_moment_never_pass_the_limit(program_file):
+    intake = make_intake(program_file, Clock(), wip_limit=1)
+    ids = [intake.submit(REQUESTS["A"] | {"idea": f"idea {n}"})["id"] for n in range(6)]
+    barrier = threading.Barrier(len(ids))
+    outcomes: list[str] = []
+
+    def start(rid: int) -> None:
+        # Each thread is a process that read the queue before the others wrote: only the
+        # store's one conditional UPDATE stands between them and the limit.
+        barrier.wait()
+        decision = {"at": T0, "who": "eli", "action": "started", "reason": ""}
+        try:
+            values = {"state": "active", "started_at": T0, "expected_end": T0 + WEEK}
+            intake.store.change(rid, ("waiting",), values, decision, limit=1)
+            outcomes.append("started")
+        except BadInput as exc:
+            outcomes.append(str(exc))
+
+    threads = [threading.Thread(target=start, args=(rid,)) for rid in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("started") == 1
+    assert intake.queue()["counts"]["active"] == 1
+    refused = [o for o in outcomes if o != "started"]
+    assert set(refused) == {"pairings are active up to the limit of 1; end one (done or "
+                            "decline) first, or raise wip_limit in intake.toml"}  # fmt: skip

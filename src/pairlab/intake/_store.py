@@ -133,28 +133,30 @@ class IntakeStore:
     ) -> None:  # fmt: skip
         """Change a request in `states` and record why, in one transaction.
 
-        With `limit`, refuse when that many requests are active already (checked in the same
-        transaction as the change, so two starts cannot both take the last place).
+        With `limit`, refuse when that many requests are active already. The condition is part
+        of the one UPDATE, which takes the write lock first (SQLite), so two processes starting
+        at once cannot both take the last place.
         """
         values = {k: json.dumps(v) if k in JSON_COLUMNS else v for k, v in values.items()}
+        update = requests.update().where(requests.c.id == rid, requests.c.state.in_(states))
+        active = sa.select(sa.func.count()).select_from(requests)
+        active = active.where(requests.c.state == "active")
+        if limit is not None:
+            update = update.where(active.scalar_subquery() < limit)
         with self.engine.begin() as db:
+            if db.execute(update.values(**values)).rowcount == 1:
+                self._decide(db, rid, **decision)
+                return
             state = db.execute(sa.select(requests.c.state).where(requests.c.id == rid)).scalar()
-            if state is None:
-                raise NotFound(f"no request {rid}", "see `pairlab intake list` for the ids")
-            if state not in states:
-                allowed = " or ".join(states)
-                raise BadInput(
-                    f"request {rid} is {state}",
-                    f"only a request that is {allowed} can be {decision['action']}",
-                )
-            if limit is not None:
-                active = db.execute(
-                    sa.select(sa.func.count()).where(requests.c.state == "active")
-                ).scalar()
-                if int(active or 0) >= limit:
-                    raise BadInput(
-                        f"{active} pairings are active and the limit is {limit}",
-                        "end one (done or decline) first, or raise wip_limit in intake.toml",
-                    )
-            db.execute(requests.update().where(requests.c.id == rid).values(**values))
-            self._decide(db, rid, **decision)
+        if state is None:
+            raise NotFound(f"no request {rid}", "see `pairlab intake list` for the ids")
+        if state not in states:
+            allowed = " or ".join(states)
+            raise BadInput(
+                f"request {rid} is {state}",
+                f"only a request that is {allowed} can be {decision['action']}",
+            )
+        raise BadInput(
+            f"pairings are active up to the limit of {limit}",
+            "end one (done or decline) first, or raise wip_limit in intake.toml",
+        )
