@@ -42,7 +42,8 @@ def hub_facts(store: CohortStore) -> ProgramFacts:
     """Return the facts of the program the cohort service holds, with its status."""
     held = program_store(store).get()
     settings = os.environ.get(INTAKE_ENV, "")
-    key = (id(store), store.version(), held["updated_at"] if held else 0.0, settings)
+    changed = Path(settings).stat().st_mtime if settings and Path(settings).exists() else 0.0
+    key = (id(store), store.version(), held["updated_at"] if held else 0.0, f"{settings}@{changed}")
     if key not in _facts:
         status, notice = current_status(store)
         if status is None:
