@@ -152,7 +152,7 @@ def test_an_id_another_team_owns(product, catalog_dir, warehouse, published, cap
 
 
 def test_read_names_close_matches_and_warns_of_deprecated_ports(
-    product: Path, catalog_dir: Path
+    product: Path, catalog_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     edit_yaml(
         product / "dataproduct.yaml",
@@ -161,6 +161,11 @@ def test_read_names_close_matches_and_warns_of_deprecated_ports(
     products.publish(product, catalog=catalog_dir)
     with pytest.warns(products.DeprecatedProductWarning, match=f"port {PRODUCT}.{PORT} is depr"):
         assert products.read(f"{PRODUCT}.{PORT}", catalog=catalog_dir).count().execute() == 215
+    code, out, err = run(
+        capsys, "products", "read", f"{PRODUCT}.{PORT}", "--catalog", str(catalog_dir)
+    )
+    assert code == 0 and len(out.splitlines()) == 11  # a header and the first 10 rows
+    assert err == (f"pairlab: warning: port {PRODUCT}.{PORT} is deprecated: read another port\n")
     with pytest.raises(NotFound) as err:
         products.read("claims-frequency-by-regoin.monthly_claims_kpis", catalog=catalog_dir)
     assert f"did you mean {PRODUCT}.{PORT}?" in str(err.value)
