@@ -24,7 +24,9 @@ from pairlab.sessions.model import (
     EVENT_KINDS,
     MAX_DATA_BYTES,
     MAX_DATA_DEPTH,
+    NULLABLE,
     SERVER_KINDS,
+    STORED_EXTRA,
 )
 
 PAIR = {"participants": [{"name": "Ana", "role": "analyst"}, {"name": "Eli", "role": "engineer"}]}
@@ -63,7 +65,7 @@ TYPED: dict[str, st.SearchStrategy[Any]] = {
     ),
 }
 valid_data = st.fixed_dictionaries(
-    {}, optional={k: v if k == "path" else st.one_of(st.none(), v) for k, v in TYPED.items()}
+    {}, optional={k: st.one_of(st.none(), v) if k in NULLABLE else v for k, v in TYPED.items()}
 ).flatmap(
     lambda typed: st.dictionaries(free_keys, scalars, max_size=4).map(
         lambda free: {**free, **typed}
@@ -82,13 +84,17 @@ def _nested(depth: int) -> dict[str, Any]:
 
 wrong_typed = st.sampled_from(sorted(DATA_FIELDS)).flatmap(
     lambda key: st.sampled_from(
-        [v for v in (5, 2.5, True, "text", [], {}, ["x"]) if not _fits(key, v)]
+        [v for v in (None, 5, 2.5, True, "text", [], {}, ["x"]) if not _fits(key, v)]
     ).map(lambda value: {key: value})
 )
 
 
 def _fits(key: str, value: Any) -> bool:
-    """Return whether value has the type the readers expect of data[key]."""
+    """Return whether value has the type the readers expect of data[key] (null: "nobody")."""
+    if value is None:
+        return key in NULLABLE
+    if isinstance(value, bool) and DATA_FIELDS[key] is int:
+        return False  # a turn is a number, and true is not one
     return isinstance(value, DATA_FIELDS[key])
 
 
@@ -99,7 +105,7 @@ ODD_DATA: list[Any] = [
     {"x": [math.inf]},
     {"x": -math.inf},
     _nested(MAX_DATA_DEPTH + 1),
-    {"x": "y" * MAX_DATA_BYTES},
+    {"x": "y" * (MAX_DATA_BYTES + STORED_EXTRA)},  # too large even with what a server adds
     {"x": {1, 2}},
     {"x": b"bytes"},
     {"x": (1, 2)},

@@ -84,6 +84,14 @@ def parse_post(body: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any
     return user, session, event
 
 
+def _read(text: str) -> Any:
+    """Return stored JSON; a row that is not reads as a string, which the report leaves out."""
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError, RecursionError):
+        return "(unreadable row)"
+
+
 class CohortStore:
     """Every pair's sessions, keyed by hub user and session id; each post is one transaction."""
 
@@ -150,11 +158,13 @@ class CohortStore:
             for r in rows:
                 by_session.setdefault((r["user"], r["session_id"]), []).append(
                     {"id": r["event_id"], "session_id": r["session_id"], "at": r["at"],
-                     "kind": r["kind"], "data": json.loads(r["data"])}
+                     "kind": r["kind"], "data": _read(r["data"])}
                 )  # fmt: skip
             docs = []
             for head in heads.mappings():
-                session = json.loads(head["doc"]) | {"id": f"{head['user']}/{head['session_id']}"}
+                session = _read(head["doc"])
+                session = session if isinstance(session, dict) else {}
+                session |= {"id": f"{head['user']}/{head['session_id']}"}
                 docs.append(
                     {
                         "format": FORMAT,

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from pairlab.hub._store import CohortStore
-from pairlab.report import Cohort, Group, build_cohort, cohort_page, lesson_steps
+from pairlab.report import Cohort, Group, build_cohort, cohort_page, lesson_steps, usable
 
 TITLE = "Pairing cohort (live)"
 POLL_MS = 2000
@@ -64,7 +64,7 @@ def _group(cohort: Cohort, group: Group) -> dict[str, Any]:
 def cohort_json(store: CohortStore) -> dict[str, Any]:
     """Return what the page shows, as JSON: sessions (with their hub user), people, teams."""
     version = store.version()
-    docs = store.exports()
+    docs, skipped = usable(store.exports())  # one unreadable session never hides the rest
     users = {d["session"]["id"]: d["user"] for d in docs}
     counts = {d["session"]["id"]: len(d["events"]) for d in docs}
     cohort = build_cohort(docs, lesson_steps())  # as cohort_page builds it, without the HTML
@@ -90,4 +90,5 @@ def cohort_json(store: CohortStore) -> dict[str, Any]:
         "sessions": sessions,
         "people": [_group(cohort, g) for g in cohort.people],
         "teams": [_group(cohort, g) for g in cohort.teams],
+        "skipped": skipped,
     }

@@ -11,7 +11,7 @@ from typing import Any
 from pairlab._files import write_text_atomic
 from pairlab.errors import BadInput
 from pairlab.report._cohort import Cohort, Group, build_cohort
-from pairlab.report._load import FORMAT, read_cohort_csv, read_export, read_exports
+from pairlab.report._load import FORMAT, check_export, read_cohort_csv, read_export, read_exports
 
 __all__ = [
     "FORMAT",
@@ -24,6 +24,7 @@ __all__ = [
     "read_cohort_csv",
     "read_export",
     "read_teams",
+    "usable",
     "write_report",
 ]
 
@@ -57,6 +58,25 @@ def read_teams(path: Path) -> dict[str, str]:
     return {str(person): str(team) for team, people in data.items() for person in people}
 
 
+def usable(docs: Iterable[Mapping[str, Any]]) -> tuple[list[Mapping[str, Any]], list[str]]:
+    """Return the exports the report can read, and one notice for each session it skips.
+
+    The live pages (GET /pairlab/report, the hub's cohort page) show every other session when
+    one is unreadable, rather than failing for the whole cohort.
+    """
+    kept, notices = [], []
+    for doc in docs:
+        try:
+            check_export(doc)
+        except BadInput as exc:
+            session = doc.get("session") if isinstance(doc, Mapping) else None
+            sid = session.get("id", "?") if isinstance(session, Mapping) else "?"
+            notices.append(f"session {str(sid)[:80]} is left out: {exc.problem}")
+            continue
+        kept.append(doc)
+    return kept, notices
+
+
 def cohort_page(
     docs: Sequence[Mapping[str, Any]],
     teams: Mapping[str, str] | None = None,
@@ -72,8 +92,9 @@ def cohort_page(
     """
     from pairlab.report._html import render
 
-    cohort = build_cohort(docs, lesson_steps(), teams, session_teams)
-    return render(cohort, title, foot), cohort
+    kept, notices = usable(docs)
+    cohort = build_cohort(kept, lesson_steps(), teams, session_teams)
+    return render(cohort, title, foot, notices), cohort
 
 
 def write_report(

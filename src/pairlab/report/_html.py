@@ -58,12 +58,19 @@ HEAD = (
 )  # fmt: skip
 
 
-def render(cohort: Cohort, title: str = "Pairing cohort report", foot: str = "") -> str:
+def render(
+    cohort: Cohort,
+    title: str = "Pairing cohort report",
+    foot: str = "",
+    notices: Sequence[str] = (),
+) -> str:
     """Return the page: per person, per team, the checks that failed most, every session.
 
-    `foot` is trusted markup appended to the body (the hub's live page adds its refresh there).
+    `foot` is trusted markup appended to the body (the hub's live page adds its refresh there);
+    `notices` are plain text (a session left out, and why).
     """
     checks = cohort.failed_checks.most_common(TOP_CHECKS)
+    notes = "".join(f'<p class="notice" role="status">{escape(n)}</p>' for n in notices)
     sessions = [
         [
             r.id,
@@ -83,6 +90,7 @@ def render(cohort: Cohort, title: str = "Pairing cohort report", foot: str = "")
         f"</title><style>{_STYLE}</style></head><body><h1>{escape(title)}</h1>"
         f"<p>{len(cohort.sessions)} sessions, {len(cohort.people)} people, "
         f"{len(cohort.teams)} teams.</p>"
+        f"{notes}"
         f"<h2>Per person</h2>{_table(HEAD, _group_rows(cohort, cohort.people))}"
         f"<h2>Per team</h2>{_table(HEAD, _group_rows(cohort, cohort.teams))}{plots}"
         f"<h2>Checks that failed most</h2>"

@@ -9,26 +9,63 @@ from pathlib import Path
 from typing import Any
 
 from pairlab.errors import BadInput
+from pairlab.sessions.model import check_fields
 
 FORMAT = "pairlab-session/1"
 FIX = "pass the JSON the guide's export (GET /pairlab/sessions/<id>/export) saved"
 
 
-def _require(doc: dict[str, Any], path: Path) -> None:
-    """Check the fields the report reads, naming the first one missing."""
+def _number(value: Any) -> bool:
+    """Return whether `value` is a JSON number (a bool is not one)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_event(event: Any, where: str) -> None:
+    """Check one event's fields the report reads; name the first that is wrong."""
+    if not isinstance(event, dict):
+        raise BadInput(f"{where} is not an object", FIX)
+    if not _number(event.get("at")):
+        raise BadInput(f"{where}.at is not a time in seconds", FIX)
+    if not isinstance(event.get("kind"), str):
+        raise BadInput(f"{where}.kind is not an event kind", FIX)
+    data = event.get("data")
+    if data is None:
+        return
+    try:
+        check_fields(data, nulls=True)  # exports of older servers hold nulls
+    except BadInput as exc:
+        raise BadInput(f"{where}.data: {exc.problem}", FIX) from None
+
+
+def check_export(doc: Any) -> None:
+    """Check the fields the report reads from a session export, naming the first one wrong."""
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        found = doc.get("format") if isinstance(doc, dict) else type(doc).__name__
+        raise BadInput(f"is not a session export (format {found!r}, not {FORMAT!r})", FIX)
     session = doc.get("session")
     if not isinstance(session, dict):
-        raise BadInput(f"{path} has no 'session' object", FIX)
-    people = session.get("participants")
-    if not isinstance(people, list) or not all(
-        isinstance(p, dict) and isinstance(p.get("name"), str) for p in people
+        raise BadInput("has no 'session' object", FIX)
+    people = session.get("participants")  # a tuple when the server passes its own export
+    if not isinstance(people, list | tuple) or not all(
+        isinstance(p, dict)
+        and isinstance(p.get("name"), str)
+        and isinstance(p.get("role", ""), str)
+        for p in people
     ):
-        raise BadInput(f"{path}: session.participants is not a list of named people", FIX)
-    if not isinstance(session.get("started_at"), int | float):
-        raise BadInput(f"{path}: session.started_at is not a time", FIX)
+        raise BadInput("session.participants is not a list of named people", FIX)
+    if not isinstance(session.get("id", ""), str | int):
+        raise BadInput("session.id is not a session id", FIX)
+    if not _number(session.get("started_at")):
+        raise BadInput("session.started_at is not a time", FIX)
+    if session.get("ended_at") is not None and not _number(session["ended_at"]):
+        raise BadInput("session.ended_at is not a time", FIX)
+    if not isinstance(session.get("lesson"), str | None):
+        raise BadInput("session.lesson is not a lesson id", FIX)
     events = doc.get("events")
-    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
-        raise BadInput(f"{path}: 'events' is not a list of objects", FIX)
+    if not isinstance(events, list):
+        raise BadInput("'events' is not a list of objects", FIX)
+    for i, event in enumerate(events):
+        _check_event(event, f"events[{i}]")
 
 
 def read_export(path: Path) -> dict[str, Any]:
@@ -41,13 +78,16 @@ def read_export(path: Path) -> dict[str, Any]:
         raise BadInput(f"cannot read {path}: {exc}", FIX) from None
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise BadInput(f"{path} is nested too deeply to be a session export", FIX) from None
     except ValueError as exc:
         raise BadInput(f"{path} is not JSON ({exc})", FIX) from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        found = doc.get("format") if isinstance(doc, dict) else type(doc).__name__
-        raise BadInput(f"{path} is not a session export (format {found!r}, not {FORMAT!r})", FIX)
-    _require(doc, path)
-    return doc
+    try:
+        check_export(doc)
+    except BadInput as exc:
+        sep = " " if exc.problem.startswith(("is ", "has ")) else ": "
+        raise BadInput(f"{path}{sep}{exc.problem}", FIX) from None
+    return dict(doc)
 
 
 CSV_FIX = (

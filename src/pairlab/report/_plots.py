@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from pairlab.report._cohort import Cohort
 
@@ -12,14 +14,32 @@ _METADATA = re.compile(r"<metadata>.*?</metadata>", re.DOTALL)
 COLORS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2")
 
 
-def _svg(figure: object) -> str:
-    """Return a figure as SVG text without its XML prologue, ready to inline."""
+# Names, lessons and checks are people's text: `$...$` is not math, nor is it LaTeX. Text reads
+# these settings when it is made, and tick labels are made while the figure is drawn.
+@contextmanager
+def _plain_text() -> Iterator[None]:
+    """Make and draw figures whose text is shown as given, and quietly without a glyph."""
     import matplotlib
 
-    buffer = io.StringIO()
     # Text stays text (searchable, small) and ids are stable, so the same input gives one page.
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "pairlab"}):
-        figure.savefig(buffer, format="svg", bbox_inches="tight")  # type: ignore[attr-defined]
+    plain = matplotlib.rc_context(
+        {
+            "text.parse_math": False,
+            "text.usetex": False,
+            "svg.fonttype": "none",
+            "svg.hashsalt": "pairlab",
+        }
+    )
+    with plain, warnings.catch_warnings():
+        # A name in a script the font lacks draws as a box; the tables show it exactly.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from", category=UserWarning)
+        yield
+
+
+def _svg(figure: object) -> str:
+    """Return a figure as SVG text without its XML prologue, ready to inline."""
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight")  # type: ignore[attr-defined]
     text = buffer.getvalue()
     # Inline, the RDF block only adds bytes (and URIs that look like external references).
     return _METADATA.sub("", text[text.index("<svg") :])
@@ -27,6 +47,12 @@ def _svg(figure: object) -> str:
 
 def minutes_per_lesson(cohort: Cohort) -> str:
     """Return grouped bars: minutes each team spent per lesson, lessons by number."""
+    with _plain_text():
+        return _minutes_per_lesson(cohort)
+
+
+def _minutes_per_lesson(cohort: Cohort) -> str:
+    """Draw minutes_per_lesson's bars."""
     from matplotlib.figure import Figure
 
     groups = cohort.teams
@@ -34,22 +60,29 @@ def minutes_per_lesson(cohort: Cohort) -> str:
     figure = Figure(figsize=(7, 3.2))
     axes = figure.add_subplot()
     width = 0.8 / max(len(groups), 1)
+    bars = []
     for i, group in enumerate(groups):
         xs = [j + i * width for j in range(len(lessons))]
         ys = [group.seconds_per_lesson[lesson] / 60 for lesson in lessons]
-        axes.bar(xs, ys, width, label=group.name, color=COLORS[i % len(COLORS)])
+        bars.append(axes.bar(xs, ys, width, color=COLORS[i % len(COLORS)]))
     axes.set_xticks(
         [j + 0.4 - width / 2 for j in range(len(lessons))], [cohort.label(x) for x in lessons]
     )
     axes.set_ylabel("minutes")
     axes.set_title("Time per lesson")
-    if groups:
-        axes.legend(fontsize="small")
+    if groups:  # labels given outright: a name starting with "_" is a name, not "no legend"
+        axes.legend(bars, [g.name for g in groups], fontsize="small")
     return _svg(figure)
 
 
 def failed_checks(counts: Sequence[tuple[str, int]]) -> str:
     """Return horizontal bars of the checks that failed most, the most frequent on top."""
+    with _plain_text():
+        return _failed_checks(counts)
+
+
+def _failed_checks(counts: Sequence[tuple[str, int]]) -> str:
+    """Draw failed_checks's bars."""
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 

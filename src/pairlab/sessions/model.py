@@ -26,6 +26,10 @@ SERVER_KINDS = ("session-started", "rotated", "step-checked", "step-completed", 
 MAX_DATA_DEPTH = 6  # event data is a flat record, plus `results`: a list of small objects
 MAX_DATA_BYTES = 64_000
 MAX_EVENT_ID = 2**63 - 1  # SQLite's largest integer
+# What the server adds to a client's data (who ran a cell, the turn of a prompt): names of at
+# most 80 characters and a few small fields, so stored data stays well within this much more.
+STORED_EXTRA = 2_000
+NULLABLE = ("participant", "identity")  # a browser without a "this is me" choice sends null
 # Event data fields every reader (summary, export, cohort report) relies on, with their types.
 DATA_FIELDS: dict[str, type | tuple[type, ...]] = {
     "path": str,
@@ -218,16 +222,22 @@ def parse_event(raw: Any) -> tuple[str, dict[str, Any]]:
         sendable = [k for k in EVENT_KINDS if k not in SERVER_KINDS]
         raise BadInput(f"unknown event kind {kind!r}", f"use one of {', '.join(sendable)}")
     data = raw.get("data", {})
-    check_data(data)
+    check_data(data, sent=True)
     return kind, data
 
 
-def check_data(data: Any) -> None:
-    """Refuse event data that readers could not read back: wrong types, too deep, too large."""
+def check_fields(data: Any, *, nulls: bool = False) -> None:
+    """Refuse event data whose known fields have the wrong type, or nested too deep.
+
+    A typed field holds null only where a browser means "nobody" (`participant`, `identity`);
+    a reader of older exports passes `nulls` to read null anywhere as "not given".
+    """
     if not isinstance(data, dict):
         raise BadInput("event 'data' must be an object", 'send "data": {...}')
     for key, kind in DATA_FIELDS.items():
-        if key in data and data[key] is not None and not isinstance(data[key], kind):
+        if key not in data or (data[key] is None and (nulls or key in NULLABLE)):
+            continue
+        if (isinstance(data[key], bool) and kind is int) or not isinstance(data[key], kind):
             name = getattr(kind, "__name__", "value")
             raise BadInput(f"event data '{key}' must be a {_JSON_NAMES.get(name, name)}", _FIX)
     results = data.get("results") or []
@@ -235,13 +245,22 @@ def check_data(data: Any) -> None:
         raise BadInput("event data 'results' must be a list of objects", 'e.g. [{"id", "status"}]')
     if _depth(data) > MAX_DATA_DEPTH:
         raise BadInput(f"event data is nested deeper than {MAX_DATA_DEPTH} levels", _FIX)
+
+
+def check_data(data: Any, *, sent: bool = False) -> None:
+    """Refuse event data that readers could not read back: wrong types, too deep, too large.
+
+    The size limit is on what the client sent (`sent`); the server's own fields (who ran a cell,
+    the turn of a prompt) come on top, so stored data may exceed it by STORED_EXTRA bytes.
+    """
+    check_fields(data)
     try:
         text = json.dumps(data, allow_nan=False)
     except ValueError:  # NaN or Infinity: not JSON, so a reader would choke on it
         raise BadInput("event data holds NaN or Infinity", "send finite numbers or null") from None
     except TypeError:  # a set, bytes, an object: a library caller's mistake, refused the same way
         raise BadInput("event data holds a value that is not JSON", _FIX) from None
-    if len(text) > MAX_DATA_BYTES:
+    if len(text) > MAX_DATA_BYTES + (0 if sent else STORED_EXTRA):
         raise BadInput("event data is too large", f"keep it under {MAX_DATA_BYTES} bytes")
     if json.loads(text) != data:  # a tuple or a number as a key would come back changed
         raise BadInput("event data would not read back as sent", _FIX)

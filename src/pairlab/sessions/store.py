@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from pairlab.errors import BadInput, NotFound
-from pairlab.sessions.model import Event, Participant, Session, check_data, parse_since
+from pairlab.sessions.model import (
+    MAX_DATA_BYTES,
+    STORED_EXTRA,
+    Event,
+    Participant,
+    Session,
+    check_data,
+    parse_since,
+)
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +60,8 @@ CREATE TABLE IF NOT EXISTS steps (
     PRIMARY KEY (path, lesson, step)
 );
 """
-MAX_EVENT_BYTES = 64_000
+# A stored event: what the client sent (at most MAX_DATA_BYTES) plus what the server adds.
+MAX_EVENT_BYTES = MAX_DATA_BYTES + STORED_EXTRA
 
 
 # Called after each commit with {"session": ..., "event": ...} as JSON (the hub forwarder).

@@ -64,7 +64,10 @@ def tally(started_at: float, events: Iterable[Mapping[str, Any]], lesson: str | 
     result = Tally()
     since = started_at
     for event in events:
-        kind, data, at = event.get("kind"), event.get("data") or {}, float(event.get("at", since))
+        kind, data, at = event.get("kind"), event.get("data"), event.get("at")
+        # What a store holds was checked on the way in; a reader still never trips over it.
+        data = data if isinstance(data, dict) else {}
+        at = float(at) if isinstance(at, int | float) else since
         if kind == "rotated":
             result.rotations.append({"at": at, "driver": data.get("driver")})
         elif kind == "rotation-prompted":  # one per browser: each tells who it belongs to
@@ -81,7 +84,8 @@ def tally(started_at: float, events: Iterable[Mapping[str, Any]], lesson: str | 
             )
             since = at
         elif kind == "step-checked":
-            for check in data.get("results") or []:
+            results = data.get("results")
+            for check in results if isinstance(results, list) else []:
                 if isinstance(check, dict) and check.get("status") == "fail":
                     result.failed_checks[str(check.get("id", "?"))] += 1
         elif kind == "cell-executed":
@@ -93,7 +97,8 @@ def tally(started_at: float, events: Iterable[Mapping[str, Any]], lesson: str | 
 
 def summarize(session: Session, events: list[Event]) -> dict[str, Any]:
     """Return time per step, the rotations, the checks that failed most, and who ran what."""
-    end = session.ended_at or (events[-1].at if events else session.started_at)
+    last = events[-1].at if events else session.started_at
+    end = session.ended_at or (last if isinstance(last, int | float) else session.started_at)
     read = tally(session.started_at, (e.to_json() for e in events), session.lesson)
     return {
         "lesson": session.lesson,
