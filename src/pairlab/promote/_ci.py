@@ -40,6 +40,7 @@ class Step:
 
     name: str
     script: str
+    skip: str = ""  # why promote does not run it (a deployment job, a GitHub expression)
 
 
 @dataclass
@@ -51,14 +52,23 @@ class CiRun:
 
 
 def workflow_steps(product: Path) -> list[Step]:
-    """Return the `run:` steps of the product's GitHub workflow, in order."""
+    """Return the `run:` steps of the product's GitHub workflow, in order.
+
+    A job with an `if:` (publishing on the default branch) and a step using a GitHub
+    expression are listed with the reason promote leaves them to CI: a push runs its jobs,
+    a deployment is not a test.
+    """
     data = yaml.safe_load((product / WORKFLOW).read_text(encoding="utf-8")) or {}
     steps = []
-    for job in (data.get("jobs") or {}).values():
-        for step in (job or {}).get("steps") or []:
+    for job_id, job in (data.get("jobs") or {}).items():
+        job = job or {}
+        condition = f"job `{job_id}` runs only if {job['if']}" if job.get("if") else ""
+        for step in job.get("steps") or []:
             if isinstance(step, dict) and step.get("run"):
                 script = str(step["run"])
-                steps.append(Step(str(step.get("name") or script.splitlines()[0]), script))
+                name = str(step.get("name") or script.splitlines()[0])
+                uses = "it needs GitHub's ${{ }} expressions" if "${{" in script else ""
+                steps.append(Step(name, script, condition or uses))
     return steps
 
 
@@ -181,7 +191,12 @@ def run_ci(product: Path, analysis: Analysis | None = None) -> CiRun:
     if not (product / WORKFLOW).is_file():
         run.results.append(Result("error", f"no {WORKFLOW}: there is no CI to run", id="ci"))
         return run
-    steps = workflow_steps(product)
+    steps = [s for s in workflow_steps(product) if not s.skip]
+    run.skipped += [
+        {"id": f"ci: {s.name}", "reason": f"left to CI: {s.skip}"}
+        for s in workflow_steps(product)
+        if s.skip
+    ]
     prefix = f"{WORK_PREFIX}{os.getpid()}-ci-"
     with _files.scratch_folder(prefix) as work:
         try:
