@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -94,8 +95,9 @@ def file_path(args: argparse.Namespace, scratch: Path) -> list[float]:
         path.write_text(json.dumps(doc))
         names.append(str(path))
     print(f"file path: {len(names)} exports, {args.events} events, {args.teams} teams")
-    times = []
+    times, cpu = [], []
     for _ in range(args.runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-m", "pairlab", "program", "status", "--program",
@@ -103,8 +105,12 @@ def file_path(args: argparse.Namespace, scratch: Path) -> list[float]:
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         times.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         reached = json.loads(done.stdout)["teams_reached"]
     print(f"  runs: {', '.join(f'{t:.2f}' for t in times)} s; {reached} teams reached")
+    # CPU time (user + system) does not grow with other processes' load, as wall time does.
+    print(f"  CPU time: {', '.join(f'{t:.2f}' for t in cpu)} s")
     return times
 
 
@@ -133,20 +139,22 @@ def store_path(args: argparse.Namespace, scratch: Path) -> list[float]:
     start = time.perf_counter()
     status_json(store)  # the first judgement reads every session's completions
     print(f"  first judgement: {time.perf_counter() - start:.2f} s")
-    times, polls = [], []
+    times, polls, cpu = [], [], []
     sid = docs[-1]["session"]["id"]
     for run in range(args.runs):
         with store.engine.begin() as db:  # one new event: the view must judge again
             db.execute(events.insert().values(user="u", session_id=sid, event_id=10_000 + run,
                                               at=0.0, kind="cell-executed", data="{}"))  # fmt: skip
-        start = time.perf_counter()
+        start, ticks = time.perf_counter(), time.process_time()
         data = status_json(store)
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - ticks)
         start = time.perf_counter()
         status_json(store)  # a poll with nothing new
         polls.append(time.perf_counter() - start)
     print(f"  after a new event: {', '.join(f'{t:.2f}' for t in times)} s; "
           f"{data['status']['teams_reached']} teams reached")  # fmt: skip
+    print(f"  CPU time of this process: {', '.join(f'{t:.2f}' for t in cpu)} s")
     print(f"  a poll with nothing new: {', '.join(f'{1000 * t:.1f}' for t in polls)} ms")
     store.close()
     return times

@@ -134,3 +134,11 @@ def test_a_participant_listed_in_another_team(capsys, chain):
     assert (
         "participant 'Dara Fox' has team 'claims' but" in err and "lists them in 'pricing'" in err
     )
+
+
+def test_a_trained_in_session_that_was_not_given(capsys, chain):
+    _edit(chain.exports["ben-cleo"], trained_in="0123456789ab")
+    err = refused(capsys, "program", "status", "--program", str(chain.program),
+                  *map(str, chain.exports.values()))  # fmt: skip
+    assert f"session {chain.ids['ben-cleo']}: trained_in '0123456789ab' is not among" in err
+    assert "pass that session's export too" in err
