@@ -106,6 +106,10 @@ def test_kill_names_the_consumers_to_tell(
     out = capsys.readouterr().out
     assert "kill (4 queries against a threshold of 10" in out
     assert "deprecated; tell its consumers: ana, ben, cara, renewal-pack" in out
+    with pytest.raises(SystemExit):
+        main(["review", KPIS, "--catalog", str(root)])
+    again = capsys.readouterr().out
+    assert "kill (4 queries" in again and "; already decided for this window, unchanged" in again
 
 
 def test_reusing_products_metric_and_a_declared_rule(
