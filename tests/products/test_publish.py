@@ -17,6 +17,7 @@ from products_support import CONTRACT, PORT, PRODUCT, TABLE, snapshot
 from pairlab import products
 from pairlab.cli import main
 from pairlab.products._store import HOLD_ENV
+from pairlab.resources import samples_dir
 
 NAME = f"{PRODUCT}.{PORT}"
 
@@ -185,6 +186,16 @@ def test_the_catalog_folder_defaults_to_pairlab_catalog(
     products.publish(product)
     assert (first / PRODUCT / "dataproduct.yaml").is_file() and list(second.iterdir()) == []
     assert products.read(NAME).count().execute() == 215
+
+
+def test_publish_without_a_catalog_folder_writes_nothing_into_the_package(
+    product: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("PAIRLAB_CATALOG", raising=False)
+    samples = sorted(p for p in (samples_dir() / "catalog").rglob("*"))
+    code, _, err = run(capsys, "publish", str(product), "--dry-run")
+    assert code == 2 and "--catalog DIR or set $PAIRLAB_CATALOG" in err
+    assert sorted(p for p in (samples_dir() / "catalog").rglob("*")) == samples
 
 
 def test_products_read_on_the_cli_prints_rows_or_json(product, catalog_dir, capsys) -> None:

@@ -8,6 +8,7 @@ ODCS `servers` entry. Files are written atomically and only when their text chan
 from __future__ import annotations
 
 import copy
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import yaml
 from pairlab._files import check_destination, write_text_atomic
 from pairlab.catalog.descriptor import DESCRIPTOR_FILE, Product, lint_product, read_yaml
 from pairlab.catalog.entry import Entry
-from pairlab.catalog.index import default_roots
+from pairlab.catalog.index import ENV, default_roots
 from pairlab.catalog.lineage import lineage
 from pairlab.catalog.load import load_catalog
 from pairlab.errors import BadInput
@@ -35,8 +36,17 @@ class Published:
 
 
 def catalog_root(catalog: Path | str | None) -> Path:
-    """Return the catalog folder: `catalog`, else $PAIRLAB_CATALOG's first, else the default."""
-    return Path(catalog) if catalog else default_roots()[0]
+    """Return the catalog folder to register in: `catalog`, else $PAIRLAB_CATALOG's first."""
+    if catalog:
+        return Path(catalog)
+    # The fallback of default_roots() is the sample catalog shipped inside the package:
+    # a team's product must never be written there, so publishing needs a named folder.
+    if not os.environ.get(ENV, "").strip():
+        raise BadInput(
+            "publish needs the catalog folder the teams share",
+            f"pass --catalog DIR or set ${ENV}",
+        )
+    return default_roots()[0]
 
 
 def published(root: Path, product_id: str) -> Published:
