@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import re
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -63,3 +64,57 @@ def resolve_in_root(root: Path, relative: Any, *, allow_hidden: bool = False) ->
     if not exists:
         raise NotFound(f"no file or folder '{relative}'", "send a path that exists")
     return resolved
+
+
+# What an `import` can load: modules, compiled modules, and folders (packages, namespaces).
+_MODULE_SUFFIXES = (".py", ".pyc", ".pyw", ".so", ".pyd")
+_NOT_IMPORTED = {"__pycache__", ".ipynb_checkpoints", "node_modules", ".venv", "venv", ".git"}
+
+
+def _importable(path: Path) -> bool:
+    """Return whether an import could load `path` (a module file or a folder)."""
+    return path.suffix in _MODULE_SUFFIXES or path.is_dir()
+
+
+def _leaves(link: Path, root: Path) -> bool:
+    """Return whether the symlink `link` leads outside `root` (or nowhere: a loop)."""
+    try:
+        return not link.resolve(strict=False).is_relative_to(root)
+    except (RuntimeError, OSError):  # a loop: refused like an escape
+        return True
+
+
+def imports_stay_inside(folder: Path, root: Path) -> None:
+    """Refuse when code the notebook in `folder` can import leads outside `root`.
+
+    Call it before a kernel runs the notebook: every module and package under `folder`, and
+    every module beside each folder up to `root`, must not be a symlink leading out, or the
+    kernel would run code from outside the root.
+    """
+    root, folder = root.resolve(), folder.absolute()
+    if not folder.resolve().is_relative_to(root):  # a notebook outside its project: its folder
+        root = folder.resolve()
+    for here, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = [d for d in dirs if d not in _NOT_IMPORTED]
+        for name in [*dirs, *files]:
+            path = Path(here) / name
+            if path.is_symlink() and _importable(path) and _leaves(path, root):
+                _refuse_link(path, root, folder)
+    for parent in folder.parents:
+        if not parent.resolve().is_relative_to(root):
+            break
+        for path in parent.iterdir():
+            if path.is_symlink() and _importable(path) and _leaves(path, root):
+                _refuse_link(path, root, folder)
+
+
+def _refuse_link(path: Path, root: Path, folder: Path) -> None:
+    """Raise Forbidden naming the link (relative to the root), never where it leads."""
+    try:
+        shown = path.absolute().relative_to(root).as_posix()
+    except ValueError:
+        shown = path.absolute().relative_to(folder.parent).as_posix()
+    raise Forbidden(
+        f"'{shown}' is a symlink leading outside {root.name}/, and the notebook could import it",
+        "copy the module into the folder instead of linking to it; nothing ran",
+    )

@@ -15,9 +15,11 @@ from typing import Any
 
 from pairlab import _process
 from pairlab._files import scratch_folder
+from pairlab._paths import imports_stay_inside
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
 from pairlab.checks._registry import register
 from pairlab.checks._scratch import ScratchError, scratch_copy
+from pairlab.errors import Forbidden
 from pairlab.notebook import Cell, NotebookError, load_notebook
 
 START_TIMEOUT = 60
@@ -87,6 +89,10 @@ def fresh_run(
     paths mean what they mean to the learner and whatever the cells write is thrown away.
     Stopping at `upto` lets a step be judged before the pair has done the exercises after it.
     """
+    try:  # nothing from outside the project may run, not even a module linked into it
+        imports_stay_inside(ctx.folder, ctx.project)
+    except Forbidden as exc:
+        raise ScratchError(str(exc)) from None
     with scratch_folder("pairlab-run-") as tmp:
         src, out = Path(tmp) / ctx.path.name, Path(tmp) / "executed.ipynb"
         cwd = scratch_copy(ctx, Path(tmp) / "scratch")
