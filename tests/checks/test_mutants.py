@@ -65,6 +65,7 @@ def by_mutant(result) -> dict[str, dict]:
 # --- End to end on fixture projects -------------------------------------------------------------
 
 
+@pytest.mark.slow  # runs pytest in a subprocess: seconds, not milliseconds
 def test_good_tests_kill_every_mutant(check, fixtures, tmp_path):
     project = staged(tmp_path, "good")
     result = run(check, project, paths=["tests/test_claims.py"])
@@ -83,6 +84,7 @@ def test_good_tests_kill_every_mutant(check, fixtures, tmp_path):
     assert not (project / ".pytest_cache").exists() and not list(project.rglob("__pycache__"))
 
 
+@pytest.mark.slow  # runs pytest in a subprocess: seconds, not milliseconds
 def test_a_vacuous_test_beside_good_ones_is_named_but_passes(check, fixtures, tmp_path):
     result = run(check, staged(tmp_path, "good"))  # tests/: test_claims.py and test_smoke.py
     assert result.status == "pass", result.message
@@ -93,6 +95,7 @@ def test_a_vacuous_test_beside_good_ones_is_named_but_passes(check, fixtures, tm
     } in result.details
 
 
+@pytest.mark.slow  # runs pytest in a subprocess: seconds, not milliseconds
 def test_mutants_are_caught_through_the_modules_internal_calls(check, fixtures, tmp_path):
     result = run(check, staged(tmp_path, "through_frequency"))
     assert result.status == "pass", result.message
@@ -108,6 +111,7 @@ def test_vacuous_and_assertless_tests_fail_before_any_run(check, fixtures, tmp_p
     assert "assert on the value your function returns" in result.message
 
 
+@pytest.mark.slow  # runs pytest in a subprocess: seconds, not milliseconds
 def test_a_mutant_of_an_untested_function_survives(check, fixtures, tmp_path):
     result = run(check, staged(tmp_path, "one_function"))
     assert result.status == "fail"
@@ -120,6 +124,7 @@ def test_a_mutant_of_an_untested_function_survives(check, fixtures, tmp_path):
     assert not outcomes["exposure off by one"]["killed"]
 
 
+@pytest.mark.slow  # runs pytest in a subprocess: seconds, not milliseconds
 def test_tests_failing_on_the_real_module_fail_like_tests_pass(check, fixtures, tmp_path):
     result = run(check, staged(tmp_path, "failing"))
     assert result.status == "fail"
@@ -127,6 +132,7 @@ def test_tests_failing_on_the_real_module_fail_like_tests_pass(check, fixtures, 
     assert result.message.endswith("; run `pytest` to see why")
 
 
+@pytest.mark.slow  # runs pytest in a subprocess: seconds, not milliseconds
 def test_a_conftest_importing_the_function_meets_the_mutant(check, fixtures, tmp_path):
     tmp_path = staged(tmp_path, "good")
     (tmp_path / "tests/test_smoke.py").unlink()
@@ -145,6 +151,7 @@ def test_a_conftest_importing_the_function_meets_the_mutant(check, fixtures, tmp
     assert result.message == "1 test(s) pass and catch the planted mutant"
 
 
+@pytest.mark.slow  # runs pytest in a subprocess: seconds, not milliseconds
 def test_a_mutant_that_raises_when_defined_is_an_error(check, fixtures, tmp_path):
     line = "def exposure_years(earned_days):"
     mutant = {"function": "exposure_years", "old": line, "new": line.replace(")", "=1 / 0)")}
@@ -344,12 +351,14 @@ def lesson5(tmp_path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow  # runs pytest in a subprocess: seconds, not milliseconds
 def test_the_lesson_5_solution_catches_the_planted_defects(check, lesson5):
     result = run_lesson(check, lesson5)
     assert result.status == "pass", result.message
     assert result.message == "4 test(s) pass and catch all 3 planted mutants"
 
 
+@pytest.mark.slow  # runs pytest in a subprocess: seconds, not milliseconds
 def test_a_vacuous_defect_test_lets_clean_claims_be_broken(check, lesson5):
     defects = lesson5 / "tests/test_defects.py"
     text = defects.read_text(encoding="utf-8")
@@ -366,6 +375,7 @@ def test_a_vacuous_defect_test_lets_clean_claims_be_broken(check, lesson5):
     assert [n for n, d in outcomes.items() if not d["killed"]] == ["clean_claims returns its input"]
 
 
+@pytest.mark.slow  # runs pytest in a subprocess: seconds, not milliseconds
 def test_a_test_edited_in_its_cell_but_not_run_again_says_run_the_cell(check, tmp_path):
     project = staged(tmp_path, "good")
     written = (project / "tests/test_claims.py").read_text()

@@ -11,12 +11,14 @@ import pytest
 from pairlab.checks import run_checks, select
 
 
+@pytest.mark.slow  # runs pytest in a subprocess: seconds, not milliseconds
 def test_tests_pass_on_a_passing_project(check, fixtures):
     result = check(fixtures / "tests_pass/analysis.ipynb", "tests-pass")
     assert result.status == "pass", result.message
     assert {d["outcome"] for d in result.details} == {"passed"} and len(result.details) == 2
 
 
+@pytest.mark.slow  # runs pytest in a subprocess: seconds, not milliseconds
 def test_tests_pass_fails_with_a_per_test_summary(check, fixtures):
     result = check(fixtures / "tests_fail", "tests-pass")
     assert result.status == "fail"
@@ -26,12 +28,14 @@ def test_tests_pass_fails_with_a_per_test_summary(check, fixtures):
     assert "assert 5 == 4" in result.details[0]["message"]
 
 
+@pytest.mark.slow  # runs pytest in a subprocess: seconds, not milliseconds
 def test_tests_pass_leaves_no_cache_in_the_project(check, fixtures):
     check(fixtures / "tests_pass", "tests-pass")
     assert not (fixtures / "tests_pass/.pytest_cache").exists()
     assert not list((fixtures / "tests_pass").rglob("__pycache__"))
 
 
+@pytest.mark.slow  # runs pytest in a subprocess: seconds, not milliseconds
 def test_tests_pass_reports_a_test_file_that_does_not_import(check, tmp_path):
     (tmp_path / "pyproject.toml").write_text("[tool.pytest.ini_options]\n")
     (tmp_path / "test_typo.py").write_text("from salse import net\n\ndef test_x():\n    pass\n")
