@@ -64,6 +64,9 @@ def free_port() -> int:
 def port_is_free(port: int) -> bool:
     """Return whether `port` on 127.0.0.1 can be bound."""
     with socket.socket() as sock:
+        # As Jupyter's server binds: a port held only by TIME-WAIT sockets of a stopped server
+        # is free to it, so it must be free here too.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -71,20 +74,53 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def _copy_missing(source: Path, dest: Path, held_back: set[str], copied: list[Path]) -> None:
-    """Copy the tree `source` into `dest`, leaving out `held_back` at its top and existing files."""
+_NEVER_COPIED = ("__pycache__", ".ipynb_checkpoints", ".ruff_cache")
 
-    def copy_if_missing(src: str, dst: str) -> str:
-        if not os.path.exists(dst):
-            shutil.copy2(src, dst)
-            copied.append(Path(dst))
-        return dst
 
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        skip = {n for n in names if n in ("__pycache__", ".ipynb_checkpoints", ".ruff_cache")}
-        return skip | (held_back & set(names) if Path(folder) == source else set())
+def _refuse_source_link(link: Path, source: Path) -> None:
+    """Refuse a link in a pack: its content may be anything outside the pack."""
+    raise BadInput(
+        f"{link} is a symlink; pairlab copies no links out of a pack ({source})",
+        "replace the link with the file or folder itself",
+    )
 
-    shutil.copytree(source, dest, dirs_exist_ok=True, copy_function=copy_if_missing, ignore=ignore)
+
+def _writable_target(dest: Path, target: Path) -> bool:
+    """Return whether `target` is new; refuse when it, or a folder on its way, is a link."""
+    for part in (*reversed(target.relative_to(dest).parents), target.relative_to(dest)):
+        if part != Path(".") and (dest / part).is_symlink():
+            raise BadInput(
+                f"{dest / part} is a symlink; pairlab never writes through a link in a workspace",
+                "remove the link (or replace it with a real file or folder), then start again",
+            )
+    return not target.exists()
+
+
+def _copy_missing(
+    source: Path, dest: Path, held_back: set[str], copied: list[Path], workspace: Path
+) -> None:
+    """Copy the tree `source` into `dest`, leaving out `held_back` at its top and existing files.
+
+    A link in `source` is refused, not followed (it may lead out of the pack); a link in the
+    `workspace` on the way to `dest` is refused, not written through (it may lead out of it).
+    """
+    for here, dirs, files in os.walk(source, followlinks=False):
+        folder = Path(here)
+        top = folder == source
+        dirs[:] = sorted(d for d in dirs if d not in _NEVER_COPIED and not (top and d in held_back))
+        for name in [*dirs, *files]:
+            if (folder / name).is_symlink() and not (top and name in held_back):
+                _refuse_source_link(folder / name, source)
+        target_folder = dest / folder.relative_to(source)
+        _writable_target(workspace, target_folder)
+        target_folder.mkdir(parents=True, exist_ok=True)
+        for name in sorted(files):
+            if top and name in held_back:
+                continue
+            target = target_folder / name
+            if _writable_target(workspace, target):
+                shutil.copy2(folder / name, target, follow_symlinks=False)
+                copied.append(target)
 
 
 def seed_pack(pack: Pack, dest: Path, solutions: bool = False) -> list[Path]:
@@ -92,12 +128,12 @@ def seed_pack(pack: Pack, dest: Path, solutions: bool = False) -> list[Path]:
     copied: list[Path] = []
     held_back = set(AUTHOR_ONLY) | (set() if solutions else set(FACILITATOR_ONLY))
     target = dest / pack.folder if pack.folder else dest
-    _copy_missing(pack.root, target, held_back, copied)
+    _copy_missing(pack.root, target, held_back, copied, dest)
     if (pack.root / STARTER).is_dir():
-        _copy_missing(pack.root / STARTER, target, set(), copied)
+        _copy_missing(pack.root / STARTER, target, set(), copied, dest)
     if pack.is_core:
         for name in SAMPLES:
-            _copy_missing(samples_dir() / name, target / name, set(), copied)
+            _copy_missing(samples_dir() / name, target / name, set(), copied, dest)
     return copied
 
 
