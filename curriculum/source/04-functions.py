@@ -120,7 +120,7 @@ print(f"clean_claims drops {removed} duplicates; {unknown} policies get region U
 # claims and `claims_frequency(con, year, region=None)`, the whole product. Lessons 5 to 11 import
 # it. Compare its `clean_claims` with yours: the same?
 
-# %% tags=["step:parameters"]
+# %%
 import claimsfreq
 
 west = claimsfreq.claims_frequency(con, year=2024, region="West")

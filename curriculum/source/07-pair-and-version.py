@@ -20,9 +20,10 @@
 
 # %% [markdown]
 # ## Pair the notebook (driver: the engineer; navigator: watch the file browser)
-# Open the command palette (Ctrl+Shift+C), run **Pair Notebook with percent Script**, and save.
-# A file `07-pair-and-version.py` appears next to this notebook: every save now writes both. Open
-# the `.py` file and compare it with the notebook.
+# Open the command palette (Ctrl+Shift+C), run **Pair with percent script** (Jupytext's command;
+# the notebook's metadata then says `ipynb,auto:percent`), and save. A file
+# `07-pair-and-version.py` appears next to this notebook: every save now writes both. Open the
+# `.py` file and compare it with the notebook.
 #
 # (In a terminal: `jupytext --set-formats ipynb,py:percent 07-pair-and-version.ipynb`.)
 

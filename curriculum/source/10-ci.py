@@ -50,10 +50,14 @@ def test_output_keeps_the_contract():
 # %%writefile ci.py
 """Run every check a change must pass: python ci.py (exit 1 on the first failure)."""
 
+import re
 import subprocess
 import sys
 
 PY = sys.executable
+# A line that names a problem: a ruff rule code (F401), an exception raised (KeyError: ...).
+PROBLEM = re.compile(r"\b[A-Z]{1,4}\d{3,4}\b|^\w+(Error|Exception)\b")
+COLOUR = re.compile(r"\x1b\[[0-9;]*m")  # tools colour their output when a kernel runs them
 STAGES = {
     "lint": [PY, "-m", "ruff", "check", "claimsfreq.py", "tests"],
     # Every test in tests/: lesson 5's unit tests and the contract test above.
@@ -67,11 +71,21 @@ STAGES = {
     #> # "notebooks": [...],  # papermill on 08-parameterize.ipynb for region North
 }
 
+
+def first_problem(output):
+    """Return the line that says what failed: a failed test, else a rule code or an error."""
+    lines = [line.strip() for line in COLOUR.sub("", output).splitlines() if line.strip()]
+    tests = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
+    return next(iter([*tests, *filter(PROBLEM.search, lines), *lines]), "")
+
+
 if __name__ == "__main__":
     for name, argv in STAGES.items():
         print(f"== {name}", flush=True)
-        if subprocess.run(argv).returncode != 0:
-            sys.exit(f"CI failed at stage {name}")
+        done = subprocess.run(argv, capture_output=True, text=True)
+        print(done.stdout, done.stderr, sep="", flush=True)
+        if done.returncode != 0:
+            sys.exit(f"CI failed at stage {name}: {first_problem(done.stdout + done.stderr)}")
     print("CI passed")
 
 # %% tags=["step:ci-script"]
@@ -86,8 +100,9 @@ print("stages:", ", ".join(stages))
 env = os.environ | {"PAIRLAB_NESTED_RUN": "1"}
 done = subprocess.run([sys.executable, "ci.py"], capture_output=True, text=True, env=env)
 print(done.stdout[-1500:], done.stderr[-1500:])
+# ci.py's last line names the stage that failed and its first error: "CI failed at stage ...".
+assert done.returncode == 0, (done.stderr.strip().splitlines() or ["ci.py failed"])[-1]
 assert "== notebooks" in done.stdout, "ci.py never executes the notebooks"
-assert done.returncode == 0, "a stage failed: read its output above"
 
 # %% [markdown]
 # ## Run it on every change

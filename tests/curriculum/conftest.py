@@ -8,11 +8,12 @@ step's checks run on the executed notebooks, two at a time. The tests only read 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from curriculum_steps import STEPS, step_id
+from folder_state import folder_state
 
 from pairlab.checks import Report, check_path, registry
 from pairlab.curriculum._run import fresh_warehouse, run_lessons, stage
@@ -29,6 +30,9 @@ class Executed:
     runs: dict[str, object]
     reports: dict[str, Report]
     folder: Path
+    # Each lesson folder's files and git log before and after every step was checked.
+    before: dict[str, dict[str, str]] = field(default_factory=dict)
+    after: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _execute_version(out: Path, solutions: bool, warehouse: Path) -> Executed:
@@ -42,9 +46,12 @@ def _execute_version(out: Path, solutions: bool, warehouse: Path) -> Executed:
         notebook = out / Path(lesson.notebook).stem / lesson.notebook
         return step_id(item), check_path(notebook, step=step_id(item))
 
+    folders = {stem: out / stem for stem in by_stem}
+    before = {stem: folder_state(folder) for stem, folder in folders.items()}
     with ThreadPoolExecutor(max_workers=JOBS) as pool:
         reports = dict(pool.map(check, STEPS))
-    return Executed(by_stem, reports, out)
+    after = {stem: folder_state(folder) for stem, folder in folders.items()}
+    return Executed(by_stem, reports, out, before, after)
 
 
 @pytest.fixture(scope="session")
