@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
@@ -13,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pairlab.errors import BadInput
 from pairlab.report import FORMAT
-from pairlab.sessions.model import EVENT_KINDS, check_data, parse_participants
+from pairlab.sessions.model import EVENT_KINDS, MAX_EVENT_ID, check_data, parse_participants
 
 DEFAULT_DB = "pairlab-cohort.sqlite"
 SESSION_ID = re.compile(r"[0-9a-f]{12}")
@@ -57,8 +58,45 @@ def _sqlite_pragmas(conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+@functools.cache
+def _known_steps() -> dict[str, set[str]]:
+    """Return the lessons and steps of the curriculum and the installed packs (read once)."""
+    from pairlab.report import lesson_steps
+
+    return lesson_steps()
+
+
+def _check_id(eid: Any) -> int:
+    """Return an event id the database can hold, or refuse it."""
+    if isinstance(eid, bool) or not isinstance(eid, int) or eid < 1:
+        raise BadInput("event 'id' must be a positive whole number", FIX)
+    if eid > MAX_EVENT_ID:
+        raise BadInput(f"event 'id' {eid} is larger than any event id", "send a smaller id")
+    return eid
+
+
+def _check_as_server_saw(session: dict[str, Any], event: dict[str, Any]) -> None:
+    """Refuse what no pairlab server records: unknown lessons or steps, runs by strangers."""
+    known, data = _known_steps(), event["data"]
+    lesson = session.get("lesson")
+    if lesson is not None and lesson not in known:
+        raise BadInput(f"session 'lesson' {lesson!r} is no lesson of the curriculum", _KNOWN_FIX)
+    if event["kind"] == "step-checked":
+        step_lesson, step = data.get("lesson"), data.get("step")
+        if step_lesson not in known or step not in known[step_lesson]:
+            raise BadInput(f"{step_lesson!r}/{step!r} is no step of the curriculum", _KNOWN_FIX)
+    if event["kind"] == "cell-executed" and data.get("user") is not None:
+        names = {p.name for p in parse_participants(session.get("participants"))}
+        if data["user"] not in names:
+            raise BadInput("a cell run is credited to someone outside the session", FIX)
+
+
 def parse_post(body: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """Validate a forwarded event: who, the session as it stands, the stored event."""
+    """Validate a forwarded event: who, the session as it stands, the stored event.
+
+    Only what a pairlab server records passes: its event kinds, lessons and steps that exist,
+    ids its database can hold. A step completion is never taken from a post (see CohortStore).
+    """
     user, session, event = body.get("user"), body.get("session"), body.get("event")
     if not isinstance(user, str) or not user:
         raise BadInput("'user' is missing", FIX)
@@ -73,15 +111,45 @@ def parse_post(body: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any
             raise BadInput(f"'{key}' must be a time in seconds", FIX)
     if not isinstance(session.get("lesson"), str | None):
         raise BadInput("session 'lesson' must be a string or null", FIX)
-    eid = event.get("id")
-    if isinstance(eid, bool) or not isinstance(eid, int) or eid < 1:
-        raise BadInput("event 'id' must be a positive whole number", FIX)
+    _check_id(event.get("id"))
     if event.get("session_id") != session["id"]:
         raise BadInput("the event belongs to another session", FIX)
     if event.get("kind") not in EVENT_KINDS:
         raise BadInput(f"unknown event kind {event.get('kind')!r}", f"use one of {EVENT_KINDS}")
     check_data(event.get("data"))
+    _check_as_server_saw(session, event)
     return user, session, event
+
+
+_KNOWN_FIX = "post only what a pairlab server with the same curriculum and packs recorded"
+
+
+def _passes(data: Any, step: tuple[Any, Any]) -> bool:
+    """Return whether stored step-checked data is a passing check of `step`."""
+    return (
+        isinstance(data, dict)
+        and data.get("status") == "pass"
+        and (data.get("lesson"), data.get("step")) == step
+    )
+
+
+def completions(stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the events without a `step-completed` that no earlier passing check backs.
+
+    The rule ingest keeps, applied again when the cohort is read (a database older than it).
+    """
+    passed: list[Any] = []
+    out = []
+    for event in stored:
+        data = event["data"]
+        if event["kind"] == "step-checked":
+            passed.append(data)
+        elif event["kind"] == "step-completed":
+            step = (data.get("lesson"), data.get("step")) if isinstance(data, dict) else None
+            if not any(_passes(d, step) for d in passed):  # type: ignore[arg-type]
+                continue
+        out.append(event)
+    return out
 
 
 def _read(text: str) -> Any:
@@ -109,7 +177,12 @@ class CohortStore:
         self.engine.dispose()
 
     def add(self, user: str, session: dict[str, Any], event: dict[str, Any]) -> bool:
-        """Store one forwarded event and the session as it stood; return False for a repeat."""
+        """Store one forwarded event and the session as it stood; False for a repeat or a claim.
+
+        A session is kept from its `session-started` on: an event of a session the user's server
+        never started is refused, and so is a `step-completed` no passing `step-checked` of that
+        step backs: completions come from the check route's verdicts, never from a claim.
+        """
         sid, eid = session["id"], int(event["id"])
         row = {
             "user": user,
@@ -121,19 +194,41 @@ class CohortStore:
         }
         try:
             with self.engine.begin() as db:
+                if event["kind"] == "step-completed":
+                    self._require_passing_check(db, user, sid, event["data"])
                 db.execute(events.insert().values(**row))
-                self._keep_session(db, user, session, eid)
+                self._keep_session(db, user, session, eid, event["kind"] == "session-started")
         except IntegrityError:
             return False
         return True
 
-    def _keep_session(
-        self, db: sa.Connection, user: str, session: dict[str, Any], eid: int
+    def _require_passing_check(
+        self, db: sa.Connection, user: str, sid: str, data: dict[str, Any]
     ) -> None:
-        """Insert the session, or update it when this event is newer than the one it shows."""
+        """Refuse a completion unless a stored check of the same step passed."""
+        where = (events.c.user == user) & (events.c.session_id == sid)
+        checks = db.execute(
+            sa.select(events.c.data).where(where & (events.c.kind == "step-checked"))
+        ).scalars()
+        step = (data.get("lesson"), data.get("step"))
+        if not any(_passes(_read(text), step) for text in checks):
+            raise BadInput(
+                f"no passing check of {step[0]!r}/{step[1]!r} came before this completion",
+                "check the step on the server (POST /pairlab/check); it logs the completion",
+            )
+
+    def _keep_session(
+        self, db: sa.Connection, user: str, session: dict[str, Any], eid: int, starts: bool
+    ) -> None:
+        """Insert the session when it starts, or update it when this event is newer."""
         key = (sessions.c.user == user) & (sessions.c.session_id == session["id"])
         last = db.execute(sa.select(sessions.c.last_event).where(key)).scalar()
         values = {"doc": json.dumps(session), "last_event": eid, "updated_at": time.time()}
+        if last is None and not starts:
+            raise BadInput(
+                f"session {session['id']} was not started by {user}'s server",
+                "post its session-started event first, as the server's outbox does",
+            )
         if last is None:
             db.execute(sessions.insert().values(user=user, session_id=session["id"], **values))
         elif eid > last:
@@ -170,7 +265,9 @@ class CohortStore:
                         "format": FORMAT,
                         "user": head["user"],
                         "session": session,
-                        "events": by_session.get((head["user"], head["session_id"]), []),
+                        "events": completions(
+                            by_session.get((head["user"], head["session_id"]), [])
+                        ),
                     }
                 )
             return docs
