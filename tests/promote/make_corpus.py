@@ -289,6 +289,129 @@ OUTSIDE_FOLDER = {
     ),
 }
 
+
+# A long markdown paragraph (one line, as analysts type it) and SQL held in variables: a query
+# constant a function formats, read by promote for the input tables and the test's sample.
+LONG_NOTE = (
+    "Finance asked for the claims count and the incurred amount per region for the year, "
+    "counted by loss date rather than report date, because the reserving team books them that "
+    "way and the two differ by a few percent at year end."
+)
+SQL_VARIABLES = {
+    "regional_sql.ipynb": notebook(
+        md(f"# Claims by region, in SQL\n\n{LONG_NOTE}"),
+        code("year = 2024", 1, "parameters"),
+        code("from pairlab.warehouse import connect", 2),
+        code(
+            'CLAIMS_SQL = """\n'
+            "SELECT p.region, count(*) AS claims, sum(c.incurred) AS incurred\n"
+            "FROM claims AS c\n"
+            "JOIN policies AS p ON c.policy_id = p.policy_id\n"
+            "WHERE extract(year FROM c.loss_date) = {year}\n"
+            "GROUP BY p.region\n"
+            '"""',
+            3,
+        ),
+        code(
+            "def claims_by_region(con, year):\n"
+            '    """Return claims and incurred per region for losses in `year`."""\n'
+            "    frame = con.sql(CLAIMS_SQL.format(year=year)).execute()\n"
+            '    frame["incurred"] = frame["incurred"].astype("float64").round(2)\n'
+            '    return frame.sort_values("region").reset_index(drop=True)',
+            4,
+        ),
+        code("con = connect()\nby_region = claims_by_region(con, year)\nby_region", 5),
+    ),
+}
+
+# The analyst's own zip() (ruff's B905: not safe to fix for them) and a str.format() call
+# (UP032: ruff's safe fix): a stop naming the line and the fix, then --fix for the rest.
+SEVERITY = "region,weight\nEast,1.0\nNorth,1.5\nSouth,0.5\nWest,2.0\n"
+ZIP_PAIRS = {
+    "weights.ipynb": notebook(
+        md("# Weighted severity by region"),
+        code("import pandas as pd", 1),
+        code('weights = pd.read_csv("data/weights.csv")', 2),
+        code(
+            "def weighted(regions, weights):\n"
+            '    """Return each region with its weight, labelled for the chart."""\n'
+            "    rows = []\n"
+            "    for region, weight in zip(regions, weights):\n"
+            '        rows.append({"region": region, "label": "{:.1f}".format(weight)})\n'
+            "    return pd.DataFrame(rows)",
+            3,
+        ),
+        code('labels = weighted(weights["region"], weights["weight"])\nlabels', 4),
+    ),
+    "data/weights.csv": SEVERITY,
+}
+
+# Functions returning a Series and a number (both get characterization tests), and the
+# result written through an f-string path (git must ignore it, or CI leaves a dirty tree).
+PERILS_CSV = "peril,incurred\nfire,1200.5\ntheft,300.25\nfire,800.0\nwater,50.0\ntheft,99.75\n"
+SERIES_EXPORT = {
+    "peril_shares.ipynb": notebook(
+        md("# Each peril's share of incurred, exported for finance"),
+        code("year = 2024", 1, "parameters"),
+        code("import pandas as pd", 2),
+        code('claims = pd.read_csv("data/claims.csv")', 3),
+        code(
+            "def incurred_by_peril(frame):\n"
+            '    """Return the incurred amount per peril, as a Series."""\n'
+            '    return frame.groupby("peril")["incurred"].sum().round(2)\n'
+            "\n\n"
+            "def total_incurred(frame):\n"
+            '    """Return the total incurred amount."""\n'
+            '    return round(float(frame["incurred"].sum()), 2)\n'
+            "\n\n"
+            "def shares(by_peril, total, year):\n"
+            '    """Return each peril\'s share of the total in `year`, as a table."""\n'
+            '    table = (by_peril / total).round(4).rename("share").reset_index()\n'
+            "    return table.assign(year=year)",
+            4,
+        ),
+        code(
+            "by_peril = incurred_by_peril(claims)\n"
+            "total = total_incurred(claims)\n"
+            "result = shares(by_peril, total, year)\n"
+            "result",
+            5,
+        ),
+        code('result.to_csv(f"out/shares_{year}.csv", index=False)', 6),
+    ),
+    "data/claims.csv": PERILS_CSV,
+    "out/.gitkeep": "",
+}
+
+# A query on one long line inside a function: ruff's E501 in the product, a stop naming the
+# line and the fix (sql_variables is the same query, applied: in triple quotes).
+LONG_SQL_LINE = {
+    "one_line_sql.ipynb": notebook(
+        code("from pairlab.warehouse import connect", 1),
+        code(
+            "def open_by_peril(con):\n"
+            "    return con.sql(\"SELECT peril, count(*) AS n FROM claims WHERE status = 'open' "
+            'GROUP BY peril ORDER BY peril").execute()',
+            2,
+        ),
+        code("by_peril = open_by_peril(connect())", 3),
+    ),
+}
+
+# scikit-learn is not installed here: a stop whose advice names the distribution to install.
+MISSING_SKLEARN = {
+    "trend.ipynb": notebook(
+        code("import pandas as pd\nfrom sklearn.linear_model import LinearRegression", 1),
+        code(
+            "def fit_trend(frame):\n"
+            '    model = LinearRegression().fit(frame[["month"]], frame["claims"])\n'
+            '    return pd.DataFrame({"slope": [model.coef_[0]]})',
+            2,
+        ),
+        code('trend = fit_trend(pd.DataFrame({"month": [1, 2, 3], "claims": [3, 5, 7]}))', 3),
+    ),
+}
+
 CORPUS = {
     "regional_targets": REGIONAL_TARGETS,
     "premium_files": PREMIUM_FILES,
@@ -300,6 +423,11 @@ CORPUS = {
     "shared_drive": SHARED_DRIVE,
     "missing_package": MISSING_PACKAGE,
     "outside_folder": OUTSIDE_FOLDER,
+    "sql_variables": SQL_VARIABLES,
+    "zip_pairs": ZIP_PAIRS,
+    "series_export": SERIES_EXPORT,
+    "long_sql_line": LONG_SQL_LINE,
+    "missing_sklearn": MISSING_SKLEARN,
 }
 
 
