@@ -93,6 +93,7 @@ def check_names(root: Path, names: list[str]) -> None:
 
 
 ALNUM = string.ascii_lowercase + string.digits
+pytestmark = pytest.mark.slow  # seconds: a few hundred generated products, judged by ruff
 
 
 @st.composite
