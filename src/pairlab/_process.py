@@ -126,3 +126,13 @@ def run(
         err[-MAX_OUTPUT_CHARS:],
         timed_out,
     )
+
+
+def die_with_parent(sig: signal.Signals = signal.SIGTERM) -> None:
+    """Have the kernel send this process `sig` when its parent dies (Linux; else nothing).
+
+    For a long-running child of another program (the cohort service under JupyterHub): a
+    `kill -9` of the parent would otherwise leave it running, holding its port.
+    """
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)

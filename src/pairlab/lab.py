@@ -74,6 +74,39 @@ def port_is_free(port: int) -> bool:
     return True
 
 
+def _listening_inodes(port: int) -> set[str]:
+    """Return the socket inodes listening on TCP `port` (Linux's /proc/net), else nothing."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if (
+                len(fields) > 9
+                and fields[3] == "0A"
+                and int(fields[1].rsplit(":", 1)[1], 16) == port
+            ):
+                inodes.add(fields[9])
+    return inodes
+
+
+def port_holder(port: int) -> str:
+    """Return which process listens on `port` ("pid 123: jupyterhub ..."), or "" if unknown."""
+    wanted = {f"socket:[{inode}]" for inode in _listening_inodes(port)}
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if not wanted.intersection(os.readlink(fd) for fd in (proc / "fd").iterdir()):
+                continue
+            argv = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # gone meanwhile, or not ours to look at
+            continue
+        return f"pid {proc.name}: {' '.join(argv.split())[:120]}"
+    return ""
+
+
 _NEVER_COPIED = ("__pycache__", ".ipynb_checkpoints", ".ruff_cache")
 
 
@@ -169,7 +202,11 @@ def plan_lab(
     elif not 0 < port < 65536:
         raise BadInput(f"--port {port} is not a TCP port", "pass a number from 1 to 65535")
     elif not port_is_free(port):
-        raise BadInput(f"port {port} on 127.0.0.1 is in use", "pass another --port or omit it")
+        holder = port_holder(port)
+        held = f" by {holder}" if holder else ""
+        raise BadInput(
+            f"port {port} on 127.0.0.1 is in use{held}", "pass another --port or omit it"
+        )
     return LabPlan(root=root.resolve(), port=port, token=secrets.token_hex(24))
 
 

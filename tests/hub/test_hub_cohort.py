@@ -124,6 +124,19 @@ def test_a_pair_on_the_hub_is_seen_live_by_the_facilitator(browser: Browser, hub
     assert post(ingest, forged, "not-a-token")[0] == 401
     status, reply = post(ingest, {"user": "ana"}, token)
     assert (status, reply["error"]) == (400, "'session' and 'event' must be objects")
+    # What her server never records is refused, even for her own session with her own token.
+    event = export["events"][-1]
+    step = {"path": LESSON, "lesson": "welcome", "step": "meet", "driver": "Ana"}
+    for forbidden, words in [
+        ({"id": 10**6, "kind": "step-completed", "data": step}, "no passing check"),
+        ({"id": 10**6, "kind": "step-checked", "data": step | {"step": "x", "status": "pass"}},
+         "no step of the curriculum"),
+        ({"id": 2**63, "kind": "cell-executed", "data": {}}, "larger than any event id"),
+    ]:  # fmt: skip
+        status, reply = post(ingest, {**forged, "user": "ana", "event": event | forbidden}, token)
+        assert status == 400 and words in reply["error"], reply
+    cohort = fran.request.get(hub.url(f"{COHORT}api/cohort")).json()
+    assert cohort["sessions"][0]["steps_completed"] == []
 
     # The service is killed while ana keeps working; the hub restarts it; nothing is lost.
     os.kill(hub.service_pid(), signal.SIGKILL)

@@ -8,6 +8,7 @@ service keeps every pair's sessions in one SQLAlchemy store and shows facilitato
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import os
 import secrets
@@ -15,8 +16,10 @@ import signal
 from pathlib import Path
 from urllib.parse import urlparse
 
+from pairlab import _process
 from pairlab.errors import BadInput
 from pairlab.hub._forward import Forwarder, forwarder_from_env
+from pairlab.lab import port_holder
 
 # The forwarder runs in every user's server; the store and the app (SQLAlchemy, JupyterHub)
 # are imported only by the service, which runs where jupyterhub is installed.
@@ -48,7 +51,17 @@ async def _run(db: str | None, folder: Path, ip: str | None) -> None:
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", f"/services/{SERVICE_NAME}/")
     store = CohortStore(db or os.environ.get(DB_ENV) or default_url(folder))
     app = make_app(store, prefix, _cookie_secret(folder))
-    server = app.listen(url.port or 80, ip if ip is not None else url.hostname or "127.0.0.1")
+    port, host = url.port or 80, ip if ip is not None else url.hostname or "127.0.0.1"
+    try:
+        server = app.listen(port, host)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        holder = port_holder(port) or "another process"
+        raise BadInput(
+            f"port {port} on {host} is in use by {holder}",
+            "stop that process (an old cohort service outliving its hub?), or set another port",
+        ) from None
     logging.getLogger("pairlab.hub").info(
         "pairlab-cohort: serving %s on %s (%d events stored)", prefix, where, store.count()
     )
@@ -72,6 +85,8 @@ def serve(db: str | None = None, folder: Path | None = None, ip: str | None = No
             "JUPYTERHUB_SERVICE_URL is not set: the cohort service runs as a hub service",
             "add it to c.JupyterHub.services (see deploy/jupyterhub/jupyterhub_config.py)",
         )
+    # The hub started it: when the hub dies (even by SIGKILL), so does it, freeing its port.
+    _process.die_with_parent(signal.SIGTERM)
     # Its own lines at INFO; others' (tornado, JupyterHub's auth, alembic) from WARNING up.
     logging.basicConfig(level=logging.WARNING, format=LOG_FORMAT)
     logging.getLogger("pairlab.hub").setLevel(logging.INFO)

@@ -26,6 +26,7 @@ URL_ENV = "PAIRLAB_COHORT_URL"  # the service's base URL, set for each user's se
 INGEST = "api/events"
 OUTBOX = Path(".pairlab") / "outbox"  # under the server root, beside the session database
 REFUSED = "refused"  # posts the service refused for good are kept here, never dropped
+UNREADABLE = "unreadable"  # entries that are no event file (a folder, a link, bad JSON)
 FIRST_DELAY, MAX_DELAY = 0.5, 10.0
 
 
@@ -48,6 +49,7 @@ class Forwarder:
         self._seq = itertools.count()
         self._wake, self._stop = threading.Event(), threading.Event()
         self._down = False  # say once that the service is unreachable, not on every retry
+        self._skipped: set[Path] = set()  # entries that could not even be moved aside
         self._thread = threading.Thread(target=self._run, name="pairlab-forwarder", daemon=True)
         self._thread.start()
 
@@ -59,7 +61,7 @@ class Forwarder:
 
     def pending(self) -> list[Path]:
         """Return the events not yet delivered, oldest first."""
-        return sorted(self.outbox.glob("*.json"))
+        return sorted(p for p in self.outbox.glob("*.json") if p not in self._skipped)
 
     def close(self) -> None:
         """Stop sending; what is left stays in the outbox for the next start."""
@@ -68,11 +70,19 @@ class Forwarder:
         self._thread.join(timeout=self._timeout + 1)
 
     def _run(self) -> None:
-        """Send the outbox; when the service is down, retry with a growing delay."""
+        """Send the outbox; when the service is down, retry with a growing delay.
+
+        Nothing may end this thread but close(): a bug or a disk error is logged and retried.
+        """
         delay = FIRST_DELAY
         while not self._stop.is_set():
             self._wake.clear()
-            if self.flush():
+            try:
+                sent = self.flush()
+            except Exception:  # the thread must outlive any one bad entry or error
+                self.log.exception("pairlab: forwarding to the cohort service failed; retrying")
+                sent = False
+            if sent:
                 delay = FIRST_DELAY
                 self._wake.wait(timeout=30)  # a submit wakes it; the timeout sweeps leftovers
             else:
@@ -84,14 +94,38 @@ class Forwarder:
         for path in self.pending():
             if self._stop.is_set():
                 return False
-            try:
-                body = path.read_bytes()
-            except FileNotFoundError:
+            body = self._read(path)
+            if body is None:
                 continue
             if not self._post(path, body):
                 return False
             path.unlink(missing_ok=True)
         return True
+
+    def _read(self, path: Path) -> bytes | None:
+        """Return an entry's JSON; set aside (and say) what is no event file we wrote."""
+        try:
+            if path.is_symlink() or not path.is_file():  # a folder, a FIFO, a link: not ours
+                raise IsADirectoryError(f"{path.name} is not a regular file")
+            body = path.read_bytes()
+            json.loads(body)
+        except FileNotFoundError:  # sent and removed meanwhile
+            return None
+        except (OSError, ValueError) as exc:
+            self._put_aside(path, UNREADABLE, f"cannot read it ({exc})")
+            return None
+        return body
+
+    def _put_aside(self, path: Path, folder_name: str, why: str) -> None:
+        """Move an entry out of the outbox's way, keeping it for a person to look at."""
+        folder = self.outbox / folder_name
+        folder.mkdir(exist_ok=True)
+        try:
+            path.replace(folder / path.name)
+        except OSError as exc:  # cannot even move it: leave it, and never read it again
+            self._skipped.add(path)
+            why += f"; cannot move it ({exc.strerror})"
+        self.log.warning("pairlab: outbox entry %s skipped: %s; kept in %s", path.name, why, folder)
 
     def _post(self, path: Path, body: bytes) -> bool:
         """Post one event; True when it is delivered or set aside as refused."""

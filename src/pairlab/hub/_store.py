@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import re
 import time
 from pathlib import Path
@@ -170,7 +171,39 @@ class CohortStore:
             raise BadInput(f"cannot use the database URL: {exc}", "pass a SQLAlchemy URL") from None
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.notice = ""  # set when a corrupt database was moved aside; the page shows it
+        try:
+            self._open()
+        except sa.exc.DatabaseError:
+            self._recover()
+
+    def _open(self) -> None:
+        """Create the tables if missing and read them once, so a corrupt file shows here."""
         metadata.create_all(self.engine)
+        self.count()
+
+    def _recover(self) -> None:
+        """Move a corrupt SQLite file aside and start afresh, as the lab's store does."""
+        database = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        if not database or database == ":memory:":
+            raise BadInput(
+                "the cohort database cannot be read",
+                "check the database server and its URL (PAIRLAB_COHORT_DB)",
+            ) from None
+        self.engine.dispose()
+        path = Path(database)
+        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        path.replace(aside)
+        for extra in ("-wal", "-shm"):  # the write-ahead log belongs to the corrupt file
+            log = path.with_name(path.name + extra)
+            if log.exists():
+                log.replace(aside.with_name(aside.name + extra))
+        self.notice = (
+            f"the cohort database could not be read; it was moved aside to {aside.name} and a "
+            "new one started (events the servers send again are kept)"
+        )
+        logging.getLogger("pairlab.hub").warning("pairlab-cohort: %s", self.notice)
+        self._open()
 
     def close(self) -> None:
         """Release the connection pool."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html import escape
 from typing import Any
 
 from pairlab.hub._store import CohortStore
@@ -40,7 +41,8 @@ def live_page(store: CohortStore, xsrf: str) -> str:
     """Return the report page of every stored session, with the refresh script."""
     version = store.version()
     script = _REFRESH % (version, json.dumps(xsrf).replace("</", "<\\/"), POLL_MS, POLL_MS)
-    page, _ = cohort_page(store.exports(), title=TITLE, foot=script)
+    notice = f'<p class="notice" role="status">{escape(store.notice)}</p>' if store.notice else ""
+    page, _ = cohort_page(store.exports(), title=TITLE, foot=notice + script)
     return page
 
 
@@ -91,4 +93,5 @@ def cohort_json(store: CohortStore) -> dict[str, Any]:
         "people": [_group(cohort, g) for g in cohort.people],
         "teams": [_group(cohort, g) for g in cohort.teams],
         "skipped": skipped,
+        "notice": store.notice,
     }
