@@ -393,3 +393,40 @@ def test_a_test_edited_in_its_cell_but_not_run_again_says_run_the_cell(check, tm
     # Once the cell has run (the file is what it says), the tests are judged as usual.
     (project / "tests/test_claims.py").write_text(cell["source"].partition("\n")[2])
     assert run(check, project / "05-tests.ipynb", paths=["tests/test_claims.py"]).status == "pass"
+
+
+# --- What keeps tests from seeing a mutant, said first ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("imports", "blind"),
+    [
+        ("import claimsfreq", False),
+        ("from claimsfreq import clean_claims", False),
+        ("import claimsfreq.sub as s", False),
+        ("import importlib\nm = importlib.import_module('claimsfreq')", False),
+        ("import pandas as pd", True),
+        ("from claimsfreq_copy import clean_claims", True),
+    ],
+)
+def test_a_test_file_that_never_imports_the_module_is_named(tmp_path, imports, blind):
+    (tmp_path / "test_x.py").write_text(f"{imports}\n\n\ndef test_it():\n    assert 1 + 1 == 2\n")
+    scan = scan_tests(tmp_path, [tmp_path / "test_x.py"], "claimsfreq")
+    assert scan.blind == (["test_x.py"] if blind else [])
+
+
+def test_skipped_tests_and_blind_files_come_before_the_survivors():
+    from pairlab.checks import Result
+    from pairlab.checks.mutants import Scan, _blind_spots
+
+    baseline = Result(
+        "pass",
+        "ok",
+        details=(
+            {"test": "tests/test_d.py::test_drops_a_copy", "outcome": "skipped"},
+            {"test": "tests/test_d.py::test_other", "outcome": "passed"},
+        ),
+    )
+    said = _blind_spots(Scan(blind=["tests/test_e.py"], module="claimsfreq"), baseline)
+    assert said.startswith("`test_drops_a_copy` is skipped, so it never runs")
+    assert "tests/test_e.py never imports `claimsfreq`" in said

@@ -141,6 +141,8 @@ class Scan:
     counting: list[str] = field(default_factory=list)
     vacuous: list[tuple[str, str]] = field(default_factory=list)  # (test id, why)
     broken: list[str] = field(default_factory=list)
+    blind: list[str] = field(default_factory=list)  # files that never import the module
+    module: str = ""
 
     @property
     def note(self) -> str:
@@ -157,9 +159,25 @@ def _test_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def scan_tests(project: Path, paths: list[Path]) -> Scan:
+def _imports(tree: ast.Module, module: str) -> bool:
+    """Return whether the file imports `module` (or names it to importlib) anywhere."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            names = [node.value]
+        else:
+            continue
+        if any(n == module or n.startswith(f"{module}.") for n in names):
+            return True
+    return False
+
+
+def scan_tests(project: Path, paths: list[Path], module: str = "") -> Scan:
     """Read the test files and sort their tests into those that assert and those that do not."""
-    scan = Scan()
+    scan = Scan(module=module)
     for path in _test_files(paths):
         rel = path.relative_to(project).as_posix() if path.is_relative_to(project) else str(path)
         try:
@@ -168,6 +186,8 @@ def scan_tests(project: Path, paths: list[Path]) -> Scan:
             scan.broken.append(f"{rel} cannot be read as Python ({exc})")
             continue
         helpers = _helpers(tree)
+        if module and any(True for _ in _tests(tree)) and not _imports(tree, module):
+            scan.blind.append(rel)
         for name, func in _tests(tree):
             why = _vacuous(func, helpers)
             if why is None:
@@ -268,13 +288,13 @@ def try_mutants(
 # --- The check --------------------------------------------------------------------------------
 
 
-def _scan(ctx: Context, names: list[str]) -> tuple[list[Path], Scan] | Result:
+def _scan(ctx: Context, names: list[str], module: str) -> tuple[list[Path], Scan] | Result:
     """Return the test paths and what they assert, or the result when no test can catch a bug."""
     missing = [n for n in names if not (ctx.project / n).exists()]
     if missing:
         return failed(f"there is no {missing[0]} in {ctx.project.name}; write it, then check")
     paths = _test_paths(ctx, names)
-    scan = scan_tests(ctx.project, paths)
+    scan = scan_tests(ctx.project, paths, module)
     if scan.broken:
         return failed(f"{scan.broken[0]}; fix it and run `pytest`")
     if not scan.counting and not scan.vacuous:
@@ -283,6 +303,21 @@ def _scan(ctx: Context, names: list[str]) -> tuple[list[Path], Scan] | Result:
         details = tuple({"test": t, "vacuous": why} for t, why in scan.vacuous)
         return failed(f"no test can fail: {scan.note}; {FIX}", details=details)
     return paths, scan
+
+
+def _blind_spots(scan: Scan, baseline: Result) -> str:
+    """Return why the tests may not see the mutants, said first: skipped tests, blind files."""
+    skipped = [r["test"] for r in baseline.details if r.get("outcome") == "skipped"]
+    causes = [
+        f"`{t.split('::')[-1]}` is skipped, so it never runs: remove its skip mark"
+        for t in skipped[:2]
+    ]
+    causes += [
+        f"{f} never imports `{scan.module}`, so its tests cannot see your functions: import "
+        f"them from `{scan.module}` instead of copying them into the test"
+        for f in scan.blind[:2]
+    ]
+    return "".join(f"{c}; " for c in causes)
 
 
 def _verdict(scan: Scan, baseline: Result, outcomes: list[Outcome]) -> Result:
@@ -297,7 +332,8 @@ def _verdict(scan: Scan, baseline: Result, outcomes: list[Outcome]) -> Result:
     note = f"; also {scan.note}: {FIX}" if scan.vacuous else ""
     survivors = [o.mutant for o in outcomes if not o.killed]
     if survivors:
-        told = "; ".join(
+        told = _blind_spots(scan, baseline)
+        told += "; ".join(
             f"the tests pass with `{m.function}` broken ({m.name}): "
             f"add a test whose assert fails when {m.fix}"
             for m in survivors
@@ -321,7 +357,7 @@ def check_tests_catch_mutants(ctx: Context, args: Mapping[str, Any]) -> Result:
     stale = stale_writefile(ctx, [ctx.project / n for n in args["paths"]])
     if stale is not None:
         return stale
-    scanned = _scan(ctx, args["paths"])
+    scanned = _scan(ctx, args["paths"], args["module"])
     if isinstance(scanned, Result):
         return scanned
     paths, scan = scanned
