@@ -15,7 +15,9 @@
 # Swap roles every rotation (the guide's timer tells you when; 15 minutes is a good start).
 #
 # ## The guide
-# The **Pairing guide** in the left sidebar lists the steps of the open lesson. Each step has a
+# The **Pairing guide** lists the steps of the open lesson. In JupyterLab it is in the left
+# sidebar (the icon of two people); in Jupyter Notebook 7 it is on the left of the notebook
+# (**View > Left Sidebar > Show Pairing guide** shows or hides it). Each step has a
 # goal, a hint (ask for it) and a **Check** button that runs the step's checks on the notebook as
 # saved: save first. A step turns done only when its checks pass. Click a step to see the cells it
 # concerns. The same checks run from a terminal (`pairlab check 00-welcome.ipynb`) and in CI.

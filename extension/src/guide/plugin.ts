@@ -1,5 +1,4 @@
 import {
-  ILabShell,
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
@@ -30,13 +29,14 @@ const DEFAULTS: ISessionOptions & { facilitatorMode: boolean } = {
 };
 
 /**
- * The pairing guide: a left-sidebar panel, its commands and its launcher card.
+ * The pairing guide: a left-sidebar panel, its commands and its launcher card. In JupyterLab
+ * and in Notebook 7's notebook view alike: Notebook 7 has no ILabShell, so the guide uses only
+ * what every Jupyter shell has (`add` to the left area, `activateById`).
  */
 export const guidePlugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
   description: 'Pairing guide sidebar, sessions, commands and launcher card.',
   autoStart: true,
-  requires: [ILabShell],
   optional: [
     ILauncher,
     ICommandPalette,
@@ -48,7 +48,6 @@ export const guidePlugin: JupyterFrontEndPlugin<void> = {
   ],
   activate: (
     app: JupyterFrontEnd,
-    shell: ILabShell,
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
@@ -61,7 +60,13 @@ export const guidePlugin: JupyterFrontEndPlugin<void> = {
     // A shared notebook is saved through its shared document, never raced by its autosave.
     const saver = new NotebookSaver(app.serviceManager.contents, app.docRegistry);
     const panel = new GuidePanel(app.commands, sessions, DEFAULTS, rendermime, saver);
-    shell.add(panel, 'left', { rank: 250 });
+    const shell = app.shell;
+    try {
+      shell.add(panel, 'left', { rank: 250 });
+    } catch (error) {
+      // A shell without a left area: the commands still work; say where the guide is not.
+      console.warn(`pairlab: ${app.name} has no side area for the Pairing guide`, error);
+    }
     restorer?.add(panel, panel.id);
     void panel.lessons.refresh();
     void sessions.restore().catch(error => console.error('pairlab:', error));
@@ -100,7 +105,7 @@ export const guidePlugin: JupyterFrontEndPlugin<void> = {
 /** Register the guide's commands. */
 function addCommands(
   app: JupyterFrontEnd,
-  shell: ILabShell,
+  shell: JupyterFrontEnd.IShell,
   panel: GuidePanel,
   sessions: SessionManager,
   registry: ISettingRegistry | null
@@ -173,7 +178,7 @@ async function loadSettings(registry: ISettingRegistry, panel: GuidePanel): Prom
  */
 async function showOnFirstStart(
   app: JupyterFrontEnd,
-  shell: ILabShell,
+  shell: JupyterFrontEnd.IShell,
   id: string,
   state: IStateDB
 ): Promise<void> {
