@@ -78,6 +78,9 @@ def test_a_local_file_becomes_a_keyword_and_package_data(tmp_path: Path):
         ("pd.read_csv(f'data/{year}.csv')", [("data/{year}.csv", "read")]),
         ("df.to_csv('out/x.csv')", [("out/x.csv", "write")]),
         ("plt.savefig('chart.png')", [("chart.png", "write")]),
+        ("Path('reports').mkdir(exist_ok=True)", [("reports", "write")]),
+        ("os.makedirs(f'out/{year}', exist_ok=True)", [("out/{year}", "write")]),
+        ("pm.execute_notebook('a.ipynb', 'reports/b.ipynb')", [("reports/b.ipynb", "write")]),
         ("pd.read_csv(path)", []),  # a variable: its value is unknown before the run
     ],
 )
@@ -177,3 +180,19 @@ def test_outputs_written_through_f_strings_are_ignored_as_patterns(tmp_path: Pat
     assert ignored == ["/notebooks/out/*/by_region.json", "/notebooks/out/totals_*.csv"]
     assert (product / "notebooks/out/.gitkeep").is_file()  # a fresh clone has the folder
     assert (product / ".gitignore").read_text().endswith("\n".join(ignored) + "\n")
+
+
+def test_a_folder_the_notebook_makes_is_ignored_whole(tmp_path: Path):
+    notebook = write_notebook(
+        tmp_path,
+        "from pathlib import Path\nimport pandas as pd\nimport papermill as pm",
+        "def totals():\n    return pd.DataFrame({'region': ['East'], 'n': [1]})",
+        "result = totals()",
+        "Path('reports').mkdir(exist_ok=True)\nout = Path('reports') / 'totals.csv'\n"
+        "result.to_csv(out)\npm.execute_notebook('nb.ipynb', 'reports/nb-East.ipynb')",
+    )
+    analysis = analyse(notebook)
+    product = tmp_path / "product"
+    product.mkdir()
+    assert ignore_outputs(product, analysis.writes, set()) == ["/notebooks/reports"]
+    assert not (product / "notebooks/reports").exists()  # the notebook makes it when it runs

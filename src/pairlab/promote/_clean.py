@@ -83,7 +83,12 @@ def ignore_outputs(product: Path, writes: list[str], carried: set[str]) -> list[
     A folder it writes into that nothing carried creates gets a .gitkeep, so that a fresh
     clone has it. Return the ignored paths.
     """
-    ignored = sorted({f"/notebooks/{w}" for w in writes if not w.startswith("..")})
+    ignored = sorted(
+        f"/notebooks/{w}"
+        for w in set(writes)
+        if not w.startswith("..") and not any(c.startswith(f"notebooks/{w}/") for c in carried)
+    )  # a folder the notebook makes is ignored whole, unless files it reads are carried there
+    ignored = [p for p in ignored if not any(p.startswith(f"{q}/") for q in ignored)]
     if not ignored:
         return []
     gitignore = product / ".gitignore"

@@ -90,6 +90,9 @@ def path_calls(tree: ast.AST) -> list[tuple[ast.Call, ast.expr, str]]:
             assert isinstance(target, ast.Call)
             found.append((node, target.args[0], "read"))
             continue
+        if (out := _output_of(node, name, target if on_path else None)) is not None:
+            found.append((node, out, "write"))
+            continue
         if name in WRITERS or (name == "open" and _writes(node)):
             arg = _path_arg(node)
             if arg is not None and literal(arg) is not None:
@@ -105,6 +108,24 @@ def _glob(path: str) -> str:
     """Return a path with its f-string placeholders as `*` and its doubled braces single."""
     pattern = re.sub(r"\{[^{}]*\}", "*", path.replace("{{", "\0").replace("}}", "\1"))
     return pattern.replace("\0", "{").replace("\1", "}")
+
+
+def _output_of(call: ast.Call, name: str, path_call: ast.expr | None) -> ast.expr | None:
+    """Return the literal path a call writes that is not a table writer's, or None.
+
+    A folder the notebook makes (`Path("reports").mkdir()`, `os.makedirs("reports")`) holds
+    what it writes at run time; papermill's `execute_notebook(in, out)` writes `out`.
+    """
+    if name == "mkdir" and isinstance(path_call, ast.Call):
+        arg: ast.expr | None = path_call.args[0]
+    elif name == "makedirs" or (name == "mkdir" and path_call is None):
+        arg = call.args[0] if call.args else None
+    elif name == "execute_notebook":
+        arg = call.args[1] if len(call.args) > 1 else None
+        arg = arg or next((k.value for k in call.keywords if k.arg == "output_path"), None)
+    else:
+        return None
+    return arg if arg is not None and literal(arg) is not None else None
 
 
 def _classify(read: DataRead, folder: Path) -> None:
