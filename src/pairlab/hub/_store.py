@@ -167,8 +167,14 @@ class CohortStore:
     def __init__(self, url: str) -> None:
         try:
             self.engine = sa.create_engine(url)
-        except (sa.exc.ArgumentError, ImportError) as exc:
-            raise BadInput(f"cannot use the database URL: {exc}", "pass a SQLAlchemy URL") from None
+        except (sa.exc.ArgumentError, ImportError, ValueError) as exc:
+            # The driver's words may quote the URL: name it masked, and the error's kind only.
+            from pairlab.warehouse.connection import redact  # the one masking function
+
+            raise BadInput(
+                f"cannot use the database URL {redact(url)} ({type(exc).__name__})",
+                "pass a SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db",
+            ) from None
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         self.notice = ""  # set when a corrupt database was moved aside; the page shows it
@@ -185,7 +191,7 @@ class CohortStore:
     def _recover(self) -> None:
         """Move a corrupt SQLite file aside and start afresh, as the lab's store does."""
         database = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
-        if not database or database == ":memory:":
+        if not database or database == ":memory:" or not Path(database).is_file():
             raise BadInput(
                 "the cohort database cannot be read",
                 "check the database server and its URL (PAIRLAB_COHORT_DB)",

@@ -20,7 +20,7 @@ ENV_PATH = "PAIRLAB_WAREHOUSE_PATH"
 KEYRING_PREFIX = "pairlab:"
 IBIS_PIN = "12.0.0"
 _SECRET_PARAMS = re.compile(r"pass|secret|token|key|credential|auth", re.IGNORECASE)
-_USERINFO = re.compile(r"(://[^/@:]*:)[^/?#]*@")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _DRIVER_EXTRA = {"postgresql": "postgres", "motherduck": "duckdb", "md": "duckdb"}
 
 
@@ -32,24 +32,54 @@ def default_path() -> Path:
     return platformdirs.user_data_path("pairlab") / "warehouse.duckdb"
 
 
+def _password_span(url: str) -> tuple[int, int] | None:
+    """Return where the password stands in url (between "user:" and the last "@"), if any.
+
+    Read from the text itself, not urlsplit: a URL without "scheme://" (`user:pw@host`), a
+    password holding "@", "/" or "?", or a malformed port must still keep its password hidden.
+    """
+    scheme = _SCHEME.match(url)
+    start = scheme.end() if scheme else 0
+    query = url.find("?", start)
+    at = url.rfind("@", start, query if query >= 0 else len(url))
+    if at < 0:  # a "?" inside the password: the last "@" anywhere ends it
+        at = url.rfind("@", start)
+    colon = url.find(":", start, at) if at >= 0 else -1
+    return (colon + 1, at) if colon >= 0 else None
+
+
+def _secret_values(query: str) -> list[str]:
+    """Return the values of secret-looking parameters of a query, as written."""
+    pairs = [p.split("=", 1) for p in query.split("&")]
+    return [p[1] for p in pairs if len(p) == 2 and _SECRET_PARAMS.search(unquote(p[0]))]
+
+
+def _secrets(url: str) -> list[str]:
+    """Return every secret url holds, as written and percent-decoded, longest first."""
+    span = _password_span(url)
+    found = [url[span[0] : span[1]]] if span else []
+    rest = url[span[1] :] if span else url
+    if "?" in rest:
+        found += _secret_values(rest.split("?", 1)[1].split("#", 1)[0])
+    found += [unquote(s) for s in found]
+    return sorted({s for s in found if s}, key=len, reverse=True)
+
+
 def redact(url: str) -> str:
-    """Return url with its password and secret-looking query values replaced by ***."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
-    except ValueError:  # malformed: mask whatever stands between user: and @
-        return _USERINFO.sub(r"\1***@", url)
-    shown = url
-    if parts.password:
-        shown = shown.replace(f":{parts.password}@", ":***@", 1)
-    if parts.query:
-        pairs = [p.split("=", 1) for p in parts.query.split("&")]
+    """Return url with its password and secret-looking query values replaced by ***.
+
+    The one masking function: every message that shows a URL shows it through here.
+    """
+    span = _password_span(url)
+    shown = f"{url[: span[0]]}***{url[span[1] :]}" if span and span[1] > span[0] else url
+    head, mark, query = shown.partition("?")
+    if mark:
+        pairs = [p.split("=", 1) for p in query.split("&")]
         query = "&".join(
             f"{p[0]}=***" if len(p) == 2 and _SECRET_PARAMS.search(unquote(p[0])) else "=".join(p)
             for p in pairs
         )
-        shown = shown.replace(f"?{parts.query}", f"?{query}", 1)
-    return shown
+    return f"{head}{mark}{query}"
 
 
 def describe_source(url: str | None = None) -> str:
@@ -296,10 +326,6 @@ def _reason(exc: Exception, url: str) -> str:
 
 def _scrub(text: str, url: str) -> str:
     """Remove every secret of url from text, however a driver chose to echo it."""
-    parts = urlsplit(url)
-    secrets = [v for k, v in parse_qsl(parts.query) if _SECRET_PARAMS.search(k)]
-    if parts.password:
-        secrets += [parts.password, unquote(parts.password)]
-    for secret in sorted(filter(None, secrets), key=len, reverse=True):
+    for secret in _secrets(url):
         text = text.replace(secret, "***")
     return text
