@@ -116,6 +116,14 @@ def test_lesson_new_never_overwrites_an_edited_file(kit_product: Path, tmp_path:
     assert "the ambassador added this" in (root / "solutions" / "01-mine-explore.ipynb").read_text()
 
 
+def test_lesson_new_refuses_a_folder_holding_another_pack(kit_pack: Path, kit_product, capsys):
+    before = sorted(p.relative_to(kit_pack) for p in kit_pack.rglob("*"))
+    code, _, err = cli(capsys, "lesson", "new", kit_pack, "--from", kit_product, "--name", "other")
+    assert code == 2 and f"{kit_pack} holds the pack 'loss-lessons', not 'other'" in err
+    assert "pass --name loss-lessons to update it" in err
+    assert sorted(p.relative_to(kit_pack) for p in kit_pack.rglob("*")) == before  # no merge
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [

@@ -18,7 +18,7 @@ from pairlab.curriculum._build import BuildResult, build
 from pairlab.curriculum._pack_sources import lesson_files, toml_value
 from pairlab.curriculum._product import Product, read_product
 from pairlab.errors import BadInput
-from pairlab.lessons import CORE, PACK_FILE
+from pairlab.lessons import CORE, PACK_FILE, read_pack
 
 MANIFEST = ".pairlab/pack.json"
 STARTER = "workspace"
@@ -149,6 +149,13 @@ def new_pack(root: Path, product_dir: Path, name: str | None = None) -> NewPack:
     if root.resolve() == product_dir.resolve():
         raise BadInput("the pack cannot live in the product's own folder", "pass another folder")
     chosen = pack_name(root, name)
+    if (root / PACK_FILE).exists():  # update that pack, never merge a second one into it
+        held = read_pack(root).name
+        if held != chosen:
+            raise BadInput(
+                f"{root} holds the pack '{held}', not '{chosen}'",
+                f"pass --name {held} to update it, or choose an empty folder for '{chosen}'",
+            )
     product = read_product(product_dir)
     files = {
         PACK_FILE: _descriptor(product, chosen),
