@@ -76,7 +76,14 @@ def test_no_error_from_the_environment_echoes_the_password(url, capsys, monkeypa
     assert not any(secret in out.out + out.err for secret in SECRETS), out.err
 
 
-@pytest.mark.parametrize("url", [f"user:{MARK}@host", f"postgresql://u:{MARK}@[::1/db"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"user:{MARK}@host",
+        f"postgresql://u:{MARK}@[::1/db",
+        f"postgresql+psycopg://u:{MARK}@127.0.0.1:1/db",  # no server there
+    ],
+)
 def test_cohort_serve_never_echoes_the_database_password(url, tmp_path):
     env = os.environ | {"JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:1/"}
     done = subprocess.run(
