@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pairlab.checks import _probe
+from pairlab.checks._answer_spec import spec_problem
 from pairlab.checks._elsewhere import second_warehouse_env
 from pairlab.checks._model import (
     Check,
@@ -124,40 +125,6 @@ def mentioning_cell(notebook: Notebook, name: str) -> Cell | None:
     return next((c for c in notebook.code_cells if word.search(c.source)), None)
 
 
-def spec_problem(args: Mapping[str, Any]) -> str | None:
-    """Return what is wrong with the step's `expect` and `setup`, or None."""
-    if not args["expect"] and not args["cases"]:
-        return "answers-match needs `expect`, a table of learner expression = reference"
-    for learner, reference in args["expect"].items():
-        if not isinstance(reference, str):
-            return f"the reference for `{learner}` in `expect` must be a string expression"
-        for role, text in (("learner expression", learner), ("reference", reference)):
-            try:
-                ast.parse(text, mode="eval")
-            except SyntaxError as exc:
-                return f"the {role} `{text}` in `expect` is not a Python expression ({exc.msg})"
-    try:
-        ast.parse(args["setup"])
-    except SyntaxError as exc:
-        return f"`setup` is not Python ({exc.msg}, line {exc.lineno})"
-    return _cases_problem(args["cases"])
-
-
-def _cases_problem(cases: Mapping[str, Any]) -> str | None:
-    """Return what is wrong with `cases` (function = {reference, grid}), or None."""
-    for name, case in cases.items():
-        if not name.isidentifier() or not isinstance(case, dict):
-            return f"`cases.{name}` must be a function name = {{reference, grid}}"
-        if set(case) != {"reference", "grid"} or not isinstance(case["reference"], str):
-            return f"`cases.{name}` needs exactly `reference` (an expression) and `grid`"
-        grid = case["grid"]
-        if not isinstance(grid, dict) or not grid:
-            return f"`cases.{name}.grid` must be a table of parameter = [values]"
-        if not all(isinstance(v, list) and v for v in grid.values()):
-            return f"every parameter of `cases.{name}.grid` needs a non-empty list of values"
-    return None
-
-
 def probe_cell(spec: dict[str, Any], with_id: bool) -> dict[str, Any]:
     """Return the last cell for the copy: it runs the probe on the notebook's namespace."""
     # The builtins module, not bare names: a learner may have rebound exec or globals.
@@ -254,6 +221,13 @@ def outcome(notebook: Notebook, entry: Mapping[str, Any]) -> Outcome:
     return Outcome(answer, "error", message)
 
 
+def _more(bad: list[Outcome]) -> str:
+    """Name the other answers that are wrong too: the guide shows the message, not details."""
+    if len(bad) < 2:
+        return ""
+    return f" (and {', '.join(f'`{o.answer}`' for o in bad[1:])} too)"
+
+
 def judge(notebook: Notebook, report: Mapping[str, Any], args: Mapping[str, Any]) -> Result:
     """Return one result for the probe's report: a broken step first, then wrong answers."""
     if report.get("probe_error"):
@@ -266,7 +240,7 @@ def judge(notebook: Notebook, report: Mapping[str, Any], args: Mapping[str, Any]
     for status in ("error", "fail"):
         bad = [o for o in outcomes if o.status == status]
         if bad:
-            more = f" ({len(bad) - 1} more in details)" if len(bad) > 1 else ""
+            more = _more(bad)
             cells = tuple(dict.fromkeys(c for o in bad for c in o.cells))
             return Result(status, bad[0].message + more, cells, details)
     count = len(outcomes)
@@ -336,7 +310,7 @@ def _elsewhere(notebook: Notebook, first: Result, report: Result | dict[str, Any
         )
     else:
         message = f"{_ONLY_HERE}: on {_SECOND}, {found.message}"
-    more = f" ({len(bad) - 1} more in details)" if len(bad) > 1 else ""
+    more = _more([o for o, _ in bad])
     details = tuple(o.to_json() | {"warehouse": "second"} for o in outcomes)
     cells = tuple(dict.fromkeys(c for o, _ in bad for c in o.cells))
     status: Status = "error" if found.status == "error" else "fail"
