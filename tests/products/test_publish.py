@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -209,3 +210,34 @@ def test_products_read_on_the_cli_prints_rows_or_json(product, catalog_dir, caps
         capsys, "products", "read", NAME, "--catalog", str(catalog_dir), "--limit", "3"
     )
     assert code == 0 and out.split()[0] == "month" and len(out.splitlines()) == 4
+
+
+def test_a_build_that_reads_another_product_is_told_as_that_products_pipeline(
+    product: Path, catalog_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Publish builds each port as its product's pipeline: its reads of others are reuse."""
+    products.publish(product, catalog=catalog_dir)
+    mirror = tmp_path / "mirror"
+    shutil.copytree(product, mirror)
+    (mirror / "src" / "mirror_build.py").write_text(
+        "from pairlab import products\n\n\n"
+        "def run(con):\n"
+        f"    return products.read({NAME!r}).execute()\n"
+    )
+    text = (mirror / "dataproduct.yaml").read_text()
+    text = text.replace(f"id: {PRODUCT}\n", "id: claims-kpis-mirror\n", 1)
+    (mirror / "dataproduct.yaml").write_text(
+        text.replace("claims_kpis.pipeline:run", "mirror_build:run")
+    )
+    monkeypatch.setenv("PAIRLAB_CATALOG", str(catalog_dir))
+    events: list[products.ReadEvent] = []
+    hook = products.on_read(events.append)
+    try:
+        products.publish(mirror, catalog=catalog_dir)
+        products.read(NAME)
+    finally:
+        products._read._HOOKS.remove(hook)
+    assert [(e.product, e.pipeline) for e in events] == [
+        (PRODUCT, "claims-kpis-mirror"),
+        (PRODUCT, ""),
+    ]

@@ -149,14 +149,30 @@ def test_who_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     assert usage.reader() == "ana.hub"
 
 
-def test_importing_usage_registers_its_hook_once() -> None:
-    """usage's recorder is on products' read hooks, once however often usage is imported."""
-    import importlib
-
+def test_the_recorder_is_a_declared_read_hook_loaded_once() -> None:
+    """usage's recorder reaches products' read hooks by entry point, once however often asked."""
     from pairlab.products import _read
 
-    importlib.import_module("pairlab.usage")
-    assert _read._HOOKS.count(usage.record_event) == 1
+    assert _read._hooks().count(usage.record_event) == 1
+    assert _read._hooks().count(usage.record_event) == 1
+
+
+def test_a_failing_read_hook_never_breaks_the_read() -> None:
+    """A hook that raises is logged; the other hooks still hear of the read."""
+    from pairlab.products import _read
+
+    heard: list[products.ReadEvent] = []
+
+    def broken(_event: products.ReadEvent) -> None:
+        raise RuntimeError("the store is on fire")
+
+    for hook in (broken, heard.append):
+        products.on_read(hook)
+    try:
+        _read._tell_hooks(products.ReadEvent(KPIS, PORT, "t", "s"))
+    finally:
+        _read._HOOKS.remove(broken), _read._HOOKS.remove(heard.append)
+    assert [e.product for e in heard] == [KPIS]
 
 
 def test_flush_into_a_store_that_is_down_exits_2_and_keeps_the_reads(

@@ -11,7 +11,14 @@ Usage::
 from pairlab.products._breaking import Change, compare
 from pairlab.products._gate import GateFailed
 from pairlab.products._publish import PortResult, PublishResult, publish
-from pairlab.products._read import DeprecatedProductWarning, ReadEvent, on_read, read
+from pairlab.products._read import (
+    DeprecatedProductWarning,
+    ReadEvent,
+    as_pipeline,
+    current_pipeline,
+    on_read,
+    read,
+)
 from pairlab.products._store import SCHEMA, table_name
 
 __all__ = [
@@ -22,7 +29,9 @@ __all__ = [
     "PortResult",
     "PublishResult",
     "ReadEvent",
+    "as_pipeline",
     "compare",
+    "current_pipeline",
     "on_read",
     "publish",
     "read",

@@ -28,6 +28,7 @@ from pairlab.errors import BadInput, one_line
 from pairlab.products import _register, _store
 from pairlab.products._breaking import compare, parse_version, version_problem
 from pairlab.products._gate import GateFailed, gate
+from pairlab.products._read import as_pipeline
 
 
 @dataclass
@@ -142,7 +143,8 @@ def _build(product: Product, con: BaseBackend, index: int) -> _Built:
         )
     _forget_code(product.root, str(target))
     try:
-        frame = to_frame(build_function(product.root, str(target))(con))
+        with as_pipeline(d.id):  # what the build reads of other products is reuse
+            frame = to_frame(build_function(product.root, str(target))(con))
     except Exception as exc:  # the product's own code failed: say where, never a traceback
         raise BadInput(
             f"{where}: the build {target} raised {type(exc).__name__}: {one_line(str(exc))}",

@@ -1,19 +1,26 @@
 """Read another team's product by name: `products.read("product-id.port")` -> an ibis table.
 
-The name resolves through the catalog to the table the port was published to. A room above
-this one (usage) can record every read: `on_read(callback)` registers a function that gets a
-`ReadEvent` each time `read` resolves a port.
+The name resolves through the catalog to the table the port was published to. Every read is
+told to the read hooks: the functions installed packages declare in the entry-point group
+`pairlab.read_hooks` (pairlab's own usage recorder is one) and any `on_read(callback)`. A hook
+that fails is logged and never breaks the read.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
+import logging
+import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import ibis.expr.types as ir
+from ibis.backends import BaseBackend
 
 from pairlab.catalog.descriptor import DESCRIPTOR_FILE, read_yaml
 from pairlab.catalog.entry import Entry
@@ -21,6 +28,11 @@ from pairlab.catalog.index import Catalog
 from pairlab.catalog.load import load_catalog
 from pairlab.errors import BadInput, NotFound
 from pairlab.products._store import SCHEMA
+
+log = logging.getLogger(__name__)
+HOOK_GROUP = "pairlab.read_hooks"
+PIPELINE_ENV = "PAIRLAB_PIPELINE_PRODUCT"  # a product's build run elsewhere: its reads are reuse
+_pipeline: contextvars.ContextVar[str] = contextvars.ContextVar("pairlab_pipeline", default="")
 
 
 class DeprecatedProductWarning(UserWarning):
@@ -35,15 +47,55 @@ class ReadEvent:
     port: str
     table: str
     server: str
+    pipeline: str = ""  # the product whose build read it (reuse), else "" (a person)
 
 
 _HOOKS: list[Callable[[ReadEvent], None]] = []
+_declared_loaded = False
 
 
 def on_read(callback: Callable[[ReadEvent], None]) -> Callable[[ReadEvent], None]:
     """Call `callback` with a ReadEvent on every `read` (e.g. to record use); return it."""
-    _HOOKS.append(callback)
+    if callback not in _HOOKS:
+        _HOOKS.append(callback)
     return callback
+
+
+@contextlib.contextmanager
+def as_pipeline(product: str) -> Iterator[None]:
+    """Count the reads inside as reuse by `product`'s pipeline, not as a person's."""
+    token = _pipeline.set(product)
+    try:
+        yield
+    finally:
+        _pipeline.reset(token)
+
+
+def current_pipeline() -> str:
+    """Return the product whose build is reading now, else "" (a person reads)."""
+    return _pipeline.get() or os.environ.get(PIPELINE_ENV, "")
+
+
+def _hooks() -> list[Callable[[ReadEvent], None]]:
+    """Return the read hooks, loading the declared ones (entry points) on first use."""
+    global _declared_loaded
+    if not _declared_loaded:
+        _declared_loaded = True
+        for point in entry_points(group=HOOK_GROUP):
+            try:
+                on_read(point.load())
+            except Exception:  # a broken plugin must not break reading a product
+                log.warning("pairlab: read hook %s could not load", point.value, exc_info=True)
+    return list(_HOOKS)
+
+
+def _tell_hooks(event: ReadEvent) -> None:
+    """Give every hook the event; a failing hook is logged, the read goes on."""
+    for hook in _hooks():
+        try:
+            hook(event)
+        except Exception:
+            log.warning("pairlab: read hook %r failed", hook, exc_info=True)
 
 
 def _roots(catalog: Path | str | None) -> list[Path] | None:
@@ -100,14 +152,28 @@ def _warn_deprecated(entry: Entry, port: str) -> None:
         )
 
 
+def _open(url: str | None, server: str) -> BaseBackend:
+    """Connect to `url`, else to the DuckDB file the port lives in: read-only, so many readers
+    share it, unless this process has it open for writing already (a product's build that
+    reads another product while publish holds the file), whose settings DuckDB requires."""
+    from pairlab.warehouse import connect
+
+    if url is not None or not server.startswith("duckdb:///"):
+        return connect(url)
+    try:
+        return connect(f"{server}?read_only=true")
+    except BadInput as exc:
+        if "already open in this process" not in exc.problem:
+            raise
+        return connect(server)
+
+
 def read(name: str, *, catalog: Path | str | None = None, url: str | None = None) -> ir.Table:
     """Return the published table of `name` ("product-id.port") as an ibis table.
 
     The warehouse is `url`, else the DuckDB file the port was published to (opened
     read-only), else $PAIRLAB_WAREHOUSE_URL or the embedded warehouse.
     """
-    from pairlab.warehouse import connect
-
     if "." not in name:
         raise BadInput(
             f"{name!r} names no port", "write PRODUCT-ID.PORT, e.g. premium-by-channel.x"
@@ -116,11 +182,8 @@ def read(name: str, *, catalog: Path | str | None = None, url: str | None = None
     entry, port = resolve(found, name)
     _warn_deprecated(entry, port)
     table, server = _location(entry, port)
-    if url is None and server.startswith("duckdb:///"):
-        url = f"{server}?read_only=true"
-    con = connect(url)
+    con = _open(url, server)
     schema, _, bare = table.rpartition(".")
     result = con.table(bare, database=schema or SCHEMA)
-    for hook in list(_HOOKS):
-        hook(ReadEvent(entry.id, port, table, server))
+    _tell_hooks(ReadEvent(entry.id, port, table, server, current_pipeline()))
     return result

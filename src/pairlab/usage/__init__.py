@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from pairlab.products import ReadEvent, on_read
+from pairlab.products import ReadEvent, as_pipeline
 from pairlab.usage._hypothesis import DECISIONS, METRICS, Hypothesis, parse_hypothesis
 from pairlab.usage._identity import reader, team_lookup
 from pairlab.usage._import import ImportResult, import_log
 from pairlab.usage._logs import FORMATS
-from pairlab.usage._record import as_pipeline, flush, record_read
+from pairlab.usage._record import flush, record_read
 from pairlab.usage._review import Review, review
 from pairlab.usage._sql import warehouse_views
 from pairlab.usage._store import Read, Store
@@ -61,11 +61,8 @@ __all__ = [
 
 
 def record_event(event: ReadEvent) -> None:
-    """Record one `pairlab.products.read` (the products read hook); never raise."""
-    record_read(event.product, event.port)
-
-
-on_read(record_event)
+    """Record one `pairlab.products.read`; declared in the `pairlab.read_hooks` entry points."""
+    record_read(event.product, event.port, pipeline=event.pipeline)
 
 
 def catalog_roots(roots: Iterable[Path | str] | None = None) -> tuple[Path, ...]:

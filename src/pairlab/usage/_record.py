@@ -8,44 +8,32 @@ Recording can never break the read: any error is logged and the read goes on.
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import logging
 import os
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
+from pairlab.products import current_pipeline
 from pairlab.usage import _outbox
 from pairlab.usage._identity import reader, team_lookup
 from pairlab.usage._store import Read, Store, StoreDown
 
 log = logging.getLogger(__name__)
 OFF_ENV = "PAIRLAB_USAGE"  # "off": record nothing
-PIPELINE_ENV = "PAIRLAB_PIPELINE_PRODUCT"  # set by a product's build: its reads are reuse
-_pipeline: contextvars.ContextVar[str] = contextvars.ContextVar("pairlab_pipeline", default="")
 
 
-@contextlib.contextmanager
-def as_pipeline(product: str) -> Iterator[None]:
-    """Count the reads inside as reuse by `product`'s pipeline, not as a person's."""
-    token = _pipeline.set(product)
-    try:
-        yield
-    finally:
-        _pipeline.reset(token)
-
-
-def record_read(product: str, port: str, *, outbox: Path | None = None) -> None:
-    """Record that the current reader read `product`'s `port` now; never raise."""
+def record_read(
+    product: str, port: str, *, pipeline: str | None = None, outbox: Path | None = None
+) -> None:
+    """Record that the current reader (or `pipeline`'s build) read `product`'s `port` now."""
     if os.environ.get(OFF_ENV, "").lower() == "off":
         return
     try:
-        pipeline = _pipeline.get() or os.environ.get(PIPELINE_ENV, "")
+        pipeline = current_pipeline() if pipeline is None else pipeline
         item = {
             "key": uuid.uuid4().hex,
             "product": product,
