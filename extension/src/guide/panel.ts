@@ -2,6 +2,7 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { CommandRegistry } from '@lumino/commands';
 import { Panel, Widget } from '@lumino/widgets';
 
+import { announcer } from '../announce';
 import { SessionManager } from '../session/manager';
 import { ISessionOptions, SessionSection } from '../session/section';
 import { GUIDE_ID } from '../tokens';
@@ -44,6 +45,7 @@ export class GuidePanel extends Panel {
     this.addWidget(this.steps);
     this.addWidget(this.similar);
     this.addWidget(this.lessons);
+    this.addWidget(announcer); // one live region, never redrawn with a section
   }
 
   /** Whether facilitator notes and the session summary are shown. */

@@ -2,6 +2,7 @@ import { NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { Widget } from '@lumino/widgets';
 
+import { announcer } from '../announce';
 import { el } from '../dom';
 import { errorWords, requestAPI } from '../request';
 import { SessionManager } from '../session/manager';
@@ -171,6 +172,17 @@ export class StepsSection extends Widget {
     this._status.set(key, status);
     this._results.set(key, results);
     this.render();
+    // Say the verdict: which step, passed or not, and the first problem to fix.
+    const title = this.lesson?.steps.find(s => s.id === key)?.title ?? 'Practice checks';
+    const problem = results.find(r => r.status !== 'pass');
+    const words: Partial<Record<Status, string>> = {
+      pass: 'passed',
+      fail: 'failed',
+      error: 'could not be checked',
+      pending: 'waiting for Re-check'
+    };
+    const verdict = words[status] ?? status;
+    announcer.say(`${title}: ${verdict}${problem ? `. ${problem.id}: ${problem.message}` : ''}`);
   }
 
   private async _restore(path: string): Promise<void> {

@@ -1,9 +1,11 @@
 import { Widget } from '@lumino/widgets';
 
+import { announcer } from '../announce';
 import { el } from '../dom';
 import { errorWords } from '../request';
 import { SessionManager } from './manager';
 import {
+  countdownWords,
   formatCountdown,
   IParticipant,
   IPlace,
@@ -175,9 +177,14 @@ export class SessionSection extends Widget {
         .then(() => this.sessions.noteActivity()) // the facilitator's summary shows it
         .catch(error => console.warn('pairlab: could not record the prompt', error));
     }
+    // The live region hears minutes, not seconds; once the prompt was said, it stays said.
+    if (!(this.options.promptRotation && this._promptedFor === session.rotations)) {
+      announcer.say(countdownWords(left, next));
+    }
   }
 
   private _showPrompt(next: string): void {
+    announcer.say(`Time to rotate: ${next} takes the keyboard.`);
     this._prompt?.replaceChildren(
       el('span', '', `Time to rotate: ${next} takes the keyboard.`),
       button('Rotate now', 'jp-mod-accept', () => this._run(() => this.sessions.rotate()))

@@ -43,3 +43,15 @@ export function shouldPrompt(
     promptedFor !== session.rotations
   );
 }
+
+/**
+ * Return what a screen reader hears about the countdown: whole minutes (so it changes once a
+ * minute, never every second) until the rotation, then that it is due.
+ */
+export function countdownWords(seconds: number, next: string): string {
+  if (seconds <= 0) {
+    return `Rotation due: ${next} drives next`;
+  }
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'} until ${next} drives`;
+}
