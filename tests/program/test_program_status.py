@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from program_helpers import CLAIMS, PRICING, Chain, add_product, record_chain, steps_of
@@ -224,6 +225,10 @@ def test_the_catalog_defaults_to_pairlab_catalog(capsys, chain, monkeypatch):
     assert status(capsys, chain, catalog=False)["teams_capable"] == 0
     monkeypatch.setenv("PAIRLAB_CATALOG", str(chain.catalog))
     assert status(capsys, chain, catalog=False)["teams_capable"] == 1
+    empty = chain.catalog.parent / "another-catalog"
+    empty.mkdir()
+    monkeypatch.setenv("PAIRLAB_CATALOG", os.pathsep.join([str(empty), str(chain.catalog)]))
+    assert status(capsys, chain, catalog=False)["teams_capable"] == 1  # a path list, as search
 
 
 def test_a_session_without_a_team_takes_its_cohort_csv_row(capsys, chain):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from pairlab.catalog.index import ENV
 from pairlab.cli._base import cli
 from pairlab.cli._products import new
 
@@ -44,9 +45,12 @@ def program_status(
 
     plan = load_program(program_file)
     docs, teams = read_exports(exports) if exports else ([], {})
-    env = os.environ.get("PAIRLAB_CATALOG")
-    where = list(roots) or ([Path(env)] if env else [])
-    products = catalog_products(where) if where else []
+    # $PAIRLAB_CATALOG is a path list the catalog reads itself; without it, no products (the
+    # sample catalog's teams are not this organization's).
+    if roots or os.environ.get(ENV, "").strip():
+        products = catalog_products(list(roots) or None)
+    else:
+        products = []
     click.echo(format_status(status_of(plan, docs, teams, products), as_json))
 
 
