@@ -96,14 +96,14 @@ def test_the_guide_passes_axe_in_every_state_and_speaks_through_one_live_region(
     assert [v["id"] for v in serious_violations(page)] == ["label"]
 
 
-def test_every_control_of_the_guide_shows_where_the_keyboard_is(page: Page, live_lab):
-    page.goto(live_lab.url("lab/workspaces/focus"))
+@pytest.mark.parametrize("colours", ["none", "active"], ids=["theme", "forced-colours"])
+def test_every_control_of_the_guide_shows_where_the_keyboard_is(page: Page, live_lab, colours: str):
+    page.emulate_media(forced_colors=colours)  # type: ignore[arg-type]
+    page.goto(live_lab.url(f"lab/workspaces/focus-{colours}"))
     page.wait_for_selector(".jp-LauncherCard", state="visible")
     start = page.locator("#pairlab-guide .jp-pairlab-start")
     start.focus()
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")  # focus by keyboard: :focus-visible applies
-    outline = start.evaluate(
-        "n => getComputedStyle(n).outlineStyle + ' ' + getComputedStyle(n).outlineWidth"
-    )
-    assert outline == "solid 2px"
+    style = "n => getComputedStyle(n).outlineStyle + ' ' + getComputedStyle(n).outlineWidth"
+    assert start.evaluate(style) == "solid 2px"
