@@ -71,9 +71,23 @@ _MODULE_SUFFIXES = (".py", ".pyc", ".pyw", ".so", ".pyd")
 _NOT_IMPORTED = {"__pycache__", ".ipynb_checkpoints", "node_modules", ".venv", "venv", ".git"}
 
 
+_MAX_LOOKED_AT = 10_000  # entries of a linked folder looked at before it counts as code
+
+
 def _importable(path: Path) -> bool:
-    """Return whether an import could load `path` (a module file or a folder)."""
-    return path.suffix in _MODULE_SUFFIXES or path.is_dir()
+    """Return whether an import could run code from `path`: a module, or a folder holding one."""
+    if path.suffix in _MODULE_SUFFIXES:
+        return True
+    if not path.is_dir():
+        return False
+    seen = 0
+    for _, _, files in os.walk(path, followlinks=False):
+        if any(Path(name).suffix in _MODULE_SUFFIXES for name in files):
+            return True
+        seen += len(files)
+        if seen > _MAX_LOOKED_AT:  # too large to look through: treated as code
+            return True
+    return False
 
 
 def _leaves(link: Path, root: Path) -> bool:
