@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -34,9 +35,19 @@ def program() -> None:
     type=click.Path(path_type=Path),
     help="A catalog folder of the teams' products, repeatable [default: $PAIRLAB_CATALOG].",
 )
+@click.option(
+    "--usage-db",
+    "usage_db",
+    help="SQLAlchemy URL of the usage reads, to count reuse per team [default: $PAIRLAB_USAGE_DB,"
+    " else none].",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
 def program_status(
-    exports: tuple[Path, ...], program_file: Path, roots: tuple[Path, ...], as_json: bool
+    exports: tuple[Path, ...],
+    program_file: Path,
+    roots: tuple[Path, ...],
+    usage_db: str | None,
+    as_json: bool,
 ) -> None:
     """Say which teams are reached, how far it spread, and what each team does next."""
     from pairlab.program import catalog_products, format_status, load_program
@@ -51,7 +62,20 @@ def program_status(
         products = catalog_products(list(roots) or None)
     else:
         products = []
-    click.echo(format_status(status_of(plan, docs, teams, products), as_json))
+    status = status_of(plan, docs, teams, products)
+    usage_db = usage_db or os.environ.get("PAIRLAB_USAGE_DB", "").strip() or None
+    if usage_db is None:
+        click.echo(format_status(status, as_json))
+        return
+    from pairlab import usage
+
+    reuse = usage.reuse_by_team(usage.Store(usage_db).list(), plan, products)
+    if as_json:
+        click.echo(json.dumps(usage.with_reuse(status.to_json(), reuse), indent=2))
+    else:
+        click.echo(
+            format_status(status) + "\n" + usage.format_reuse(reuse, status.to_json()["teams"])
+        )
 
 
 @new.command("program")

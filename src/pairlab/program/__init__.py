@@ -1,6 +1,6 @@
 """The enablement program: teams, who trained whom, and when a team is capable."""
 
-from pairlab.program._capable import Criterion, PublishedProduct
+from pairlab.program._capable import Criterion, PublishedProduct, owns
 from pairlab.program._model import (
     PROGRAM_FILE,
     Member,
@@ -40,6 +40,7 @@ __all__ = [
     "format_status",
     "load_program",
     "new_program",
+    "owns",
     "parse_program",
     "parse_program_text",
     "program_status",

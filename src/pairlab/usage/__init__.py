@@ -24,6 +24,7 @@ from pairlab.usage._identity import reader, team_lookup
 from pairlab.usage._import import ImportResult, import_log
 from pairlab.usage._logs import FORMATS
 from pairlab.usage._record import flush, record_read
+from pairlab.usage._reuse import TeamReuse, format_reuse, reuse_by_team, with_reuse
 from pairlab.usage._review import Review, review
 from pairlab.usage._sql import warehouse_views
 from pairlab.usage._store import Read, Store
@@ -40,12 +41,14 @@ __all__ = [
     "Read",
     "Review",
     "Store",
+    "TeamReuse",
     "as_pipeline",
     "catalog_roots",
     "catalog_tables",
     "flush",
     "format_import",
     "format_reads",
+    "format_reuse",
     "format_review",
     "import_log",
     "parse_hypothesis",
@@ -54,9 +57,11 @@ __all__ = [
     "reader",
     "record_event",
     "record_read",
+    "reuse_by_team",
     "review",
     "team_lookup",
     "warehouse_views",
+    "with_reuse",
 ]
 
 

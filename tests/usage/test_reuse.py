@@ -1,0 +1,143 @@
+"""Reuse counted per team: three teams, reads by people and one pipeline, in program status."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pairlab import usage
+from pairlab.cli import main
+from pairlab.program import catalog_products, parse_program_text
+
+FREQ, SETTLE, PORTFOLIO = (
+    "claims-frequency-by-region",
+    "claims-settlement-times",
+    "customer-portfolio",
+)
+# The sample catalog's products name their teams "actuarial", "claims operations" and
+# "customer insight": the program's ids and names own them.
+PROGRAM = """
+name = "Reuse"
+central = "enablement"
+[[teams]]
+id = "enablement"
+members = [{ name = "Tomas", role = "engineer", user = "tomas" }]
+[[teams]]
+id = "actuarial"
+members = [{ name = "Mira", role = "analyst", user = "mira" }]
+[[teams]]
+id = "claims"
+name = "Claims operations"
+members = [{ name = "Ben", role = "analyst", user = "ben" }]
+[[teams]]
+id = "customer"
+name = "Customer insight"
+members = [{ name = "Ana", role = "analyst", user = "ana" }]
+"""
+AT = datetime(2026, 11, 2, 9, tzinfo=UTC)
+
+
+def read(n: int, product: str, reader: str, team: str = "", pipeline: str = "") -> usage.Read:
+    """Return one read of a product's first port."""
+    source = "pipeline" if pipeline else "person"
+    return usage.Read(f"k{n}", product, "p", reader, AT, source, pipeline, team=team)
+
+
+READS = [
+    read(1, FREQ, "ana", team="customer"),  # customer insight reads actuarial's product
+    read(2, FREQ, "ben"),  # no team stored: the program names ben's team (claims)
+    read(3, FREQ, "ben", team="claims"),  # the same team and product again: counted once
+    read(4, FREQ, "mira", team="actuarial"),  # actuarial reads its own: no reuse
+    read(5, SETTLE, "tomas", team="enablement", pipeline=PORTFOLIO),  # customer's build reuses
+    read(6, "premium-by-channel", "ana", team="customer"),  # a product of no program team
+    read(7, PORTFOLIO, "zed"),  # a reader of no team
+]
+EXPECTED = {
+    "actuarial": {
+        "reused": [],
+        "reused_by": [{"product": FREQ, "teams": ["claims", "customer"]}],
+        "rate": 1.0,
+    },
+    "claims": {
+        "reused": [{"product": FREQ, "team": "actuarial"}],
+        "reused_by": [{"product": SETTLE, "teams": ["customer"]}],
+        "rate": 1.0,
+    },
+    "customer": {
+        "reused": [{"product": FREQ, "team": "actuarial"}, {"product": SETTLE, "team": "claims"}],
+        "reused_by": [],
+        "rate": 0.0,
+    },
+}
+
+
+def test_reuse_per_team_from_people_and_a_pipeline(registered: Path) -> None:
+    """Each team: the other teams' products it read, its products others read, and the rate."""
+    program = parse_program_text(PROGRAM, "program.toml")
+    found = usage.reuse_by_team(READS, program, catalog_products([registered]))
+    assert {t: found[t].to_json() for t in EXPECTED} == EXPECTED
+    assert found["enablement"].to_json() == {"reused": [], "reused_by": [], "rate": None}
+
+
+@pytest.fixture
+def stored(tmp_path: Path, store: usage.Store) -> str:
+    """Write the program and store the reads; return the store's URL."""
+    (tmp_path / "program.toml").write_text(PROGRAM, encoding="utf-8")
+    assert store.add(READS) == len(READS)
+    return store.url
+
+
+def status(capsys: pytest.CaptureFixture[str], registered: Path, *extra: str) -> tuple[int, str]:
+    """Run `pairlab program status` over the registered catalog; return (exit code, output)."""
+    with pytest.raises(SystemExit) as done:
+        main(["program", "status", "--catalog", str(registered), *extra])
+    out, err = capsys.readouterr()
+    return done.value.code or 0, out + err
+
+
+def test_program_status_json_carries_each_teams_reuse(
+    stored: str, registered: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--usage-db adds teams.<id>.reuse to the status JSON, the rest of it unchanged."""
+    code, out = status(capsys, registered, "--usage-db", stored, "--json")
+    assert code == 0, out
+    data: dict[str, Any] = json.loads(out)
+    assert {t: data["teams"][t]["reuse"] for t in EXPECTED} == EXPECTED
+    assert data["teams"]["claims"]["state"] == "not-reached"
+
+
+def test_program_status_reads_pairlab_usage_db_and_prints_reuse_lines(
+    stored: str, registered: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """$PAIRLAB_USAGE_DB (set by the fixtures) is the default; the text view has one line a team."""
+    code, out = status(capsys, registered)
+    assert code == 0, out
+    assert f"customer   reused: {FREQ}, {SETTLE}; reused by others: none; rate 0%" in out, out
+    assert (
+        f"actuarial  reused: none; reused by others: {FREQ} (by claims, customer); rate 100%"
+        in out
+    )
+
+
+def test_without_a_usage_store_status_has_no_reuse(
+    stored: str, registered: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """No --usage-db and no $PAIRLAB_USAGE_DB: the status is as before, no reuse key."""
+    monkeypatch.delenv("PAIRLAB_USAGE_DB")
+    code, out = status(capsys, registered, "--json")
+    assert code == 0, out
+    assert "reuse" not in json.loads(out)["teams"]["claims"]
+
+
+def test_a_bad_usage_db_url_is_one_line(
+    stored: str, registered: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A URL SQLAlchemy cannot use: exit 2, one line naming --usage-db's fix."""
+    code, out = status(capsys, registered, "--usage-db", "nosuchdb://x", "--json")
+    assert code == 2
+    assert "usage store URL is not usable" in out and len(out.strip().splitlines()) == 1
