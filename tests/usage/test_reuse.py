@@ -118,8 +118,7 @@ def test_program_status_reads_pairlab_usage_db_and_prints_reuse_lines(
     assert code == 0, out
     assert f"customer   reused: {FREQ}, {SETTLE}; reused by others: none; rate 0%" in out, out
     assert (
-        f"actuarial  reused: none; reused by others: {FREQ} (by claims, customer); rate 100%"
-        in out
+        f"actuarial  reused: none; reused by others: {FREQ} (by claims, customer); rate 100%" in out
     )
 
 
@@ -141,3 +140,25 @@ def test_a_bad_usage_db_url_is_one_line(
     code, out = status(capsys, registered, "--usage-db", "nosuchdb://x", "--json")
     assert code == 2
     assert "usage store URL is not usable" in out and len(out.strip().splitlines()) == 1
+
+
+def test_the_report_shows_reuse_per_team(
+    stored: str, registered: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`pairlab report --program` adds the reuse table, one row a team, from $PAIRLAB_USAGE_DB."""
+    export = tmp_path / "s.json"
+    session = {"id": "s1", "started_at": AT.timestamp(), "participants": []}
+    export.write_text(json.dumps({"format": "pairlab-session/1", "session": session,
+                                  "events": []}))  # fmt: skip
+    out = tmp_path / "cohort.html"
+    with pytest.raises(SystemExit) as done:
+        main(["report", str(export), "--out", str(out), "--program", "program.toml",
+              "--catalog", str(registered)])  # fmt: skip
+    assert done.value.code in (0, None), capsys.readouterr().err
+    page = out.read_text(encoding="utf-8")
+    table = page[page.index("<h3>Reuse across teams</h3>") :]
+    assert (
+        '<tr data-team="customer"><td>Customer insight</td>'
+        f"<td>{FREQ} (actuarial), {SETTLE} (claims)</td><td>none</td><td>0%</td></tr>"
+    ) in table
+    assert f"<td>{FREQ} (by claims, customer)</td><td>100%</td>" in table

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -30,12 +31,19 @@ from pairlab.cli._base import cli
     type=click.Path(path_type=Path),
     help="With --program: the catalog folder of the teams' products, repeatable.",
 )
+@click.option(
+    "--usage-db",
+    "usage_db",
+    help="With --program: SQLAlchemy URL of the usage reads, to show reuse per team "
+    "[default: $PAIRLAB_USAGE_DB, else none].",
+)
 def report(
     exports: tuple[Path, ...],
     out: Path,
     teams: Path | None,
     program_file: Path | None,
     catalog_roots: tuple[Path, ...],
+    usage_db: str | None,
 ) -> None:
     """Aggregate session exports into one cohort page, per person and per team.
 
@@ -52,7 +60,8 @@ def report(
 
         products = catalog_products(catalog_roots) if catalog_roots else []
         people = read_teams(teams) if teams else None
-        write_program_report(exports, out, program_file, people, products)
+        usage_db = usage_db or os.environ.get("PAIRLAB_USAGE_DB", "").strip() or None
+        write_program_report(exports, out, program_file, people, products, usage_db)
         click.echo(f"pairlab: wrote {out} with the program view of {program_file}")
         return
     done = write_report(exports, out, read_teams(teams) if teams else None)

@@ -8,10 +8,22 @@ from pathlib import Path
 from typing import Any
 
 from pairlab._files import write_text_atomic
-from pairlab.program import ProgramStatus, PublishedProduct, load_program, program_status
+from pairlab.program import (
+    Program,
+    ProgramStatus,
+    PublishedProduct,
+    load_program,
+    program_status,
+)
 from pairlab.report._load import read_exports
 
-__all__ = ["notice_section", "program_section", "read_exports", "write_program_report"]
+__all__ = [
+    "notice_section",
+    "program_section",
+    "read_exports",
+    "reuse_json",
+    "write_program_report",
+]
 
 COLOURS = {"not-reached": "#e8e8e8", "pairing": "#fbe3a1", "teaching": "#b9dcf5",
            "capable": "#b7e4bf"}  # fmt: skip
@@ -56,8 +68,33 @@ def _criteria(team: Mapping[str, Any]) -> str:
     )
 
 
-def program_section(status: ProgramStatus) -> str:
-    """Return the program view as one HTML section (with its own style)."""
+def _reuse(teams: Mapping[str, Any], reuse: Mapping[str, Any]) -> str:
+    """Return the reuse table: per team, others' products it read, its products others read."""
+    rows = ""
+    for team_id, team in teams.items():
+        found = reuse.get(team_id)
+        if found is None:
+            continue
+        used = ", ".join(f"{r['product']} ({r['team']})" for r in found["reused"]) or "none"
+        by = "; ".join(f"{r['product']} (by {', '.join(r['teams'])})" for r in found["reused_by"])
+        rate = "no products" if found["rate"] is None else f"{found['rate']:.0%}"
+        rows += (
+            f'<tr data-team="{escape(team_id)}"><td>{escape(team["name"])}</td>'
+            f"<td>{escape(used)}</td><td>{escape(by or 'none')}</td><td>{rate}</td></tr>"
+        )
+    return (
+        '<h3>Reuse across teams</h3><table class="pl-reuse"><tr><th>team</th>'
+        "<th>reused (owner)</th><th>its products reused by</th><th>rate</th></tr>"
+        f"{rows}</table>"
+    )
+
+
+def program_section(status: ProgramStatus, reuse: Mapping[str, Any] | None = None) -> str:
+    """Return the program view as one HTML section (with its own style).
+
+    `reuse` is each team's reuse as `pairlab.usage` counts it ({team id: {reused, reused_by,
+    rate}}); without it the section has no reuse table.
+    """
     data = status.to_json()
     key = "".join(f'<span class="pl-{s}">{s}</span>' for s in COLOURS)
     rows = "".join(
@@ -78,7 +115,7 @@ def program_section(status: ProgramStatus) -> str:
         f'<h3>Who trained whom</h3><div class="pl-tree">{_tree(data["tree"])}</div>'
         "<h3>Each team's next action</h3><table><tr><th>team</th><th>state</th>"
         "<th>reached</th><th>ambassadors</th><th>capable</th><th>next</th></tr>"
-        f"{rows}</table></section>"
+        f"{rows}</table>{_reuse(data['teams'], reuse) if reuse is not None else ''}</section>"
     )
 
 
@@ -96,12 +133,29 @@ def write_program_report(
     program_file: Path,
     teams: Mapping[str, str] | None = None,
     products: Iterable[PublishedProduct] = (),
+    usage_db: str | None = None,
 ) -> Path:
-    """Write `pairlab report`'s cohort page with the program view below it."""
+    """Write `pairlab report`'s cohort page with the program view below it.
+
+    With `usage_db` (a SQLAlchemy URL of the usage reads) the view shows reuse per team.
+    """
     from pairlab.report import cohort_page
 
     program = load_program(program_file)
     docs, session_teams = read_exports(exports)
-    section = program_section(program_status(program, docs, session_teams, products))
+    products = list(products)
+    reuse = reuse_json(usage_db, program, products) if usage_db else None
+    status = program_status(program, docs, session_teams, products)
+    section = program_section(status, reuse)
     page, _ = cohort_page(docs, teams, session_teams, foot=section)
     return write_text_atomic(out, page)
+
+
+def reuse_json(
+    usage_db: str, program: Program, products: Iterable[PublishedProduct]
+) -> dict[str, Any]:
+    """Return each team's reuse as JSON, counted by `pairlab.usage` from the reads in `usage_db`."""
+    from pairlab import usage
+
+    reuse = usage.reuse_by_team(usage.Store(usage_db).list(), program, products)
+    return {team_id: found.to_json() for team_id, found in reuse.items()}
