@@ -162,3 +162,21 @@ def test_the_report_shows_reuse_per_team(
         f"<td>{FREQ} (actuarial), {SETTLE} (claims)</td><td>none</td><td>0%</td></tr>"
     ) in table
     assert f"<td>{FREQ} (by claims, customer)</td><td>100%</td>" in table
+
+
+def test_the_hub_program_view_shows_reuse_from_pairlab_usage_db(
+    stored: str, tmp_path: Path
+) -> None:
+    """The cohort service with $PAIRLAB_USAGE_DB: api/program's status and the page carry reuse."""
+    from pairlab.hub._program import program_page, program_store, status_json
+    from pairlab.hub._store import CohortStore
+
+    cohort = CohortStore(f"sqlite:///{tmp_path / 'cohort.sqlite'}")
+    try:
+        program_store(cohort).put(PROGRAM, "fran")
+        teams = status_json(cohort)["status"]["teams"]
+        assert {t: teams[t]["reuse"] for t in EXPECTED} == EXPECTED
+        page = program_page(cohort, "xsrf")
+    finally:
+        cohort.close()
+    assert f"<td>{FREQ} (by claims, customer)</td><td>100%</td>" in page
