@@ -180,3 +180,21 @@ def test_the_hub_program_view_shows_reuse_from_pairlab_usage_db(
     finally:
         cohort.close()
     assert f"<td>{FREQ} (by claims, customer)</td><td>100%</td>" in page
+
+
+def test_usage_list_names_the_consuming_teams(
+    stored: str, registered: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With ./program.toml, each port's line names the teams reading it (a pipeline: its owner)."""
+    with pytest.raises(SystemExit) as done:
+        main(["usage", "list", "--catalog", str(registered)])
+    assert done.value.code in (0, None), capsys.readouterr().err
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        f"{FREQ}.p: 4 reads by 3 readers, 0 reusing products, "
+        "consuming teams: actuarial, claims, customer"
+    ) in lines
+    assert (
+        f"{SETTLE}.p: 1 reads by 1 readers, 1 reusing products, consuming teams: customer" in lines
+    )
+    assert f"{PORTFOLIO}.p: 1 reads by 1 readers, 0 reusing products" in lines  # zed: no team

@@ -60,15 +60,26 @@ def usage_flush(store: str | None) -> None:
 @usage.command("list")
 @click.option("--product", help="Only this product's reads.")
 @click.option("--store", help=_STORE_HELP)
+@click.option("--catalog", "roots", multiple=True, type=click.Path(path_type=Path),
+              help=_CATALOG_HELP + " Names each product's team.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print every read as JSON.")
-def usage_list(product: str | None, store: str | None, as_json: bool) -> None:
-    """Show reads per product and port (this machine's outbox flushed first)."""
+def usage_list(
+    product: str | None, store: str | None, roots: tuple[Path, ...], as_json: bool
+) -> None:
+    """Show reads per product and port and, with a program, the consuming teams."""
     from pairlab import usage as lib
     from pairlab.usage import format_reads
 
     found = lib.Store(store)
     lib.flush(found)
-    click.echo(format_reads(found.list(product), as_json))
+    reads = found.list(product)
+    teams = None
+    program = lib.program_here()
+    if program is not None and not as_json:
+        from pairlab.program import catalog_products
+
+        teams = lib.consuming_teams(reads, program, catalog_products(roots or None))
+    click.echo(format_reads(reads, as_json, teams))
 
 
 @cli.command("review")

@@ -20,11 +20,17 @@ from pathlib import Path
 
 from pairlab.products import ReadEvent, as_pipeline
 from pairlab.usage._hypothesis import DECISIONS, METRICS, Hypothesis, parse_hypothesis
-from pairlab.usage._identity import reader, team_lookup
+from pairlab.usage._identity import program_here, reader, team_lookup
 from pairlab.usage._import import ImportResult, import_log
 from pairlab.usage._logs import FORMATS
 from pairlab.usage._record import flush, record_read
-from pairlab.usage._reuse import TeamReuse, format_reuse, reuse_by_team, with_reuse
+from pairlab.usage._reuse import (
+    TeamReuse,
+    consuming_teams,
+    format_reuse,
+    reuse_by_team,
+    with_reuse,
+)
 from pairlab.usage._review import Review, review
 from pairlab.usage._sql import warehouse_views
 from pairlab.usage._store import Read, Store
@@ -45,6 +51,7 @@ __all__ = [
     "as_pipeline",
     "catalog_roots",
     "catalog_tables",
+    "consuming_teams",
     "flush",
     "format_import",
     "format_reads",
@@ -54,6 +61,7 @@ __all__ = [
     "parse_hypothesis",
     "port_table",
     "product_tables",
+    "program_here",
     "reader",
     "record_event",
     "record_read",

@@ -6,6 +6,10 @@ import getpass
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pairlab.program import Program
 
 PROGRAM_ENV = "PAIRLAB_PROGRAM"  # the program.toml that names each person's team
 
@@ -27,15 +31,22 @@ def team_lookup(program: Path | None = None) -> Callable[[str], str]:
     Without a program every team is '' (unknown); a program that does not validate is an error
     the user fixes (pairlab.program says which entry), never a silently wrong team.
     """
-    from pairlab.program import PROGRAM_FILE, load_program
-
-    path = program or Path(os.environ.get(PROGRAM_ENV) or PROGRAM_FILE)
-    if program is None and not path.is_file():
+    found = program_here(program)
+    if found is None:
         return lambda _user: ""
-    found = load_program(path)
 
     def team_of(user: str) -> str:
         team = found.team_of_user(user)
         return team.id if team else ""
 
     return team_of
+
+
+def program_here(program: Path | None = None) -> Program | None:
+    """Return the program (given, $PAIRLAB_PROGRAM or ./program.toml); None when there is none."""
+    from pairlab.program import PROGRAM_FILE, load_program
+
+    path = program or Path(os.environ.get(PROGRAM_ENV) or PROGRAM_FILE)
+    if program is None and not path.is_file():
+        return None
+    return load_program(path)

@@ -81,6 +81,19 @@ def reuse_by_team(
     return found
 
 
+def consuming_teams(
+    reads: Iterable[Read], program: Program, products: Iterable[PublishedProduct]
+) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Return (product, port) -> the teams reading it: people's teams, reusing products' owners."""
+    owner_of = product_teams(program, products)
+    found: dict[tuple[str, str], set[str]] = {}
+    for read in reads:
+        team = _reading_team(read, program, owner_of)
+        if team and program.team(team) is not None:
+            found.setdefault((read.product, read.port), set()).add(team)
+    return {key: tuple(sorted(teams)) for key, teams in found.items()}
+
+
 def with_reuse(status: Mapping[str, Any], reuse: Mapping[str, TeamReuse]) -> dict[str, Any]:
     """Return program status JSON with `teams.<id>.reuse` added for every team it lists."""
     teams = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pairlab.usage._import import ImportResult
 from pairlab.usage._review import Review
@@ -28,8 +28,12 @@ def format_import(result: ImportResult, as_json: bool = False) -> str:
     return "\n".join(lines)
 
 
-def format_reads(reads: Sequence[Read], as_json: bool = False) -> str:
-    """Return reads per product and port: queries, readers and reusing products."""
+def format_reads(
+    reads: Sequence[Read],
+    as_json: bool = False,
+    teams: Mapping[tuple[str, str], Sequence[str]] | None = None,
+) -> str:
+    """Return reads per product and port: queries, readers, reusing products, consuming teams."""
     if as_json:
         rows = [{**r.__dict__, "at": r.at.isoformat()} for r in reads]
         return json.dumps(rows, indent=2)
@@ -41,8 +45,10 @@ def format_reads(reads: Sequence[Read], as_json: bool = False) -> str:
         mine = [r for r in reads if (r.product, r.port) == (product, port)]
         readers = len({r.reader for r in mine})
         reuse = len({r.pipeline for r in mine if r.pipeline})
-        lines.append(f"{product}.{port}: {count} reads by {readers} readers, "
-                     f"{reuse} reusing products")  # fmt: skip
+        line = f"{product}.{port}: {count} reads by {readers} readers, {reuse} reusing products"
+        if teams and teams.get((product, port)):
+            line += f", consuming teams: {', '.join(teams[(product, port)])}"
+        lines.append(line)
     return "\n".join(lines)
 
 
