@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ import pytest
 
 from pairlab import usage
 from pairlab.cli import main
+from pairlab.errors import BadInput, Forbidden
 from pairlab.program import catalog_products, parse_program_text
 
 FREQ, SETTLE, PORTFOLIO = (
@@ -198,3 +201,67 @@ def test_usage_list_names_the_consuming_teams(
         f"{SETTLE}.p: 1 reads by 1 readers, 1 reusing products, consuming teams: customer" in lines
     )
     assert f"{PORTFOLIO}.p: 1 reads by 1 readers, 0 reusing products" in lines  # zed: no team
+
+
+def _posted(reader: str, product: str, pipeline: str = "") -> dict[str, Any]:
+    """Return one read as a user's server posts it (an outbox item, as record_read writes it)."""
+    source = "pipeline" if pipeline else "person"
+    return {"key": uuid.uuid4().hex, "product": product, "port": "p", "reader": reader,
+            "at": AT.isoformat(), "source": source, "pipeline": pipeline}  # fmt: skip
+
+
+def test_the_hub_stores_each_users_own_reads_and_counts_reuse_from_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What api/usage runs: a user's own reads stored once, her team from the held program."""
+    from pairlab.hub._program import program_store, status_json
+    from pairlab.hub._store import CohortStore
+    from pairlab.hub._usage import store_reads, usage_store
+
+    monkeypatch.delenv("PAIRLAB_USAGE_DB")  # the reads posted to the cohort database count
+    cohort = CohortStore(f"sqlite:///{tmp_path / 'cohort.sqlite'}")
+    try:
+        program_store(cohort).put(PROGRAM, "fran")
+        ana = [_posted("ana", FREQ), _posted("ana", SETTLE, pipeline=PORTFOLIO)]
+        assert store_reads(cohort, {"user": "ana", "reads": ana}, "ana") == 2
+        assert store_reads(cohort, {"user": "ana", "reads": ana}, "ana") == 0  # posted again
+        assert store_reads(cohort, {"user": "ben", "reads": [_posted("ben", FREQ)]}, "ben") == 1
+        teams = {r.reader: r.team for r in usage_store(cohort).list()}
+        reuse = {t: v["reuse"] for t, v in status_json(cohort)["status"]["teams"].items()}
+    finally:
+        cohort.close()
+    assert teams == {"ana": "customer", "ben": "claims"}
+    assert reuse["customer"] == EXPECTED["customer"]
+    assert reuse["actuarial"]["reused_by"] == [{"product": FREQ, "teams": ["claims", "customer"]}]
+
+
+@pytest.mark.parametrize(
+    ("body", "error", "message"),
+    [
+        ({"user": "ben", "reads": [{}]}, Forbidden, "a server of ana may post only ana's reads"),
+        ({"user": "ana", "reads": [_posted("ben", FREQ)]}, Forbidden, "reads[1] is ben's read"),
+        ({"user": "ana", "reads": []}, BadInput, "'reads' must be a list of 1 to 1000 reads"),
+        ({"user": "ana", "reads": [{**_posted("ana", FREQ), "key": "x"}]}, BadInput,
+         "'key' must be 32 hex digits"),
+        ({"user": "ana", "reads": [{**_posted("ana", FREQ), "at": "2026-11-02T09:00"}]},
+         BadInput, "'at' has no time zone"),
+        ({"user": "ana", "reads": [{**_posted("ana", FREQ), "source": "pipeline"}]}, BadInput,
+         "'source' must be 'person', or 'pipeline' with a pipeline"),
+    ],
+)  # fmt: skip
+def test_the_hub_refuses_reads_that_are_not_the_posters_own_or_not_reads(
+    tmp_path: Path, body: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    """Another user's reads, or a malformed read: refused whole, one line, nothing stored."""
+    from pairlab.hub._store import CohortStore
+    from pairlab.hub._usage import store_reads, usage_store
+
+    cohort = CohortStore(f"sqlite:///{tmp_path / 'cohort.sqlite'}")
+    good = _posted("ana", SETTLE)
+    try:
+        with pytest.raises(error, match=re.escape(message)):
+            reads = [good, *body["reads"]] if body["reads"] else []  # a good read first
+            store_reads(cohort, {**body, "reads": reads}, "ana")
+        assert usage_store(cohort).list() == []
+    finally:
+        cohort.close()

@@ -22,6 +22,7 @@ from pairlab.hub._handlers import ApiHandler, CohortHandler, Unauthorized
 from pairlab.hub._intake import ROUTES as INTAKE_ROUTES
 from pairlab.hub._program import ROUTES as PROGRAM_ROUTES
 from pairlab.hub._store import CohortStore, parse_post
+from pairlab.hub._usage import routes as usage_routes
 from pairlab.hub._views import cohort_json, live_page
 
 log = logging.getLogger("pairlab.hub")
@@ -107,6 +108,7 @@ def make_app(store: CohortStore, prefix: str, cookie_secret: bytes) -> tornado.w
         ("api/events", IngestHandler),
         *PROGRAM_ROUTES,  # the Program view: hub/_program.py
         *INTAKE_ROUTES,  # the Intake view: hub/_intake.py
+        *usage_routes(IngestHandler),  # reads from each user's server: hub/_usage.py
     ]
     handlers: list[Any] = [
         (url_path_join(prefix, path), handler, {"store": store}) for path, handler in routes

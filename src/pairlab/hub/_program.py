@@ -197,25 +197,23 @@ def _judge(store: CohortStore, held: dict[str, Any]) -> tuple[ProgramStatus | No
 USAGE_ENV = "PAIRLAB_USAGE_DB"  # the usage reads, for reuse per team (pairlab.usage)
 
 
-def team_reuse(status: ProgramStatus) -> dict[str, Any] | None:
-    """Return each team's reuse from the reads at $PAIRLAB_USAGE_DB, or None when it is unset."""
+def team_reuse(status: ProgramStatus, store: CohortStore) -> dict[str, Any]:
+    """Return each team's reuse from the reads at $PAIRLAB_USAGE_DB, else those posted here."""
     from pairlab import usage
 
     url = os.environ.get(USAGE_ENV, "").strip()
-    if not url:
-        return None
+    reads = usage.Store(url) if url else usage.Store(engine=store.engine)  # hub/_usage.py's
     roots = [os.environ[CATALOG_ENV]] if os.environ.get(CATALOG_ENV) else []
     products = catalog_products(roots) if roots else []
-    found = usage.reuse_by_team(usage.Store(url).list(), status.program, products)
+    found = usage.reuse_by_team(reads.list(), status.program, products)
     return {team_id: reuse.to_json() for team_id, reuse in found.items()}
 
 
-def _with_reuse(status: ProgramStatus) -> dict[str, Any]:
-    """Return the status JSON, with `teams.<id>.reuse` when a usage store is configured."""
+def _with_reuse(status: ProgramStatus, store: CohortStore) -> dict[str, Any]:
+    """Return the status JSON with `teams.<id>.reuse`."""
     data = status.to_json()
-    reuse = team_reuse(status)
-    if reuse is not None:
-        data["teams"] = {i: {**t, "reuse": reuse.get(i)} for i, t in data["teams"].items()}
+    reuse = team_reuse(status, store)
+    data["teams"] = {i: {**t, "reuse": reuse.get(i)} for i, t in data["teams"].items()}
     return data
 
 
@@ -228,7 +226,7 @@ def status_json(store: CohortStore) -> dict[str, Any]:
         "version": version,
         "notice": notice,
         "updated_by": held.get("updated_by"),
-        "status": _with_reuse(status) if status else None,
+        "status": _with_reuse(status, store) if status else None,
     }
 
 
@@ -283,7 +281,8 @@ def program_page(store: CohortStore, xsrf: str) -> str:
 
     version = store.version()
     status, notice = current_status(store)
-    section = program_section(status, team_reuse(status)) if status else notice_section(notice)
+    reuse = team_reuse(status, store) if status else None
+    section = program_section(status, reuse) if status else notice_section(notice)
     text = (program_store(store).get() or {}).get("text", SCAFFOLD)
     token = json.dumps(xsrf).replace("</", "<\\/")
     return _PAGE % (section, escape(text), token, version, POLL_MS, POLL_MS)

@@ -83,7 +83,12 @@ def _sqlite_pragmas(conn: Any, _record: Any) -> None:
 class Store:
     """The reads table behind one SQLAlchemy engine."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, engine: sa.Engine | None = None) -> None:
+        if engine is not None:  # a database another service holds (the hub's cohort database)
+            self.url = self.shown = engine.url.render_as_string(hide_password=True)
+            self.engine = engine
+            self._ready = False
+            return
         self.url = url or default_url()
         try:
             self.shown = sa.engine.make_url(self.url).render_as_string(hide_password=True)

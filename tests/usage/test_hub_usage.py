@@ -1,0 +1,151 @@
+"""The cohort service's api/usage through its real handlers and JupyterHub's token auth.
+
+As in tests/intake/test_intake_hub.py: make_app with HubOAuth and a SQLite cohort store, and
+the hub's `GET /hub/api/user` (which answers each token's owner) as a small loopback app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tornado.web
+from jupyterhub.services.auth import HubOAuth
+
+from pairlab.hub._app import make_app
+from pairlab.hub._program import program_store
+from pairlab.hub._store import CohortStore, default_url
+from pairlab.hub._usage import usage_store
+from pairlab.lab import free_port
+
+PREFIX = "/services/pairlab-cohort/"
+TOKENS = {
+    "ana-token": {"kind": "user", "name": "ana", "scopes": ["access:servers!user=ana"]},
+    "svc-token": {"kind": "service", "name": "other-service", "scopes": []},
+}
+PROGRAM = """
+central = "enablement"
+[[teams]]
+id = "enablement"
+members = [{ name = "Tomas", role = "engineer", user = "tomas" }]
+[[teams]]
+id = "customer"
+members = [{ name = "Ana", role = "analyst", user = "ana" }]
+"""
+
+
+class HubUserApi(tornado.web.RequestHandler):
+    """JupyterHub's `GET /hub/api/user`: the token's owner, 403 for a token it does not know."""
+
+    def get(self) -> None:
+        token = self.request.headers.get("Authorization", "").removeprefix("token ")
+        if token not in TOKENS:
+            raise tornado.web.HTTPError(403)
+        self.finish(TOKENS[token])
+
+
+@dataclass
+class Service:
+    """The running cohort service."""
+
+    port: int
+    store: CohortStore
+
+    def post(self, body: Any, token: str | None) -> tuple[int, dict[str, Any]]:
+        """POST api/usage with a hub token; return the status and the JSON reply."""
+        headers = {"Content-Type": "application/json"}
+        headers |= {"Authorization": f"token {token}"} if token else {}
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{PREFIX}api/usage",
+                                         json.dumps(body).encode(), headers)  # fmt: skip
+        try:
+            with urllib.request.urlopen(request, timeout=30) as reply:
+                return reply.status, json.loads(reply.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read())
+
+
+def _on(loop: asyncio.AbstractEventLoop, job: Any) -> Any:
+    """Run a coroutine on a loop's thread and return its result."""
+    return asyncio.run_coroutine_threadsafe(job, loop).result(timeout=30)
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[Service]:
+    """Run the cohort service and the hub's user API on loopback, each on its own loop."""
+    hub_port, port = free_port(), free_port()
+    store = CohortStore(default_url(tmp_path))
+    program_store(store).put(PROGRAM, "fran")
+    loops = [asyncio.new_event_loop() for _ in range(2)]
+    threads = [threading.Thread(target=loop.run_forever, daemon=True) for loop in loops]
+    for thread in threads:
+        thread.start()
+
+    async def start_hub() -> Any:
+        app = tornado.web.Application([("/hub/api/user", HubUserApi)])
+        return app.listen(hub_port, "127.0.0.1")
+
+    async def start_service() -> Any:
+        HubOAuth.clear_instance()
+        HubOAuth.instance(
+            api_url=f"http://127.0.0.1:{hub_port}/hub/api", api_token="service-token",
+            oauth_client_id="service-pairlab-cohort", base_url=PREFIX, hub_prefix="/hub/",
+            access_scopes={"access:services!service=pairlab-cohort"}, cache_max_age=0,
+        )  # fmt: skip
+        return make_app(store, PREFIX, b"k" * 32).listen(port, "127.0.0.1")
+
+    servers = [_on(loops[0], start_hub()), _on(loops[1], start_service())]
+    try:
+        yield Service(port, store)
+    finally:
+
+        async def stop(server: Any) -> None:
+            server.stop()
+            await server.close_all_connections()
+
+        for server, loop, thread in zip(servers, loops, threads, strict=True):
+            _on(loop, stop(server))
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout=10)
+            loop.close()
+        HubOAuth.clear_instance()
+        store.close()
+
+
+def _read(reader: str) -> dict[str, Any]:
+    """Return one read as a user's server posts it (as record_read writes it to the outbox)."""
+    return {"key": uuid.uuid4().hex, "product": "claims-frequency-by-region", "port": "p",
+            "reader": reader, "at": "2026-11-02T09:00:00+00:00", "source": "person",
+            "pipeline": ""}  # fmt: skip
+
+
+def test_a_users_server_posts_her_reads_once_with_her_team(service: Service) -> None:
+    """201 with what was stored, 200 and nothing new the second time; the team from the program."""
+    reads = [_read("ana"), _read("ana")]
+    assert service.post({"user": "ana", "reads": reads}, "ana-token") == (201, {"stored": 2})
+    assert service.post({"user": "ana", "reads": reads}, "ana-token") == (200, {"stored": 0})
+    stored = usage_store(service.store).list()
+    assert [(r.reader, r.team, r.origin) for r in stored] == [("ana", "customer", "pairlab")] * 2
+
+
+def test_only_her_own_server_may_post_her_reads(service: Service) -> None:
+    """Another user's reads, no token, a service's token, a malformed read: refused, none kept."""
+    status, reply = service.post({"user": "ben", "reads": [_read("ben")]}, "ana-token")
+    assert (status, reply["error"]) == (403, "a server of ana may post only ana's reads, not ben's")
+    status, reply = service.post({"user": "ana", "reads": [_read("ana")]}, None)
+    assert (status, reply["fix"]) == (401, "send 'Authorization: token ...'")
+    assert service.post({"user": "ana", "reads": [_read("ana")]}, "svc-token")[0] == 403
+    status, reply = service.post({"user": "ana", "reads": [_read("ana") | {"at": 5}]}, "ana-token")
+    assert (status, reply["error"]) == (
+        400,
+        "reads[0]: 'at' must be a string of 1 to 255 characters",
+    )
+    assert usage_store(service.store).list() == []
