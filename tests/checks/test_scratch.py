@@ -76,3 +76,20 @@ def test_a_project_too_large_to_copy_is_an_error_naming_it(check, tmp_path, monk
     result = check(path, "answers-match", expect={"1": "1"})
     assert result.status == "error"
     assert "more than" in result.message and "move large data files out" in result.message
+
+
+def test_the_copy_keeps_what_promote_recorded_and_leaves_caches_and_the_server_db(tmp_path):
+    from pairlab.checks._model import Context
+
+    path = _notebook(tmp_path, "print('hello')")
+    for name in ("product/.pairlab/promote.json", ".pairlab/pairlab.db", ".pairlab/pairlab.db-wal"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    (tmp_path / "__pycache__").mkdir()
+    copy = _scratch.scratch_copy(Context(path, tmp_path), tmp_path.parent / "scratch-copy")
+    assert (copy / "product/.pairlab/promote.json").is_file()  # promote needs it to run again
+    assert (copy / "analysis.ipynb").is_file() and (copy / ".pairlab").is_dir()
+    assert not (copy / ".pairlab/pairlab.db").exists()
+    assert not (copy / ".pairlab/pairlab.db-wal").exists()
+    assert not (copy / ".venv").exists() and not (copy / "__pycache__").exists()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pairlab.checks._model import Context
 
-# Caches and environments a run never needs, and the server's own database.
+# Caches and environments a run never needs.
 _LEFT_OUT = {
     ".ipynb_checkpoints",
     ".venv",
@@ -23,7 +23,6 @@ _LEFT_OUT = {
     ".pytest_cache",
     ".mypy_cache",
     ".ruff_cache",
-    ".pairlab",
 }
 # A copy per Check must stay quick; a project larger than this is someone's data lake.
 MAX_BYTES = 512 * 1024 * 1024
@@ -35,7 +34,10 @@ class ScratchError(Exception):
 
 def _ignore(folder: str, names: list[str]) -> set[str]:
     """Return the names copytree leaves out of `folder`."""
-    return {n for n in names if n in _LEFT_OUT}
+    # `.pairlab/` holds what promote and lesson new wrote (their manifests, which a run
+    # needs) and, at a server's root, the server's SQLite database, which it does not.
+    in_state = Path(folder).name == ".pairlab"
+    return {n for n in names if n in _LEFT_OUT or (in_state and n.startswith("pairlab.db"))}
 
 
 def _root(ctx: Context) -> Path:
