@@ -122,9 +122,16 @@ def service(tmp_path: Path) -> Iterator[Service]:
 
 def _read(reader: str) -> dict[str, Any]:
     """Return one read as a user's server posts it (as record_read writes it to the outbox)."""
-    return {"key": uuid.uuid4().hex, "product": "claims-frequency-by-region", "port": "p",
-            "reader": reader, "at": "2026-11-02T09:00:00+00:00", "source": "person",
-            "pipeline": ""}  # fmt: skip
+    return {
+        "key": uuid.uuid4().hex,
+        "product": "claims-frequency-by-region",
+        "port": "p",
+        "reader": reader,
+        "at": "2026-11-02T09:00:00+00:00",
+        "source": "person",
+        "pipeline": "",
+        "team": "claims",
+    }  # fmt: skip: a posted team is ignored
 
 
 def test_a_users_server_posts_her_reads_once_with_her_team(service: Service) -> None:
@@ -149,3 +156,32 @@ def test_only_her_own_server_may_post_her_reads(service: Service) -> None:
         "reads[0]: 'at' must be a string of 1 to 255 characters",
     )
     assert usage_store(service.store).list() == []
+
+
+def test_pairlab_usage_flush_hub_posts_the_outbox_and_keeps_it_while_the_service_is_down(
+    service: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """Reads recorded on ana's server reach the cohort database; none lost while it is down."""
+    from pairlab import usage
+    from pairlab.cli import main
+    from pairlab.usage import _outbox
+
+    monkeypatch.setenv("JUPYTERHUB_USER", "ana")
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "ana-token")
+    monkeypatch.setenv("PAIRLAB_COHORT_URL", f"http://127.0.0.1:{free_port()}{PREFIX}")  # down
+    usage.record_read("claims-frequency-by-region", "p")
+    usage.record_read("claims-frequency-by-region", "p", pipeline="customer-portfolio")
+    with pytest.raises(SystemExit) as done:
+        main(["usage", "flush", "--hub"])
+    assert done.value.code == 2 and "cannot take reads now" in capsys.readouterr().err
+    assert _outbox.count(tmp_path / "outbox") == 2  # kept while the service is down
+    monkeypatch.setenv("PAIRLAB_COHORT_URL", f"http://127.0.0.1:{service.port}{PREFIX}")
+    with pytest.raises(SystemExit) as done:
+        main(["usage", "flush", "--hub"])
+    assert done.value.code in (0, None)
+    assert capsys.readouterr().out == "pairlab: 2 new reads stored\n"
+    stored = usage_store(service.store).list()
+    assert sorted((r.reader, r.team, r.source) for r in stored) == [
+        ("ana", "customer", "person"), ("ana", "customer", "pipeline")]  # fmt: skip
+    assert _outbox.count(tmp_path / "outbox") == 0  # delivered, so gone from the outbox

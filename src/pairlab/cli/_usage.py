@@ -50,11 +50,14 @@ def usage_import(
 
 @usage.command("flush")
 @click.option("--store", help=_STORE_HELP)
-def usage_flush(store: str | None) -> None:
-    """Move the reads recorded on this machine into the store."""
+@click.option("--hub", is_flag=True, help="Post them to the hub's cohort service instead "
+              "(on a hub's server: $PAIRLAB_COHORT_URL, $JUPYTERHUB_API_TOKEN).")  # fmt: skip
+def usage_flush(store: str | None, hub: bool) -> None:
+    """Move the reads recorded on this machine into the store (or the hub's cohort service)."""
     from pairlab import usage as lib
 
-    click.echo(f"pairlab: {lib.flush(lib.Store(store))} new reads stored")
+    stored = lib.flush_to_hub() if hub else lib.flush(lib.Store(store))
+    click.echo(f"pairlab: {stored} new reads stored")
 
 
 @usage.command("list")

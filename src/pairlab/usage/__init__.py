@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pairlab.products import ReadEvent, as_pipeline
+from pairlab.usage._hub import flush_to_hub
 from pairlab.usage._hypothesis import DECISIONS, METRICS, Hypothesis, parse_hypothesis
 from pairlab.usage._identity import program_here, reader, team_lookup
 from pairlab.usage._import import ImportResult, import_log
@@ -53,6 +54,7 @@ __all__ = [
     "catalog_tables",
     "consuming_teams",
     "flush",
+    "flush_to_hub",
     "format_import",
     "format_reads",
     "format_reuse",
