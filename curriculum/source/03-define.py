@@ -15,7 +15,9 @@
 # %% [markdown]
 # ## Consumer, question, hypothesis (navigator: ask "how would we know?")
 # Fill in the descriptor. `value_hypothesis.signal` must name a number to reach and a date by
-# which you will look at it (lesson 11 measures it).
+# which you will look at it (lesson 11 measures it). Write it structured, as `pairlab review`
+# reads it: the `metric` (`consumers`, `queries` or `reusing-products`), the `threshold` to
+# reach, the `window` of days measured and the `reviewDate` (docs/usage.md).
 
 # %% tags=["step:descriptor"]
 ### BEGIN SOLUTION
@@ -35,9 +37,12 @@ descriptor = {
     "consumer": "pricing team",
     "question": "Which product line and region had a loss ratio above 0.7 last year?",
     "value_hypothesis": {
-        "statement": "With the product, pricing finds the under-priced region within a quarter.",
-        "signal": "at least 1 region repriced by 2026-03-31",
-        "threshold": 1,
+        "statement": "Pricing analysts use the loss ratios in their quarterly review.",
+        "signal": "at least 3 pricing analysts read it in the 90 days to 2026-03-31",
+        "metric": "consumers",
+        "threshold": 3,
+        "window": "90d",
+        "reviewDate": "2026-03-31",
     },
     "input_ports": [{"table": t} for t in ("policies", "premiums", "claims")],
 }
@@ -51,11 +56,22 @@ descriptor = {
 #>     "owner": {"team": "", "contact": ""},
 #>     "consumer": "",
 #>     "question": "",
-#>     "value_hypothesis": {"statement": "", "signal": "", "threshold": None},
+#>     "value_hypothesis": {
+#>         "statement": "",
+#>         "signal": "",
+#>         "metric": "",
+#>         "threshold": None,
+#>         "window": "",
+#>         "reviewDate": "",
+#>     },
 #>     "input_ports": [],
 #> }
 
 # %% tags=["step:descriptor"]
+import re
+
+from pairlab.usage import METRICS  # what lesson 11's `pairlab review` can measure
+
 REQUIRED = ("id", "name", "version", "status", "domain", "owner", "consumer", "question")
 missing = [key for key in REQUIRED if not descriptor.get(key)]
 assert not missing, f"fill in: {missing}"
@@ -64,6 +80,8 @@ hypothesis = descriptor["value_hypothesis"]
 assert hypothesis["statement"] and hypothesis["signal"], "state the hypothesis and its signal"
 assert isinstance(hypothesis["threshold"], int | float), "the signal needs a number to reach"
 assert any(ch.isdigit() for ch in hypothesis["signal"]), "the signal needs a date or a number"
+assert hypothesis["metric"] in METRICS, f"measure one of {METRICS}"
+assert re.fullmatch(r"[1-9][0-9]*d", hypothesis["window"]), "a window in days, e.g. 90d"
 assert descriptor["input_ports"], "name the warehouse tables the product reads"
 print("descriptor complete:", descriptor["id"])
 
