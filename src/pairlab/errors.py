@@ -49,6 +49,12 @@ class Forbidden(PairlabError):
     status = 403
 
 
+class Cancelled(PairlabError):
+    """The caller stopped the work before it ended (a pair pressed Cancel on a check)."""
+
+    status = 409
+
+
 class TooLarge(PairlabError):
     """The request is larger than pairlab reads."""
 

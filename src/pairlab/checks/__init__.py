@@ -17,6 +17,7 @@ from pairlab.checks._report import Report, StepResult, format_report, verdict
 from pairlab.checks._request import CheckRequest, parse_only, parse_set
 from pairlab.checks._running import run_checks
 from pairlab.checks._selection import CHECK_SETS, Selected, select, validate_lessons, validated
+from pairlab.checks._watch import Progress, Watch
 from pairlab.lessons import split_step
 from pairlab.notebook import Notebook, NotebookError, load_notebook
 
@@ -49,10 +50,12 @@ __all__ = [
     "Notebook",
     "NotebookError",
     "Param",
+    "Progress",
     "Report",
     "Result",
     "Selected",
     "StepResult",
+    "Watch",
     "check_path",
     "checkpoint",
     "errored",

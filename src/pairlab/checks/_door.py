@@ -14,6 +14,7 @@ from pairlab.checks._report import Report, StepResult
 from pairlab.checks._request import CheckRequest
 from pairlab.checks._running import Loader, resolve_target, run_checks
 from pairlab.checks._selection import select
+from pairlab.checks._watch import Watch
 from pairlab.lessons import get_lesson, split_step
 from pairlab.notebook import load_notebook
 
@@ -42,12 +43,14 @@ def run(
     include_runs: bool = True,
     label: str | None = None,
     workers: int = 1,
+    watch: Watch | None = None,
 ) -> Report:
     """Run the checks `request` asks for and return the report with its one verdict.
 
     With `root`, the request's path is relative to it and every file read stays inside it
     (the server). A step alone is the unit every face shows (a `StepResult`); without
     `include_runs` its kernel and test runs wait (`pending`) and the step cannot pass yet.
+    A `watch` hears the runs' progress and can cancel them (they raise Cancelled).
     """
     if root is not None:
         path = resolve_in_root(root, request.path, allow_hidden=allow_hidden)
@@ -60,11 +63,15 @@ def run(
     if request.step and ids is None:
         chosen = select(request.step)
         now = [c for c in chosen if include_runs or not c.check.runs]
-        report = run_checks(target, now, loader=loader, ceiling=root, label=named, workers=workers)
+        report = run_checks(
+            target, now, loader=loader, ceiling=root, label=named, workers=workers, watch=watch
+        )
         waiting = [c.check.id for c in chosen if c not in now]
         return StepResult(report.path, report.results, report.skipped, waiting, request.step)
     chosen = select(request.step, ids)
-    return run_checks(target, chosen, loader=loader, ceiling=root, label=named, workers=workers)
+    return run_checks(
+        target, chosen, loader=loader, ceiling=root, label=named, workers=workers, watch=watch
+    )
 
 
 def run_step(path: Path, step: str, *, include_runs: bool = True) -> StepResult:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from pairlab.checks._watch import Watch
 from pairlab.errors import BadInput
 from pairlab.notebook import Notebook, NotebookError, load_notebook
 
@@ -92,6 +93,7 @@ class Context:
     project: Path
     _loader: Callable[[Path], Notebook] = load_notebook
     _notebook: Notebook | NotebookError | None = field(default=None, repr=False)
+    watch: Watch | None = field(default=None, repr=False)  # progress out, cancel in
 
     @property
     def is_notebook(self) -> bool:

@@ -14,7 +14,8 @@ from pairlab._paths import inside
 from pairlab.checks._model import Context, Result, errored
 from pairlab.checks._report import Report
 from pairlab.checks._selection import Selected
-from pairlab.errors import BadInput, NotFound, PairlabError
+from pairlab.checks._watch import Watch
+from pairlab.errors import BadInput, Cancelled, NotFound, PairlabError
 from pairlab.notebook import Notebook, NotebookError, load_notebook
 
 log = logging.getLogger(__name__)
@@ -95,16 +96,19 @@ class Targets:
     contexts: list[Context]
     labels: list[str | None]  # None for the path itself, else the notebook's place under it
     refused: dict[str, str]  # notebooks leaving the ceiling: {label: why}
+    watch: Watch | None = None
 
     @classmethod
-    def find(cls, path: Path, ceiling: Path | None, loader: Loader) -> Targets:
+    def find(
+        cls, path: Path, ceiling: Path | None, loader: Loader, watch: Watch | None = None
+    ) -> Targets:
         """Return the targets of `path` (a notebook, or a folder's notebooks) inside `ceiling`."""
         project = find_project(path.parent if path.is_file() else path, ceiling)
         found = [path] if path.is_file() else find_notebooks(path)
         notebooks, refused = guard_members(path, found, ceiling)
-        contexts = [Context(nb, project, loader) for nb in notebooks]
+        contexts = [Context(nb, project, loader, watch=watch) for nb in notebooks]
         labels = [None if nb == path else nb.relative_to(path).as_posix() for nb in notebooks]
-        return cls(path, project, loader, found, contexts, labels, refused)
+        return cls(path, project, loader, found, contexts, labels, refused, watch)
 
 
 def _run_one(chosen: Selected, ctx: Context) -> Result | str:
@@ -126,6 +130,8 @@ def _run_one(chosen: Selected, ctx: Context) -> Result | str:
             return reason
     try:
         return check.func(ctx, chosen.args)
+    except Cancelled:  # the caller stopped the run: no verdict, not a check's bug
+        raise
     except Exception as exc:  # a check's bug must reach the learner as a result, not a traceback
         log.exception("pairlab: check %s crashed on %s", check.id, ctx.path)
         return errored(f"the check itself failed ({type(exc).__name__}: {exc}); please report it")
@@ -145,7 +151,8 @@ Outcome = tuple[str | None, Result | str]  # (notebook label, result or why it w
 def _outcomes(chosen: Selected, targets: Targets) -> list[Outcome]:
     """Return one check's outcomes over the targets: one per notebook, or one for the project."""
     if chosen.check.target == "project":
-        return [(None, _run_one(chosen, Context(targets.path, targets.project, targets.loader)))]
+        whole = Context(targets.path, targets.project, targets.loader, watch=targets.watch)
+        return [(None, _run_one(chosen, whole))]
     if not targets.contexts and not targets.refused:
         return [(None, "no notebooks here")]
     refused: list[Outcome] = [(where, why) for where, why in targets.refused.items()]
@@ -181,6 +188,7 @@ def run_checks(
     ceiling: Path | None = None,
     label: str | None = None,
     workers: int = 1,
+    watch: Watch | None = None,
 ) -> Report:
     """Run `selected` on a notebook, or on a folder and every notebook in it.
 
@@ -191,7 +199,7 @@ def run_checks(
     path = resolve_target(path).absolute()  # subprocesses run elsewhere; relative paths break
     if ceiling is not None:  # a request's file: it, and every member read, stays inside
         inside(ceiling, path, name=f"'{label or path.name}'")
-    targets = Targets.find(path, ceiling, loader)
+    targets = Targets.find(path, ceiling, loader, watch)
     if path.is_file() and any(c.check.target == "notebook" for c in selected):
         _require_readable(targets.contexts[0], report.path)
     outcomes = _side_by_side(lambda c: _outcomes(c, targets), selected, workers)
