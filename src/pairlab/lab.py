@@ -180,33 +180,55 @@ def seed_workspace(dest: Path, solutions: bool = False) -> list[Path]:
     return [path for pack in known_packs() for path in seed_pack(pack, dest, solutions)]
 
 
-def plan_lab(
-    root: Path | None, port: int | None, solutions: bool = False, packs: tuple[Path, ...] = ()
-) -> LabPlan:
-    """Check the options and return the plan; a missing --root or busy port is bad input.
-
-    Each of `packs` becomes known to the lab (its guide lists the pack's lessons) and is seeded
-    into the workspace, beside the core lessons.
-    """
-    chosen = [use_pack(pack) for pack in packs]
-    if root is None:
-        root = Path.cwd() / DEFAULT_WORKSPACE
-        seed_workspace(root, solutions)
-    elif not root.is_dir():
-        raise BadInput(f"--root {root} is not an existing folder", "create it or pass another")
-    else:
-        for pack in chosen:
-            seed_pack(pack, root, solutions)
+def _checked_port(port: int | None) -> int:
+    """Return `port` once it is a free TCP port on 127.0.0.1, or a free one when None."""
     if port is None:
-        port = free_port()
-    elif not 0 < port < 65536:
+        return free_port()
+    if not 0 < port < 65536:
         raise BadInput(f"--port {port} is not a TCP port", "pass a number from 1 to 65535")
-    elif not port_is_free(port):
+    if not port_is_free(port):
         holder = port_holder(port)
         held = f" by {holder}" if holder else ""
         raise BadInput(
             f"port {port} on 127.0.0.1 is in use{held}", "pass another --port or omit it"
         )
+    return port
+
+
+def _is_new_workspace(root: Path) -> bool:
+    """Return whether `root` is to be seeded: missing or empty; refuse a file or a lost parent."""
+    if root.is_dir():
+        return not any(root.iterdir())
+    if root.exists():
+        raise BadInput(f"--root {root} is a file, not a folder", "pass a folder (new or empty)")
+    if not root.parent.is_dir():
+        raise BadInput(
+            f"--root {root}: its parent folder {root.parent} does not exist",
+            "create the parent folder, or pass a folder inside an existing one",
+        )
+    return True
+
+
+def plan_lab(
+    root: Path | None, port: int | None, solutions: bool = False, packs: tuple[Path, ...] = ()
+) -> LabPlan:
+    """Check the options and return the plan; a busy port or a --root that is a file is bad input.
+
+    A new or empty root (the default one included) is seeded with every known pack, so a pair
+    starting in a fresh folder finds lesson 0 there; a folder already in use keeps what it has.
+    Each of `packs` becomes known to the lab (its guide lists the pack's lessons) and is seeded
+    into the workspace, beside the core lessons.
+    """
+    chosen = [use_pack(pack) for pack in packs]
+    port = _checked_port(port)
+    default = root is None
+    root = Path.cwd() / DEFAULT_WORKSPACE if root is None else root
+    if _is_new_workspace(root) or default:
+        # The default workspace also gains what a newer pairlab ships; edits are never touched.
+        root.mkdir(parents=True, exist_ok=True)
+        seed_workspace(root, solutions)
+    for pack in chosen:
+        seed_pack(pack, root, solutions)
     return LabPlan(root=root.resolve(), port=port, token=secrets.token_hex(24))
 
 

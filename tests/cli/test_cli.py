@@ -35,15 +35,15 @@ def test_lessons_json(capsys):
     assert json.loads(out)[0]["steps"][0]["id"] == "meet"
 
 
-def test_lab_root_that_does_not_exist(capsys, tmp_path):
-    missing = tmp_path / "nope"
+def test_lab_root_whose_parent_does_not_exist(capsys, tmp_path):
+    missing = tmp_path / "nope" / "ws"
     code, out, err = run(capsys, "lab", "--root", str(missing))
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1
-    assert f"--root {missing} is not an existing folder" in err
+    assert f"its parent folder {missing.parent} does not exist" in err
     assert "Traceback" not in err
-    assert not missing.exists()
+    assert not missing.parent.exists()
 
 
 def test_lab_root_that_is_a_file(capsys, tmp_path):
@@ -51,7 +51,7 @@ def test_lab_root_that_is_a_file(capsys, tmp_path):
     a_file.write_text("mine")
     code, _, err = run(capsys, "lab", "--root", str(a_file))
     assert code == 2
-    assert "not an existing folder" in err
+    assert "is a file, not a folder" in err
     assert a_file.read_text() == "mine"
 
 

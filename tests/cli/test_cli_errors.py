@@ -103,7 +103,7 @@ CASES: list[tuple[str, list[str], bool, str]] = [
     ("wh-exists", ["warehouse", "init", "--path", "wh.duckdb"], False, "wh.duckdb"),
     ("new-into-file", ["new", "data-product", "a_file.txt"], False, "is a file"),
     ("new-into-full", ["new", "data-product", "full"], False, "not empty"),
-    ("lab-root-file", ["lab", "--root", "a_file.txt"], False, "not an existing folder"),
+    ("lab-root-file", ["lab", "--root", "a_file.txt"], False, "is a file, not a folder"),
     # unwritable, as a user without root's powers
     ("html-unwritable", ["catalog", "html", "ro/x/index.html"], True, "ro"),
     ("report-unwritable", ["report", "x.json", "--out", "ro/r.html"], True, "ro"),

@@ -2,6 +2,9 @@
 
 import os
 
+import pytest
+
+from pairlab.errors import BadInput
 from pairlab.lab import AUTHOR_ONLY, DEFAULT_WORKSPACE, FACILITATOR_ONLY, plan_lab, seed_workspace
 from pairlab.resources import curriculum_dir
 
@@ -63,3 +66,38 @@ def test_plan_url_and_argv(tmp_path):
 
 def test_each_plan_gets_its_own_token(tmp_path):
     assert plan_lab(tmp_path, None).token != plan_lab(tmp_path, None).token
+
+
+def test_a_new_root_is_created_and_seeded(tmp_path):
+    root = tmp_path / "our-pairing"
+    plan = plan_lab(root, None)
+    assert plan.root == root.resolve()
+    assert (root / "00-welcome.ipynb").is_file()
+    assert (root / "steps" / "00-welcome.toml").is_file()
+
+
+def test_an_empty_root_is_seeded(tmp_path):
+    plan_lab(tmp_path, None)
+    assert (tmp_path / "00-welcome.ipynb").is_file()
+    assert not (tmp_path / "solutions").exists()
+
+
+def test_a_root_in_use_keeps_what_it_has(tmp_path):
+    (tmp_path / "analysis.ipynb").write_text("the pair's own notebook")
+    plan_lab(tmp_path, None)
+    assert [p.name for p in tmp_path.iterdir()] == ["analysis.ipynb"]
+
+
+def test_a_bad_port_seeds_nothing(tmp_path):
+    root = tmp_path / "ws"
+    with pytest.raises(BadInput, match="is not a TCP port"):
+        plan_lab(root, 70000)
+    assert not root.exists()
+
+
+def test_a_root_that_is_a_file_is_refused(tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    with pytest.raises(BadInput, match="is a file, not a folder"):
+        plan_lab(a_file, None)
+    assert a_file.read_text() == "mine"
