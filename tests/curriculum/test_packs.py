@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from pairlab.checks import validate_lessons
 from pairlab.cli import main
@@ -142,6 +143,41 @@ def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, kit_product, args, w
     code, _, err = cli(capsys, *argv)
     assert code == 2 and err.count("\n") == 1 and words in err, err
     assert not (tmp_path / "p").exists() and not (tmp_path / "out").exists()
+
+
+def test_the_pack_workspace_carries_the_products_data_and_local_files(kit_product, tmp_path):
+    product = Path(shutil.copytree(kit_product, tmp_path / "product"))
+    extract = bytes(range(256)) * 4  # a binary file, as a parquet extract is
+    (product / "src" / "loss_ratio" / "premiums_2024.parquet").write_bytes(extract)
+    (product / "notebooks" / "data").mkdir(parents=True)
+    (product / "notebooks" / "data" / "targets.csv").write_text("region,target\nEast,0.5\n")
+    root = tmp_path / "pack"
+    new_pack(root, product)
+    workspace = root / "workspace"
+    assert (workspace / "loss_ratio" / "premiums_2024.parquet").read_bytes() == extract
+    assert (workspace / "data" / "targets.csv").read_text() == "region,target\nEast,0.5\n"
+    assert not list(workspace.rglob("*.ipynb")) and not list(workspace.rglob("__pycache__"))
+    # The lab seeds them beside the pack's lessons, where the package reads them.
+    lab = tmp_path / "ws"
+    lab.mkdir()
+    plan_lab(lab, None, packs=(root,))
+    assert (lab / "pack" / "loss_ratio" / "premiums_2024.parquet").read_bytes() == extract
+    assert (lab / "pack" / "data" / "targets.csv").is_file()
+    # A second run finds the binary file as pairlab wrote it.
+    assert "workspace/loss_ratio/premiums_2024.parquet" in new_pack(root, product).unchanged
+
+
+def test_lesson_new_refuses_a_product_that_reads_no_warehouse_table(kit_product, tmp_path, capsys):
+    product = Path(shutil.copytree(kit_product, tmp_path / "product"))
+    descriptor = product / "dataproduct.yaml"
+    data = yaml.safe_load(descriptor.read_text())
+    data["inputPorts"] = []  # reads only its own files: lesson 1 would count nothing
+    descriptor.write_text(yaml.safe_dump(data))
+    code, out, err = cli(capsys, "lesson", "new", tmp_path / "pack", "--from", product)
+    assert code == 2 and err.count("\n") == 1 and out == ""
+    assert "names no warehouse table it reads, so lesson 1's reference would be empty" in err
+    assert "add the warehouse table it reads as an inputPorts entry" in err
+    assert not (tmp_path / "pack").exists()
 
 
 def test_a_pack_lesson_named_like_a_core_lesson_is_refused(kit_pack: Path, tmp_path: Path):

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pairlab._files import write_text_atomic
+from pairlab._files import write_bytes_atomic, write_text_atomic
 from pairlab.curriculum._build import BuildResult, build
 from pairlab.curriculum._pack_sources import lesson_files, toml_value
 from pairlab.curriculum._product import Product, read_product
@@ -89,9 +89,9 @@ Let each check fail once before you explain; read its message together.
 """
 
 
-def _workspace(product: Product, name: str) -> dict[str, str]:
-    """Return the starter files: the product's package and the pytest settings."""
-    files = {
+def _workspace(product: Product, name: str) -> dict[str, str | bytes]:
+    """Return the starter files: the product's package with its data, its notebooks' files."""
+    files: dict[str, str | bytes] = {
         f"{STARTER}/pyproject.toml": (
             "# The lessons' project settings: pytest imports the product's package from here.\n"
             f'[project]\nname = "{name}-workspace"\nversion = "0"\nrequires-python = ">=3.11"\n\n'
@@ -99,16 +99,42 @@ def _workspace(product: Product, name: str) -> dict[str, str]:
         )
     }
     package = product.root / "src" / product.package
-    for path in sorted(package.rglob("*.py")):
-        if "__pycache__" not in path.parts:
-            rel = path.relative_to(package.parent).as_posix()
-            files[f"{STARTER}/{rel}"] = path.read_text(encoding="utf-8")
+    for path in _carried(package):  # code and package data: what the functions read
+        files[f"{STARTER}/{path.relative_to(package.parent).as_posix()}"] = path.read_bytes()
+    notebooks = product.root / "notebooks"  # local files the notebook read, beside the lessons
+    for path in _carried(notebooks):
+        if path.suffix != ".ipynb":
+            files[f"{STARTER}/{path.relative_to(notebooks).as_posix()}"] = path.read_bytes()
     return files
 
 
-def _sha(text: str) -> str:
+def _carried(folder: Path) -> list[Path]:
+    """Return the files under `folder` a copy needs: no caches, no compiled code."""
+    if not folder.is_dir():
+        return []
+    return [
+        path
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+        and not {"__pycache__", ".ipynb_checkpoints"} & set(path.parts)
+        and path.suffix != ".pyc"
+    ]
+
+
+def _refuse_an_empty_reference(product: Product) -> None:
+    """Refuse a product lesson 1 cannot check: no input table gives the reference `{}`."""
+    if not product.tables:
+        raise BadInput(
+            f"{product.root / 'dataproduct.yaml'} names no warehouse table it reads, so lesson 1's "
+            "reference would be empty and the untouched learner notebook would pass",
+            "add the warehouse table it reads as an inputPorts entry (load its files into the "
+            "warehouse first if it reads none)",
+        )
+
+
+def _sha(data: bytes) -> str:
     """Return the hash recorded for a written file."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(data).hexdigest()
 
 
 def _recorded(root: Path) -> dict[str, str]:
@@ -120,23 +146,23 @@ def _recorded(root: Path) -> dict[str, str]:
         return {}
 
 
-def _write_all(root: Path, files: dict[str, str], done: NewPack) -> None:
+def _write_all(root: Path, files: dict[str, str | bytes], done: NewPack) -> None:
     """Write each file unless someone edited it since pairlab wrote it."""
     recorded = _recorded(root)
-    for rel, text in files.items():
-        path = root / rel
+    for rel, content in files.items():
+        path, data = root / rel, content.encode() if isinstance(content, str) else content
         if not path.exists():
-            write_text_atomic(path, text)
+            write_bytes_atomic(path, data)
             done.written.append(rel)
-            recorded[rel] = _sha(text)
+            recorded[rel] = _sha(data)
             continue
-        current = _sha(path.read_text(encoding="utf-8", errors="replace"))
-        if current == _sha(text):
+        current = _sha(path.read_bytes())
+        if current == _sha(data):
             done.unchanged.append(rel)
         elif recorded.get(rel) == current:  # as pairlab wrote it: ours to update
-            write_text_atomic(path, text)
+            write_bytes_atomic(path, data)
             done.updated.append(rel)
-            recorded[rel] = _sha(text)
+            recorded[rel] = _sha(data)
         else:
             done.kept.append(rel)
     write_text_atomic(root / MANIFEST, json.dumps({"files": recorded}, indent=1) + "\n")
@@ -157,7 +183,8 @@ def new_pack(root: Path, product_dir: Path, name: str | None = None) -> NewPack:
                 f"pass --name {held} to update it, or choose an empty folder for '{chosen}'",
             )
     product = read_product(product_dir)
-    files = {
+    _refuse_an_empty_reference(product)
+    files: dict[str, str | bytes] = {
         PACK_FILE: _descriptor(product, chosen),
         "facilitator-notes.md": _notes(product, chosen),
         **lesson_files(product, chosen),
