@@ -40,6 +40,8 @@ TOKENS = {  # token -> the user model JupyterHub answers for it
     # On a hub that lets every user reach the service, facilitators hold a scope of their own.
     "ana-open-token": {"kind": "user", "name": "ana", "scopes": [ACCESS]},
     "fran-open-token": {"kind": "user", "name": "fran", "scopes": [ACCESS, FACILITATE]},
+    # A hub admin outside the facilitators' group: JupyterHub's admin role, no custom scope.
+    "root-token": {"kind": "user", "name": "root", "scopes": ["admin:users", "access:services"]},
 }
 
 
@@ -246,3 +248,17 @@ def test_a_hub_open_to_every_user_names_the_facilitators_scope(service: Service,
     status, queue = service.call("GET", "api/intake/queue", "fran-open-token")
     assert status == 200 and [r["id"] for r in queue["requests"]] == [mine["id"]]
     assert service.call("GET", "api/cohort", "fran-open-token")[0] == 200
+
+
+def test_a_hub_admin_sees_the_cohort_only_where_the_access_scope_makes_a_facilitator(
+    service: Service, monkeypatch
+):
+    # The README's claim: without PAIRLAB_FACILITATOR_SCOPE an admin (who holds every
+    # service's access scope) is a facilitator; with it, only as a holder of that scope.
+    for path in ("api/cohort", "api/program", "api/intake/queue"):
+        assert service.call("GET", path, "root-token")[0] == 200
+    monkeypatch.setenv("PAIRLAB_FACILITATOR_SCOPE", FACILITATE)
+    for path in ("api/cohort", "api/program", "api/intake/queue"):
+        status, reply = service.call("GET", path, "root-token")
+        assert (status, reply["error"]) == (403, "root may not see the cohort")
+    assert service.call("GET", "api/program", "fran-open-token")[0] == 200
