@@ -45,10 +45,15 @@ class PairlabService:
         """Validate a start request and start the session."""
         people = parse_participants(body.get("participants"))
         minutes = parse_rotation(body.get("rotation_minutes", 15))
-        lesson = parse_lesson(body.get("lesson"))
-        if lesson is not None and lesson not in {x.id for x in load_lessons()}:
-            raise BadInput(f"unknown lesson id {lesson!r}", "run `pairlab lessons` for the ids")
+        lesson = _known_lesson(parse_lesson(body.get("lesson")))
         return self.store.start(people, minutes, lesson, parse_place(body))
+
+    def adopt_lesson(self, session_id: str, body: dict[str, Any]) -> Session:
+        """Give a session without a lesson the lesson opened now (its first stays)."""
+        lesson = _known_lesson(parse_lesson(body.get("lesson")))
+        if lesson is None:
+            raise BadInput("'lesson' is missing", 'send {"lesson": "welcome"}')
+        return self.store.adopt_lesson(session_id, lesson)
 
     def record_event(self, session_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """Validate and append an event as sent, without the session's rules (for tests, tools)."""
@@ -96,3 +101,10 @@ class PairlabService:
     def summary(self, session_id: str) -> dict[str, Any]:
         """Return the facilitator's summary of the session."""
         return summarize(self.store.get(session_id), self.store.events(session_id))
+
+
+def _known_lesson(lesson: str | None) -> str | None:
+    """Return `lesson` when it is None or a lesson of an installed pack; refuse another id."""
+    if lesson is not None and lesson not in {x.id for x in load_lessons()}:
+        raise BadInput(f"unknown lesson id {lesson!r}", "run `pairlab lessons` for the ids")
+    return lesson

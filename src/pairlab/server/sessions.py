@@ -57,6 +57,15 @@ class RotateHandler(PairlabHandler):
         self.finish(_with_clock(self.service.store.rotate(session_id)))
 
 
+class LessonHandler(PairlabHandler):
+    """The lesson a session works on, picked up when a lesson notebook is first opened."""
+
+    @tornado.web.authenticated
+    def post(self, session_id: str) -> None:
+        """Set {"lesson"} when the session has none yet; return the session either way."""
+        self.finish(_with_clock(self.service.adopt_lesson(session_id, self.json_body())))
+
+
 class EndHandler(PairlabHandler):
     """End a session."""
 
@@ -134,6 +143,7 @@ ROUTES: list[tuple[str, type[PairlabHandler]]] = [
     (f"sessions/{SESSION_ID}", SessionHandler),
     (f"sessions/{SESSION_ID}/rotate", RotateHandler),
     (f"sessions/{SESSION_ID}/end", EndHandler),
+    (f"sessions/{SESSION_ID}/lesson", LessonHandler),
     (f"sessions/{SESSION_ID}/events", EventsHandler),
     (f"sessions/{SESSION_ID}/export", ExportHandler),
     (f"sessions/{SESSION_ID}/summary", SummaryHandler),

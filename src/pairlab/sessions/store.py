@@ -214,6 +214,16 @@ class SessionStore:
             self._insert_event(db, session_id, "rotated", {"driver": session.driver.name})
         return session
 
+    def adopt_lesson(self, session_id: str, lesson: str) -> Session:
+        """Give a session started outside a lesson the first lesson opened; keep one it has."""
+        self._require_open(session_id)
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE sessions SET lesson = ? WHERE id = ? AND lesson IS NULL",
+                (lesson, session_id),
+            )
+        return self.get(session_id)
+
     def end(self, session_id: str) -> Session:
         """Mark the session ended; its record stays for the export."""
         self._require_open(session_id)
