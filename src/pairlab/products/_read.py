@@ -152,20 +152,20 @@ def _warn_deprecated(entry: Entry, port: str) -> None:
         )
 
 
-def _open(url: str | None, server: str) -> BaseBackend:
+def connect_published(server: str, url: str | None = None) -> BaseBackend:
     """Connect to `url`, else to the DuckDB file the port lives in: read-only, so many readers
     share it, unless this process has it open for writing already (a product's build that
     reads another product while publish holds the file), whose settings DuckDB requires."""
     from pairlab.warehouse import connect
 
     if url is not None or not server.startswith("duckdb:///"):
-        return connect(url)
+        return connect(url, record=False)  # the read is recorded once, below
     try:
-        return connect(f"{server}?read_only=true")
+        return connect(f"{server}?read_only=true", record=False)
     except BadInput as exc:
         if "already open in this process" not in exc.problem:
             raise
-        return connect(server)
+        return connect(server, record=False)
 
 
 def read(name: str, *, catalog: Path | str | None = None, url: str | None = None) -> ir.Table:
@@ -182,7 +182,7 @@ def read(name: str, *, catalog: Path | str | None = None, url: str | None = None
     entry, port = resolve(found, name)
     _warn_deprecated(entry, port)
     table, server = _location(entry, port)
-    con = _open(url, server)
+    con = connect_published(server, url)
     schema, _, bare = table.rpartition(".")
     result = con.table(bare, database=schema or SCHEMA)
     _tell_hooks(ReadEvent(entry.id, port, table, server, current_pipeline()))

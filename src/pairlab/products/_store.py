@@ -71,7 +71,7 @@ def open_target(url: str | None) -> Target:
             generate(path, DEFAULT_SCALE, DEFAULT_SEED)
         url = f"duckdb://{path}"
     try:
-        con = connect(url)
+        con = connect(url, record=False)  # publishing is not reading
     except BadInput as exc:
         if "in another process" not in exc.problem:
             raise

@@ -4,6 +4,7 @@ Usage::
 
     from pairlab import usage
     usage.record_read("claims-frequency-by-region", "monthly_claims_kpis")  # products.read does it
+    # and a query through pairlab.warehouse.connect() reading a product's table: record_query
     store = usage.Store()                 # $PAIRLAB_USAGE_DB, else SQLite in the data folder
     usage.flush(store)                    # the outbox into the shared store
     usage.import_log(Path("log.csv"), "csv", store, usage.catalog_tables())
@@ -24,7 +25,9 @@ from pairlab.usage._hypothesis import DECISIONS, METRICS, Hypothesis, parse_hypo
 from pairlab.usage._identity import program_here, reader, team_lookup
 from pairlab.usage._import import ImportResult, import_log
 from pairlab.usage._logs import FORMATS
-from pairlab.usage._record import flush, record_read
+from pairlab.usage._queries import record_query, settle
+from pairlab.usage._record import flush as _flush_outbox
+from pairlab.usage._record import record_read
 from pairlab.usage._reuse import (
     TeamReuse,
     consuming_teams,
@@ -66,9 +69,11 @@ __all__ = [
     "program_here",
     "reader",
     "record_event",
+    "record_query",
     "record_read",
     "reuse_by_team",
     "review",
+    "settle",
     "team_lookup",
     "warehouse_views",
     "with_reuse",
@@ -78,6 +83,12 @@ __all__ = [
 def record_event(event: ReadEvent) -> None:
     """Record one `pairlab.products.read`; declared in the `pairlab.read_hooks` entry points."""
     record_read(event.product, event.port, pipeline=event.pipeline)
+
+
+def flush(store: Store, outbox: Path | None = None, program: Path | None = None) -> int:
+    """Move every pending read (this process's queries parsed first) into the store; count new."""
+    settle()
+    return _flush_outbox(store, outbox, program)
 
 
 def catalog_roots(roots: Iterable[Path | str] | None = None) -> tuple[Path, ...]:

@@ -6,11 +6,13 @@ It lives in the descriptor's customProperties (ODPS leaves their values free):
       - property: valueHypothesis
         value:
           statement: Pricing analysts use the loss ratios in their quarterly review.
-          metric: consumers        # consumers | queries | reusing-products
+          metric: consumers        # consumers | queries | reusing-products | sql
           threshold: 3
           window: 30d              # the days before the review that count
           reviewDate: 2027-01-15
           rule: {keep: 3, iterate: 1.5}   # optional; default keep >= threshold, iterate >= half
+          # metric: sql measures with a query on the product's own output tables instead:
+          # sql: SELECT count(DISTINCT region) FROM products.x WHERE month >= {window_start}
       - property: reviews          # written by `pairlab review`, one entry per decision
         value: [{date, window, measured, threshold, decision, by}]
 """
@@ -24,7 +26,7 @@ from typing import Any
 
 from pairlab.errors import BadInput
 
-METRICS = ("consumers", "queries", "reusing-products")
+METRICS = ("consumers", "queries", "reusing-products", "sql")
 DECISIONS = ("keep", "iterate", "kill")
 _WINDOW = re.compile(r"^\s*(\d+)\s*d?\s*$")
 FIX = "see docs/usage.md: valueHypothesis {statement, metric, threshold, window, reviewDate}"
@@ -41,6 +43,7 @@ class Hypothesis:
     review_date: date | None
     keep: float
     iterate: float
+    sql: str = ""  # metric sql: the query whose first value is the measure
 
     def decide(self, measured: float) -> str:
         """Apply the rule written before looking: keep, iterate or kill."""
@@ -94,7 +97,14 @@ def parse_hypothesis(value: Any, product: str) -> Hypothesis:
         raise BadInput(f"{product}: valueHypothesis.rule is not a mapping", "write {keep, iterate}")
     keep = _number(rule.get("keep", threshold), "rule.keep")
     iterate = _number(rule.get("iterate", threshold / 2), "rule.iterate")
+    sql = value.get("sql")
+    if metric == "sql" and (not isinstance(sql, str) or not sql.strip()):
+        raise BadInput(
+            f"{product}: valueHypothesis.metric is sql but it gives no `sql` query",
+            "add sql: a SELECT on the product's output tables returning one number",
+        )
     return Hypothesis(
         str(value.get("statement") or ""), metric, threshold, int(match.group(1)),
         _date(value.get("reviewDate"), "reviewDate"), keep, iterate,
+        sql.strip() if metric == "sql" and isinstance(sql, str) else "",
     )  # fmt: skip

@@ -19,7 +19,8 @@ import sqlalchemy as sa
 
 from pairlab.products import current_pipeline
 from pairlab.usage import _outbox
-from pairlab.usage._identity import reader, team_lookup
+from pairlab.usage._identity import reader as current_reader
+from pairlab.usage._identity import team_lookup
 from pairlab.usage._store import Read, Store, StoreDown
 
 log = logging.getLogger(__name__)
@@ -27,9 +28,15 @@ OFF_ENV = "PAIRLAB_USAGE"  # "off": record nothing
 
 
 def record_read(
-    product: str, port: str, *, pipeline: str | None = None, outbox: Path | None = None
+    product: str,
+    port: str,
+    *,
+    pipeline: str | None = None,
+    outbox: Path | None = None,
+    reader: str | None = None,
+    at: datetime | None = None,
 ) -> None:
-    """Record that the current reader (or `pipeline`'s build) read `product`'s `port` now."""
+    """Record that the reader (or `pipeline`'s build) read `product`'s `port` (default: now)."""
     if os.environ.get(OFF_ENV, "").lower() == "off":
         return
     try:
@@ -38,8 +45,8 @@ def record_read(
             "key": uuid.uuid4().hex,
             "product": product,
             "port": port,
-            "reader": reader(),
-            "at": datetime.now(UTC).isoformat(),
+            "reader": reader or current_reader(),
+            "at": (at or datetime.now(UTC)).isoformat(),
             "source": "pipeline" if pipeline else "person",
             "pipeline": pipeline,
         }

@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -101,9 +102,67 @@ def measure(
         for c in sorted(by_reader.values(), key=lambda c: c["reader"])
     ]
     reusing = sorted({r.pipeline for r in reads if r.source == "pipeline" and r.pipeline})
-    measured = {"consumers": len(consumers), "queries": len(reads),
+    measured = {"consumers": len(consumers), "queries": len(reads), "sql": 0,
                 "reusing-products": len(reusing)}[hypothesis.metric]  # fmt: skip
     return measured, consumers, reusing
+
+
+def _own_tables(data: dict[str, Any]) -> dict[str, str]:
+    """Return the product's published output tables (`schema.table`) with their servers."""
+    from pairlab.usage._sql import table_name
+
+    found: dict[str, str] = {}
+    for port in data.get("outputPorts") or []:
+        props = {p.get("property"): p.get("value") for p in port.get("customProperties") or []
+                 if isinstance(p, dict)}  # fmt: skip
+        table = props.get("table")
+        if isinstance(table, str):
+            found[table_name(*table.split("."))] = str(props.get("server") or "")
+    return found
+
+
+def measure_sql(hypothesis: Hypothesis, data: dict[str, Any], start: date, end: date) -> float:
+    """Run the hypothesis's SQL on the product's own output; return its first value.
+
+    `{window_start}` and `{window_end}` in the query become the window's dates. The query may
+    read only the product's published output tables (parsed as the log import parses), and
+    runs read-only, unrecorded: measuring is not use.
+    """
+    from pairlab.products import connect_published
+    from pairlab.usage._sql import Unparsed, tables_read
+
+    product = str(data.get("id"))
+    sql = hypothesis.sql.replace("{window_start}", f"DATE '{start.isoformat()}'")
+    sql = sql.replace("{window_end}", f"DATE '{end.isoformat()}'")
+    own = _own_tables(data)
+    if not own:
+        raise BadInput(f"{product}: metric sql needs the product published",
+                       f"run pairlab publish, then pairlab review {product}")  # fmt: skip
+    try:
+        read = tables_read(sql, "duckdb", {})
+    except Unparsed as exc:
+        raise BadInput(f"{product}: valueHypothesis.sql does not parse ({exc})",
+                       "write one SELECT statement") from None  # fmt: skip
+    foreign = sorted(read - set(own))
+    if foreign or not read:
+        shown = ", ".join(foreign) or "no table"
+        raise BadInput(f"{product}: valueHypothesis.sql reads {shown}, not the product's output",
+                       "query only " + ", ".join(sorted(own)))  # fmt: skip
+    con = connect_published(own[sorted(read)[0]])
+    try:
+        row = con.raw_sql(sql).fetchone()
+    except Exception as exc:  # the author's SQL failed on the engine: say so, no traceback
+        raise BadInput(
+            f"{product}: valueHypothesis.sql failed: {str(exc).splitlines()[0]}",
+            "run the query yourself on the product's table and fix it",
+        ) from None
+    finally:
+        con.disconnect()
+    value = row[0] if row else None
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise BadInput(f"{product}: valueHypothesis.sql returned {value!r}, not a number",
+                       "make its first column one number, e.g. SELECT count(*) ...")  # fmt: skip
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def _dump(path: Path, data: dict[str, Any]) -> None:
@@ -133,9 +192,12 @@ def review(product_id: str, roots: Iterable[Path], store: Store, at: date, by: s
     }
     since = datetime.combine(start, time(), UTC)
     until = datetime.combine(end, time(), UTC)
+    measured: float
     measured, consumers, reusing = measure(hypothesis, store.list(product_id, since, until))
     history = list(_custom(data, "reviews") or [])
     done = next((h for h in history if h.get("window") == window), None)
+    if hypothesis.metric == "sql" and done is None:
+        measured = measure_sql(hypothesis, data, start, end)
     decision = str(done["decision"]) if done else hypothesis.decide(measured)
     result = Review(
         product_id, hypothesis.metric, window, measured, hypothesis.threshold, decision,

@@ -13,6 +13,7 @@ import platformdirs
 from ibis.backends import BaseBackend
 
 from pairlab.errors import BadInput, NotFound
+from pairlab.warehouse._hooks import watch
 from pairlab.warehouse.generator import DEFAULT_SCALE, DEFAULT_SEED, generate
 
 ENV_URL = "PAIRLAB_WAREHOUSE_URL"
@@ -117,12 +118,19 @@ def _masked(url: str | SecretUrl) -> SecretUrl:
     return url if isinstance(url, SecretUrl) else SecretUrl(url)
 
 
-def connect(url: str | None = None, *, check: bool = True) -> BaseBackend:
+def connect(url: str | None = None, *, check: bool = True, record: bool = True) -> BaseBackend:
     """Return an ibis connection: url, else $PAIRLAB_WAREHOUSE_URL, else the embedded warehouse.
 
     The embedded warehouse is created (scale 0.01) on first use and opened read-only, like a
     trusted warehouse at work; `check` runs one cheap metadata call to prove a server answers.
+    With `record`, the SQL of every query is told to the declared query hooks (use measured).
     """
+    con = _connect(url, check)
+    return watch(con) if record else con
+
+
+def _connect(url: str | None, check: bool) -> BaseBackend:
+    """Open the connection `connect` describes."""
     source = ENV_URL if url is None and os.environ.get(ENV_URL) else "argument"
     if url is None and source != ENV_URL:
         return open_embedded(default_path())

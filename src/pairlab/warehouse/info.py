@@ -68,7 +68,7 @@ def warehouse_info(url: str | None = None, table: str | None = None) -> Warehous
     """Connect as `connect(url)` does and describe what is there."""
     from pairlab.warehouse.connection import connect, describe_source
 
-    con = connect(url)
+    con = connect(url, record=False)  # counting rows is not reading a product
     try:
         return describe(con, describe_source(url), table)
     finally:
