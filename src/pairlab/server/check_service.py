@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from pairlab._paths import resolve_in_root
-from pairlab.checks import CheckRequest, Report, run
+from pairlab.checks import CheckRequest, Report, Watch, run
 from pairlab.notebook import Notebook, load_notebook
+from pairlab.server.check_jobs import CheckJobs
 
 CACHE_SIZE = 64
 CACHE_BYTES = 64 * 2**20  # a few notebooks with 5 MB outputs must not pin the server's memory
@@ -53,10 +55,23 @@ class CheckService:
                 self._cached_bytes -= size
         return notebook
 
-    def check(self, request: CheckRequest) -> Report:
+    def check(self, request: CheckRequest, watch: Watch | None = None) -> Report:
         """Run `request` inside the root through the checks' door (blocking: use the executor)."""
-        return run(request, root=self.root, allow_hidden=self.allow_hidden, loader=self.load)
+        return run(
+            request, root=self.root, allow_hidden=self.allow_hidden, loader=self.load, watch=watch
+        )
+
+    def submit(self, request: CheckRequest, watch: Watch) -> Future[Report]:
+        """Start `request` on the workers under `watch`; return its future."""
+        return self.executor.submit(self.check, request, watch)
+
+    @cached_property
+    def jobs(self) -> CheckJobs:
+        """Make the check jobs (watched, cancellable, shared by equal requests) on first use."""
+        return CheckJobs(self.submit)
 
     def close(self) -> None:
-        """Stop the worker threads."""
+        """Stop the worker threads, cancelling running check jobs first."""
+        if "jobs" in self.__dict__:
+            self.jobs.cancel_all()
         self.executor.shutdown(wait=False, cancel_futures=True)
