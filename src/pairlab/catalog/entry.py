@@ -59,6 +59,13 @@ class Entry:
     synonyms: tuple[str, ...] = ()  # ODPS v1.1.0
     deprecated: bool = False  # ODPS v1.1.0: status stays as it was; search ranks it down
     type: str = ""  # ODPS v1.1.0: sourceAligned, aggregate or consumerAligned
+    decision: str = ""  # the last review's keep / iterate / kill (`pairlab review`), if any
+    decided_on: str = ""  # the day of that review, YYYY-MM-DD
+
+    @property
+    def killed(self) -> bool:
+        """Return whether the last review killed the product."""
+        return self.decision == "kill"
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -72,6 +79,7 @@ class Entry:
         for name in ("tags", "inputs", "consumers", "synonyms"):
             data[name] = list(getattr(self, name))
         data["deprecated"], data["type"] = self.deprecated, self.type
+        data["decision"], data["decided_on"] = self.decision, self.decided_on
         data["read_columns"] = {t: list(c) for t, c in self.read_columns.items()}
         data["outputs"] = [
             {
@@ -125,6 +133,26 @@ def _port(product: Product, port: Any) -> Port:
     )  # fmt: skip
 
 
+def decision_text(entry: Entry) -> str:
+    """Return the last review as people read it: 'killed on 2026-12-31', 'kept on ...'."""
+    if not entry.decision:
+        return ""
+    verb = {"keep": "kept", "iterate": "iterate", "kill": "killed"}.get(entry.decision)
+    said = f"{verb} on {entry.decided_on}" if verb != "iterate" else f"iterate ({entry.decided_on})"
+    return said if entry.decided_on else entry.decision
+
+
+def last_review(reviews: Any) -> tuple[str, str]:
+    """Return (decision, day) of the last review `pairlab review` recorded, else ("", "")."""
+    if not isinstance(reviews, list):
+        return "", ""
+    done = [r for r in reviews if isinstance(r, dict) and r.get("decision")]
+    if not done:
+        return "", ""
+    last = sorted(done, key=lambda r: str(r.get("date", "")))[-1]  # by day; on a tie, the later
+    return _text(last.get("decision")), _text(last.get("date"))
+
+
 def to_entry(product: Product) -> Entry:
     """Flatten a loaded product into what the catalog shows and searches."""
     d = product.descriptor
@@ -134,6 +162,7 @@ def to_entry(product: Product) -> Entry:
         if port.contractId.startswith("warehouse.") and cols:
             read[port.contractId.split(".", 1)[1]] = _strings(cols)
     description = d.description
+    decision, decided_on = last_review(product.custom("reviews"))
     return Entry(
         id=d.id,
         name=_text(d.name) or d.id,
@@ -154,6 +183,8 @@ def to_entry(product: Product) -> Entry:
         synonyms=tuple(s.synonym for s in d.synonyms),
         deprecated=d.deprecated,
         type=_text(d.type),
+        decision=decision,
+        decided_on=decided_on,
     )
 
 

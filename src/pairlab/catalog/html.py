@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pairlab._files import write_text_atomic
-from pairlab.catalog.entry import Entry
+from pairlab.catalog.entry import Entry, decision_text
 from pairlab.catalog.index import Catalog
 from pairlab.catalog.lineage import Graph, lineage
 from pairlab.catalog.search import WEIGHTS
@@ -28,7 +28,7 @@ main{padding:16px 20px}
 .product h2{font-size:16px;margin:0 0 4px}
 .meta{color:#555;font-size:12px}
 .status{border-radius:3px;padding:0 5px;font-size:12px;background:#e3f1e3}
-.status.deprecated,.status.retired{background:#f6dcdc}
+.status.deprecated,.status.retired,.status.kill{background:#f6dcdc}
 .tags span{background:#eef;border-radius:3px;padding:0 4px;margin-right:4px;font-size:12px}
 .problems{background:#fff4e5;border:1px solid #e0b070;padding:8px 12px;border-radius:6px}
 svg .node rect{stroke:#666;fill:#fff}
@@ -100,9 +100,11 @@ def _card(entry: Entry) -> str:
     )
     tags = "".join(f"<span>{escape(t)}</span>" for t in entry.tags)
     eid = escape(entry.id)
+    said, kind = escape(decision_text(entry)), escape(entry.decision)
+    decided = f' <span class="status decision {kind}">{said}</span>' if entry.decision else ""
     return (
         f'<li class="product" id="card-{eid}" data-id="{eid}"><h2>{escape(entry.name)} '
-        f'<span class="status {escape(entry.status)}">{escape(entry.status)}</span></h2>'
+        f'<span class="status {escape(entry.status)}">{escape(entry.status)}</span>{decided}</h2>'
         f'<div class="meta">{eid} {escape(entry.version)} · {escape(entry.domain)} · owner '
         f"{escape(entry.owner)} ({escape(entry.team)})</div>"
         f"<p>{escape(entry.purpose)}</p>"

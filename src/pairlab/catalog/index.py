@@ -13,7 +13,7 @@ from pairlab.catalog.entry import Entry, to_entry
 from pairlab.catalog.overlap import Overlap, overlap
 from pairlab.catalog.problem import Problem
 from pairlab.catalog.search import Hit, SearchIndex
-from pairlab.errors import BadInput
+from pairlab.errors import BadInput, NotFound
 from pairlab.resources import samples_dir
 
 # The file name is all a warm run needs: the descriptor's models (pydantic, ODCS) load only when
@@ -49,6 +49,17 @@ class Catalog:
         if ids is not None:
             return self.entries[ids.index(product_id)] if product_id in ids else None
         return next((e for e in self.entries if e.id == product_id), None)
+
+    def require(self, product_id: str) -> Entry:
+        """Return the product with this id, or say which ids are close (NotFound)."""
+        found = self.get(product_id)
+        if found is not None:
+            return found
+        import difflib
+
+        close = difflib.get_close_matches(product_id, [e.id for e in self.entries], n=3)
+        hint = f"did you mean {', '.join(close)}?" if close else "find it: pairlab catalog search"
+        raise NotFound(f"no product {product_id!r} in the catalog", hint)
 
     @cached_property
     def index(self) -> SearchIndex:

@@ -40,7 +40,7 @@ from pairlab.catalog.index import (
 from pairlab.catalog.problem import Problem
 from pairlab.catalog.search import SearchIndex
 
-FORMAT = 3  # 3: entries carry ODPS v1.1.0's synonyms, deprecated and type
+FORMAT = 4  # 3: entries carry ODPS v1.1.0's synonyms, deprecated and type; 4: last decision
 CACHE_ENV = "PAIRLAB_CACHE_DIR"
 # A file changed less than this before the record was written is checked by content.
 RACY_NS = 2_000_000_000

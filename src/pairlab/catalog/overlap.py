@@ -44,6 +44,8 @@ class Overlap:
             "id": e.id,
             "name": e.name,
             "status": e.status,
+            "decision": e.decision,  # the last review's keep / iterate / kill, "" if none
+            "decided_on": e.decided_on,
             "owner": e.owner,
             "team": e.team,
             "domain": e.domain,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from pairlab.catalog.entry import Entry, decision_text
 from pairlab.catalog.index import Catalog
 from pairlab.catalog.overlap import Overlap
 from pairlab.catalog.search import Hit
@@ -49,10 +50,37 @@ def format_hits(hits: Sequence[Hit], as_json: bool, catalog: Catalog) -> str:
 
 
 def _marks(hit: Hit) -> str:
-    """Return what a result line adds for ODPS v1.1.0's `deprecated` product or ports."""
-    marks = ["deprecated"] if hit.entry.deprecated and hit.entry.status != "deprecated" else []
+    """Return what a result line adds: the last decision, ODPS v1.1.0's `deprecated` product or
+    ports."""
+    marks = [decision_text(hit.entry)] if hit.entry.decision else []
+    if hit.entry.deprecated and hit.entry.status != "deprecated" and not hit.entry.killed:
+        marks.append("deprecated")
     marks += [f"port {p.name} deprecated" for p in hit.entry.outputs if p.deprecated]
     return f" [{'; '.join(marks)}]" if marks else ""
+
+
+def format_entry(entry: Entry, as_json: bool) -> str:
+    """Return one product as `pairlab catalog show` prints it; or JSON."""
+    if as_json:
+        return json.dumps(entry.to_json(), indent=2)
+    state = entry.status + (" (KILLED by its last review)" if entry.killed else "")
+    reviewed = decision_text(entry) or f"none recorded (pairlab review {entry.id})"
+    lines = [
+        f"{entry.id}  {entry.name}",
+        f"  status      {state}",
+        f"  version     {entry.version}",
+        f"  owner       {entry.owner} (team {entry.team or '-'})",
+        f"  last review {reviewed}",
+    ]
+    if entry.purpose:
+        lines.append(f"  purpose     {entry.purpose}")
+    for port in entry.outputs:
+        shown = " [deprecated]" if port.deprecated else ""
+        columns = ", ".join(c.name for c in port.columns)
+        lines.append(f"  port        {entry.id}.{port.name}{shown}: {columns}")
+    if entry.inputs:
+        lines.append(f"  reads       {', '.join(entry.inputs)}")
+    return "\n".join(lines)
 
 
 def format_overlaps(found: Sequence[Overlap], as_json: bool, catalog: Catalog) -> str:
@@ -66,6 +94,7 @@ def format_overlaps(found: Sequence[Overlap], as_json: bool, catalog: Catalog) -
     for o in found:
         e = o.entry
         ports = ", ".join(p.contract_id for p in e.outputs)
-        lines.append(f"{e.id} ({e.status}) owner {e.owner}, team {e.team}: {ports}")
+        state = f"{e.status}, {decision_text(e)}" if e.decision else e.status
+        lines.append(f"{e.id} ({state}) owner {e.owner}, team {e.team}: {ports}")
         lines += [f"    {m.how} {m.target}: {m.detail}" for m in o.matches]
     return "\n".join(lines)
