@@ -1,4 +1,4 @@
-"""Commands for reuse: catalog search|overlap|html|lint|test."""
+"""Commands for reuse: catalog search|show|overlap|html|lint|test."""
 
 from __future__ import annotations
 
@@ -45,6 +45,18 @@ def catalog_search(query: str, roots: tuple[Path, ...], limit: int, as_json: boo
 
     found = _load_catalog(roots)
     click.echo(format_hits(found.search(query, limit), as_json, found))
+
+
+@catalog.command("show")
+@click.argument("product_id")
+@click.option("--root", "roots", multiple=True, type=click.Path(path_type=Path), help=_ROOT_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a summary.")
+def catalog_show(product_id: str, roots: tuple[Path, ...], as_json: bool) -> None:
+    """Show one product: status, owner, last review decision, ports and what it reads."""
+    from pairlab.catalog.text import format_entry
+
+    found = _load_catalog(roots)
+    click.echo(format_entry(found.require(product_id), as_json))
 
 
 @catalog.command("overlap")
