@@ -4,14 +4,18 @@ import { Widget } from '@lumino/widgets';
 
 import { announcer } from '../announce';
 import { el } from '../dom';
-import { errorWords, requestAPI } from '../request';
+import { PairlabRequestError, errorWords, requestAPI } from '../request';
 import { SessionManager } from '../session/manager';
 import { ICheckReply, ICheckResult, ILesson, IStep, IStepsReply } from '../tokens';
+import { CheckCancelled, CheckRunner, ICheckJob, progressWords } from './checkjob';
 import { highlightCells } from './highlight';
 import { facilitatorNotes } from './notes';
 import { NotebookSaver } from './save';
 
-type Status = 'pass' | 'fail' | 'error' | 'pending' | 'running' | 'unchecked';
+type Status = 'pass' | 'fail' | 'error' | 'pending' | 'running' | 'cancelled' | 'unchecked';
+
+/** How often a long check's progress is said aloud (the screen shows every poll). */
+const SAY_PROGRESS_MS = 15000;
 
 /** How long a Check waits for cells still running (Run All) before it checks anyway. */
 const BUSY_WAIT_MS = 120000;
@@ -98,15 +102,34 @@ export class StepsSection extends Widget {
     }
   }
 
-  /** Check one step of the lesson (or the practice checks when `step` is null). */
-  async check(step: IStep | null): Promise<void> {
+  /**
+   * Check one step of the lesson (or the practice checks when `step` is null). A second press
+   * while the step's check runs shares that run.
+   */
+  check(step: IStep | null): Promise<void> {
+    const key = step?.id ?? '';
+    const running = this._checking.get(key);
+    if (running) {
+      return running;
+    }
+    const done = this._check(step, key).finally(() => this._checking.delete(key));
+    this._checking.set(key, done);
+    return done;
+  }
+
+  /** Cancel the running check of a step (or of the practice checks when `step` is null). */
+  async cancel(step: IStep | null): Promise<void> {
+    await this._runner.cancel(this._runKey(step?.id ?? ''));
+  }
+
+  private async _check(step: IStep | null, key: string): Promise<void> {
     const panel = this._panel;
     if (panel === null) {
       return;
     }
-    const key = step?.id ?? '';
     const lesson = this.lesson;
     this._status.set(key, 'running');
+    this._progress.delete(key);
     this.render();
     try {
       await idle(panel); // cells still running (Run All) must finish before the check
@@ -117,9 +140,14 @@ export class StepsSection extends Widget {
         step && lesson
           ? { path: panel.context.path, step: `${lesson.id}/${step.id}`, session }
           : { path: panel.context.path, set: 'practice' };
-      const reply = await requestAPI<ICheckReply>('check', {
-        method: 'POST',
-        body: JSON.stringify(body)
+      const title = step?.title ?? 'Practice checks';
+      let said = 0;
+      const reply: ICheckReply = await this._runner.run(this._runKey(key), body, job => {
+        this._showProgress(key, job);
+        if (Date.now() - said >= SAY_PROGRESS_MS) {
+          said = Date.now(); // politely: the first poll, then every 15 s, never every second
+          announcer.say(`${title}: ${progressWords(job)}. Cancel stops the check.`);
+        }
       });
       // The server decided and recorded the verdict; the guide only shows it.
       this._settle(key, reply.verdict, reply.results);
@@ -127,10 +155,45 @@ export class StepsSection extends Widget {
         this.sessions.noteActivity();
       }
     } catch (error) {
-      const message =
-        errorWords(error);
+      if (error instanceof CheckCancelled) {
+        this._settle(key, 'cancelled', []);
+        return;
+      }
+      const message = errorWords(error);
       this._settle(key, 'error', [{ id: 'request', status: 'error', message, cells: [] }]);
     }
+  }
+
+  /** The runner's key: the notebook and the step, so two steps or notebooks never share. */
+  private _runKey(key: string): string {
+    return JSON.stringify([this._panel?.context.path ?? '', key]);
+  }
+
+  /** Show a long check's progress in place: a redraw would take the focus off Cancel. */
+  private _showProgress(key: string, job: ICheckJob): void {
+    const words = progressWords(job);
+    const first = !this._progress.has(key);
+    this._progress.set(key, words);
+    const where = key ? `[data-step-id="${CSS.escape(key)}"]` : '.jp-pairlab-practice';
+    const line = this.node.querySelector(`${where} .jp-pairlab-progress`);
+    if (first || line === null) {
+      this.render(); // the Cancel button appears once the check is a job
+    } else {
+      line.textContent = words;
+    }
+  }
+
+  /** The progress line and Cancel button of a running check, once it takes more than a second. */
+  private _running(key: string, step: IStep | null): HTMLElement[] {
+    const words = this._progress.get(key);
+    if (this._status.get(key) !== 'running' || words === undefined) {
+      return [];
+    }
+    const line = el('p', 'jp-pairlab-progress', words);
+    const cancel = el('button', 'jp-Button jp-mod-styled jp-mod-reject jp-pairlab-cancel', 'Cancel');
+    cancel.title = 'Stop this check (nothing is recorded)';
+    cancel.addEventListener('click', () => void this.cancel(step));
+    return [line, cancel];
   }
 
   /** Check the lesson's first unfinished step, or the practice checks. */
@@ -169,9 +232,16 @@ export class StepsSection extends Widget {
   }
 
   private _settle(key: string, status: Status, results: ICheckResult[]): void {
+    // Focus on Cancel (or Check) must not fall to the page when the redraw removes it.
+    const focused = this.node.contains(document.activeElement);
     this._status.set(key, status);
     this._results.set(key, results);
+    this._progress.delete(key);
     this.render();
+    if (focused && !this.node.contains(document.activeElement)) {
+      const where = key ? `[data-step-id="${CSS.escape(key)}"]` : '.jp-pairlab-practice';
+      this.node.querySelector<HTMLElement>(`${where} .jp-pairlab-check`)?.focus();
+    }
     // Say the verdict: which step, passed or not, and the first problem to fix.
     const title = this.lesson?.steps.find(s => s.id === key)?.title ?? 'Practice checks';
     const problem = results.find(r => r.status !== 'pass');
@@ -179,7 +249,8 @@ export class StepsSection extends Widget {
       pass: 'passed',
       fail: 'failed',
       error: 'could not be checked',
-      pending: 'waiting for Re-check'
+      pending: 'waiting for Re-check',
+      cancelled: 'check cancelled'
     };
     const verdict = words[status] ?? status;
     announcer.say(`${title}: ${verdict}${problem ? `. ${problem.id}: ${problem.message}` : ''}`);
@@ -248,7 +319,7 @@ export class StepsSection extends Widget {
     if (step.hint) {
       actions.append(show);
     }
-    actions.append(check);
+    actions.append(check, ...this._running(step.id, step));
     item.append(badge, title, goal, hint, actions, this._resultList(step.id));
     return item;
   }
@@ -262,6 +333,7 @@ export class StepsSection extends Widget {
     box.append(
       el('p', 'jp-pairlab-hint', 'This notebook is not a lesson; these checks apply to any notebook.'),
       check,
+      ...this._running('', null),
       this._resultList('')
     );
     box.dataset.status = status;
@@ -303,4 +375,10 @@ export class StepsSection extends Widget {
   private _showNotes = false;
   private readonly _status = new Map<string, Status>();
   private readonly _results = new Map<string, ICheckResult[]>();
+  private readonly _progress = new Map<string, string>();
+  private readonly _checking = new Map<string, Promise<void>>();
+  private readonly _runner = new CheckRunner(
+    requestAPI,
+    (status, error, fix) => new PairlabRequestError(status, error, fix)
+  );
 }
