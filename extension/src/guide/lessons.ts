@@ -7,6 +7,7 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { errorWords, PairlabRequestError, requestAPI } from '../request';
 import { CommandIDs, ILesson, ILessonsResponse } from '../tokens';
 import { facilitatorNotes } from './notes';
+import { trans } from '../translate';
 
 /**
  * The guide's list of the curriculum's lessons, read from the server.
@@ -20,7 +21,7 @@ export class LessonsSection extends Widget {
     this.addClass('jp-pairlab-lessons-section');
     const heading = document.createElement('h3');
     heading.className = 'jp-pairlab-section-title';
-    heading.textContent = 'Lessons';
+    heading.textContent = trans.__('Lessons');
     this._body = document.createElement('div');
     this._body.className = 'jp-pairlab-body';
     this.node.append(heading, this._body);
@@ -46,7 +47,7 @@ export class LessonsSection extends Widget {
 
   /** Fetch the lessons from the server and show them. */
   async refresh(): Promise<void> {
-    this._show(this._message('Loading lessons…', 'jp-pairlab-loading'));
+    this._show(this._message(trans.__('Loading lessons…'), 'jp-pairlab-loading'));
     try {
       const { lessons } = await requestAPI<ILessonsResponse>('lessons');
       this._lessons = lessons;
@@ -55,8 +56,8 @@ export class LessonsSection extends Widget {
     } catch (error) {
       const text =
         error instanceof PairlabRequestError
-          ? `Could not load the lessons. ${errorWords(error)}`
-          : `Could not reach the pairlab server extension: ${errorWords(error)}`;
+          ? trans.__('Could not load the lessons. %1', errorWords(error))
+          : trans.__('Could not reach the pairlab server extension: %1', errorWords(error));
       this._show(this._message(text, 'jp-pairlab-error'));
     }
   }
@@ -75,7 +76,7 @@ export class LessonsSection extends Widget {
   private _lessonList(lessons: ILesson[]): HTMLElement {
     if (lessons.length === 0) {
       return this._message(
-        'The curriculum has no lessons. Reinstall pairlab to restore them.',
+        trans.__('The curriculum has no lessons. Reinstall pairlab to restore them.'),
         'jp-pairlab-empty'
       );
     }
@@ -96,16 +97,21 @@ export class LessonsSection extends Widget {
     const open = document.createElement('button');
     open.className = 'jp-pairlab-lesson-title';
     open.textContent = lesson.title;
-    open.title = `Open ${lesson.notebook}`;
+    open.title = trans.__('Open %1', lesson.notebook);
     open.addEventListener('click', () => {
       void this.commands.execute(CommandIDs.openLesson, { path: lesson.notebook });
     });
     const summary = document.createElement('p');
     summary.className = 'jp-pairlab-lesson-summary';
-    summary.textContent = `${lesson.summary} (${lesson.steps.length} steps)`;
+    summary.textContent = trans._n(
+      '%2 (%1 step)',
+      '%2 (%1 steps)',
+      lesson.steps.length,
+      lesson.summary
+    );
     const label = document.createElement('span');
     label.className = 'jp-pairlab-lesson-number';
-    label.textContent = `Lesson ${number}: `;
+    label.textContent = trans.__('Lesson %1: ', number);
     item.append(label, open, summary);
     if (this._showNotes && lesson.facilitator_notes) {
       item.append(facilitatorNotes(lesson, this.rendermime));

@@ -2,6 +2,7 @@ import { IRenderMimeRegistry, MimeModel } from '@jupyterlab/rendermime';
 
 import { el } from '../dom';
 import { ILesson } from '../tokens';
+import { trans } from '../translate';
 
 /**
  * Return a lesson's facilitator notes rendered as markdown (JupyterLab's own
@@ -13,7 +14,7 @@ export function facilitatorNotes(
 ): HTMLElement {
   const box = el('div', 'jp-pairlab-facilitator-notes');
   box.dataset.lessonId = lesson.id;
-  box.append(el('strong', 'jp-pairlab-notes-title', 'Facilitator notes'));
+  box.append(el('strong', 'jp-pairlab-notes-title', trans.__('Facilitator notes')));
   const source = lesson.facilitator_notes.trim();
   if (rendermime === null) {
     for (const paragraph of source.split(/\n\s*\n/)) {

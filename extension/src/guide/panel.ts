@@ -12,6 +12,7 @@ import { LessonsSection } from './lessons';
 import { NotebookSaver } from './save';
 import { SimilarSection } from './similar';
 import { StepsSection } from './steps';
+import { trans } from '../translate';
 
 /**
  * The left-sidebar pairing guide: the session on top, then the lessons.
@@ -28,10 +29,10 @@ export class GuidePanel extends Panel {
     this.id = GUIDE_ID;
     this.addClass('jp-pairlab-guide');
     this.title.icon = pairIcon;
-    this.title.caption = 'Pairing guide';
-    this.node.setAttribute('aria-label', 'Pairing guide');
+    this.title.caption = trans.__('Pairing guide');
+    this.node.setAttribute('aria-label', trans.__('Pairing guide'));
     const heading = new Widget({ node: document.createElement('h2') });
-    heading.node.textContent = 'Pairing guide';
+    heading.node.textContent = trans.__('Pairing guide');
     // A session started beside an open lesson works on that lesson (the report shows it).
     this.session = new SessionSection(sessions, options, () => this.steps.lesson?.id ?? null);
     this.lessons = new LessonsSection(commands, rendermime);

@@ -9,17 +9,18 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
+import { ITranslator } from '@jupyterlab/translation';
 
 import { attributeExecutions } from '../session/attribution';
 import { SessionManager } from '../session/manager';
 import { ISessionOptions } from '../session/section';
 import { CommandIDs, PACKAGE } from '../tokens';
+import { trans, useTranslator } from '../translate';
 import { pairIcon } from './icon';
 import { GuidePanel } from './panel';
 import { NotebookSaver } from './save';
 
 const PLUGIN_ID = `${PACKAGE}:guide`;
-const CATEGORY = 'Pairing';
 /** State key remembering that this workspace has shown the guide once. */
 const SHOWN_KEY = `${PACKAGE}:guide-shown`;
 const DEFAULTS: ISessionOptions & { facilitatorMode: boolean } = {
@@ -44,7 +45,8 @@ export const guidePlugin: JupyterFrontEndPlugin<void> = {
     IStateDB,
     ISettingRegistry,
     INotebookTracker,
-    IRenderMimeRegistry
+    IRenderMimeRegistry,
+    ITranslator
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -54,8 +56,11 @@ export const guidePlugin: JupyterFrontEndPlugin<void> = {
     state: IStateDB | null,
     registry: ISettingRegistry | null,
     tracker: INotebookTracker | null,
-    rendermime: IRenderMimeRegistry | null
+    rendermime: IRenderMimeRegistry | null,
+    translator: ITranslator | null
   ) => {
+    useTranslator(translator); // before any section draws a word
+    const category = trans.__('Pairing');
     const sessions = new SessionManager();
     // A shared notebook is saved through its shared document, never raced by its autosave.
     const saver = new NotebookSaver(app.serviceManager.contents, app.docRegistry);
@@ -89,7 +94,7 @@ export const guidePlugin: JupyterFrontEndPlugin<void> = {
     }
     addCommands(app, shell, panel, sessions, registry);
 
-    launcher?.add({ command: CommandIDs.startSession, category: CATEGORY, rank: 0 });
+    launcher?.add({ command: CommandIDs.startSession, category, rank: 0 });
     for (const command of [
       CommandIDs.startSession,
       CommandIDs.rotate,
@@ -97,7 +102,7 @@ export const guidePlugin: JupyterFrontEndPlugin<void> = {
       CommandIDs.toggleFacilitator,
       CommandIDs.openGuide
     ]) {
-      palette?.addItem({ command, category: CATEGORY });
+      palette?.addItem({ command, category });
     }
   }
 };
@@ -111,13 +116,13 @@ function addCommands(
   registry: ISettingRegistry | null
 ): void {
   app.commands.addCommand(CommandIDs.openGuide, {
-    label: 'Show Pairing Guide',
-    caption: 'Open the pairing guide in the left sidebar',
+    label: trans.__('Show Pairing Guide'),
+    caption: trans.__('Open the pairing guide in the left sidebar'),
     execute: () => shell.activateById(panel.id)
   });
   app.commands.addCommand(CommandIDs.startSession, {
-    label: 'Start a pairing session',
-    caption: 'Name the participants and the rotation, then pair',
+    label: trans.__('Start a pairing session'),
+    caption: trans.__('Name the participants and the rotation, then pair'),
     icon: pairIcon,
     execute: () => {
       shell.activateById(panel.id);
@@ -125,14 +130,14 @@ function addCommands(
     }
   });
   app.commands.addCommand(CommandIDs.rotate, {
-    label: 'Rotate Driver and Navigator',
-    caption: 'Hand the keyboard to the next person',
+    label: trans.__('Rotate Driver and Navigator'),
+    caption: trans.__('Hand the keyboard to the next person'),
     isEnabled: () => sessions.active !== null,
     execute: () => sessions.rotate()
   });
   app.commands.addCommand(CommandIDs.toggleFacilitator, {
-    label: 'Facilitator Mode',
-    caption: 'Show facilitator notes and the session summary',
+    label: trans.__('Facilitator Mode'),
+    caption: trans.__('Show facilitator notes and the session summary'),
     isToggled: () => panel.facilitatorMode,
     execute: async () => {
       const on = !panel.facilitatorMode;
@@ -144,16 +149,16 @@ function addCommands(
     }
   });
   app.commands.addCommand(CommandIDs.checkStep, {
-    label: 'Check the Current Step',
-    caption: "Run the checks of the open lesson's first unfinished step",
+    label: trans.__('Check the Current Step'),
+    caption: trans.__("Run the checks of the open lesson's first unfinished step"),
     execute: () => {
       shell.activateById(panel.id);
       return panel.steps.checkCurrent();
     }
   });
   app.commands.addCommand(CommandIDs.openLesson, {
-    label: 'Open Lesson',
-    caption: 'Open a lesson notebook',
+    label: trans.__('Open Lesson'),
+    caption: trans.__('Open a lesson notebook'),
     execute: args => app.commands.execute('docmanager:open', { path: args.path })
   });
   sessions.changed.connect(() => app.commands.notifyCommandChanged(CommandIDs.rotate));

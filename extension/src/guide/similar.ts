@@ -4,6 +4,7 @@ import { Widget } from '@lumino/widgets';
 import { el } from '../dom';
 import { errorWords, requestAPI } from '../request';
 import { ISimilarReply } from '../tokens';
+import { trans } from '../translate';
 
 /**
  * "Similar products": catalog products that already use the tables the open
@@ -44,7 +45,7 @@ export class SimilarSection extends Widget {
     } catch (error) {
       const text =
         errorWords(error);
-      this._show([el('p', 'jp-pairlab-error', `Catalog unavailable: ${text}`)]);
+      this._show([el('p', 'jp-pairlab-error', trans.__('Catalog unavailable: %1', text))]);
     }
   }
 
@@ -55,8 +56,8 @@ export class SimilarSection extends Widget {
   }
 
   private _show(content: HTMLElement[]): void {
-    const title = el('h3', 'jp-pairlab-section-title', 'Similar products');
-    const hint = this._panel === null ? [el('p', 'jp-pairlab-hint', 'Open a notebook to see which existing products use its tables.')] : [];
+    const title = el('h3', 'jp-pairlab-section-title', trans.__('Similar products'));
+    const hint = this._panel === null ? [el('p', 'jp-pairlab-hint', trans.__('Open a notebook to see which existing products use its tables.'))] : [];
     this.node.replaceChildren(title, ...hint, ...content);
   }
 
@@ -64,8 +65,8 @@ export class SimilarSection extends Widget {
     if (reply.products.length === 0) {
       const what =
         reply.tables.length === 0
-          ? 'This notebook queries no warehouse tables yet.'
-          : `No catalog product uses ${reply.tables.join(', ')} yet.`;
+          ? trans.__('This notebook queries no warehouse tables yet.')
+          : trans.__('No catalog product uses %1 yet.', reply.tables.join(', '));
       return [el('p', 'jp-pairlab-hint', what)];
     }
     const list = el('ul', 'jp-pairlab-similar-list');
@@ -78,7 +79,7 @@ export class SimilarSection extends Widget {
         el('strong', '', product.name),
         el('span', 'jp-pairlab-badge', product.status),
         el('p', 'jp-pairlab-similar-owner', `${product.owner} (${product.team})`),
-        el('p', 'jp-pairlab-similar-uses', `${uses}; outputs: ${ports}`)
+        el('p', 'jp-pairlab-similar-uses', trans.__('%1; outputs: %2', uses, ports))
       );
       list.append(item);
     }

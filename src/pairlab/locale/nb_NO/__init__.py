@@ -1,0 +1,1 @@
+"""Norwegian Bokmål: a language pack JupyterLab lists, carrying pairlab's catalog alone."""
