@@ -6,6 +6,7 @@ Usage::
     products.publish("path/to/product", catalog="catalog/")   # gates, writes, registers
     table = products.read("claims-frequency-by-region.monthly_claims_kpis")  # an ibis table
     products.on_read(lambda event: ...)   # called with a ReadEvent on every read
+    products.seed_sample(workspace)       # `pairlab lab`: the sample lesson 2 reads, published
 """
 
 from pairlab.products._breaking import Change, compare
@@ -20,9 +21,11 @@ from pairlab.products._read import (
     on_read,
     read,
 )
+from pairlab.products._sample import SAMPLE_NAME, seed_sample
 from pairlab.products._store import SCHEMA, table_name
 
 __all__ = [
+    "SAMPLE_NAME",
     "SCHEMA",
     "Change",
     "DeprecatedProductWarning",
@@ -37,5 +40,6 @@ __all__ = [
     "on_read",
     "publish",
     "read",
+    "seed_sample",
     "table_name",
 ]
