@@ -236,4 +236,8 @@ def run_lab(plan: LabPlan) -> None:
     """Run JupyterLab in this process until it is stopped."""
     from jupyterlab.labapp import LabApp  # heavy import, paid only when the lab starts
 
+    from pairlab.products import seed_sample
+
+    seed_sample(plan.root)  # the published sample lesson 2 reads by name
+
     LabApp.launch_instance(argv=plan.argv())
