@@ -24,6 +24,7 @@ import tornado.web
 from intake_scenario import PROGRAM, REQUESTS
 from jupyterhub.services.auth import HubOAuth
 
+from pairlab.errors import PairlabError
 from pairlab.hub._app import make_app
 from pairlab.hub._program import program_store
 from pairlab.hub._store import CohortStore, default_url
@@ -262,3 +263,40 @@ def test_a_hub_admin_sees_the_cohort_only_where_the_access_scope_makes_a_facilit
         status, reply = service.call("GET", path, "root-token")
         assert (status, reply["error"]) == (403, "root may not see the cohort")
     assert service.call("GET", "api/program", "fran-open-token")[0] == 200
+
+
+def test_the_guides_request_goes_in_as_the_servers_user(service: Service):
+    from pairlab.errors import NotFound
+    from pairlab.hub import ask_intake
+
+    # What /pairlab/intake/requests asks with: this server's hub token and the service's URL.
+    ana = {"PAIRLAB_COHORT_URL": f"http://127.0.0.1:{service.port}{PREFIX}",
+           "JUPYTERHUB_API_TOKEN": "ana-token"}  # fmt: skip
+    view = ask_intake(REQUESTS["A"], ana)
+    assert (view["state"], view["by"], view["position"]) == ("waiting", "ana", 1)
+    assert ask_intake(REQUESTS["A"], ana)["duplicate"]  # filed twice: one request
+    with pytest.raises(PairlabError) as refused:  # another team: the service's 403, passed on
+        ask_intake(REQUESTS["C"], ana)
+    assert refused.value.status == 403 and "own team (claims)" in refused.value.problem
+    with pytest.raises(PairlabError) as bad:
+        ask_intake(REQUESTS["A"] | {"hypothesis": {"threshold": "lots"}}, ana)
+    assert bad.value.status == 400 and "'threshold' must be a number" in bad.value.problem
+    seen = ask_intake(None, ana)
+    assert seen["team"] == "claims" and [r["id"] for r in seen["requests"]] == [view["id"]]
+    with pytest.raises(NotFound, match="needs JupyterHub's pairlab-cohort"):
+        ask_intake(None, {})
+    down = ana | {"PAIRLAB_COHORT_URL": f"http://127.0.0.1:{free_port()}/"}
+    with pytest.raises(PairlabError, match="cannot be reached now") as gone:
+        ask_intake(REQUESTS["A"], down)
+    assert gone.value.status == 502 and "nothing was filed" in gone.value.fix
+
+
+def test_a_pricing_idea_a_product_covers_is_answered_by_reuse_through_the_guide(service: Service):
+    from pairlab.hub import ask_intake
+
+    dara = {"PAIRLAB_COHORT_URL": f"http://127.0.0.1:{service.port}{PREFIX}",
+            "JUPYTERHUB_API_TOKEN": "dara-token"}  # fmt: skip
+    view = ask_intake(REQUESTS["B"], dara)
+    assert view["state"] == "answered" and view["position"] is None
+    assert view["answer"]["product"] == "claims-frequency-by-region"
+    assert any("not queued" in note for note in view["notes"])
