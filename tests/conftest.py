@@ -27,6 +27,7 @@ pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
 COLLABORATION_EXTENSIONS = ("@jupyter/docprovider-extension", "@jupyter/collaboration-extension")
 NEWS_SETTINGS = {"fetchNews": "false", "checkForUpdates": False}
+QUIET_GUIDE = {"welcomeOnFirstStart": False}
 
 
 @dataclass
@@ -55,6 +56,10 @@ def _settings_dir(dest: Path) -> Path:
     folder = dest / "@jupyterlab" / "apputils-extension"
     folder.mkdir(parents=True)
     (folder / "notification.jupyterlab-settings").write_text(json.dumps(NEWS_SETTINGS))
+    # Each test opens its own named workspace, each a first start: keep the welcome (lesson 0
+    # and the session form) to the tests of the first start, which delete this file.
+    (dest / "pairlab").mkdir()
+    (dest / "pairlab" / "guide.jupyterlab-settings").write_text(json.dumps(QUIET_GUIDE))
     return dest
 
 

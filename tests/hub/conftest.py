@@ -31,6 +31,8 @@ CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
 LOCAL_CHP = ROOT / ".hub-node" / "node_modules" / ".bin" / "configurable-http-proxy"
 USERS = ("ana", "eli", "fran")
 NEWS_SETTINGS = {"fetchNews": "false", "checkForUpdates": False}
+# Every test opens a first start: the guide's welcome (lesson 0, the session form) stays off.
+QUIET_GUIDE = {"welcomeOnFirstStart": False}
 
 
 @dataclass
@@ -102,6 +104,9 @@ def _quiet_lab(home: Path) -> None:
     folder = home / ".jupyter" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "notification.jupyterlab-settings").write_text(json.dumps(NEWS_SETTINGS))
+    guide = home / ".jupyter" / "lab" / "user-settings" / "pairlab"
+    guide.mkdir(parents=True, exist_ok=True)
+    (guide / "guide.jupyterlab-settings").write_text(json.dumps(QUIET_GUIDE))
 
 
 def _wait_for_hub(hub: Hub, deadline: float) -> None:

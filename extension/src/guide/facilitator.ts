@@ -28,6 +28,33 @@ function item(text: string): HTMLLIElement {
 }
 
 /**
+ * The guide's visible switch for facilitator mode, under its heading: a checkbox that asks
+ * `onChange` for the other mode; the guide sets `checked` whatever turned the mode on or off.
+ */
+export class FacilitatorToggle extends Widget {
+  constructor(onChange: (on: boolean) => void) {
+    super({ node: document.createElement('label') });
+    this.addClass('jp-pairlab-facilitator-toggle');
+    this.node.title =
+      'Show facilitator notes, the session summary, Export session and the cohort report';
+    this._box.type = 'checkbox';
+    this._box.addEventListener('change', () => onChange(this._box.checked));
+    this.node.append(this._box, document.createTextNode(' Facilitator mode'));
+  }
+
+  /** Whether the switch shows facilitator mode on. */
+  get checked(): boolean {
+    return this._box.checked;
+  }
+
+  set checked(on: boolean) {
+    this._box.checked = on;
+  }
+
+  private readonly _box = document.createElement('input');
+}
+
+/**
  * Facilitator mode's session summary: time per step, rotations, the checks
  * that failed most, and who ran how many cells.
  */

@@ -5,8 +5,8 @@ import { Panel, Widget } from '@lumino/widgets';
 import { announcer } from '../announce';
 import { SessionManager } from '../session/manager';
 import { ISessionOptions, SessionSection } from '../session/section';
-import { GUIDE_ID } from '../tokens';
-import { FacilitatorSection } from './facilitator';
+import { CommandIDs, GUIDE_ID } from '../tokens';
+import { FacilitatorSection, FacilitatorToggle } from './facilitator';
 import { pairIcon } from './icon';
 import { LessonsSection } from './lessons';
 import { NotebookSaver } from './save';
@@ -40,7 +40,11 @@ export class GuidePanel extends Panel {
     this.similar = new SimilarSection();
     this.facilitator = new FacilitatorSection(sessions, () => this.lessons.lessons);
     this.facilitator.hide();
+    this.facilitatorToggle = new FacilitatorToggle(() =>
+      commands.execute(CommandIDs.toggleFacilitator)
+    );
     this.addWidget(heading);
+    this.addWidget(this.facilitatorToggle);
     this.addWidget(this.session);
     this.addWidget(this.facilitator);
     this.addWidget(this.steps);
@@ -56,6 +60,7 @@ export class GuidePanel extends Panel {
 
   set facilitatorMode(on: boolean) {
     this.toggleClass('jp-pairlab-mod-facilitator', on);
+    this.facilitatorToggle.checked = on;
     this.facilitator.setHidden(!on);
     this.lessons.showNotes = on;
     this.steps.showNotes = on;
@@ -63,6 +68,9 @@ export class GuidePanel extends Panel {
 
   /** Facilitator mode's session summary. */
   readonly facilitator: FacilitatorSection;
+
+  /** The visible switch for facilitator mode. */
+  readonly facilitatorToggle: FacilitatorToggle;
 
   /** The session part: start form, roles, countdown, rotation. */
   readonly session: SessionSection;

@@ -3,7 +3,7 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
 import { ILauncher } from '@jupyterlab/launcher';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
@@ -23,10 +23,11 @@ import { NotebookSaver } from './save';
 const PLUGIN_ID = `${PACKAGE}:guide`;
 /** State key remembering that this workspace has shown the guide once. */
 const SHOWN_KEY = `${PACKAGE}:guide-shown`;
-const DEFAULTS: ISessionOptions & { facilitatorMode: boolean } = {
+const DEFAULTS: ISessionOptions & { facilitatorMode: boolean; welcomeOnFirstStart: boolean } = {
   rotationMinutes: 15,
   promptRotation: true,
-  facilitatorMode: false
+  facilitatorMode: false,
+  welcomeOnFirstStart: true
 };
 
 /**
@@ -78,16 +79,25 @@ export const guidePlugin: JupyterFrontEndPlugin<void> = {
     if (tracker) {
       saver.follow(tracker);
       attributeExecutions(tracker, sessions);
+      // A session started before any lesson was open works on the first lesson opened.
+      const adopt = () =>
+        void sessions
+          .adoptLesson(panel.steps.lesson?.id ?? null)
+          .catch(error => console.warn('pairlab: the session kept no lesson', error));
       const follow = () => {
-        void panel.steps.setNotebook(tracker.currentWidget);
+        void panel.steps.setNotebook(tracker.currentWidget).then(adopt);
         panel.similar.setNotebook(tracker.currentWidget);
       };
       tracker.currentChanged.connect(follow);
-      panel.lessons.loaded.connect(() => panel.steps.render());
+      panel.lessons.loaded.connect(() => {
+        panel.steps.render();
+        adopt();
+      });
+      sessions.changed.connect(adopt);
       follow();
     }
     if (state) {
-      void showOnFirstStart(app, shell, panel.id, state);
+      void showOnFirstStart(app, shell, panel, state, registry);
     }
     if (registry) {
       void loadSettings(registry, panel);
@@ -159,7 +169,7 @@ function addCommands(
   app.commands.addCommand(CommandIDs.openLesson, {
     label: trans.__('Open Lesson'),
     caption: trans.__('Open a lesson notebook'),
-    execute: args => app.commands.execute('docmanager:open', { path: args.path })
+    execute: args => openLesson(app, String(args.path))
   });
   sessions.changed.connect(() => app.commands.notifyCommandChanged(CommandIDs.rotate));
 }
@@ -177,20 +187,60 @@ async function loadSettings(registry: ISettingRegistry, panel: GuidePanel): Prom
   apply();
 }
 
+/** Open a lesson notebook; say so when this lab's folder does not hold it. */
+async function openLesson(app: JupyterFrontEnd, path: string): Promise<void> {
+  try {
+    await app.serviceManager.contents.get(path, { content: false });
+  } catch {
+    await showErrorMessage(
+      'Lesson not found',
+      `${path} is not in this lab's folder. Start the lab with \`pairlab lab --root DIR\` ` +
+        'on a new or empty folder: pairlab copies the lessons into it.'
+    );
+    return;
+  }
+  await app.commands.execute('docmanager:open', { path });
+}
+
 /**
- * Reveal the guide the first time a workspace opens, so a new pair sees it at once;
- * afterwards the restored layout decides.
+ * On a workspace's first start, show a new pair where to begin: the guide with the session
+ * form, and lesson 0 open beside it (unless the address asked for a document of its own).
+ * Afterwards the restored layout decides.
  */
 async function showOnFirstStart(
   app: JupyterFrontEnd,
   shell: JupyterFrontEnd.IShell,
-  id: string,
-  state: IStateDB
+  panel: GuidePanel,
+  state: IStateDB,
+  registry: ISettingRegistry | null
 ): Promise<void> {
   await app.restored;
   if ((await state.fetch(SHOWN_KEY)) !== undefined) {
     return;
   }
-  shell.activateById(id);
   await state.save(SHOWN_KEY, true);
+  shell.activateById(panel.id);
+  const settings = registry ? await registry.load(PLUGIN_ID) : null;
+  const welcome = settings?.composite.welcomeOnFirstStart ?? DEFAULTS.welcomeOnFirstStart;
+  if (!welcome) {
+    return;
+  }
+  panel.session.showForm(); // a session already running shows itself instead
+  if (window.location.pathname.includes('/tree/')) {
+    return; // a link to one document: open that one only
+  }
+  if (panel.lessons.lessons.length === 0) {
+    await panel.lessons.refresh();
+  }
+  const first = panel.lessons.lessons.find(lesson => lesson.number === 0);
+  if (!first) {
+    return;
+  }
+  try {
+    await app.serviceManager.contents.get(first.notebook, { content: false });
+  } catch {
+    return; // a folder without the lessons: the guide's lesson list says what to do
+  }
+  await app.commands.execute('docmanager:open', { path: first.notebook });
+  shell.activateById(panel.id); // opening a notebook must not hide the guide
 }

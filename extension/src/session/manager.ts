@@ -139,6 +139,24 @@ export class SessionManager {
     return session;
   }
 
+  /**
+   * Give the running session the lesson open now, when it was started outside one; the server
+   * keeps a lesson the session already has.
+   */
+  async adoptLesson(lesson: string | null): Promise<void> {
+    const session = this._active;
+    if (session === null || session.lesson !== null || lesson === null) {
+      return;
+    }
+    const adopted = await requestAPI<ISession>(`sessions/${session.id}/lesson`, {
+      method: 'POST',
+      body: JSON.stringify({ lesson })
+    });
+    if (this._active?.id === adopted.id) {
+      this._set(adopted);
+    }
+  }
+
   /** Hand the keyboard to the next person. */
   async rotate(): Promise<void> {
     this._set(await this._post('rotate'));
