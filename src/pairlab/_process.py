@@ -7,13 +7,23 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 # Keep captured output bounded: a runaway test suite must not fill the server's memory.
 MAX_OUTPUT_CHARS = 200_000
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+CANCEL_POLL = 0.2  # seconds between looks at a cancel hook while a process runs
+
+
+class CancelHook(Protocol):
+    """What a run watches to stop early: a threading.Event, or a check's Watch."""
+
+    def wait(self, timeout: float, /) -> bool:
+        """Sleep up to `timeout` seconds, waking early on cancel; return whether cancelled."""
 
 
 def _load_prctl() -> Callable[..., int] | None:
@@ -39,11 +49,12 @@ class Completed:
     stdout: str
     stderr: str
     timed_out: bool = False
+    cancelled: bool = False
 
     @property
     def ok(self) -> bool:
-        """Return whether the process exited 0 in time."""
-        return self.returncode == 0 and not self.timed_out
+        """Return whether the process exited 0 in time (and nobody cancelled it)."""
+        return self.returncode == 0 and not self.timed_out and not self.cancelled
 
     def tail(self, lines: int = 5) -> str:
         """Return the last non-empty lines of stderr (or stdout) for a message."""
@@ -81,6 +92,28 @@ def _die_with_parent(parent: int) -> Callable[[], None]:
     return hook
 
 
+def child_dies_with_parent() -> Callable[[], None]:
+    """Return a pre-exec hook that kills the child when the calling thread or pairlab dies."""
+    return _die_with_parent(os.getpid())
+
+
+def _stop_on_cancel(
+    proc: subprocess.Popen[str], cancel: CancelHook, done: threading.Event
+) -> threading.Event:
+    """Kill the process group once `cancel` fires; return the event set when it did."""
+    fired = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            if cancel.wait(CANCEL_POLL):
+                fired.set()
+                _kill_group(proc)
+                return
+
+    threading.Thread(target=watch, name="pairlab-cancel", daemon=True).start()
+    return fired
+
+
 def run(
     argv: Sequence[str],
     *,
@@ -88,8 +121,13 @@ def run(
     timeout: float = 60,
     env: Mapping[str, str] | None = None,
     stdin: str | None = None,
+    cancel: CancelHook | None = None,
 ) -> Completed:
-    """Run `argv` without a shell, feed it `stdin`, capture its text output, stop it on timeout."""
+    """Run `argv` without a shell, feed it `stdin`, capture its text output, stop it on timeout.
+
+    When `cancel` fires (an Event set, a Watch cancelled) the process group is killed and the
+    result says `cancelled`; the caller decides what a stopped run means.
+    """
     full_env = {**os.environ, **(env or {})}
     try:
         proc = subprocess.Popen(  # noqa: S603 - argv is built by pairlab, never a shell string
@@ -108,6 +146,8 @@ def run(
         )
     except OSError as exc:
         return Completed(tuple(argv), 127, "", f"cannot start {argv[0]}: {exc.strerror}")
+    finished = threading.Event()
+    fired = _stop_on_cancel(proc, cancel, finished) if cancel is not None else threading.Event()
     try:
         out, err = proc.communicate(input=stdin, timeout=timeout)
         timed_out = False
@@ -119,12 +159,15 @@ def run(
         _kill_group(proc)
         proc.communicate()  # reap it and close its pipes
         raise
+    finally:
+        finished.set()
     return Completed(
         tuple(argv),
         proc.returncode,
         out[-MAX_OUTPUT_CHARS:],
         err[-MAX_OUTPUT_CHARS:],
         timed_out,
+        fired.is_set(),
     )
 
 

@@ -256,7 +256,9 @@ def _run_pytest(
         argv += ["-p", "pairlab.checks._mutant", "-p", "no:cacheprovider", *map(str, paths)]
         # Leave the learner's folder as it was: no .pytest_cache, no __pycache__.
         env = {REPORT_ENV: str(report), MUTANT_ENV: spec, "PYTHONDONTWRITEBYTECODE": "1"}
-        done = _process.run(argv, cwd=ctx.project, timeout=timeout, env=env)
+        done = _process.run(argv, cwd=ctx.project, timeout=timeout, env=env, cancel=ctx.watch)
+        if ctx.watch is not None:
+            ctx.watch.raise_if_cancelled()
         records = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else []
     return done, records
 

@@ -48,7 +48,9 @@ def check_contract(ctx: Context, args: Mapping[str, Any]) -> Result:
     """Build each output on the warehouse and pass when every contract rule holds."""
     argv = [*_process.python_module("pairlab"), "catalog", "test", str(ctx.project), "--json"]
     argv += ["--url", args["url"]] if args["url"] else []
-    done = _process.run(argv, cwd=ctx.project, timeout=args["timeout"])
+    done = _process.run(argv, cwd=ctx.project, timeout=args["timeout"], cancel=ctx.watch)
+    if ctx.watch is not None:
+        ctx.watch.raise_if_cancelled()
     if done.timed_out:
         return failed(f"building the outputs took longer than {args['timeout']} s")
     rules = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
@@ -86,9 +88,12 @@ def check_builds(ctx: Context, args: Mapping[str, Any]) -> Result:
         argv = [*_process.python_module("build"), "--wheel", "--outdir", str(out), str(ctx.project)]
         # Offline machines cannot fill an isolated build env; the installed backend does as well.
         argv += ["--no-isolation"] if _backend_present(ctx.project) else []
+        env = {"PYTHONDONTWRITEBYTECODE": "1"}
         done = _process.run(
-            argv, cwd=ctx.project, timeout=args["timeout"], env={"PYTHONDONTWRITEBYTECODE": "1"}
+            argv, cwd=ctx.project, timeout=args["timeout"], env=env, cancel=ctx.watch
         )
+        if ctx.watch is not None:
+            ctx.watch.raise_if_cancelled()
         wheels = [p.name for p in Path(out).glob("*.whl")]
     if "No module named build" in done.stderr:
         return errored(f"`build` is not installed; run `{sys.executable} -m pip install build`")
