@@ -6,9 +6,11 @@ The papermill run and the explanation of its failures are shared with `answers-m
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
-from collections.abc import Callable, Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -16,13 +18,18 @@ from typing import Any
 from pairlab import _process
 from pairlab._files import scratch_folder
 from pairlab._paths import imports_stay_inside
+from pairlab.checks import _run_cache
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
+from pairlab.checks._pooled_run import CellHook, run_pooled
 from pairlab.checks._registry import register
 from pairlab.checks._scratch import ScratchError, scratch_copy
-from pairlab.errors import Forbidden
+from pairlab.checks._watch import Progress
+from pairlab.errors import BadInput, Forbidden
 from pairlab.notebook import Cell, NotebookError, load_notebook
 
 START_TIMEOUT = 60
+MODE_ENV = "PAIRLAB_CHECK_RUNS"
+RUN_MODES = ("cold", "pool", "fast")  # other tools' benchmarks name these: keep them
 # Cells papermill adds to the executed copy: the parameters it injects, its error banners.
 _PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -60,17 +67,72 @@ def _papermill_argv(
 
 def _copy(
     ctx: Context, src: Path, last_cell: dict[str, Any] | None, upto: int | None = None
-) -> None:
-    """Copy the notebook to `src`: cells up to index `upto`, then `last_cell` when given."""
+) -> str:
+    """Copy the notebook to `src`: cells up to index `upto`, then `last_cell`; return the text."""
     if last_cell is None and upto is None:
         shutil.copyfile(ctx.path, src)
-        return
+        return src.read_text(encoding="utf-8", errors="replace")
     data = json.loads(ctx.path.read_text(encoding="utf-8"))
     if upto is not None:
         data["cells"] = data["cells"][: upto + 1]
     if last_cell is not None:
         data["cells"].append(last_cell)
-    src.write_text(json.dumps(data), encoding="utf-8")
+    text = json.dumps(data)
+    src.write_text(text, encoding="utf-8")
+    return text
+
+
+def run_mode() -> str:
+    """Return how fresh runs run: $PAIRLAB_CHECK_RUNS, one of RUN_MODES (default fast)."""
+    mode = os.environ.get(MODE_ENV, "").strip().lower() or "fast"
+    if mode not in RUN_MODES:
+        raise BadInput(
+            f"{MODE_ENV}={mode!r} is not a way to run a check's notebook",
+            f"set it to one of {', '.join(RUN_MODES)}, or unset it for fast",
+        )
+    return mode
+
+
+def _progress(ctx: Context, check: str, text: str) -> CellHook | None:
+    """Return the hook that tells the watch which cell starts, and stops on cancel."""
+    watch = ctx.watch
+    if watch is None:
+        return None
+    try:
+        cells = json.loads(text).get("cells", [])
+    except ValueError:
+        cells = []
+    code = [c for c in cells if c.get("cell_type") == "code" and "".join(c.get("source", ""))]
+    ids = [c.get("id") for c in code]
+    started = [0]
+
+    def hook(cell: Mapping[str, Any], **_: Any) -> None:
+        watch.raise_if_cancelled()
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            return
+        started[0] += 1
+        n = started[0]
+        cell_id = ids[n - 1] if n <= len(ids) else None
+        elapsed = time.monotonic() - watch.started
+        watch.tell(Progress(check, ctx.path.name, n, len(code), cell_id, elapsed))
+
+    return hook
+
+
+def _execute(
+    ctx: Context,
+    paths: tuple[Path, Path, Path],
+    kernel: str,
+    args: Mapping[str, Any],
+    env: Mapping[str, str] | None,
+    hook: CellHook | None,
+) -> _process.Completed:
+    """Run the copy `src` into `out` in `cwd`: a papermill subprocess when cold, else pooled."""
+    src, out, cwd = paths
+    if run_mode() == "cold":
+        argv = _papermill_argv(src, out, cwd, kernel, args)
+        return _process.run(argv, cwd=cwd, timeout=args["timeout"], env=env, cancel=ctx.watch)
+    return run_pooled(src, out, cwd, kernel, args, env, ctx.watch, hook)
 
 
 @contextmanager
@@ -81,6 +143,9 @@ def fresh_run(
     last_cell: dict[str, Any] | None = None,
     upto: int | None = None,
     env: Mapping[str, str] | None = None,
+    *,
+    check: str = "",
+    volatile: Sequence[str] = (),
 ) -> Iterator[tuple[_process.Completed, Path]]:
     """Run a copy (cells up to index `upto`, plus `last_cell`); yield the run and the copy.
 
@@ -88,17 +153,40 @@ def fresh_run(
     (raises ScratchError when it cannot be made), in the notebook's folder there, so relative
     paths mean what they mean to the learner and whatever the cells write is thrown away.
     Stopping at `upto` lets a step be judged before the pair has done the exercises after it.
+    $PAIRLAB_CHECK_RUNS picks how: `cold` (a papermill subprocess), `pool` (a pre-started
+    kernel) or `fast` (pool, and a run already made on the same cells, files and warehouse is
+    remembered). `volatile` names strings random to this run (the probe's markers); `check`
+    names the check in the progress the watch hears. Raises Cancelled when the watch cancels.
     """
     try:  # nothing from outside the project may run, not even a module linked into it
         imports_stay_inside(ctx.folder, ctx.project)
     except Forbidden as exc:
         raise ScratchError(str(exc)) from None
+    if ctx.watch is not None:
+        ctx.watch.raise_if_cancelled()
+    mode = run_mode()
     with scratch_folder("pairlab-run-") as tmp:
         src, out = Path(tmp) / ctx.path.name, Path(tmp) / "executed.ipynb"
+        text = _copy(ctx, src, last_cell, upto)
+        key = (
+            _run_cache.run_key(ctx, text, args, kernel, env or {}, volatile)
+            if mode == "fast"
+            else ""
+        )
+        hit = _run_cache.load(key, volatile) if key else None
+        if hit is not None:
+            if hit[1]:
+                out.write_text(hit[1], encoding="utf-8")
+            yield hit[0], out
+            return
         cwd = scratch_copy(ctx, Path(tmp) / "scratch")
-        _copy(ctx, src, last_cell, upto)
-        argv = _papermill_argv(src, out, cwd, kernel, args)
-        yield _process.run(argv, cwd=cwd, timeout=args["timeout"], env=env), out
+        done = _execute(ctx, (src, out, cwd), kernel, args, env, _progress(ctx, check, text))
+        if done.cancelled and ctx.watch is not None:
+            ctx.watch.raise_if_cancelled()
+        if key:
+            executed = out.read_text(encoding="utf-8") if out.is_file() else ""
+            _run_cache.store(key, done, executed, volatile)
+        yield done, out
 
 
 def _executed(out: Path) -> list[tuple[str, Cell]]:
@@ -220,7 +308,7 @@ def check_runs(ctx: Context, args: Mapping[str, Any]) -> Result:
     if kernel is None:
         return errored("the notebook names no kernel; open it in JupyterLab and pick one")
     try:
-        with fresh_run(ctx, args, kernel) as (done, out):
+        with fresh_run(ctx, args, kernel, check="runs-top-to-bottom") as (done, out):
             if not done.ok:
                 return explain_failure(done, out, kernel, args, ctx.notebook.label)
     except ScratchError as exc:

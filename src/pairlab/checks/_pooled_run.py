@@ -1,0 +1,139 @@
+"""Run a notebook copy on a pooled kernel, in pairlab's process, with papermill's own rules.
+
+papermill parameterizes, executes and saves the copy exactly as the cold subprocess does; only
+its engine differs: it hands nbclient the pooled kernel (papermill passes `km=` through) and
+closes the client afterwards. A failure is told as the cold run's stderr would tell it (the
+exception's traceback), so `explain_failure` reads both alike.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pairlab import _process
+from pairlab.checks._kernels import (
+    Kernel,
+    KernelTrouble,
+    close_client,
+    pool,
+    shutdown,
+    watch_run,
+)
+from pairlab.checks._watch import Watch
+
+ENGINE = "pairlab-pooled"
+START_TIMEOUT = 60
+TRIES = 3  # kernels taken before giving up: a dead or dirty one is replaced, not reused
+CellHook = Callable[..., None]
+_REGISTERED: list[bool] = []
+
+
+def _register_engine() -> None:
+    """Register the pooled engine with papermill once (its engines are a registry)."""
+    if _REGISTERED:
+        return
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.utils import merge_kwargs, remove_args
+
+    class PooledEngine(NBClientEngine):  # type: ignore[misc]
+        """papermill's nbclient engine on a kernel it did not start."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+            """Execute on `km`, then close the client (the kernel is the pool's)."""
+            timeout = kwargs.pop("execution_timeout", None)
+            start = kwargs.pop("start_timeout", START_TIMEOUT)
+            safe = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            final = merge_kwargs(
+                safe, timeout=timeout, startup_timeout=start, kernel_name=kernel_name
+            )
+            client = PapermillNotebookClient(nb_man, **final)
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    close_client(client.kc)
+
+    papermill_engines.register(ENGINE, PooledEngine)
+    _REGISTERED.append(True)
+
+
+def _trace(exc: BaseException) -> str:
+    """Return the exception as the cold subprocess prints it on stderr."""
+    return "".join(traceback.format_exception(exc))
+
+
+def _ready_kernel(name: str, cwd: Path, env: Mapping[str, str]) -> Kernel:
+    """Take a pooled kernel and move it into the run's folder; replace one that is unfit."""
+    for attempt in range(TRIES):
+        kernel = pool().take(name, env)
+        try:
+            kernel.prepare(cwd, env)
+        except KernelTrouble:
+            shutdown(kernel)
+            if attempt == TRIES - 1:
+                raise
+            continue
+        return kernel
+    raise AssertionError("unreachable")
+
+
+def run_pooled(
+    src: Path,
+    out: Path,
+    cwd: Path,
+    kernel_name: str,
+    args: Mapping[str, Any],
+    env: Mapping[str, str] | None,
+    watch: Watch | None,
+    on_cell: CellHook | None = None,
+) -> _process.Completed:
+    """Run `src` into `out` on a pooled kernel in `cwd`; return what a cold run would."""
+    import papermill
+
+    _register_engine()
+    argv = ("papermill", "--engine", ENGINE, str(src), str(out), "-k", kernel_name)
+    whole = {**os.environ, **(env or {})}
+    try:
+        kernel = _ready_kernel(kernel_name, cwd, whole)
+    except Exception as exc:  # NoSuchKernel, a kernel that cannot start: told like papermill
+        return _process.Completed(argv, 1, "", _trace(exc))
+    deadline = time.monotonic() + float(args["timeout"])
+
+    def should_stop() -> str | None:
+        if watch is not None and watch.cancelled:
+            return "cancelled"
+        return "timeout" if time.monotonic() > deadline else None
+
+    error: BaseException | None = None
+    stop = watch_run(kernel, should_stop)
+    try:
+        papermill.execute_notebook(
+            str(src),
+            str(out),
+            parameters=dict(args["parameters"]),
+            engine_name=ENGINE,
+            kernel_name=kernel_name,
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+            start_timeout=START_TIMEOUT,
+            execution_timeout=args["cell_timeout"],
+            km=kernel.km,
+            on_cell_start=on_cell,
+        )
+    except Exception as exc:  # the cold run's papermill ends the same way: a traceback
+        error = exc
+    finally:
+        why = stop()
+        shutdown(kernel)
+    cancelled = why == "cancelled" or (watch is not None and watch.cancelled)
+    if why is None and error is None and not cancelled:
+        return _process.Completed(argv, 0, "", "")
+    stderr = _trace(error) if error is not None else ""
+    return _process.Completed(argv, -9 if why else 1, "", stderr, why == "timeout", cancelled)
