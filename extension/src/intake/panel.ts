@@ -1,3 +1,4 @@
+import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
 import { el } from '../dom';
@@ -74,6 +75,12 @@ export class RequestPanel extends Widget {
     } catch (error) {
       this._error.textContent = errorWords(error);
     }
+  }
+
+  /** Put the keyboard in the first field when the form is shown. */
+  protected onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    this._input('team').focus();
   }
 
   private _build(): void {

@@ -36,7 +36,6 @@ export const requestPairingPlugin: JupyterFrontEndPlugin<void> = {
         }
         app.shell.activateById(widget.id);
         void widget.content.refresh();
-        (widget.content.node.querySelector('input') as HTMLInputElement | null)?.focus();
       }
     });
     if (palette && onHub) {
