@@ -43,7 +43,7 @@ test('a job is polled until done, with progress to the listener, and gives its r
   const runner = new CheckRunner(call, makeError, 500, noSleep);
   const reply = await runner.run('k', {}, job => seen.push(progressWords(job)));
   assert.deepEqual(reply, REPORT);
-  assert.deepEqual(seen, ['Checking (1 s)', 'Running cell 3 of 9 (4 s)']);
+  assert.deepEqual(seen, ['Checking (1 s)', 'Running cell 3 of 9 (2 s)']);
   assert.deepEqual(
     calls.map(c => `${c.method} ${c.endPoint}`),
     ['POST check', 'GET check/jobs/j1', 'GET check/jobs/j1']

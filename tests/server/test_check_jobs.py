@@ -172,6 +172,28 @@ async def test_two_presses_share_one_job_and_record_the_verdict_once(jp_fetch, r
     assert len(kernels_running()) == 0
 
 
+async def test_a_pooled_run_says_which_cell_runs(jp_fetch, root, monkeypatch):
+    monkeypatch.setenv("PAIRLAB_CHECK_RUNS", "fast")
+    request = {"path": "slow.ipynb", "only": ["runs-top-to-bottom"]}
+    code, job = await call(jp_fetch, "check", body=request, headers=ASYNC)
+    assert code == 202
+    deadline = time.monotonic() + 60
+    while (job["progress"] or {}).get("cell") != 2:  # the cell that sleeps
+        assert job["state"] == "running" and time.monotonic() < deadline, job
+        await asyncio.sleep(0.3)
+        code, job = await call(jp_fetch, "check", "jobs", job["job"])
+    assert job["progress"] | {"elapsed": 0} == {
+        "check": "runs-top-to-bottom",
+        "notebook": "slow.ipynb",
+        "cell": 2,
+        "of": 4,
+        "cell_id": "c2",
+        "elapsed": 0,
+    }
+    code, cancelled = await call(jp_fetch, "check", "jobs", job["job"], method="DELETE")
+    assert cancelled["state"] == "cancelled"
+
+
 async def test_cancel_stops_the_run_and_records_nothing(jp_fetch, root):
     sid = await start_session(jp_fetch)
     request = {"path": "slow.ipynb", "step": STEP, "session": sid}

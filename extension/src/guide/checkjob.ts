@@ -52,7 +52,7 @@ export const PREFER_ASYNC = 'respond-async, wait=1';
 
 /** What the guide shows while a check runs: which cell, how long. */
 export function progressWords(job: Pick<ICheckJob, 'progress' | 'elapsed'>): string {
-  const seconds = Math.round(job.progress?.elapsed ?? job.elapsed);
+  const seconds = Math.round(job.elapsed); // the job's, not when its cell began
   const p = job.progress;
   if (p && p.of > 0) {
     return `Running cell ${p.cell} of ${p.of} (${seconds} s)`;
