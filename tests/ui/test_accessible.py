@@ -6,6 +6,7 @@ the test injects it into the real JupyterLab page and runs it on the guide alone
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,22 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parents[2] / "extension/node_modules/axe-core/axe.min.js"
 
 
-def serious_violations(page: Page) -> list[dict[str, Any]]:
-    """Run axe-core on the guide; return its serious and critical violations."""
+def load_axe(page: Page) -> None:
+    """Put axe-core in the page once, and let it see the text JupyterLab's shell draws.
+
+    JupyterLab's shell is positioned absolutely inside a `body` of height 0 with overflow
+    hidden; axe takes that body for a clip hiding all text and skips its colour-contrast rule.
+    Giving html and body the window's height changes no colour and lets the rule run.
+    """
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         assert AXE.is_file(), "axe-core is missing: run `jlpm install` in extension/"
         page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        page.add_style_tag(content="html, body { height: 100%; }")
+
+
+def serious_violations(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core on the guide; return its serious and critical violations."""
+    load_axe(page)
     found: dict[str, Any] = page.evaluate(
         """async () => {
             const result = await axe.run('#pairlab-guide');
@@ -107,3 +119,66 @@ def test_every_control_of_the_guide_shows_where_the_keyboard_is(page: Page, live
     page.keyboard.press("Tab")  # focus by keyboard: :focus-visible applies
     style = "n => getComputedStyle(n).outlineStyle + ' ' + getComputedStyle(n).outlineWidth"
     assert start.evaluate(style) == "solid 2px"
+
+
+THEMES = ["JupyterLab Light", "JupyterLab Dark", "JupyterLab Dark High Contrast"]
+
+
+def contrast_failures(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core's colour-contrast rule (WCAG AA) on the guide; return each failing node."""
+    load_axe(page)
+    found: dict[str, Any] = page.evaluate(
+        """async () => {
+            const result = await axe.run('#pairlab-guide', {runOnly: {type: 'rule', values: ['color-contrast']}});
+            return {
+                checked: result.passes.flatMap(p => p.nodes).length,
+                failing: result.violations.flatMap(v => v.nodes).map(
+                    n => ({html: n.html, why: n.failureSummary}))
+            };
+        }"""
+    )
+    assert found["checked"] > 0  # the rule read the guide's text
+    return list(found["failing"])
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_guide_meets_aa_contrast_in_each_theme(page: Page, own_lab, theme: str, output_dir):
+    lab, _ = own_lab
+    themes = lab.root.parent / "settings/@jupyterlab/apputils-extension/themes.jupyterlab-settings"
+    themes.write_text(json.dumps({"theme": theme}))  # Settings > Theme, as saved
+    page.clock.install()
+    page.goto(lab.url("lab/workspaces/contrast"))
+    page.wait_for_selector(".jp-LauncherCard", state="visible")
+    expect(page.locator("body")).to_have_attribute("data-jp-theme-name", theme)
+    guide = page.locator("#pairlab-guide")
+    states = {"no session": contrast_failures(page)}
+
+    guide.locator(".jp-pairlab-lesson-title").first.click()
+    expect(page.locator(".jp-StatusBar-Widget", has_text="| Idle")).to_be_visible()
+    page.locator(".jp-Notebook").click()
+    page.keyboard.press("Control+Alt+k")
+    expect(guide.locator('.jp-pairlab-step[data-step-id="meet"]')).to_have_attribute(
+        "data-status", "fail"
+    )
+    states["a failed step"] = contrast_failures(page)
+
+    guide.locator(".jp-pairlab-start").click()
+    form = guide.locator(".jp-pairlab-start-form")
+    form.locator(".jp-pairlab-name").nth(0).fill("Ana")
+    form.locator(".jp-pairlab-name").nth(1).fill("Eli")
+    form.locator(".jp-pairlab-minutes").fill("1")
+    form.locator(".jp-pairlab-submit").click()
+    expect(guide.locator(".jp-pairlab-driver")).to_contain_text("Ana")
+    states["session running"] = contrast_failures(page)
+    page.clock.fast_forward("01:05")
+    expect(guide.locator(".jp-pairlab-prompt")).not_to_be_empty()
+    states["rotation due"] = contrast_failures(page)
+
+    page.locator(".jp-Notebook").click()
+    page.keyboard.press("Control+Shift+c")
+    page.locator(".lm-CommandPalette-input").fill("Facilitator Mode")
+    page.keyboard.press("Enter")
+    expect(guide.locator(".jp-pairlab-facilitator")).to_be_visible()
+    states["facilitator mode"] = contrast_failures(page)
+    page.screenshot(path=str(output_dir / "contrast.png"))
+    assert states == {state: [] for state in states}, states
