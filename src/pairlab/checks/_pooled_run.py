@@ -99,7 +99,8 @@ def run_pooled(
 
     _register_engine()
     argv = ("papermill", "--engine", ENGINE, str(src), str(out), "-k", kernel_name)
-    whole = {**os.environ, **(env or {})}
+    # papermill's command line sets this for its kernels (no debugger file checks): so do we.
+    whole = {"PYDEVD_DISABLE_FILE_VALIDATION": "1", **os.environ, **(env or {})}
     try:
         kernel = _ready_kernel(kernel_name, cwd, whole)
     except Exception as exc:  # NoSuchKernel, a kernel that cannot start: told like papermill
