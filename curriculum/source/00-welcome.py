@@ -23,8 +23,8 @@
 # concerns. The same checks run from a terminal (`pairlab check 00-welcome.ipynb`) and in CI.
 
 # %% [markdown] tags=["facilitator"]
-# **Facilitator**: keep the first rotation short (10 minutes) so both people drive before the
-# first break. Ask the analyst to drive first: the engineer learns the domain by navigating.
+# **Facilitator**: keep the first rotation short (the guide's 15 minutes) so both people drive
+# before the first break. Ask the analyst to drive first: the engineer learns the domain by navigating.
 # Start the pairing session in the guide now, so rotations and step times are recorded.
 
 # %% [markdown]
@@ -45,7 +45,10 @@ pair = {
 #> }
 rotation_minutes = 15
 assert all(pair.values()), "write both names"
-print(f"{pair['driver']} drives first; swap every {rotation_minutes} minutes.")
+print(
+    f"{pair['driver']} drives first, {pair['navigator']} navigates; "
+    f"swap every {rotation_minutes} minutes."
+)
 
 # %% [markdown] cell_id="18137a6a"
 # ## The session plan

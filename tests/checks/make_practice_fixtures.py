@@ -18,14 +18,16 @@ def cell(source: str, count: int | None, step: str = "", outputs=(), cell_id: st
     return made
 
 
-def welcome(driver: str, navigator: str, shown: str | None) -> dict:
+def welcome(driver: str, navigator: str, shown: str | None, shown_navigator: str = "") -> dict:
     """Return lesson 0 with the meet cell holding `driver` and `navigator`, run showing `shown`."""
     source = (
         f'pair = {{\n    "driver": "{driver}",\n    "navigator": "{navigator}",\n}}\n'
         'rotation_minutes = 15\nassert all(pair.values()), "write both names"\n'
-        "print(f\"{pair['driver']} drives first; swap every {rotation_minutes} minutes.\")"
+        "print(f\"{pair['driver']} drives first, {pair['navigator']} navigates; \"\n"
+        '      f"swap every {rotation_minutes} minutes.")'
     )
-    outputs = [stream(f"{shown} drives first; swap every 15 minutes.\n")] if shown else []
+    text = f"{shown} drives first, {shown_navigator or navigator} navigates; swap every 15 minutes."
+    outputs = [stream(text + "\n")] if shown else []
     if shown is None:  # the assert stopped the cell
         error = {"output_type": "error", "ename": "AssertionError", "evalue": "write both names"}
         outputs = [error | {"traceback": []}]
@@ -48,6 +50,9 @@ def names_changed() -> None:
     write("practice/welcome_example.ipynb", shipped)
     # They ran the shipped cell first, then typed their names and saved without running it again.
     write("practice/welcome_stale.ipynb", welcome("Maya", "Tom", "Ana (analyst)"))
+    # They ran the cell with their names, then changed one and saved without running it again.
+    edited = welcome("Maya (analyst)", "Tomás (engineer)", "Maya (analyst)", "Tom (engineer)")
+    write("practice/welcome_edited.ipynb", edited)
     # Only the driver wrote a name; the navigator's was deleted, not replaced.
     write("practice/welcome_blank.ipynb", welcome("Maya", "", None))
 

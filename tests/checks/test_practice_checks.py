@@ -60,6 +60,15 @@ def test_names_changed_fails_names_changed_but_not_run_again(check, fixtures):
     assert "run the cell again and save" in result.message
 
 
+def test_names_changed_fails_a_name_edited_after_the_cell_ran(check, fixtures):
+    # The cell ran with "Tom (engineer)"; the navigator became "Tomás (engineer)" afterwards.
+    result = check(fixtures / "practice/welcome_edited.ipynb", "names-changed", **EXAMPLES)
+    assert result.status == "fail" and result.cells == ("1c4ff254",)
+    assert MEET in result.message and "does not show 'Tomás (engineer)'" in result.message
+    assert "edited after it ran" in result.message and "run the cell again" in result.message
+    assert "the cell ran with them" not in result.message
+
+
 def test_names_changed_fails_a_blank_name(check, fixtures):
     result = check(fixtures / "practice/welcome_blank.ipynb", "names-changed", **EXAMPLES)
     assert result.status == "fail" and MEET in result.message

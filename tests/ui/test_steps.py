@@ -56,7 +56,7 @@ def test_a_step_turns_done_only_when_its_checks_pass(page: Page, own_lab, output
     page.keyboard.press("Control+a")
     page.keyboard.insert_text(
         'pair = {"driver": "Maria (analyst)", "navigator": "Jon (engineer)"}\n'
-        'print(pair["driver"], "drives first")'
+        'print(pair["driver"], "drives first,", pair["navigator"], "navigates")'
     )
     page.keyboard.press("Shift+Enter")
     expect(code.locator(".jp-OutputArea-output")).to_contain_text("Maria (analyst) drives first")

@@ -10,7 +10,10 @@ each variable in `names`:
    sets, and must hold no blank string and not be empty; any other value (an f-string, a call)
    is judged by the string constants written in it;
 3. the outputs of the cell that assigns it show no example: if they do, the cell ran before
-   the names were changed.
+   the names were changed;
+4. when the cell shows output, it shows every string of the value: a name it does not show
+   was typed after the cell last ran (edited, not run again). The lesson's cell prints each
+   name, so what ran and what is written can be compared.
 """
 
 from __future__ import annotations
@@ -118,6 +121,12 @@ def _problem(name: str, assigned: Assigned, examples: list[str]) -> str | None:
         return (
             f"the output of {label} still shows {example!r}: it ran before you wrote your names "
             f"in `{name}`; run the cell again and save"
+        )
+    unseen = next((s for s in strings if shown and s.strip().casefold() not in shown), None)
+    if unseen is not None:
+        return (
+            f"the output of {label} does not show {unseen.strip()!r}: the cell was edited after "
+            f"it ran, so `{name}` is not what ran; run the cell again and save"
         )
     return None
 
