@@ -28,6 +28,25 @@ def kit_repo(product_env: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     return product
 
 
+@pytest.fixture(scope="session")
+def promoted(product_env: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Promote the loss-ratio notebook once (every stage, checks and CI): (notebook, product)."""
+    from pairlab.promote import promote
+
+    root = tmp_path_factory.mktemp("loss-ratio")
+    notebook = Path(shutil.copy(FIXTURES / "loss_ratio.ipynb", root))
+    outcome = promote(notebook, "loss-ratio", root / "product", echo=lambda _: None)
+    assert outcome.ok, outcome.report
+    return notebook, root / "product"
+
+
+@pytest.fixture
+def product(promoted: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """Return a private copy of the promoted notebook and product, for a test that writes."""
+    notebook = Path(shutil.copy(promoted[0], tmp_path / promoted[0].name))
+    return notebook, Path(shutil.copytree(promoted[1], tmp_path / "product", symlinks=True))
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     """Return a folder holding copies of the fixture notebooks, as a pair's workspace."""

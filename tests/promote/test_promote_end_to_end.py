@@ -13,6 +13,7 @@ import yaml
 from promote_helpers import CURRICULUM, tree
 
 from pairlab.cli import main
+from pairlab.promote._reuse import RECORD
 
 pytestmark = [pytest.mark.slow, pytest.mark.kernel]
 
@@ -138,36 +139,29 @@ def test_the_gate_fails_when_the_product_would_differ_and_nothing_is_written(
     assert not dest.exists()
 
 
-@pytest.fixture(scope="module")
-def promoted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Promote the loss-ratio notebook once; return (notebook, product)."""
-    from pairlab.promote import promote as run_promote
-
-    root = tmp_path_factory.mktemp("loss-ratio")
-    notebook = Path(shutil.copy(Path(__file__).parent / "fixtures/loss_ratio.ipynb", root))
-    outcome = run_promote(notebook, "loss-ratio", root / "product", echo=lambda _: None)
-    assert outcome.ok, outcome.report
-    return notebook, root / "product"
-
-
-@pytest.fixture
-def product(promoted: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
-    """Return a private copy of the promoted notebook and product."""
-    notebook = Path(shutil.copy(promoted[0], tmp_path / promoted[0].name))
-    return notebook, Path(shutil.copytree(promoted[1], tmp_path / "product"))
-
-
+@pytest.mark.parametrize("reused", [True, False], ids=["reused", "promoted-again"])
 def test_promoting_an_unchanged_notebook_again_changes_nothing(
-    product: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    product: tuple[Path, Path], capsys: pytest.CaptureFixture[str], reused: bool
 ):
     notebook, dest = product
-    before = {p: p.stat().st_mtime_ns for p in dest.rglob("*") if p.is_file()}
+    if not reused:  # without the last promote's record, it runs every stage again
+        (dest / RECORD).unlink()
+
+    def times() -> dict[Path, int]:  # of every file but the record of a passing promote
+        return {p: p.stat().st_mtime_ns for p in dest.rglob("*") if p.is_file()} | {
+            dest / RECORD: 0
+        }
+
+    before = times()
     content = tree(dest)
     code, out, _ = promote(capsys, notebook, "--name", "loss-ratio", "--into", dest)
     assert code == 0, out
     assert "is up to date; nothing written" in out
+    assert ("gate and checks are not run again" in out) is reused
+    assert "equivalence: pipeline.run() gives the same" in out and "; PASS" in out
     assert tree(dest) == content
-    assert {p: p.stat().st_mtime_ns for p in dest.rglob("*") if p.is_file()} == before
+    assert times() == before
+    assert (dest / RECORD).is_file()  # a promote that passed is recorded again
 
 
 def test_a_file_edited_since_the_last_promote_is_kept_without_force(

@@ -116,6 +116,19 @@ def edited(dest: Path) -> list[str]:
     return changed
 
 
+def unchanged(dest: Path) -> bool:
+    """Return whether every file the last promote wrote into `dest` is there, as written."""
+    recorded = _recorded(dest)
+    if recorded is None:
+        return False
+    return all(_sha_of(dest / rel) == digest for rel, digest in recorded.items())
+
+
+def _sha_of(path: Path) -> str | None:
+    """Return the hash of a file, or None when it is missing."""
+    return sha(path.read_bytes()) if path.is_file() else None
+
+
 def guard_edits(dest: Path, force: bool) -> None:
     """Refuse, before any staging, a target holding files edited since the last promote."""
     if force or not dest.is_dir():

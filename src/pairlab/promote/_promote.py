@@ -26,6 +26,7 @@ from pairlab.promote import (
     _data,
     _lint,
     _pairtests,
+    _reuse,
     characterization,
     equivalence,
 )
@@ -56,6 +57,7 @@ class Outcome:
     written: list[str] = field(default_factory=list)
     diff: str = ""
     report: Report | None = None  # the product's checks
+    reused: _reuse.Recorded | None = None  # the last promote's result, nothing having changed
 
     @property
     def ok(self) -> bool:
@@ -229,16 +231,22 @@ def promote(
     names = names_for(name, analysis)
     dest = (into or Path.cwd() / name).absolute()
     outcome = Outcome(dest, analysis)
-    if dest.is_dir() and not dry_run:
-        _commit.roll_forward(dest)
-    _commit.guard(dest, _commit.Plan({}), force)  # refuse early, before minutes of work
-    _commit.guard_edits(dest, force)  # a hand edit too: staging takes minutes
+    _guard(dest, dry_run, force)
+    ci = checks if ci is None else ci
+    # Only a full promote (both runs, the checks, the CI) is recorded, and reused.
+    full = run and checks and ci and not dry_run
+    key = _reuse.key(analysis, name, {"fix": fix}) if full else None
+    outcome.reused = _reuse.recall(dest, key)
+    if outcome.reused is not None:
+        echo(outcome.reused.table)
+        return outcome
     _clean_stale(dest)
     staging = _staging(dest, dry_run)
     try:
         product = staging / "product"
         cells = _extract(analysis, names, product, fix)
-        echo(format_table(analysis))  # with every change stage 2 made to the analyst's code
+        table = format_table(analysis)  # with every change stage 2 made to the analyst's code
+        echo(table)
         _stage(analysis, names, product, cells, outcome, run)
         files = _commit.read_tree(product)
         files[_commit.MANIFEST] = _commit.manifest_bytes(files, notebook.name)
@@ -262,19 +270,35 @@ def promote(
             )
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    if checks:
-        outcome.report = run_product_checks(dest)
-    if checks if ci is None else ci:
-        outcome.report = outcome.report or Report(path=str(dest))
-        done = _ci.run_ci(dest, analysis)  # PASS means the product's own CI passes
-        outcome.report.results += done.results
-        outcome.report.skipped += done.skipped
+    _check_product(outcome, checks, ci)
+    if outcome.ok and outcome.report is not None:
+        recorded = _reuse.Recorded(table, _verdict_lines(outcome), format_report(outcome.report))
+        _reuse.remember(dest, key, recorded)
     return outcome
 
 
-def format_outcome(outcome: Outcome, dry_run: bool = False) -> str:
-    """Return what happened, for a terminal: flags, the gate, what was written, the checks."""
-    lines = [f"! {note}" for note in outcome.notes if note]
+def _guard(dest: Path, dry_run: bool, force: bool) -> None:
+    """Finish an interrupted promote into `dest`; refuse a target pairlab may not write."""
+    if dest.is_dir() and not dry_run:
+        _commit.roll_forward(dest)
+    _commit.guard(dest, _commit.Plan({}), force)  # refuse early, before minutes of work
+    _commit.guard_edits(dest, force)  # a hand edit too: staging takes minutes
+
+
+def _check_product(outcome: Outcome, checks: bool, ci: bool) -> None:
+    """Run the product's checks, then its own CI steps from a fresh clone, into the outcome."""
+    if checks:
+        outcome.report = run_product_checks(outcome.dest)
+    if ci:
+        outcome.report = outcome.report or Report(path=str(outcome.dest))
+        done = _ci.run_ci(outcome.dest, outcome.analysis)  # PASS: the product's own CI passes
+        outcome.report.results += done.results
+        outcome.report.skipped += done.skipped
+
+
+def _verdict_lines(outcome: Outcome) -> list[str]:
+    """Return the equivalence gate's lines, one per side compared."""
+    lines = []
     for side, verdict in outcome.verdicts.items():
         if verdict.same:
             lines.append(
@@ -283,6 +307,22 @@ def format_outcome(outcome: Outcome, dry_run: bool = False) -> str:
             )
         else:
             lines += [f"equivalence FAILED: {side} differs: {d}" for d in verdict.differences]
+    return lines
+
+
+def format_outcome(outcome: Outcome, dry_run: bool = False) -> str:
+    """Return what happened, for a terminal: flags, the gate, what was written, the checks."""
+    lines = [f"! {note}" for note in outcome.notes if note]
+    if outcome.reused is not None:
+        return "\n".join([
+            *lines,
+            *outcome.reused.verdicts,
+            f"pairlab: {outcome.dest} is up to date; nothing written (the notebook, the files "
+            "it reads, the warehouse and the product are as when the last promote passed: "
+            "its gate and checks are not run again)",
+            outcome.reused.report,
+        ])  # fmt: skip
+    lines += _verdict_lines(outcome)
     if not all(v.same for v in outcome.verdicts.values()):
         lines.append(f"pairlab: nothing written to {outcome.dest}: the product's output differs")
         return "\n".join(lines)
