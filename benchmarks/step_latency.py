@@ -104,10 +104,14 @@ class Server:
         self.port, self.token = free_port(), secrets.token_hex(16)
         settings = root.parent / f"{name}-settings"
         settings.mkdir(exist_ok=True)
-        env = os.environ | env | {
-            "JUPYTERLAB_SETTINGS_DIR": str(settings),
-            "JUPYTERLAB_WORKSPACES_DIR": str(settings),
-        }
+        env = (
+            os.environ
+            | env
+            | {
+                "JUPYTERLAB_SETTINGS_DIR": str(settings),
+                "JUPYTERLAB_WORKSPACES_DIR": str(settings),
+            }
+        )
         argv = [
             sys.executable, "-m", "jupyter_server", "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
@@ -186,9 +190,7 @@ def summarize(found: dict[str, dict], steps: list, sides: list[str]) -> dict:
             times, verdicts = found[step][side]
             medians[side][step] = statistics.median(times)
             cells += [f"{medians[side][step]:.2f}", "/".join(sorted(verdicts))]
-        ratio = (
-            f"{medians['cold'][step] / medians['fast'][step]:.1f}x" if len(sides) == 2 else ""
-        )
+        ratio = f"{medians['cold'][step] / medians['fast'][step]:.1f}x" if len(sides) == 2 else ""
         print(f"| {step} | {'yes' if static else ''} | " + " | ".join(cells) + f" | {ratio} |")
     figures: dict = {}
     for side in sides:
