@@ -1,4 +1,4 @@
-"""Request a pairing from JupyterLab on a real JupyterHub: the guide's action, reuse first.
+"""Request a pairing from JupyterLab on a real JupyterHub, and the start form's prefill.
 
 One hub (deploy/jupyterhub/jupyterhub_config.py as shipped) serves the module; Chromium logs
 in through the hub's login page. ana's lab files requests through her own server's
@@ -97,6 +97,16 @@ def test_a_learner_requests_a_pairing_from_her_lab_and_hears_where_it_stands(bro
     )
     # The form is usable by keyboard and screen reader: no serious axe-core violation.
     assert serious_violations(ana, "#pairlab-request-pairing") == []
+
+    # The guide's start form is prefilled from the program and her hub user: Ana of claims.
+    ana.keyboard.press("Control+Shift+c")
+    ana.locator(".lm-CommandPalette-input").fill("Start a pairing session")
+    ana.keyboard.press("Enter")
+    start = ana.locator("#pairlab-guide .jp-pairlab-start-form")
+    expect(start.locator(".jp-pairlab-team")).to_have_value("claims")
+    expect(start.locator(".jp-pairlab-name").first).to_have_value("Ana")
+    expect(start.locator(".jp-pairlab-role").first).to_have_value("analyst")
+    expect(start.locator(".jp-pairlab-facilitator")).to_have_value("")  # not reached yet
 
     # fran sees ana's queued request on the Intake view, with who filed it.
     fran.goto(hub.url(f"{COHORT}intake"))

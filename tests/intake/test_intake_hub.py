@@ -43,6 +43,7 @@ TOKENS = {  # token -> the user model JupyterHub answers for it
     "fran-open-token": {"kind": "user", "name": "fran", "scopes": [ACCESS, FACILITATE]},
     # A hub admin outside the facilitators' group: JupyterHub's admin role, no custom scope.
     "root-token": {"kind": "user", "name": "root", "scopes": ["admin:users", "access:services"]},
+    "eli-token": {"kind": "user", "name": "eli", "scopes": ["access:servers!user=eli"]},
 }
 
 
@@ -300,3 +301,33 @@ def test_a_pricing_idea_a_product_covers_is_answered_by_reuse_through_the_guide(
     assert view["state"] == "answered" and view["position"] is None
     assert view["answer"]["product"] == "claims-frequency-by-region"
     assert any("not queued" in note for note in view["notes"])
+
+
+def test_the_start_form_is_prefilled_from_the_program_and_the_hub_user(service: Service, tmp_path):
+    from pairlab.hub import ask_place
+    from pairlab.sessions import Participant, SessionStore
+
+    def place(token: str) -> dict[str, Any]:
+        env = {"PAIRLAB_COHORT_URL": f"http://127.0.0.1:{service.port}{PREFIX}",
+               "JUPYTERHUB_API_TOKEN": token}  # fmt: skip
+        return ask_place(env)
+
+    # Ana, not reached yet: her name, role and team; nobody she could lead yet.
+    ana_at_first = {"user": "ana", "name": "Ana Lima", "role": "analyst", "team": "claims",
+                    "facilitator": None, "trained_in": None}  # fmt: skip
+    assert place("ana-token") == ana_at_first
+    # Eli of the central team leads, for whichever team he pairs with.
+    eli = {"user": "eli", "name": "Eli Novak", "role": "engineer", "team": None,
+           "facilitator": "Eli Novak", "trained_in": None}  # fmt: skip
+    assert place("eli-token") == eli
+    # Once Eli paired with her, Ana can teach back: she leads, trained in that session.
+    ana = SessionStore(tmp_path / "ana", on_event=lambda item: service.store.add("ana", **item))
+    pair = (Participant("Ana Lima", "analyst"), Participant("Eli Novak", "engineer"))
+    sid = ana.start(pair, 15, None, {"team": "claims", "facilitator": "Eli Novak"}).id
+    ana.close()
+    now = place("ana-token")
+    assert (now["facilitator"], now["trained_in"]) == ("Ana Lima", f"ana/{sid}")
+    with pytest.raises(PairlabError, match="hub user fran is in no team of the program") as no:
+        place("fran-token")
+    assert no.value.status == 404
+    assert service.call("GET", "api/program/me", None)[0] == 401

@@ -2,6 +2,7 @@ import { Widget } from '@lumino/widgets';
 
 import { announcer } from '../announce';
 import { el } from '../dom';
+import { prefillPlace } from '../intake/place';
 import { errorWords } from '../request';
 import { SessionManager } from './manager';
 import {
@@ -209,6 +210,7 @@ export class SessionSection extends Widget {
     const label = el('label', 'jp-pairlab-minutes-label', 'Rotate every (minutes) ');
     label.append(minutes);
     const place = this._placeRow();
+    void prefillPlace(form); // on the hub: who she is in the program (intake/place.ts)
     const start = el('button', 'jp-Button jp-mod-styled jp-mod-accept jp-pairlab-submit', 'Start');
     start.type = 'submit'; // Enter in any box starts the session: keyboard only works
     form.append(

@@ -18,13 +18,13 @@ from urllib.parse import urlparse
 
 from pairlab import _process
 from pairlab.errors import BadInput
-from pairlab.hub._ask import ask_intake
+from pairlab.hub._ask import ask_intake, ask_place
 from pairlab.hub._forward import Forwarder, forwarder_from_env
 from pairlab.lab import port_holder
 
 # The forwarder runs in every user's server; the store and the app (SQLAlchemy, JupyterHub)
 # are imported only by the service, which runs where jupyterhub is installed.
-__all__ = ["Forwarder", "ask_intake", "forwarder_from_env", "serve"]
+__all__ = ["Forwarder", "ask_intake", "ask_place", "forwarder_from_env", "serve"]
 
 SERVICE_NAME = "pairlab-cohort"
 DB_ENV = "PAIRLAB_COHORT_DB"

@@ -1,4 +1,4 @@
-"""Ask the hub's cohort service as this user's server: the guide's "Request a pairing".
+"""Ask the hub's cohort service as this user's server: Request a pairing, the start form's place.
 
 Each user's server has its hub API token ($JUPYTERHUB_API_TOKEN) and the service's URL
 ($PAIRLAB_COHORT_URL), as the forwarder does; the service admits the token as its user, so a
@@ -18,6 +18,7 @@ from pairlab.errors import NotFound, PairlabError
 
 URL_ENV, TOKEN_ENV = "PAIRLAB_COHORT_URL", "JUPYTERHUB_API_TOKEN"
 INTAKE = "api/intake/requests"
+PLACE = "api/program/me"
 TIMEOUT = 30.0  # reuse matching reads the catalog; a first answer may take seconds
 
 
@@ -41,19 +42,19 @@ def _said(status: int, body: bytes) -> ServiceSaid:
     return ServiceSaid(status if 400 <= status < 500 else 502, problem, fix)
 
 
-def ask_intake(
-    body: dict[str, Any] | None = None, environ: Mapping[str, str] = os.environ
+def ask_service(
+    path: str, body: dict[str, Any] | None = None, environ: Mapping[str, str] = os.environ
 ) -> dict[str, Any]:
-    """Submit `body` as a request (None: list this user's team's requests); return the reply."""
+    """GET `path` of the cohort service as this server's user (POST `body` when given)."""
     base, token = environ.get(URL_ENV, "").strip(), environ.get(TOKEN_ENV, "").strip()
     if not (base and token):
         raise NotFound(
-            "no cohort service here: requesting a pairing needs JupyterHub's pairlab-cohort",
-            "log in through the hub, or file it without a hub with `pairlab intake add`",
+            "no cohort service here: this needs JupyterHub's pairlab-cohort service",
+            "log in through the hub (without a hub: `pairlab intake add`, `pairlab program`)",
         )
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(  # noqa: S310 - the hub sets this URL, as for the forwarder
-        f"{base.rstrip('/')}/{INTAKE}", data, method="POST" if data else "GET",
+        f"{base.rstrip('/')}/{path}", data, method="POST" if data else "GET",
         headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
     )  # fmt: skip
     try:
@@ -69,3 +70,15 @@ def ask_intake(
     if not isinstance(found, dict):
         raise ServiceSaid(502, "the cohort service answered no JSON object", "try again")
     return found
+
+
+def ask_intake(
+    body: dict[str, Any] | None = None, environ: Mapping[str, str] = os.environ
+) -> dict[str, Any]:
+    """Submit `body` as a request (None: list this user's team's requests); return the reply."""
+    return ask_service(INTAKE, body, environ)
+
+
+def ask_place(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """Return this user's place in the program (name, role, team, facilitator, trained_in)."""
+    return ask_service(PLACE, None, environ)

@@ -75,3 +75,33 @@ class ApiHandler(CohortHandler):
         if self._refused:
             raise Forbidden(f"{self._refused} may not see the cohort", NOT_ALLOWED_FIX)
         raise Unauthorized("no hub login or token came with the request", "log in to the hub")
+
+
+class Requester:
+    """Admit any logged-in hub user (no service access scope needed); tell facilitators apart."""
+
+    _refused: str | None = None
+
+    @property
+    def hub_scopes(self) -> None:
+        """Require no scope: every identified hub user may use requester routes."""
+        return None
+
+    def check_hub_user(self, model: dict[str, Any]) -> dict[str, Any]:
+        """Admit people only: a service's token has no team to request for."""
+        allowed: dict[str, Any] = super().check_hub_user(model)  # type: ignore[misc]
+        if allowed.get("kind", "user") != "user":
+            self._refused = str(model.get("name"))
+            raise UserNotAllowed(model)
+        return allowed
+
+    def is_facilitator(self) -> bool:
+        """Return whether the user holds the scope the facilitators' routes require."""
+        user: dict[str, Any] = self.current_user  # type: ignore[attr-defined]
+        auth = self.hub_auth  # type: ignore[attr-defined]
+        wanted = facilitator_scopes(auth)
+        return bool(wanted and auth.check_scopes(wanted, user))
+
+
+class RequesterApiHandler(Requester, ApiHandler):
+    """A requester's JSON routes: 401 without a login; never the facilitators' powers."""

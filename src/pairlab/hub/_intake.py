@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import tornado.web
-from jupyterhub.services.auth import UserNotAllowed
 
 from pairlab._body import parse_json_body
 from pairlab.catalog.load import cached_catalog
 from pairlab.errors import BadInput, NotFound
-from pairlab.hub._handlers import ApiHandler, CohortHandler, facilitator_scopes
+from pairlab.hub._handlers import ApiHandler, CohortHandler, Requester, RequesterApiHandler
 from pairlab.hub._program import current_status, program_store
 from pairlab.hub._store import CohortStore
 from pairlab.intake import (
@@ -80,36 +79,6 @@ def intake_of(store: CohortStore) -> Intake:
     return Intake(_stores[store], lambda: hub_facts(store), cached_catalog)
 
 
-class _Requester:
-    """Admit any logged-in hub user (no service access scope needed); tell facilitators apart."""
-
-    _refused: str | None = None
-
-    @property
-    def hub_scopes(self) -> None:
-        """Require no scope: every identified hub user may use requester routes."""
-        return None
-
-    def check_hub_user(self, model: dict[str, Any]) -> dict[str, Any]:
-        """Admit people only: a service's token has no team to request for."""
-        allowed: dict[str, Any] = super().check_hub_user(model)  # type: ignore[misc]
-        if allowed.get("kind", "user") != "user":
-            self._refused = str(model.get("name"))
-            raise UserNotAllowed(model)
-        return allowed
-
-    def is_facilitator(self) -> bool:
-        """Return whether the user holds the scope the facilitators' routes require."""
-        user: dict[str, Any] = self.current_user  # type: ignore[attr-defined]
-        auth = self.hub_auth  # type: ignore[attr-defined]
-        wanted = facilitator_scopes(auth)
-        return bool(wanted and auth.check_scopes(wanted, user))
-
-
-class RequesterApiHandler(_Requester, ApiHandler):
-    """A requester's JSON routes: 401 without a login; never the facilitators' powers."""
-
-
 class RequestsHandler(RequesterApiHandler):
     """A requester's own requests (a facilitator's: all), and submitting one."""
 
@@ -166,7 +135,7 @@ class DecisionHandler(ApiHandler):
         self.finish(view)
 
 
-class IntakePageHandler(_Requester, CohortHandler):
+class IntakePageHandler(Requester, CohortHandler):
     """The Intake page: the queue and its actions for facilitators, a form for requesters."""
 
     @tornado.web.authenticated

@@ -10,7 +10,7 @@ from jupyter_server.utils import url_path_join
 
 from pairlab.errors import NotFound
 from pairlab.lessons import lessons_json, load_lessons
-from pairlab.server import catalog, checks, intake, sessions
+from pairlab.server import catalog, checks, cohort, sessions
 from pairlab.server.base import SERVICE_KEY, PairlabHandler
 from pairlab.server.service import PairlabService
 
@@ -59,7 +59,7 @@ ROUTES: list[tuple[str, type[PairlabHandler]]] = [
     *sessions.ROUTES,
     *checks.ROUTES,
     *catalog.ROUTES,
-    *intake.ROUTES,  # the guide's Request a pairing, asked of the hub: server/intake.py
+    *cohort.ROUTES,  # asked of the hub's cohort service: server/cohort.py
     ("(.*)", NotFoundHandler),  # keep last: it catches everything else
 ]
 
