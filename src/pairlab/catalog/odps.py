@@ -289,6 +289,19 @@ def unknown_field_rule(version: Any) -> str:
     )
 
 
+def variables(value: Any, where: str = "") -> list[tuple[str, str]]:
+    """Return (field, VAR) for every ${VAR} in the strings of `value`, in document order."""
+    if isinstance(value, str):
+        return [(where, name) for name in VARIABLE.findall(value)]
+    items: Any = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(
+        value, list) else ()  # fmt: skip
+    found = []
+    for key, item in items:
+        inner = f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}" if where else key
+        found += variables(item, str(inner))
+    return found
+
+
 def expand(value: Any, env: Mapping[str, str]) -> tuple[Any, set[str]]:
     """Return `value` with every ${VAR} of its strings replaced from `env`, and the names unset."""
     missing: set[str] = set()

@@ -8,11 +8,12 @@ otherwise. Findings are reported as policy, never as a violation of a standard.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from pairlab.catalog.odps import DataProduct, OutputPort
+from pairlab.catalog.odps import DataProduct, OutputPort, variables
 
 STATUSES = ("proposed", "draft", "active", "deprecated", "retired")
 SLUG = r"^[a-z0-9][a-z0-9._-]*$"
@@ -30,6 +31,7 @@ RULES = {
     "contract-columns": ("warning", "each contract describes at least one object with columns"),
     "column-types": ("warning", "every column has a name and a logicalType"),
     "review-due": ("warning", "an active product past its reviewDate has a recorded decision"),
+    "variables": ("warning", "every ${VAR} the descriptor uses is set where it is published"),
 }
 
 Finding = tuple[str, str, str]  # (policy name, field, rule as the finding states it)
@@ -45,6 +47,7 @@ def product_findings(product: DataProduct) -> Iterator[Finding]:
         rule = "must state a valueHypothesis (what would prove it)"
         yield "value-hypothesis", "customProperties", rule
     yield from review_due(product)
+    yield from unset_variables(product)
     description = product.description
     for name, value in (
         ("name", product.name),
@@ -79,6 +82,20 @@ def review_due(product: DataProduct, today: date | None = None) -> Iterator[Find
     if (today or date.today()) > due and not product.custom("reviews"):
         rule = f"passed on {due} with no decision: run `pairlab review {product.id}`"
         yield "review-due", where, rule
+
+
+def unset_variables(
+    product: DataProduct, env: Mapping[str, str] | None = None
+) -> Iterator[Finding]:
+    """Yield each ODPS v1.1.0 ${VAR} of the descriptor that is not set in the environment."""
+    env = os.environ if env is None else env
+    for field, name in variables(product.model_dump(by_alias=True, exclude_none=True)):
+        if name not in env:
+            rule = (
+                f"uses ${{{name}}}, which is not set here: export {name}=... where you run "
+                "`pairlab publish` (it writes the value into the catalog), or write the value"
+            )
+            yield "variables", field, rule
 
 
 def _port_findings(i: int, port: OutputPort) -> Iterator[Finding]:

@@ -29,6 +29,7 @@ from pairlab.products import _register, _store
 from pairlab.products._breaking import compare, parse_version, version_problem
 from pairlab.products._gate import GateFailed, gate
 from pairlab.products._read import as_pipeline
+from pairlab.products._variables import resolve_product
 
 
 @dataclass
@@ -98,7 +99,7 @@ def _named(root: Path, file: str) -> str:
 def _load(root: Path) -> Product:
     """Load the product, a broken descriptor or contract said in one line with product and file."""
     try:
-        return load_product(root)
+        return resolve_product(load_product(root))  # ODPS v1.1.0 ${VAR}s from the environment
     except DescriptorError as exc:
         first = exc.problems[0]
         more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""

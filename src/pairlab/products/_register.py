@@ -22,6 +22,7 @@ from pairlab.catalog.index import ENV, default_roots
 from pairlab.catalog.lineage import lineage
 from pairlab.catalog.load import load_catalog
 from pairlab.errors import BadInput
+from pairlab.products._variables import resolve
 
 LOCATION = ("table", "server", "rows", "dataHash")
 
@@ -98,7 +99,7 @@ def documents(
     data, problems = read_yaml(source / DESCRIPTOR_FILE, DESCRIPTOR_FILE)
     if problems:
         raise BadInput(str(problems[0]), "fix the descriptor and publish again")
-    data = copy.deepcopy(data)
+    data = resolve(copy.deepcopy(data))  # the catalog's readers have none of our variables
     data["status"] = "active"
     files: dict[str, str] = {}
     for i, port in enumerate(product.descriptor.outputPorts):
