@@ -133,3 +133,23 @@ def test_a_session_that_goes_on_is_read_again(cohort, tmp_path):
     assert drive(range(1, 5))["next"].endswith("Ben Okafor drives lesson 5 to completion")
     assert drive(range(5, 6))["ok"]
     ana.close()
+
+
+def test_a_cell_run_judges_nothing_again_and_a_new_pairs_session_does(cohort, tmp_path):
+    from pairlab.hub._program import current_status
+
+    program_store(cohort).put(SCAFFOLD, "fran")
+    ana = _forwarding(tmp_path, cohort, "ana")
+    sid = _teach(ana, [("Ana Lima", "analyst"), ("Eli Novak", "engineer")], team="claims")
+    judged, _ = current_status(cohort)
+    ana.record(
+        sid, "cell-executed", {"path": "01-explore.ipynb", "user": "Ana Lima", "success": True}
+    )
+    ana.rotate(sid)  # the session's head changes, but nothing the program reads
+    assert status_json(cohort)["version"] > 0 and current_status(cohort)[0] is judged
+    # Ben is reached by a session of his own: read at the next poll, never a stale count.
+    _teach(ana, [("Ben Okafor", "analyst"), ("Eli Novak", "engineer")], team="claims")
+    now = status_json(cohort)["status"]
+    assert now["teams"]["claims"]["members_reached"] == 2
+    assert now["people"]["Ben Okafor"]["trained_by"] == "Eli Novak"
+    ana.close()

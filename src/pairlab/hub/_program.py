@@ -6,23 +6,27 @@ table, same engine) and judged against every stored session, live as events arri
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
 import weakref
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 import tornado.web
 
 from pairlab._body import parse_json_body
-from pairlab.errors import BadInput, PairlabError
-from pairlab.hub._handlers import ApiHandler, CohortHandler
+from pairlab.errors import BadInput, NotFound, PairlabError
+from pairlab.hub._handlers import ApiHandler, CohortHandler, RequesterApiHandler
 from pairlab.hub._store import CohortStore, events, sessions
 from pairlab.program import (
     SCAFFOLD,
+    Program,
     ProgramStatus,
     catalog_products,
+    lesson_numbers,
     parse_program_text,
     program_status,
 )
@@ -48,68 +52,108 @@ NEEDED = ("step-completed",)
 
 
 Key = tuple[str, str]  # (hub user, session id)
-# Per store: each session's step completions as last read, and the newest row id they had.
-_READ: weakref.WeakKeyDictionary[CohortStore, dict[Key, tuple[int, list[dict[str, Any]]]]] = (
-    weakref.WeakKeyDictionary()
-)
+# What the program reads of a session's head; the rest (rotations, the lesson) changes often
+# and never moves a count, so a change there judges nothing again.
+HEAD_FIELDS = ("started_at", "participants", "team", "facilitator", "trained_in")
+# Rows read again each time, in case a write committed after a newer id was read.
+OVERLAP = 100
 
 
-def _completions(db: sa.Connection, keys: list[Key] | None) -> dict[Key, list[dict[str, Any]]]:
+def _completions(db: sa.Connection, keys: set[Key] | None) -> dict[Key, list[dict[str, Any]]]:
     """Read the step completions of these sessions (None: of every session), oldest first."""
     query = sa.select(events.c.user, events.c.session_id, events.c.kind, events.c.data).where(
         events.c.kind.in_(NEEDED)
     )
     if keys is not None:
-        query = query.where(sa.tuple_(events.c.user, events.c.session_id).in_(keys))
+        query = query.where(*_among(events, keys))
     found: dict[Key, list[dict[str, Any]]] = {}
     for user, sid, kind, data in db.execute(query.order_by(events.c.event_id)):
-        found.setdefault((user, sid), []).append({"kind": kind, "data": json.loads(data)})
+        if keys is None or (user, sid) in keys:
+            found.setdefault((user, sid), []).append({"kind": kind, "data": json.loads(data)})
     return found
 
 
-def program_docs(store: CohortStore) -> list[dict[str, Any]]:
-    """Return every stored session as an export holding only the events the program reads.
+def _among(table: sa.Table, keys: set[Key]) -> tuple[Any, Any]:
+    """Return conditions an index on (user, session_id) answers (a row-value IN scans in SQLite).
 
-    A session's completions are read again only when a newer one was stored (the index on the
-    event kind answers which, without reading the million cell runs around them); each export
-    is stamped with its newest rows, so the program reads a session again only when it changed.
+    They admit every pair of a user and a session id named; the caller keeps only `keys`.
     """
-    kept = _READ.setdefault(store, {})
-    newest = sa.func.max(events.c.id)
-    columns = (sessions.c.user, sessions.c.session_id, sessions.c.last_event, sessions.c.doc)
-    with store.engine.connect() as db:
-        heads = db.execute(sa.select(*columns)).all()
-        marks = {
-            (u, s): int(m)
-            for u, s, m in db.execute(
-                sa.select(events.c.user, events.c.session_id, newest)
-                .where(events.c.kind.in_(NEEDED))
-                .group_by(events.c.user, events.c.session_id)
-            )
-        }
-        stale = [k for k, m in marks.items() if kept.get(k, (None,))[0] != m]
-        if stale:
-            fresh = _completions(db, None if len(stale) > 200 else stale)
-            kept.update({k: (marks[k], fresh.get(k, [])) for k in stale})
-    return [
-        {"format": "pairlab-session/1", "user": user, "stamp": (marks.get((user, sid)), last),
-         "session": _head(store, (user, sid), last, doc),
-         "events": kept[(user, sid)][1] if (user, sid) in marks else []}
-        for user, sid, last, doc in heads
-    ]  # fmt: skip
+    users, ids = {u for u, _ in keys}, {s for _, s in keys}
+    return table.c.user.in_(sorted(users)), table.c.session_id.in_(sorted(ids))
 
 
-_HEADS: weakref.WeakKeyDictionary[CohortStore, dict[Key, tuple[int, dict[str, Any]]]] = (
-    weakref.WeakKeyDictionary()
-)
+def _heads(db: sa.Connection, keys: set[Key] | None) -> dict[Key, dict[str, Any]]:
+    """Read the heads of these sessions (None: of every session), as the program reads them."""
+    query = sa.select(sessions.c.user, sessions.c.session_id, sessions.c.doc)
+    if keys is not None:
+        query = query.where(*_among(sessions, keys))
+    found = {}
+    for user, sid, doc in db.execute(query):
+        if keys is not None and (user, sid) not in keys:
+            continue
+        head = json.loads(doc)
+        kept = {k: head[k] for k in HEAD_FIELDS if k in head}
+        found[(user, sid)] = kept | {"id": f"{user}/{sid}"}
+    return found
 
 
-def _head(store: CohortStore, key: Key, last: int, doc: str) -> dict[str, Any]:
-    """Return a session's stored head as JSON, decoded again only when a newer event changed it."""
-    heads = _HEADS.setdefault(store, {})
-    if heads.get(key, (None,))[0] != last:
-        heads[key] = (last, json.loads(doc) | {"id": f"{key[0]}/{key[1]}"})
-    return heads[key][1]
+class SessionReader:
+    """Every stored session as the program reads it, kept current from the rows added since.
+
+    The first read takes every head and step completion; later ones read only the sessions
+    that rows newer than the last read touched (the primary key answers which), so a poll
+    after a cell run costs a few small queries. `changes` grows only when what the program
+    reads changed: a cell run or a rotation judges nothing again.
+    """
+
+    def __init__(self) -> None:
+        self.mark = 0  # the newest event row read
+        self.changes = 0
+        self.docs: dict[Key, dict[str, Any]] = {}
+
+    def refresh(self, store: CohortStore) -> int:
+        """Read what changed since the last call; return `changes`."""
+        with store.engine.connect() as db:
+            top = int(db.execute(sa.select(sa.func.max(events.c.id))).scalar() or 0)
+            if top == self.mark:
+                return self.changes
+            keys: set[Key] | None = None
+            if 0 < self.mark < top:
+                since = sa.select(events.c.user, events.c.session_id).where(
+                    events.c.id > self.mark - OVERLAP
+                )
+                keys = {(u, s) for u, s in db.execute(since)}  # DISTINCT would scan an index
+            else:  # the first read, or a database replaced under the service: read it all
+                self.docs = {}
+            heads, done = _heads(db, keys), _completions(db, keys)
+        self.mark = top
+        changed = False
+        for key, head in heads.items():
+            old = self.docs.get(key)
+            steps = done.get(key, [])
+            if old is None or old["session"] != head or old["events"] != steps:
+                self.docs[key] = {"format": "pairlab-session/1", "user": key[0], "session": head,
+                                  "stamp": self.changes + 1, "events": steps}  # fmt: skip
+                changed = True
+        self.changes += changed
+        return self.changes
+
+
+_READERS: weakref.WeakKeyDictionary[CohortStore, SessionReader] = weakref.WeakKeyDictionary()
+
+
+def session_reader(store: CohortStore) -> SessionReader:
+    """Return the store's session reader (one per store, kept across requests)."""
+    if store not in _READERS:
+        _READERS[store] = SessionReader()
+    return _READERS[store]
+
+
+def program_docs(store: CohortStore) -> list[dict[str, Any]]:
+    """Return every stored session as an export holding only what the program reads."""
+    reader = session_reader(store)
+    reader.refresh(store)
+    return list(reader.docs.values())
 
 
 class ProgramStore:
@@ -149,47 +193,57 @@ def program_store(store: CohortStore) -> ProgramStore:
     return _STORES[store]
 
 
-_LAST: weakref.WeakKeyDictionary[CohortStore, tuple[Any, tuple[ProgramStatus | None, str]]] = (
-    weakref.WeakKeyDictionary()
-)
+@dataclass
+class _Judged:
+    """A store's last judgement, and what it was judged from."""
+
+    key: Any = None
+    result: tuple[ProgramStatus | None, str] = (None, "")
+    program_at: float | None = None
+    program: Program | None = None
+    memo: dict[Any, Any] = field(default_factory=dict)  # readings of this program's version
+
+
+_JUDGED: weakref.WeakKeyDictionary[CohortStore, _Judged] = weakref.WeakKeyDictionary()
+
+
+@functools.cache
+def _lessons() -> dict[int, set[tuple[str, str]]]:
+    """Return the curriculum's steps by lesson number, read once per service."""
+    return lesson_numbers()
 
 
 def current_status(store: CohortStore) -> tuple[ProgramStatus | None, str]:
     """Return the program's status over every stored session, or None and a one-line notice.
 
-    Judged again only when an event or the program changed: polls between events are free.
+    Judged again only when what the program reads changed (a step completed, a session's people,
+    team or facilitator), or the program did: polls and cell runs between are free.
     """
     held = program_store(store).get()
     if held is None:
         return None, "no program yet: paste program.toml below and save it"
-    key = (store.version(), held["updated_at"], os.environ.get(CATALOG_ENV))
-    last = _LAST.get(store)
-    if last is not None and last[0] == key:
-        return last[1]
-    _LAST[store] = (key, _judge(store, held))
-    return _LAST[store][1]
+    judged = _JUDGED.setdefault(store, _Judged())
+    changes = session_reader(store).refresh(store)
+    key = (changes, held["updated_at"], os.environ.get(CATALOG_ENV))
+    if judged.key != key:
+        judged.result = _judge(store, held, judged)
+        judged.key = key
+    return judged.result
 
 
-_MEMOS: weakref.WeakKeyDictionary[CohortStore, tuple[float, dict[Any, Any]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _memo(store: CohortStore, program_at: float) -> dict[Any, Any]:
-    """Return the sessions read against this version of the program (a new program: none)."""
-    if _MEMOS.get(store, (None,))[0] != program_at:
-        _MEMOS[store] = (program_at, {})
-    return _MEMOS[store][1]
-
-
-def _judge(store: CohortStore, held: dict[str, Any]) -> tuple[ProgramStatus | None, str]:
+def _judge(
+    store: CohortStore, held: dict[str, Any], judged: _Judged
+) -> tuple[ProgramStatus | None, str]:
     """Judge the held program against every stored session."""
     try:
-        program = parse_program_text(held["text"], "the cohort's program.toml")
+        if judged.program_at != held["updated_at"] or judged.program is None:
+            program = parse_program_text(held["text"], "the cohort's program.toml")
+            judged.program, judged.program_at, judged.memo = program, held["updated_at"], {}
         roots = [os.environ[CATALOG_ENV]] if os.environ.get(CATALOG_ENV) else []
         products = catalog_products(roots) if roots else []
-        memo = _memo(store, held["updated_at"])
-        return program_status(program, program_docs(store), None, products, memo=memo), ""
+        docs = list(session_reader(store).docs.values())
+        status = program_status(judged.program, docs, None, products, _lessons(), judged.memo)
+        return status, ""
     except PairlabError as exc:  # a session the program does not know: say so, count nothing
         return None, str(exc)
 
@@ -317,7 +371,46 @@ class ProgramApiHandler(ApiHandler):
         self.finish(status_json(self.store))
 
 
+def place_of(store: CohortStore, user: str) -> dict[str, Any]:
+    """Return a hub user's place in the program, as the guide's start form is prefilled.
+
+    Her name and role; the team she pairs for (none for the central team, who serve every
+    team); and, when she can lead (central, or reached and so able to teach back), herself as
+    facilitator and, for a teach-back, the session she learned in.
+    """
+    status, notice = current_status(store)
+    if status is None:
+        raise NotFound(
+            f"the cohort has no usable program: {notice}",
+            "a facilitator saves program.toml on the Program view",
+        )
+    found = status.program.member(user)
+    if found is None:
+        raise NotFound(
+            f"hub user {user} is in no team of the program",
+            "ask a facilitator to add `user = ...` to your entry in program.toml",
+        )
+    team, member = found
+    central = team is status.program.central
+    person = status.spread.people.get(member.name)
+    learned = None if central or person is None else person.learned_in
+    leads = central or learned is not None
+    return {"user": user, "name": member.name, "role": member.role,
+            "team": None if central else team.id,
+            "facilitator": member.name if leads else None, "trained_in": learned}  # fmt: skip
+
+
+class PlaceHandler(RequesterApiHandler):
+    """Any logged-in user's own place in the program (the guide's start form asks on the hub)."""
+
+    @tornado.web.authenticated
+    def get(self) -> None:
+        """Return {"user", "name", "role", "team", "facilitator", "trained_in"}."""
+        self.finish(place_of(self.store, str(self.current_user["name"])))
+
+
 ROUTES: list[tuple[str, type[tornado.web.RequestHandler]]] = [
     ("program", ProgramPageHandler),
     ("api/program", ProgramApiHandler),
+    ("api/program/me", PlaceHandler),
 ]

@@ -18,6 +18,7 @@ from pairlab.program._status import (
     ProgramStatus,
     TeamStatus,
     catalog_products,
+    lesson_numbers,
     program_status,
 )
 from pairlab.program._text import format_status
@@ -38,6 +39,7 @@ __all__ = [
     "TeamStatus",
     "catalog_products",
     "format_status",
+    "lesson_numbers",
     "load_program",
     "new_program",
     "owns",

@@ -53,9 +53,13 @@ class Context:  # frozen: cached_property writes to the instance dict, not throu
     def led_by_team(self) -> dict[str, list[SessionFacts]]:
         """Return the sessions each team's own people led, by team id (one pass, not per team)."""
         found: dict[str, list[SessionFacts]] = {}
+        teams: dict[str, Team | None] = {}  # a few hundred facilitators lead many sessions
         for s in self.sessions:
-            team = self.program.team_of_user(s.facilitator) if s.facilitator else None
-            if team is not None:
+            if s.facilitator is None:
+                continue
+            if s.facilitator not in teams:
+                teams[s.facilitator] = self.program.team_of_user(s.facilitator)
+            if (team := teams[s.facilitator]) is not None:
                 found.setdefault(team.id, []).append(s)
         return found
 

@@ -146,16 +146,20 @@ def read_sessions(
 
 def _check_links(program: Program, facts: Sequence[SessionFacts]) -> None:
     """Refuse a trained-in link to no session, a cycle, or a session without the facilitator."""
+    linked = [s for s in facts if s.trained_in is not None]
+    if not linked:
+        return
     by_id = {s.short_id: s for s in facts} | {s.id: s for s in facts}
-    for s in facts:
-        if s.trained_in is not None and s.trained_in not in by_id:
+    for s in linked:
+        if s.trained_in not in by_id:
             raise BadInput(
                 f"session {s.id}: trained_in {s.trained_in!r} is not among the sessions given",
                 "pass that session's export too, or correct the id",
             )
-    for start in facts:
+    safe: set[str] = set()  # sessions whose chain of links ends: a walk reaching one stops
+    for start in linked:
         seen, node = [start.id], start
-        while node.trained_in is not None:
+        while node.trained_in is not None and node.id not in safe:
             node = by_id[node.trained_in]
             if node.id in seen:
                 loop = " -> ".join([*seen[seen.index(node.id) :], node.id])
@@ -164,9 +168,10 @@ def _check_links(program: Program, facts: Sequence[SessionFacts]) -> None:
                     "each session's trained_in must name an earlier session",
                 )
             seen.append(node.id)
-    for s in facts:
-        target = by_id[s.trained_in] if s.trained_in else None
-        if target and s.facilitator is not None and s.facilitator not in target.participants:
+        safe.update(seen)
+    for s in linked:
+        target = by_id[str(s.trained_in)]
+        if s.facilitator is not None and s.facilitator not in target.participants:
             raise BadInput(
                 f"session {s.id}: trained_in {s.trained_in!r}: the facilitator "
                 f"{s.facilitator!r} did not take part in it",

@@ -131,17 +131,42 @@ def program_status(
     session_teams: Mapping[str, str] | None = None,
     products: Iterable[PublishedProduct] = (),
     lesson_steps: Mapping[int, set[tuple[str, str]]] | None = None,
-    memo: dict[Any, SessionFacts] | None = None,
+    memo: dict[str, Any] | None = None,
 ) -> ProgramStatus:
     """Return the program's status from session exports and the catalog's products.
 
-    `memo` keeps each stamped export's reading for the next call with the same program.
+    `memo` (kept by the caller for one program) keeps each stamped export's reading, the
+    spread and each team's status for the next call: only what the changed sessions touch is
+    judged again (a completed step: its team's criteria; new people in a session: the spread).
     """
-    facts: list[SessionFacts] = read_sessions(program, docs, session_teams, memo)
-    ctx = Context(program, facts, spread(program, facts), tuple(products),
-                  lesson_steps if lesson_steps is not None else lesson_numbers())  # fmt: skip
-    teams = tuple(_team_status(ctx, t) for t in program.teams)
-    return ProgramStatus(program, teams, ctx.spread, len(facts))
+    kept: dict[str, Any] = memo if memo is not None else {}
+    facts = read_sessions(program, docs, session_teams, kept.setdefault("sessions", {}))
+    steps = lesson_steps if lesson_steps is not None else lesson_numbers()
+    ctx = Context(program, facts, _kept_spread(program, facts, kept), tuple(products), steps)
+    teams = kept.setdefault("teams", {})
+    judged = []
+    for team in program.teams:
+        inputs = (ctx.spread, tuple(ctx.for_team.get(team.id, ())),
+                  tuple(ctx.led_by_team.get(team.id, ())), ctx.products, steps)  # fmt: skip
+        last = teams.get(team.id)
+        if last is None or not _same(last[0], inputs):
+            last = teams[team.id] = (inputs, _team_status(ctx, team))
+        judged.append(last[1])
+    return ProgramStatus(program, tuple(judged), ctx.spread, len(facts))
+
+
+def _same(before: tuple[Any, ...], now: tuple[Any, ...]) -> bool:
+    """Return whether a team's inputs are unchanged (the spread by identity, the rest by value)."""
+    return before[0] is now[0] and before[1:] == now[1:]
+
+
+def _kept_spread(program: Program, facts: Sequence[SessionFacts], kept: dict[str, Any]) -> Spread:
+    """Return the spread, computed again only when who took part in or led a session changed."""
+    key = [(s.id, s.started_at, s.facilitator, s.participants) for s in facts]
+    last = kept.get("spread")
+    if last is None or last[0] != key:
+        last = kept["spread"] = (key, spread(program, facts))
+    return last[1]
 
 
 def _location(port: Any) -> str:
