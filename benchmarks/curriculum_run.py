@@ -1,10 +1,15 @@
 """Time the whole curriculum (solutions): `pairlab curriculum run --jobs 2` vs pytest --nbmake.
 
-Both run the same staged copies (one workspace folder per lesson, a fresh scale-0.01
-warehouse); nbmake runs them one after another, as `pytest --nbmake` does by default.
+pairlab runs the 13 lessons' solutions AND checks every step of every lesson (its checks'
+fresh runs on the kernel pool, with the run cache, PAIRLAB_CHECK_RUNS unset); nbmake only
+executes the same notebooks, one after another, as `pytest --nbmake` does by default. Both
+run staged copies (one workspace folder per lesson, a fresh scale-0.01 warehouse each round),
+alternating round by round so machine load hits both alike. Each round starts with an empty
+run cache: nothing is remembered from a previous round. `--no-steps` times pairlab executing
+only, the same work as nbmake.
 Needs nbmake (`pip install nbmake`), which pairlab itself does not use.
 
-    python benchmarks/curriculum_run.py [--rounds 3]
+    python benchmarks/curriculum_run.py [--rounds 3] [--no-steps]
 """
 
 from __future__ import annotations
@@ -21,20 +26,25 @@ from pathlib import Path
 from pairlab.curriculum._run import fresh_warehouse, stage
 
 
-def pairlab_run(out: Path) -> float:
+def pairlab_run(out: Path, steps: bool) -> float:
     """Time `pairlab curriculum run --solutions --jobs 2` (one process, two kernels)."""
     start = time.perf_counter()
     argv = [sys.executable, "-m", "pairlab", "curriculum", "run", "--solutions", "--jobs", "2"]
-    argv.append("--no-steps")  # execution only, as nbmake does: the same work on both sides
-    done = subprocess.run([*argv, "--out", str(out)], capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
+    argv += [] if steps else ["--no-steps"]
+    # A run cache of its own, empty: a round must not reuse the fresh runs of the last one.
+    env = os.environ | {"PAIRLAB_CACHE_DIR": str(out.parent / f"{out.name}-cache")}
+    done = subprocess.run([*argv, "--out", str(out)], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return time.perf_counter() - start
 
 
 def nbmake_run(out: Path) -> float:
     """Time `pytest --nbmake` on the same staged notebooks, sequentially."""
+    out.mkdir(parents=True)
+    warehouse = str(fresh_warehouse(out))
+    os.environ["PAIRLAB_WAREHOUSE_PATH"] = warehouse  # what staging seeds, as the run does
     notebooks = [str(p) for p in stage(out, solutions=True)]
-    env = os.environ | {"PAIRLAB_WAREHOUSE_PATH": str(fresh_warehouse(out))}
+    env = os.environ | {"PAIRLAB_WAREHOUSE_PATH": warehouse}
     argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbmake"]
     # The repository's pytest options (-m 'not browser', strict markers) are not nbmake's.
     argv += ["-o", "addopts=", "-o", "filterwarnings=", "--rootdir", str(out), *notebooks]
@@ -48,18 +58,21 @@ def main() -> None:
     """Run both, alternating, and print the medians and their ratio."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
-    rounds = parser.parse_args().rounds
+    parser.add_argument("--no-steps", action="store_true", help="pairlab executes only")
+    options = parser.parse_args()
+    rounds, steps = options.rounds, not options.no_steps
     ours, theirs = [], []
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["PAIRLAB_KITS_HOME"] = str(Path(tmp) / "kits")
         for n in range(rounds):
-            ours.append(pairlab_run(Path(tmp) / f"pairlab-{n}"))
+            ours.append(pairlab_run(Path(tmp) / f"pairlab-{n}", steps))
             theirs.append(nbmake_run(Path(tmp) / f"nbmake-{n}"))
             print(f"round {n + 1}: pairlab {ours[-1]:.1f} s, nbmake {theirs[-1]:.1f} s", flush=True)
     a, b = statistics.median(ours), statistics.median(theirs)
+    what = "runs and checks every step" if steps else "--no-steps"
     print(
-        f"median: pairlab curriculum run --jobs 2 {a:.1f} s; pytest --nbmake {b:.1f} s; "
-        f"ratio {b / a:.2f}x"
+        f"median of {rounds}: pairlab curriculum run --jobs 2 ({what}) {a:.1f} s; "
+        f"pytest --nbmake (executes only) {b:.1f} s; ratio {b / a:.2f}x; load {os.getloadavg()}"
     )
 
 
