@@ -153,3 +153,19 @@ def test_a_cell_run_judges_nothing_again_and_a_new_pairs_session_does(cohort, tm
     assert now["teams"]["claims"]["members_reached"] == 2
     assert now["people"]["Ben Okafor"]["trained_by"] == "Eli Novak"
     ana.close()
+
+
+def test_the_view_shows_each_teams_request_state(cohort):
+    from pairlab.hub._intake import intake_of
+
+    program_store(cohort).put(SCAFFOLD, "fran")
+    intake = intake_of(cohort)
+    asked = intake.submit({"team": "claims", "idea": "Fraud flags on new claims",
+                           "consumer": "SIU", "tables": ["claims"], "analysts": ["Ana Lima"]},
+                          by="ana")  # fmt: skip
+    teams = status_json(cohort)["status"]["teams"]
+    assert (teams["claims"]["requests"], teams["pricing"]["requests"]) == ({"waiting": 1}, {})
+    intake.start(asked["id"], "fran")
+    page = program_page(cohort, "xsrf")
+    assert re.search(r'data-team="claims"><td>[^<]+</td><td>1 active</td>', page)
+    assert re.search(r'data-team="pricing"><td>Pricing</td><td>no request</td>', page)

@@ -263,11 +263,47 @@ def team_reuse(status: ProgramStatus, store: CohortStore) -> dict[str, Any]:
     return {team_id: reuse.to_json() for team_id, reuse in found.items()}
 
 
+_INTAKE: weakref.WeakKeyDictionary[CohortStore, Any] = weakref.WeakKeyDictionary()
+
+
+def team_requests(store: CohortStore) -> dict[str, dict[str, int]]:
+    """Return each team's intake requests by state (the Intake view's queue, same database)."""
+    from pairlab.intake import IntakeStore
+
+    if store not in _INTAKE:
+        _INTAKE[store] = IntakeStore(engine=store.engine)  # its tables made once
+    found: dict[str, dict[str, int]] = {}
+    for row in _INTAKE[store].all():
+        states = found.setdefault(row["team"], {})
+        states[row["state"]] = states.get(row["state"], 0) + 1
+    return found
+
+
+def _states(counts: dict[str, int]) -> str:
+    """Return "1 active, 2 waiting", or "no request"."""
+    return ", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "no request"
+
+
+def requests_section(status: ProgramStatus, requests: dict[str, dict[str, int]]) -> str:
+    """Return each team's request state as an HTML table (every team, none as "no request")."""
+    from html import escape
+
+    rows = "".join(
+        f'<tr data-team="{escape(t.team.id)}"><td>{escape(t.team.label)}</td>'
+        f"<td>{escape(_states(requests.get(t.team.id, {})))}</td></tr>"
+        for t in status.teams
+    )
+    return ('<section id="pairlab-requests"><h2>Pairing requests by team</h2><p><a href="intake">'
+            "Intake queue</a></p><table><thead><tr><th>team</th><th>requests</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></section>")  # fmt: skip
+
+
 def _with_reuse(status: ProgramStatus, store: CohortStore) -> dict[str, Any]:
-    """Return the status JSON with `teams.<id>.reuse`."""
+    """Return the status JSON with `teams.<id>.reuse` and `teams.<id>.requests` (by state)."""
     data = status.to_json()
-    reuse = team_reuse(status, store)
-    data["teams"] = {i: {**t, "reuse": reuse.get(i)} for i, t in data["teams"].items()}
+    reuse, asked = team_reuse(status, store), team_requests(store)
+    data["teams"] = {i: {**t, "reuse": reuse.get(i), "requests": asked.get(i, {})}
+                     for i, t in data["teams"].items()}  # fmt: skip
     return data
 
 
@@ -315,8 +351,10 @@ textarea{width:100%%;height:18em;font:13px monospace}</style></head><body>
         const page = await fetch(location.pathname, ask);
         if (page.ok) {
           const doc = new DOMParser().parseFromString(await page.text(), "text/html");
-          document.getElementById("pairlab-program").replaceWith(
-            doc.getElementById("pairlab-program"));
+          for (const id of ["pairlab-program", "pairlab-requests"]) {
+            const now = doc.getElementById(id), was = document.getElementById(id);
+            if (now && was) was.replaceWith(now);
+          }
           version = now;
         }
       }
@@ -337,6 +375,8 @@ def program_page(store: CohortStore, xsrf: str) -> str:
     status, notice = current_status(store)
     reuse = team_reuse(status, store) if status else None
     section = program_section(status, reuse) if status else notice_section(notice)
+    if status:
+        section += requests_section(status, team_requests(store))
     text = (program_store(store).get() or {}).get("text", SCAFFOLD)
     token = json.dumps(xsrf).replace("</", "<\\/")
     return _PAGE % (section, escape(text), token, version, POLL_MS, POLL_MS)
