@@ -12,6 +12,7 @@ from pairlab._files import write_text_atomic
 from pairlab.errors import BadInput
 from pairlab.report._cohort import Cohort, Group, build_cohort
 from pairlab.report._load import FORMAT, check_export, read_cohort_csv, read_export, read_exports
+from pairlab.report._work import StepKey, StepText, Work, read_work
 
 __all__ = [
     "FORMAT",
@@ -24,6 +25,8 @@ __all__ = [
     "read_cohort_csv",
     "read_export",
     "read_teams",
+    "read_work",
+    "step_texts",
     "usable",
     "write_report",
 ]
@@ -43,6 +46,17 @@ def lesson_steps() -> dict[str, set[str]]:
     from pairlab.lessons import load_lessons
 
     return {lesson.id: {s.id for s in lesson.steps} for lesson in load_lessons()}
+
+
+def step_texts() -> dict[StepKey, StepText]:
+    """Return every curriculum step's title and goal, in curriculum order."""
+    from pairlab.lessons import load_lessons
+
+    return {
+        (lesson.id, step.id): StepText(step.title, step.goal)
+        for lesson in load_lessons()
+        for step in lesson.steps
+    }
 
 
 def read_teams(path: Path) -> dict[str, str]:
@@ -94,7 +108,9 @@ def cohort_page(
 
     kept, notices = usable(docs)
     cohort = build_cohort(kept, lesson_steps(), teams, session_teams)
-    return render(cohort, title, foot, notices), cohort
+    texts = step_texts()
+    work: Work = read_work(kept, list(texts), texts)
+    return render(cohort, title, foot, notices, work, texts), cohort
 
 
 def write_report(

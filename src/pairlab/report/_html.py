@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from pairlab.report import _plots
 from pairlab.report._cohort import Cohort, Group
+from pairlab.report._work import STUCK_AFTER, StepKey, StepText, Work
 
 TOP_CHECKS = 10
 
@@ -58,11 +59,59 @@ HEAD = (
 )  # fmt: skip
 
 
+def _step_name(cohort: Cohort, key: StepKey, texts: Mapping[StepKey, StepText]) -> str:
+    """Return a step as a lead reads it: "Lesson 4: Make the functions pure"."""
+    lesson, step = key
+    text = texts.get(key)
+    return f"Lesson {cohort.number(lesson)}: {text.title if text else step}"
+
+
+def _work_sections(cohort: Cohort, work: Work, texts: Mapping[StepKey, StepText]) -> str:
+    """Return who did what, where pairs got stuck and what each pair does next."""
+    people = [
+        [
+            p.name,
+            str(len(p.done_driving)),
+            str(len(p.done_navigating)),
+            _minutes(p.seconds_driving),
+            "; ".join(_step_name(cohort, k, texts) for k, _ in p.stuck.most_common(3)) or "none",
+            str(p.check_errors),
+        ]
+        for p in sorted(work.people.values(), key=lambda p: p.name)
+    ]
+    stuck = sorted(work.steps.items(), key=lambda item: (-len(item[1].pairs), item[0]))
+    steps = [
+        [
+            _step_name(cohort, key, texts),
+            str(len(trouble.pairs)),
+            "; ".join(f"{m} ({n}x)" for m, n in trouble.problems.most_common(2)),
+        ]
+        for key, trouble in stuck
+        if trouble.pairs
+    ]
+    next_rows = [[n.pair, _step_name(cohort, n.step, texts), n.fix] for n in work.next_steps]
+    person_head = (
+        "name", "steps done driving", "steps done navigating", "time driving", "stuck on",
+        "checks that could not run (not theirs)",
+    )  # fmt: skip
+    return (
+        f"<h2>Who did what</h2>{_table(person_head, people)}"
+        "<h2>Where pairs got stuck</h2>"
+        f"<p>A pair is stuck on a step when its Check failed {STUCK_AFTER} times or more in one "
+        "session; a check that could not run is not counted against anyone.</p>"
+        f"{_table(('step', 'pairs stuck', 'on which problem'), steps)}"
+        "<h2>Next, per pair</h2>"
+        f"{_table(('pair', 'first unfinished step', 'what to do'), next_rows)}"
+    )
+
+
 def render(
     cohort: Cohort,
     title: str = "Pairing cohort report",
     foot: str = "",
     notices: Sequence[str] = (),
+    work: Work | None = None,
+    texts: Mapping[StepKey, StepText] | None = None,
 ) -> str:
     """Return the page: per person, per team, the checks that failed most, every session.
 
@@ -82,7 +131,8 @@ def render(
         ]
         for r in cohort.sessions
     ]
-    plots = f"<figure>{_plots.minutes_per_lesson(cohort)}</figure>"
+    done = any(g.seconds_per_lesson for g in cohort.teams)  # no empty chart
+    plots = f"<figure>{_plots.minutes_per_lesson(cohort)}</figure>" if done else ""
     if checks:
         plots += f"<figure>{_plots.failed_checks(checks)}</figure>"
     return (
@@ -91,6 +141,7 @@ def render(
         f"<p>{len(cohort.sessions)} sessions, {len(cohort.people)} people, "
         f"{len(cohort.teams)} teams.</p>"
         f"{notes}"
+        f"{_work_sections(cohort, work, texts or {}) if work else ''}"
         f"<h2>Per person</h2>{_table(HEAD, _group_rows(cohort, cohort.people))}"
         f"<h2>Per team</h2>{_table(HEAD, _group_rows(cohort, cohort.teams))}{plots}"
         f"<h2>Checks that failed most</h2>"

@@ -15,6 +15,8 @@ from pairlab.sessions.events import parse_client_event, receive, require_relativ
 from pairlab.sessions.model import parse_lesson, parse_participants, parse_place, parse_rotation
 from pairlab.sessions.store import EventListener
 
+MESSAGE_CHARS = 300  # of a failed check's message, kept in the session's step-checked event
+
 
 class PairlabService:
     """Library calls the server makes, bound to the server root."""
@@ -82,7 +84,12 @@ class PairlabService:
         if session is None:
             return {"session": None, "completed": False}
         where = {"path": path, "lesson": result.lesson_id, "step": result.step_id}
-        brief = [{"id": r.id, "status": r.status} for r in result.results]
+        # A problem's words go with it: the cohort report says on which mistake pairs got stuck.
+        brief = [
+            {"id": r.id, "status": r.status}
+            | ({"message": r.message[:MESSAGE_CHARS]} if r.status != "pass" else {})
+            for r in result.results
+        ]
         checked = {**where, "status": result.verdict, "results": brief}
         completed = self.store.record_step(
             session.id, checked | {"driver": session.driver.name}, result.verdict == "pass"
