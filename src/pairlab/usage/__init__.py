@@ -18,14 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from pairlab.products import ReadEvent, as_pipeline
-from pairlab.usage._hub import flush_to_hub
+from pairlab.usage._forward import ensure_forwarding
+from pairlab.usage._hub import flush_to_hub as _flush_to_hub
 from pairlab.usage._hypothesis import DECISIONS, METRICS, Hypothesis, parse_hypothesis
 from pairlab.usage._identity import program_here, reader, team_lookup
 from pairlab.usage._import import ImportResult, import_log
 from pairlab.usage._logs import FORMATS
-from pairlab.usage._queries import record_query, settle
+from pairlab.usage._queries import record_query as _record_query
+from pairlab.usage._queries import settle
 from pairlab.usage._record import flush as _flush_outbox
 from pairlab.usage._record import record_read
 from pairlab.usage._reuse import (
@@ -56,6 +59,7 @@ __all__ = [
     "catalog_roots",
     "catalog_tables",
     "consuming_teams",
+    "ensure_forwarding",
     "flush",
     "flush_to_hub",
     "format_import",
@@ -83,6 +87,24 @@ __all__ = [
 def record_event(event: ReadEvent) -> None:
     """Record one `pairlab.products.read`; declared in the `pairlab.read_hooks` entry points."""
     record_read(event.product, event.port, pipeline=event.pipeline)
+    ensure_forwarding()  # on a hub, the reads go to the cohort service by themselves
+
+
+def record_query(query: Any) -> None:
+    """Record the product reads of one query through `pairlab.warehouse.connect()`.
+
+    Declared in the `pairlab.query_hooks` entry points; the SQL is parsed off the reader's thread.
+    """
+    _record_query(query)
+    ensure_forwarding()
+
+
+def flush_to_hub(
+    outbox: Path | None = None, url: str | None = None, token: str | None = None
+) -> int:
+    """Post every pending read (this process's queries parsed first) to the cohort service."""
+    settle()
+    return _flush_to_hub(outbox, url, token)
 
 
 def flush(store: Store, outbox: Path | None = None, program: Path | None = None) -> int:

@@ -65,9 +65,6 @@ def flush_to_hub(
                        f"run on a hub's server (it sets {URL_ENV} and {TOKEN_ENV})")  # fmt: skip
     if not url.startswith(("http://", "https://")):
         raise BadInput(f"{URL_ENV} is not an http(s) URL: {url!r}", "give the service's URL")
-    from pairlab.usage._queries import settle
-
-    settle()  # the queries of this process parsed so far are in the outbox first
     folder = outbox or _outbox.default_outbox()
     if not _outbox.pending(folder):
         return 0
