@@ -80,9 +80,10 @@ async def test_the_server_logs_checks_and_completes_a_step_once(jp_fetch, root):
 async def test_checks_at_once_complete_the_step_once(jp_fetch, root):
     sid = await start(jp_fetch)
     replies = await asyncio.gather(*(check(jp_fetch, "done/00-welcome.ipynb") for _ in range(6)))
-    assert sum(r["recorded"]["completed"] for r in replies) == 1
+    assert any(r["recorded"]["completed"] for r in replies)
     assert len(await events(jp_fetch, sid, "step-completed")) == 1
-    assert len(await events(jp_fetch, sid, "step-checked")) == 6
+    # Equal checks while one runs share its run (check jobs): one step-checked per run.
+    assert 1 <= len(await events(jp_fetch, sid, "step-checked")) <= 6
 
 
 async def test_each_session_completes_the_step_for_itself(jp_fetch, root):
