@@ -6,8 +6,11 @@ A real in-process Jupyter server runs a notebook whose cell sleeps in a fresh ke
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import json
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +86,13 @@ async def call(
     data = None if body is None else json.dumps(body)
     try:
         response = await jp_fetch(
-            "pairlab", *path, method=method, body=data, headers=dict(headers or {}), params=params
+            "pairlab",
+            *path,
+            method=method,
+            body=data,
+            headers=dict(headers or {}),
+            params=params,
+            request_timeout=180,  # a synchronous cold run on a busy machine
         )
     except HTTPClientError as error:
         assert error.response is not None
@@ -103,16 +112,24 @@ async def until_ended(jp_fetch, job: str, limit: float = 120.0) -> dict:
     raise AssertionError(f"job {job} still running after {limit} s")
 
 
-def kernels_running() -> list[str]:
+def kernels_left(before: dict[int, str], grace: float = 3.0) -> list[str]:
+    """Return the kernel and papermill processes started since `before`, after a grace to exit."""
+    deadline = time.monotonic() + grace
+    while (found := kernels_running().keys() - before) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return [kernels_running().get(pid, "gone") for pid in found]
+
+
+def kernels_running() -> dict[int, str]:
     """Return the kernel and papermill processes under this process (the in-process server)."""
-    found = []
+    found = {}
     for child in psutil.Process().children(recursive=True):
         try:
             line = " ".join(child.cmdline())
         except psutil.Error:
             continue
         if "ipykernel" in line or "papermill" in line:
-            found.append(line)
+            found[child.pid] = line
     return found
 
 
@@ -155,6 +172,7 @@ async def test_a_fast_check_answers_at_once_even_when_async_is_preferred(jp_fetc
 async def test_two_presses_share_one_job_and_record_the_verdict_once(jp_fetch, root):
     sid = await start_session(jp_fetch)
     request = {"path": "slow.ipynb", "step": STEP, "session": sid}
+    before = kernels_running()
     (code1, first), (code2, second) = await asyncio.gather(
         call(jp_fetch, "check", body=request, headers=ASYNC),
         call(jp_fetch, "check", body=request, headers=ASYNC),
@@ -169,7 +187,7 @@ async def test_two_presses_share_one_job_and_record_the_verdict_once(jp_fetch, r
     ended = await until_ended(jp_fetch, first["job"])
     assert ended["state"] == "done" and (await until_ended(jp_fetch, another["job"]))["reply"]
     assert len(await events(jp_fetch, sid, "step-checked")) == 1  # the shared run, once
-    assert len(kernels_running()) == 0
+    assert kernels_left(before) == []
 
 
 async def test_a_pooled_run_says_which_cell_runs(jp_fetch, root, monkeypatch):
@@ -197,11 +215,12 @@ async def test_a_pooled_run_says_which_cell_runs(jp_fetch, root, monkeypatch):
 async def test_cancel_stops_the_run_and_records_nothing(jp_fetch, root):
     sid = await start_session(jp_fetch)
     request = {"path": "slow.ipynb", "step": STEP, "session": sid}
+    before = kernels_running()  # another test's pooled kernels may live on in this process
     code, job = await call(jp_fetch, "check", body=request, headers=ASYNC)
     assert code == 202
     code, cancelled = await call(jp_fetch, "check", "jobs", job["job"], method="DELETE")
     assert code == 200 and cancelled["state"] == "cancelled", cancelled
-    assert kernels_running() == []  # DELETE answers once the run has stopped
+    assert kernels_left(before) == []  # DELETE answers once the run has stopped
     await asyncio.sleep(5)  # longer than the sleeping cell: nothing finishes late
     code, later = await call(jp_fetch, "check", "jobs", job["job"])
     assert later["state"] == "cancelled" and "reply" not in later
@@ -236,7 +255,7 @@ async def test_an_unknown_job_is_a_json_404(jp_fetch, root):
         assert code == 404 and body["fix"]
 
 
-async def test_job_routes_need_auth_and_xsrf(jp_fetch, root):
+async def test_job_routes_refuse_a_request_without_auth(jp_fetch, root):
     code, job = await call(
         jp_fetch,
         "check",
@@ -251,3 +270,49 @@ async def test_job_routes_need_auth_and_xsrf(jp_fetch, root):
     code, body = await call(jp_fetch, "check", "jobs", job["job"])
     assert code == 200 and body["state"] == "running"  # the forged DELETE stopped nothing
     await call(jp_fetch, "check", "jobs", job["job"], method="DELETE")
+
+
+def _opened(opener: Any, request: Any) -> tuple[int, dict]:
+    """Open `request`; return (status, JSON body or {} for a page), error statuses included."""
+    try:
+        with opener.open(request, timeout=60) as response:
+            status, body = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, body = error.code, error.read()
+    is_json = body[:1] == b"{"
+    return status, json.loads(body) if is_json else {}
+
+
+@pytest.mark.slow
+def test_a_browser_tabs_job_needs_xsrf_to_cancel_and_is_no_one_elses(live_lab):
+    """In a real lab: a cookie session (a browser tab) owns its job; the token alone is another."""
+    name = "check-jobs-slow.ipynb"
+    (live_lab.root / name).write_text(notebook("import time", "time.sleep(30)"))
+    try:
+        tab = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        assert _opened(tab, live_lab.url("lab"))[0] == 200  # the token login leaves cookies
+        jar = next(h.cookiejar for h in tab.handlers if hasattr(h, "cookiejar"))
+        xsrf = {"X-XSRFToken": next(c.value for c in jar if c.name == "_xsrf")}
+        body = json.dumps({"path": name, "only": ["runs-top-to-bottom"]}).encode()
+        post = urllib.request.Request(
+            live_lab.url("pairlab/check", token=False), body, {**ASYNC, **xsrf}
+        )
+        code, job = _opened(tab, post)
+        assert code == 202, job
+        target = live_lab.url(f"pairlab/check/jobs/{job['job']}", token=False)
+
+        forged = urllib.request.Request(target, method="DELETE")
+        assert _opened(tab, forged)[0] == 403  # the cookie alone: the XSRF check refuses
+        for method in ("GET", "DELETE"):  # no cookie, the token: its holder, not the tab
+            url = live_lab.url(f"pairlab/check/jobs/{job['job']}")
+            other = urllib.request.Request(url, method=method)
+            assert _opened(urllib.request.build_opener(), other)[0] == 404
+        assert _opened(tab, urllib.request.Request(target))[1]["state"] == "running"
+
+        signed = urllib.request.Request(target, method="DELETE", headers=xsrf)
+        code, cancelled = _opened(tab, signed)
+        assert code == 200 and cancelled["state"] == "cancelled"
+    finally:
+        (live_lab.root / name).unlink()
