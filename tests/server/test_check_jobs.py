@@ -316,3 +316,34 @@ def test_a_browser_tabs_job_needs_xsrf_to_cancel_and_is_no_one_elses(live_lab):
         assert code == 200 and cancelled["state"] == "cancelled"
     finally:
         (live_lab.root / name).unlink()
+
+
+async def test_finished_jobs_are_forgotten_beyond_a_bound(monkeypatch):
+    """Memory stays bounded: at most KEEP_FINISHED finished jobs, none older than KEEP_SECONDS."""
+    from concurrent.futures import Future
+
+    from pairlab.checks import CheckRequest
+    from pairlab.server import check_jobs
+
+    monkeypatch.setattr(check_jobs, "KEEP_FINISHED", 3)
+
+    def submit(request, watch) -> Future:
+        future: Future = Future()
+        future.set_result(None)
+        return future
+
+    jobs = check_jobs.CheckJobs(submit)
+    started = []
+    for n in range(6):
+        job = jobs.start("ana", CheckRequest(f"nb{n}.ipynb"), None, lambda report: {"ok": True})
+        await job.wait(5)
+        started.append(job.id)
+    jobs.start("ana", CheckRequest("last.ipynb"), None, lambda report: {"ok": True})
+    kept = [i for i in started if i in jobs._jobs]
+    assert kept == started[-3:]
+    with pytest.raises(check_jobs.NotFound):
+        jobs.get("ana", started[0])
+    monkeypatch.setattr(check_jobs, "KEEP_SECONDS", 0.0)
+    await asyncio.sleep(0.01)
+    jobs.start("ana", CheckRequest("after.ipynb"), None, lambda report: {"ok": True})
+    assert [i for i in started if i in jobs._jobs] == []
