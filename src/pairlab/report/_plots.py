@@ -66,7 +66,10 @@ def _minutes_per_lesson(cohort: Cohort) -> str:
         ys = [group.seconds_per_lesson[lesson] / 60 for lesson in lessons]
         bars.append(axes.bar(xs, ys, width, color=COLORS[i % len(COLORS)]))
     axes.set_xticks(
-        [j + 0.4 - width / 2 for j in range(len(lessons))], [cohort.label(x) for x in lessons]
+        [j + 0.4 - width / 2 for j in range(len(lessons))],
+        [cohort.label(x) for x in lessons],
+        rotation=30,  # "11 publish-and-measure" beside "12 teach-back" must not overlap
+        ha="right",
     )
     axes.set_ylabel("minutes")
     axes.set_title("Time per lesson")
