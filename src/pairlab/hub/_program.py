@@ -364,7 +364,9 @@ textarea{width:100%%;height:18em;font:13px monospace}</style></head><body>
   setTimeout(poll, %d);
 })();
 </script></body></html>"""
-POLL_MS = 2000
+# A new event is in view within a poll plus one judgement (0.3-0.5 s at a million events,
+# docs/performance.md): polling each second keeps that under the 2 s the issue asks.
+POLL_MS = 1000
 
 
 def program_page(store: CohortStore, xsrf: str) -> str:
