@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -32,6 +33,7 @@ DEFAULT_MB = 256
 HASH_UP_TO = 4 * 2**20  # larger files are known by size and modification time
 RACY_NS = 2_000_000_000  # a file changed this recently is read again, not remembered
 _PLACEHOLDER = "<<pairlab-volatile-{}>>"
+_RAISED = re.compile(r'"output_type":\s*"error"')
 _DIGESTS: dict[tuple[str, int, int, int], str] = {}  # path, size, mtime, inode -> sha256
 _LOCK = threading.Lock()
 
@@ -154,8 +156,11 @@ def cacheable(done: _process.Completed, executed: str, volatile: Sequence[str]) 
     if done.timed_out or done.cancelled or "pairlab-volatile-" in executed:
         return False
     # A slow machine, a missing kernel or a crash is not the notebook's doing: run again.
+    # A failure is remembered only when a cell raised, which the same cells will do again.
     transient = ("CellTimeoutError", "Timeout waiting", "NoSuchKernel", "DeadKernelError")
-    return done.ok or not any(word in done.stderr for word in transient)
+    if any(word in done.stderr for word in transient):
+        return False
+    return done.ok or _RAISED.search(executed) is not None
 
 
 def cache_folder() -> Path:

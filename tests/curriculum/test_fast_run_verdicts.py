@@ -1,0 +1,98 @@
+"""A pooled run and a remembered run give exactly the verdict a cold papermill run gives.
+
+On a subset of the mistakes corpus, one entry per kind of kernel-run check and failure:
+a name only the old kernel knew (runs-top-to-bottom), an answer that raises, answers that
+differ, a promote that cannot find its file; and one solution step that passes on the pair's
+warehouse and on the second one (a run whose environment differs from the kernel's start). Each is checked cold, pooled, fast (stored) and fast again
+(remembered): same verdict, same messages, same cells, same details. (Lesson 7's git on its
+own notebook and lesson 8's papermill on itself agree too, but cost minutes: add them to
+SUBSET when changing how runs run.)
+"""
+
+from __future__ import annotations
+
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from mistakes import Mistake, apply_after, apply_edit, corpus, execute, run_order
+
+from pairlab.checks import check_path
+from pairlab.curriculum._run import stage
+from pairlab.lessons import get_step
+from pairlab.resources import curriculum_dir
+
+pytestmark = [pytest.mark.slow, pytest.mark.kernel]
+
+SUBSET = (
+    "welcome/run-in-order#8",
+    "explore/first-query#7",
+    "reuse/reuse-existing#7",
+    "functions/pure-functions#10",
+    "promote/promote#3",
+)
+PASSING = "explore/first-query"
+MODES = ("cold", "pool", "fast", "fast")  # the second fast is answered from the cache
+CHOSEN = [m for m in corpus(curriculum_dir()) if m.id in SUBSET]
+
+
+@pytest.fixture(scope="module")
+def pristine(curriculum_env) -> Path:
+    """Return the staged solutions every entry starts from."""
+    base, _ = curriculum_env
+    folder = base / "fast-runs-staged"
+    stage(folder, solutions=True)
+    return folder
+
+
+def _verdicts(notebook: Path, step: str, check: str, monkeypatch, cache: Path) -> list[Any]:
+    """Return the step's check results in every mode, as the server would send them."""
+    monkeypatch.setenv("PAIRLAB_CACHE_DIR", str(cache))
+    seen = []
+    for mode in MODES:
+        monkeypatch.setenv("PAIRLAB_CHECK_RUNS", mode)
+        report = check_path(notebook, step=step, only=[check])
+        seen.append([r.to_json() for r in report.results])
+    return seen
+
+
+def test_the_subset_is_in_the_corpus():
+    assert sorted(m.id for m in CHOSEN) == sorted(SUBSET)
+
+
+@pytest.mark.parametrize("mistake", CHOSEN, ids=lambda m: m.id)
+def test_cold_pooled_and_remembered_runs_agree_on_a_mistake(
+    mistake: Mistake, pristine, tmp_path, monkeypatch
+):
+    lesson = mistake.lesson
+    folder = tmp_path / Path(lesson.notebook).stem
+    shutil.copytree(pristine / folder.name, folder)
+    notebook = folder / lesson.notebook
+    nb = nbformat.read(notebook, as_version=4)
+    inserted: list[int] = []
+    for edit in mistake.edits:
+        apply_edit(nb, edit, inserted)
+    # nbclient closes its thread's event loop afterwards: not the main thread's (pytest's).
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(execute, nb, folder, run_order(nb, mistake.run)).result()
+    nbformat.write(nb, notebook)
+    for after in mistake.after:
+        apply_after(folder, after)
+
+    cold, *others = _verdicts(notebook, mistake.step, mistake.check, monkeypatch, tmp_path / "c")
+    assert all(other == cold for other in others), (cold, others)
+    assert [r["status"] for r in cold] == [mistake.verdict]
+    assert mistake.message in cold[0]["message"]
+
+
+def test_cold_pooled_and_remembered_runs_agree_on_a_solution(pristine, tmp_path, monkeypatch):
+    lesson, _ = get_step(PASSING)
+    folder = tmp_path / Path(lesson.notebook).stem
+    shutil.copytree(pristine / folder.name, folder)
+    notebook = folder / lesson.notebook
+    cold, *others = _verdicts(notebook, PASSING, "answers-match", monkeypatch, tmp_path / "c")
+    assert all(other == cold for other in others), (cold, others)
+    assert [r["status"] for r in cold] == ["pass"] and cold[0]["details"]
