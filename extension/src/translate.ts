@@ -1,6 +1,7 @@
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 
-import { PACKAGE } from './tokens';
+// With its file name: plain Node (the tests of pure modules) resolves ES modules only so.
+import { PACKAGE } from './tokens.js';
 
 type Bundle = Pick<TranslationBundle, '__' | '_n' | '_p'>;
 
