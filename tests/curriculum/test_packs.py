@@ -7,6 +7,7 @@ both versions: every step red on the learner's, green on the solution's.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 import shutil
@@ -56,7 +57,7 @@ def kit_product(private_env: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 def kit_pack(kit_product: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Return a pack made from the kit's product, shared by the tests that only read it."""
     root = tmp_path_factory.mktemp("kit-pack") / "loss-lessons"
-    new_pack(root, kit_product)
+    new_pack(root, kit_product, owner="maya")  # the ambassador, not the product's owner (ana)
     return root
 
 
@@ -80,7 +81,7 @@ def test_the_core_is_the_built_in_pack():
 
 def test_lesson_new_writes_a_pack_in_the_core_format(kit_pack: Path, kit_product: Path):
     pack = read_pack(kit_pack)
-    assert (pack.name, pack.owner, pack.domain) == ("loss-lessons", "ana", "claims")
+    assert (pack.name, pack.owner, pack.domain) == ("loss-lessons", "maya", "claims")
     lessons = read_lessons(kit_pack)
     assert [x.id for x in lessons] == [
         f"loss-lessons-{s}" for s in ("explore", "rebuild", "test", "parameterize")
@@ -96,6 +97,12 @@ def test_lesson_new_writes_a_pack_in_the_core_format(kit_pack: Path, kit_product
     assert (kit_pack / "workspace" / "loss_ratio" / "pipeline.py").is_file()
     assert "Facilitator notes" in (kit_pack / "facilitator-notes.md").read_text()
     assert build(kit_pack, check=True).changed == []
+
+
+def test_the_pack_is_owned_by_who_makes_it_unless_named(kit_product: Path, tmp_path: Path, capsys):
+    code, _, err = cli(capsys, "lesson", "new", str(tmp_path / "mine"), "--from", str(kit_product))
+    assert code == 0, err
+    assert read_pack(tmp_path / "mine").owner == getpass.getuser()  # the ambassador running it
 
 
 def test_lesson_new_never_overwrites_an_edited_file(kit_product: Path, tmp_path: Path, capsys):
@@ -132,11 +139,21 @@ def test_lesson_new_refuses_a_folder_holding_another_pack(kit_pack: Path, kit_pr
         (["lesson", "new", "{tmp}/p", "--from", "{tmp}/none"], "is not a folder"),
         (["lesson", "new", "{tmp}/p", "--from", "{product}", "--name", "Bad Name"], "lower-case"),
         (["lesson", "new", "{tmp}/p", "--from", "{product}", "--name", "pairlab"], "core"),
+        (["lesson", "new", "{tmp}/p", "--from", "{product}", "--owner", " "], "--owner is blank"),
         (["curriculum", "build", "--pack", "{tmp}"], "holds no pack.toml"),
         (["curriculum", "run", "--pack", "{tmp}", "--out", "{tmp}/out"], "holds no pack.toml"),
         (["lab", "--pack", "{tmp}", "--root", "{tmp}"], "holds no pack.toml"),
     ],
-    ids=["no-descriptor", "no-folder", "bad-name", "core-name", "build", "run", "lab"],
+    ids=[
+        "no-descriptor",
+        "no-folder",
+        "bad-name",
+        "core-name",
+        "blank-owner",
+        "build",
+        "run",
+        "lab",
+    ],
 )
 def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, kit_product, args, words):
     argv = [a.format(tmp=tmp_path, product=kit_product) for a in args]

@@ -128,8 +128,9 @@ def lesson() -> None:
     help="The product's folder (made by `pairlab promote` or `pairlab new data-product`).",
 )
 @click.option("--name", help="The pack's name [default: from PACK_DIR].")
-def lesson_new(pack_dir: Path, product: Path, name: str | None) -> None:
+@click.option("--owner", help="The ambassador who owns the pack [default: you].")
+def lesson_new(pack_dir: Path, product: Path, name: str | None, owner: str | None) -> None:
     """Write a lesson pack in PACK_DIR from a product; never overwrite an edited file."""
     from pairlab.curriculum import format_new_pack, new_pack
 
-    click.echo(format_new_pack(new_pack(pack_dir, product, name)))
+    click.echo(format_new_pack(new_pack(pack_dir, product, name, owner)))

@@ -7,6 +7,7 @@ edited since, or one pairlab did not write, is kept as it is and named.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 import re
@@ -49,13 +50,21 @@ def pack_name(folder: Path, name: str | None) -> str:
     return slug
 
 
-def _descriptor(product: Product, name: str) -> str:
-    """Return pack.toml."""
+def pack_owner(owner: str | None) -> str:
+    """Return the pack's owner: `owner`, else the user running `lesson new` (the ambassador)."""
+    chosen = (owner if owner is not None else getpass.getuser()).strip()
+    if not chosen:
+        raise BadInput("--owner is blank", "pass the ambassador's username, e.g. --owner maya")
+    return chosen
+
+
+def _descriptor(product: Product, name: str, owner: str) -> str:
+    """Return pack.toml: the pack is the ambassador's, the product stays its team's."""
     fields = {
         "name": name,
         "title": f"{product.title}: lessons on our own product",
         "domain": product.domain,
-        "owner": product.owner,
+        "owner": owner,
         "warehouse_url_variable": WAREHOUSE_URL_VARIABLE,
         "product": product.id,
     }
@@ -168,13 +177,20 @@ def _write_all(root: Path, files: dict[str, str | bytes], done: NewPack) -> None
     write_text_atomic(root / MANIFEST, json.dumps({"files": recorded}, indent=1) + "\n")
 
 
-def new_pack(root: Path, product_dir: Path, name: str | None = None) -> NewPack:
-    """Write a lesson pack in `root` from the product in `product_dir`, then build it."""
+def new_pack(
+    root: Path, product_dir: Path, name: str | None = None, owner: str | None = None
+) -> NewPack:
+    """Write a lesson pack in `root` from the product in `product_dir`, then build it.
+
+    The pack's owner is `owner`, else the user running this: the ambassador who teaches it,
+    not the product's owner.
+    """
     if root.exists() and not root.is_dir():
         raise BadInput(f"{root} is a file", "pass a folder for the pack")
     if root.resolve() == product_dir.resolve():
         raise BadInput("the pack cannot live in the product's own folder", "pass another folder")
     chosen = pack_name(root, name)
+    ambassador = pack_owner(owner)
     if (root / PACK_FILE).exists():  # update that pack, never merge a second one into it
         held = read_pack(root).name
         if held != chosen:
@@ -185,7 +201,7 @@ def new_pack(root: Path, product_dir: Path, name: str | None = None) -> NewPack:
     product = read_product(product_dir)
     _refuse_an_empty_reference(product)
     files: dict[str, str | bytes] = {
-        PACK_FILE: _descriptor(product, chosen),
+        PACK_FILE: _descriptor(product, chosen, ambassador),
         "facilitator-notes.md": _notes(product, chosen),
         **lesson_files(product, chosen),
         **_workspace(product, chosen),
