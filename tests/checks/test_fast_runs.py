@@ -18,7 +18,8 @@ from typing import Any
 import psutil
 import pytest
 
-from pairlab.checks import Progress, Selected, Watch, registry, run_checks
+from pairlab import _process
+from pairlab.checks import Progress, Selected, Watch, _run_cache, registry, run_checks
 from pairlab.checks._kernels import close_client, pool, shutdown
 from pairlab.checks._model import Context
 from pairlab.checks._pooled_run import _ready_kernel
@@ -271,3 +272,45 @@ def test_static_checks_start_no_kernel(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_remembered_runs_stay_under_their_bound_least_recently_used_first(monkeypatch, tmp_path):
+    monkeypatch.setenv("PAIRLAB_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("PAIRLAB_RUN_CACHE_MB", "0.01")  # about two entries of 4 KB
+    done = _process.Completed(("papermill",), 0, "", "")
+
+    def remember(key: str) -> None:
+        _run_cache.store(key, done, "x" * 4000, ())
+        time.sleep(0.05)  # file times tick coarsely
+
+    for key in ("a", "b", "c"):
+        remember(key)
+    assert _run_cache.load("a", ()) is None and _run_cache.load("c", ()) is not None
+    time.sleep(0.05)
+    assert _run_cache.load("b", ()) is not None  # b is now the most recently used
+    time.sleep(0.05)
+    remember("d")
+    assert _run_cache.load("c", ()) is None
+    assert _run_cache.load("b", ()) == (done, "x" * 4000)
+
+
+def test_waiting_kernels_die_with_pairlab(tmp_path):
+    script = (
+        "import os, time\n"
+        "from pathlib import Path\n"
+        "from pairlab.checks._kernels import pool, shutdown\n"
+        "shutdown(pool().take('python3', dict(os.environ)))\n"
+        "[idle] = pool().idle('python3')\n"
+        "print(idle.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        waiting = psutil.Process(int(proc.stdout.readline()))
+        assert waiting.is_running()
+    finally:
+        proc.kill()  # a kill -9: no cleanup of pairlab's runs
+        proc.wait()
+        proc.stdout.close()
+    gone, _ = psutil.wait_procs([waiting], timeout=15)
+    assert gone == [waiting]
