@@ -1,13 +1,17 @@
 """Benchmark recording product reads: 8 readers x 200 queries, nothing lost, p50 with vs without.
 
 Run: .venv/bin/python benchmarks/usage_recording.py [--readers 8] [--queries 200] [--rounds 3]
+     [--via read|connect]
 
 Builds a scratch warehouse (scale 0.01, seed 42) and publishes the sample product
 claims-frequency-by-region into it with `pairlab.products.publish`. Each reader is its own
 process (as each analyst's kernel is); a query is what a consumer of the product does: read it
 by name with `pairlab.products.read` (the catalog resolves the table; `pairlab.usage` records
 the read through the products read hook) and run an aggregate over one region, timed with
-`time.perf_counter` around both.
+`time.perf_counter` around both. With `--via connect` a query is SQL a pair runs on the
+product's table through `pairlab.warehouse.connect()` instead (`con.table(..., database=
+"products")`), recorded by the query hook: its SQL parsed on a background thread, which each
+reader lets finish (`usage.settle()`) before it reports, outside the timed queries.
 
 Each round runs every reader at once, twice: first with recording on for every query, then
 flushes the outbox into a SQLite store and counts the rows (nothing lost: readers x queries
@@ -51,13 +55,32 @@ def publish(folder: Path) -> Path:
     return folder / "catalog"
 
 
-def reader(args: tuple[str, int, int, str, str]) -> list[tuple[bool, float]]:
+def _connect_query(catalog: str) -> object:
+    """Return a query function reading the product's table through connect()."""
+    from pairlab.warehouse import connect
+
+    os.environ["PAIRLAB_CATALOG"] = catalog
+    warehouse = Path(catalog).parent / "warehouse.duckdb"
+    con = connect(f"duckdb:///{warehouse}?read_only=true")
+
+    def query(region: str) -> None:
+        table = con.table(f"{PRODUCT.replace('-', '_')}__{PORT}", database="products")
+        rows = table.filter(table.region == region)
+        rows.aggregate(n=rows.count(), ratio=rows.loss_ratio.mean()).execute()
+
+    return query
+
+
+def reader(args: tuple[str, int, int, str, str, str]) -> list[tuple[bool, float]]:
     """Run one reader's queries; return (recorded, seconds) for each."""
-    catalog, index, queries, mode, outbox = args
+    catalog, index, queries, mode, outbox, via = args
     os.environ["PAIRLAB_USAGE_OUTBOX"] = outbox
     os.environ["PAIRLAB_USER"] = f"reader-{index}"
     import pairlab.usage  # noqa: F401 - registers the recording hook on products.read
     from pairlab import products
+
+    if via == "connect":
+        return _reader_connect(catalog, index, queries, mode)
 
     os.environ["PAIRLAB_USAGE"] = "off"  # the warm-up read (imports, the kept index) is not counted
     products.read(f"{PRODUCT}.{PORT}", catalog=catalog)
@@ -74,9 +97,29 @@ def reader(args: tuple[str, int, int, str, str]) -> list[tuple[bool, float]]:
     return times
 
 
+def _reader_connect(catalog: str, index: int, queries: int, mode: str) -> list[tuple[bool, float]]:
+    """Run one reader's queries through connect(); return (recorded, seconds) for each."""
+    from pairlab import usage
+
+    query = _connect_query(catalog)
+    os.environ["PAIRLAB_USAGE"] = "off"
+    query(REGIONS[0])  # the warm-up query is not counted
+    times = []
+    for q in range(queries):
+        record = mode == "on" or (mode == "alternate" and (index + q) % 2 == 1)
+        os.environ["PAIRLAB_USAGE"] = "on" if record else "off"
+        start = time.perf_counter()
+        query(REGIONS[(index + q) % len(REGIONS)])
+        times.append((record, time.perf_counter() - start))
+    usage.settle()  # every query's reads recorded before the pool ends this process
+    return times
+
+
 def _readers(catalog: Path, outbox: Path, args: argparse.Namespace, mode: str) -> list:
     """Run every reader at once in `mode` (on, alternate); return all (recorded, seconds)."""
-    jobs = [(str(catalog), i, args.queries, mode, str(outbox)) for i in range(args.readers)]
+    jobs = [
+        (str(catalog), i, args.queries, mode, str(outbox), args.via) for i in range(args.readers)
+    ]
     with multiprocessing.get_context("spawn").Pool(args.readers) as pool:
         return [t for part in pool.map(reader, jobs) for t in part]
 
@@ -119,6 +162,7 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=8)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--via", choices=["read", "connect"], default="read")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="pairlab-usage-bench-") as scratch:
         folder = Path(scratch)
@@ -130,7 +174,8 @@ def main() -> None:
     off = statistics.median(r["off_p50_ms"] for r in rounds)
     on = statistics.median(r["on_p50_ms"] for r in rounds)
     lost = sum(r["expected"] - r["stored"] for r in rounds)
-    summary = {"machine": machine(), "readers": args.readers, "queries": args.queries,
+    summary = {"machine": machine(), "via": args.via, "readers": args.readers,
+               "queries": args.queries,
                "rounds": rounds, "p50_off_ms": off, "p50_on_ms": on,
                "ratio": round(on / off, 3), "lost": lost}  # fmt: skip
     print(json.dumps(summary, indent=2))

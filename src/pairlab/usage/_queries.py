@@ -2,11 +2,13 @@
 
 The warehouse tells this hook (entry point `pairlab.query_hooks`) the SQL each query ran. The
 hook notes who asked, when and from which pipeline, and hands the SQL to one background thread:
-the reader's query never waits for the parser. That thread parses the SQL with the same parser
-the log import uses (`_sql.tables_read`), keeps the tables that are published product ports
-(the catalog's, looked up again when an unknown `products.` table shows up), and records each
-as a read, as `products.read` does. What is still queued when the process ends is recorded
-before it exits; `settle()` waits for the queue (a flush calls it first).
+the reader's query never waits for the parser. That thread skips SQL whose text names no
+published product table (most queries read raw tables), parses the rest with the same parser
+the log import uses (`_sql.tables_read`, once per distinct text), keeps the tables that are
+published product ports (the catalog's, looked up again when the products schema shows up with
+a name it did not know), and records each as a read, as `products.read` does. What is still
+queued when the process ends is recorded before it exits; `settle()` waits for the queue (a
+flush calls it first).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ OFF_ENV = "PAIRLAB_USAGE"  # "off": record nothing
 # ibis backend names whose SQL sqlglot reads under another dialect name.
 _DIALECTS = {"pyspark": "spark", "mssql": "tsql", "postgres": "postgres"}
 _REFRESH_SECONDS = 2.0  # look the catalog up again at most this often
+_PAUSE_SECONDS = 0.2  # wait this long after a query before parsing what came meanwhile
+_CACHED = 512  # distinct SQL texts whose parse is kept (a notebook reruns the same queries)
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class _Recorder:
     def __init__(self) -> None:
         self.queue: queue.Queue[_Asked] = queue.Queue()
         self.tables: dict[str, PortRef] = {}
+        self.names: set[str] = set()  # the bare table names of `tables`, for a quick look
+        self.parsed: dict[tuple[str, str], set[str]] = {}
         self.loaded_at = 0.0
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
@@ -68,36 +74,56 @@ class _Recorder:
 
     def _run(self) -> None:
         while True:
-            asked = self.queue.get()
-            try:
-                self.record(asked)
-            except Exception:  # recording must never take the process down
-                log.warning("pairlab: could not record a query's reads", exc_info=True)
-            finally:
-                self.queue.task_done()
+            batch = [self.queue.get()]
+            # Let a burst of queries finish first: parsing holds the GIL, so work done between
+            # the reader's queries (a notebook between cells) never slows one of them.
+            time.sleep(_PAUSE_SECONDS)
+            while not self.queue.empty():
+                batch.append(self.queue.get_nowait())
+            for asked in batch:
+                try:
+                    self.record(asked)
+                except Exception:  # recording must never take the process down
+                    log.warning("pairlab: could not record a query's reads", exc_info=True)
+                finally:
+                    self.queue.task_done()
 
-    def _known(self, tables: set[str]) -> dict[str, PortRef]:
-        """Return the catalog's product tables, looked up again when one is new to it."""
-        prefix = f"{SCHEMA}."
-        unknown = any(t.startswith(prefix) and t not in self.tables for t in tables)
+    def _known(self, sql: str) -> dict[str, PortRef]:
+        """Return the catalog's product tables, looked up again (at most every 2 s) when the SQL
+        names the products schema but no product the last look-up knew (one just published)."""
         stale = time.monotonic() - self.loaded_at > _REFRESH_SECONDS
-        if not self.loaded_at or (unknown and stale):
+        if not self.loaded_at or (stale and SCHEMA in sql and not self._named(sql)):
             from pairlab.usage import catalog_tables
 
             self.tables = catalog_tables()
+            self.names = {t.rpartition(".")[2] for t in self.tables}
             self.loaded_at = time.monotonic()
         return self.tables
 
+    def _named(self, sql: str) -> bool:
+        """Return whether the SQL's text holds the name of any known product table."""
+        return any(name in sql for name in self.names)
+
+    def _parsed(self, sql: str, dialect: str) -> set[str]:
+        """Return the tables the SQL reads, parsed once per distinct text (the parser's cost)."""
+        key = (sql, dialect)
+        if key not in self.parsed:
+            if len(self.parsed) >= _CACHED:
+                self.parsed.pop(next(iter(self.parsed)))
+            self.parsed[key] = tables_read(sql, _DIALECTS.get(dialect, dialect), {})
+        return self.parsed[key]
+
     def record(self, asked: _Asked) -> None:
         """Parse one query and record a read of each product port it touched."""
+        sql = asked.sql.lower()
+        known = self._known(sql)
+        if not self._named(sql):  # no product's name in the text: it reads none, no parse
+            return
         try:
-            read = tables_read(asked.sql, _DIALECTS.get(asked.dialect, asked.dialect), {})
+            read = self._parsed(asked.sql, asked.dialect)
         except Unparsed:
             log.debug("pairlab: a query the parser cannot read is not counted: %.80s", asked.sql)
             return
-        if not read:
-            return
-        known = self._known(read)
         for ref in sorted(
             {known[t] for t in read if t in known}, key=lambda r: (r.product, r.port)
         ):
