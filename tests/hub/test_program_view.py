@@ -169,3 +169,19 @@ def test_the_view_shows_each_teams_request_state(cohort):
     page = program_page(cohort, "xsrf")
     assert re.search(r'data-team="claims"><td>[^<]+</td><td>1 active</td>', page)
     assert re.search(r'data-team="pricing"><td>Pricing</td><td>no request</td>', page)
+
+
+def test_the_service_judges_the_held_program_at_start(cohort, tmp_path, caplog):
+    from pairlab.hub import _warm_up
+    from pairlab.hub._program import current_status
+
+    program_store(cohort).put(SCAFFOLD, "fran")
+    ana = _forwarding(tmp_path, cohort, "ana")
+    _teach(ana, [("Ana Lima", "analyst"), ("Eli Novak", "engineer")], team="claims")
+    with caplog.at_level("INFO", logger="pairlab.hub"):
+        _warm_up(cohort)  # what the service runs in a worker thread as it starts
+    assert "program judged at start" in caplog.text and "(2 teams)" in caplog.text
+    judged, _ = current_status(cohort)
+    assert current_status(cohort)[0] is judged  # the first visit is served what was judged
+    assert judged is not None and judged.team("claims").state == "pairing"
+    ana.close()

@@ -13,7 +13,9 @@ import logging
 import os
 import secrets
 import signal
+import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from pairlab import _process
@@ -68,11 +70,28 @@ async def _run(db: str | None, folder: Path, ip: str | None) -> None:
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    loop.run_in_executor(None, _warm_up, store)  # meanwhile the service takes posts
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     server.stop()
     store.close()
+
+
+def _warm_up(store: Any) -> None:
+    """Judge the held program once at start, so the first facilitator does not wait for it."""
+    from pairlab.hub._program import current_status
+
+    log = logging.getLogger("pairlab.hub")
+    start = time.monotonic()
+    try:
+        status, notice = current_status(store)
+    except Exception:  # a warm-up that fails costs the first visit its wait, nothing more
+        log.exception("pairlab-cohort: judging the program at start failed")
+        return
+    said = notice or f"{len(status.teams) if status else 0} teams"
+    took = time.monotonic() - start
+    log.info("pairlab-cohort: program judged at start in %.1f s (%s)", took, said)
 
 
 def serve(db: str | None = None, folder: Path | None = None, ip: str | None = None) -> None:

@@ -6,9 +6,11 @@ table, same engine) and judged against every stored session, live as events arri
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import os
+import threading
 import time
 import weakref
 from dataclasses import dataclass, field
@@ -222,13 +224,24 @@ def current_status(store: CohortStore) -> tuple[ProgramStatus | None, str]:
     held = program_store(store).get()
     if held is None:
         return None, "no program yet: paste program.toml below and save it"
-    judged = _JUDGED.setdefault(store, _Judged())
-    changes = session_reader(store).refresh(store)
-    key = (changes, held["updated_at"], os.environ.get(CATALOG_ENV))
-    if judged.key != key:
-        judged.result = _judge(store, held, judged)
-        judged.key = key
-    return judged.result
+    with _JUDGING:
+        judged = _JUDGED.setdefault(store, _Judged())
+        changes = session_reader(store).refresh(store)
+        key = (changes, held["updated_at"], os.environ.get(CATALOG_ENV))
+        if judged.key != key:
+            judged.result = _judge(store, held, judged)
+            judged.key = key
+        return judged.result
+
+
+# The views judge in a worker thread (the first judgement reads every session: seconds at a
+# million events), so posted events keep arriving meanwhile; one judgement at a time.
+_JUDGING = threading.Lock()
+
+
+async def off_loop(job: Any, *args: Any) -> Any:
+    """Run a judging call in a worker thread, leaving the event loop to take posts meanwhile."""
+    return await asyncio.get_running_loop().run_in_executor(None, job, *args)
 
 
 def _judge(
@@ -388,29 +401,29 @@ class ProgramPageHandler(CohortHandler):
     """The Program view: every team coloured by state, the spread tree, next actions."""
 
     @tornado.web.authenticated
-    def get(self) -> None:
+    async def get(self) -> None:
         """Return the page (a browser without a hub login is sent to log in first)."""
         self.set_header("Cache-Control", "no-store")
-        self.finish(program_page(self.store, self.xsrf_token.decode()))
+        self.finish(await off_loop(program_page, self.store, self.xsrf_token.decode()))
 
 
 class ProgramApiHandler(ApiHandler):
     """The program's status as JSON; PUT a new program.toml text."""
 
     @tornado.web.authenticated
-    def get(self) -> None:
+    async def get(self) -> None:
         """Return {"version", "notice", "updated_by", "status"}."""
-        self.finish(status_json(self.store))
+        self.finish(await off_loop(status_json, self.store))
 
     @tornado.web.authenticated
-    def put(self) -> None:
+    async def put(self) -> None:
         """Keep {"text": program.toml} after validating it; answer with the new status."""
         body = parse_json_body(self.request.body)
         text = body.get("text")
         if not isinstance(text, str):
             raise BadInput("'text' is missing", 'send {"text": "<program.toml>"}')
         program_store(self.store).put(text, str(self.current_user.get("name", "")))
-        self.finish(status_json(self.store))
+        self.finish(await off_loop(status_json, self.store))
 
 
 def place_of(store: CohortStore, user: str) -> dict[str, Any]:
@@ -446,9 +459,9 @@ class PlaceHandler(RequesterApiHandler):
     """Any logged-in user's own place in the program (the guide's start form asks on the hub)."""
 
     @tornado.web.authenticated
-    def get(self) -> None:
+    async def get(self) -> None:
         """Return {"user", "name", "role", "team", "facilitator", "trained_in"}."""
-        self.finish(place_of(self.store, str(self.current_user["name"])))
+        self.finish(await off_loop(place_of, self.store, str(self.current_user["name"])))
 
 
 ROUTES: list[tuple[str, type[tornado.web.RequestHandler]]] = [
