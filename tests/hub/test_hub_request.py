@@ -59,6 +59,7 @@ def test_a_learner_requests_a_pairing_from_her_lab_and_hears_where_it_stands(bro
     ana_context, ana = log_in(browser, hub, "ana", "hub/")
     ana.wait_for_url(re.compile(r"/user/ana/lab"), timeout=120_000)
     ana.wait_for_selector(".jp-LauncherCard", state="visible")
+    expect(ana.locator(".jp-LauncherCard", has_text="Request a pairing")).to_be_visible()
     form = open_form(ana)
     expect(form.get_by_label("Team (required)", exact=True)).to_have_value("claims")
     expect(form.get_by_label("Team (required)", exact=True)).to_be_focused()
