@@ -347,3 +347,14 @@ async def test_finished_jobs_are_forgotten_beyond_a_bound(monkeypatch):
     await asyncio.sleep(0.01)
     jobs.start("ana", CheckRequest("after.ipynb"), None, lambda report: {"ok": True})
     assert [i for i in started if i in jobs._jobs] == []
+
+
+def test_the_prefer_header_sets_the_wait_before_a_202():
+    from pairlab.server.checks import async_wait
+
+    assert async_wait(None) is None  # no header: POST waits for the end, as before
+    assert async_wait("return=minimal") is None
+    assert async_wait("respond-async") == 1.0
+    assert async_wait("respond-async, wait=5") == 5.0
+    assert async_wait("Respond-Async; WAIT=0.5") == 0.5
+    assert async_wait("respond-async, wait=600") == 30.0  # at most 30 s
