@@ -125,11 +125,13 @@ def connect(url: str | None = None, *, check: bool = True, record: bool = True) 
     trusted warehouse at work; `check` runs one cheap metadata call to prove a server answers.
     With `record`, the SQL of every query is told to the declared query hooks (use measured).
     """
-    con = _connect(url, check)
+    masked = None if url is None else _masked(url)
+    url = None  # keep the text out of this frame's locals: verbose tracebacks print them
+    con = _connect(masked, check)
     return watch(con) if record else con
 
 
-def _connect(url: str | None, check: bool) -> BaseBackend:
+def _connect(url: str | SecretUrl | None, check: bool) -> BaseBackend:
     """Open the connection `connect` describes."""
     source = ENV_URL if url is None and os.environ.get(ENV_URL) else "argument"
     if url is None and source != ENV_URL:
