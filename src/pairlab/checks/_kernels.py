@@ -19,12 +19,13 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from jupyter_client.manager import KernelManager
+from typing import TYPE_CHECKING, Any
 
 from pairlab import _process
 from pairlab._files import new_scratch_folder
+
+if TYPE_CHECKING:  # jupyter_client costs 0.4 s to import: only a check that runs pays it
+    from jupyter_client.manager import KernelManager
 
 SIZE_ENV = "PAIRLAB_KERNEL_POOL"
 DEFAULT_SIZE = 1
@@ -136,6 +137,8 @@ def pool_size() -> int:
 
 def _start(name: str, env: dict[str, str], home: Path) -> Kernel:
     """Start a kernel in `home` with `env` and load the heavy imports into it."""
+    from jupyter_client.manager import KernelManager
+
     km = KernelManager(kernel_name=name)
     # nbclient drives the kernel with asyncio; pairlab's own set-up uses a blocking client.
     km.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
