@@ -53,12 +53,16 @@ def check_steps(notebook: Path, lessons: list[Lesson] | None = None) -> tuple[St
     return tuple(run_step(notebook, f"{lesson.id}/{step.id}") for step in lesson.steps)
 
 
-def stage(out: Path, solutions: bool, root: Path | None = None) -> list[Path]:
+def stage(
+    out: Path, solutions: bool, root: Path | None = None, warehouse: Path | None = None
+) -> list[Path]:
     """Copy one version of the pack at `root` (the core) into a folder per lesson under `out`.
 
     Each lesson runs in its own copy of the workspace, as a pair meets it after `pairlab lab`:
     lessons run side by side without sharing the files they write (tests, reports, a git
     repository), and a lesson that runs another lesson's notebook reads a pristine copy.
+    As in the lab, a core lesson's folder holds the sample catalog, its product published into
+    `warehouse` (default: the one connect() opens), for lesson 2 to read by name.
     """
     root = root or curriculum_dir()
     source = root / SOLUTIONS_FOLDER if solutions else root
@@ -76,6 +80,10 @@ def stage(out: Path, solutions: bool, root: Path | None = None) -> list[Path]:
         if (root / STARTER_FOLDER).is_dir():
             shutil.copytree(root / STARTER_FOLDER, folder, dirs_exist_ok=True)
         staged.append(folder / notebook.name)
+        if root == curriculum_dir():
+            from pairlab.products import seed_sample  # heavy (ibis): paid only when staging
+
+            seed_sample(folder, warehouse, with_catalog=True)
     return staged
 
 
@@ -170,10 +178,9 @@ def run_curriculum(
     root = root or curriculum_dir()
     pack = read_pack(root)  # refuse a folder that is not a pack before any work
     folder = out or new_scratch_folder("pairlab-curriculum-")
-    notebooks = stage(folder, solutions, root)
+    warehouse = fresh_warehouse(folder)
+    notebooks = stage(folder, solutions, root, warehouse)
     # Its steps are checked by id, as the guide checks them: the pack must be known meanwhile.
     with contextlib.nullcontext() if pack.is_core else using_pack(root):
         # Learner versions stop in every unfinished exercise: run them all the way through.
-        return run_lessons(
-            notebooks, jobs, fresh_warehouse(folder), on_done, not solutions, steps, root
-        )
+        return run_lessons(notebooks, jobs, warehouse, on_done, not solutions, steps, root)
