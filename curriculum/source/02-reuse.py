@@ -109,6 +109,36 @@ assert overlapping and overlapping == truth, f"look again at the list above: {ov
 print("talk to the owners of", overlapping, "before building")
 
 # %% [markdown]
+# ## Read the product by name (rotate here)
+# Its owner published it: `pairlab publish` wrote its output port into the warehouse's
+# `products` schema behind its contract, and registered where it lives in the workspace's
+# `catalog/`. You read it by its name, `PRODUCT-ID.PORT`, never by re-deriving it from raw
+# tables: `products.read` finds the table through the catalog and returns it like
+# `con.table` does. (Every read is recorded: its owner sees who uses the product.)
+#
+# Which **region** had the highest motor loss ratio (incurred over earned) in 2024? Answer
+# from the published product.
+
+# %% tags=["step:read-product"]
+import ibis
+from pairlab import products
+
+kpis = products.read("claims-frequency-by-region.monthly_claims_kpis", catalog="catalog")
+print(kpis.columns)
+
+# %% tags=["step:read-product"]
+### BEGIN SOLUTION
+motor = kpis.filter((kpis.product_line == "motor") & (kpis.month.year() == 2024))
+by_region = motor.group_by("region").aggregate(
+    loss_ratio=motor.incurred.sum() / motor.earned.sum()
+)
+worst = by_region.order_by(ibis.desc("loss_ratio")).limit(1).execute()["region"].item()
+### END SOLUTION
+#> worst = ...  # the region where motor cost most against its premium in 2024
+assert isinstance(worst, str), f"`worst` should be a region's name, not {worst!r}"
+print("motor's worst region in 2024:", worst)
+
+# %% [markdown]
 # An active product already answers most of the pricing team's question. At work: ask its owner
 # whether it can grow what you need (reuse), or why not, before building. In this course you
 # build your own to learn the practice; write in the next cell what you would ask the owner.
