@@ -56,16 +56,24 @@ def _published(catalog: Path, warehouse: Path) -> bool:
         con.disconnect()
 
 
-def seed_sample(workspace: Path | str, warehouse: Path | None = None) -> PublishResult | None:
+def seed_sample(
+    workspace: Path | str, warehouse: Path | None = None, *, with_catalog: bool = False
+) -> PublishResult | None:
     """Publish the sample product into the embedded warehouse and `workspace`/catalog.
 
-    Returns what publish did, or None when there was nothing to do or it could not be done.
+    With `with_catalog`, a workspace without a catalog first gets the sample catalog (as the lab
+    copies it; a lesson run stages bare folders). Returns what publish did, or None when there
+    was nothing to do or it could not be done.
     """
     if warehouse is None and os.environ.get(ENV_URL):
         log.info("pairlab: %s names a warehouse: the sample product is not published", ENV_URL)
         return None
     path = (warehouse or default_path()).resolve()
     catalog = Path(workspace) / CATALOG
+    if with_catalog and not catalog.exists():
+        shutil.copytree(
+            samples_dir() / CATALOG, catalog, ignore=shutil.ignore_patterns("__pycache__")
+        )
     if not catalog.is_dir():  # only the core's workspace holds the sample catalog
         return None
     try:
