@@ -120,7 +120,6 @@ print("talk to the owners of", overlapping, "before building")
 # from the published product.
 
 # %% tags=["step:read-product"]
-import ibis
 from pairlab import products
 
 kpis = products.read("claims-frequency-by-region.monthly_claims_kpis", catalog="catalog")
@@ -129,10 +128,8 @@ print(kpis.columns)
 # %% tags=["step:read-product"]
 ### BEGIN SOLUTION
 motor = kpis.filter((kpis.product_line == "motor") & (kpis.month.year() == 2024))
-by_region = motor.group_by("region").aggregate(
-    loss_ratio=motor.incurred.sum() / motor.earned.sum()
-)
-worst = by_region.order_by(ibis.desc("loss_ratio")).limit(1).execute()["region"].item()
+by_region = motor.group_by("region").aggregate(loss_ratio=motor.incurred.sum() / motor.earned.sum())
+worst = by_region.order_by(by_region.loss_ratio.desc()).limit(1).execute()["region"].item()
 ### END SOLUTION
 #> worst = ...  # the region where motor cost most against its premium in 2024
 assert isinstance(worst, str), f"`worst` should be a region's name, not {worst!r}"
