@@ -1,12 +1,12 @@
 """A pooled run and a remembered run give exactly the verdict a cold papermill run gives.
 
-On a subset of the mistakes corpus, one entry per kind of kernel-run check and failure:
-a name only the old kernel knew (runs-top-to-bottom), an answer that raises, answers that
-differ, a promote that cannot find its file; and one solution step that passes on the pair's
-warehouse and on the second one (a run whose environment differs from the kernel's start). Each is checked cold, pooled, fast (stored) and fast again
-(remembered): same verdict, same messages, same cells, same details. (Lesson 7's git on its
-own notebook and lesson 8's papermill on itself agree too, but cost minutes: add them to
-SUBSET when changing how runs run.)
+On a subset of the mistakes corpus, one entry per kind of kernel-run check and failure: a name
+only the old kernel knew (runs-top-to-bottom), an answer that raises, answers that differ, a
+promote that cannot find its file; and one solution step that passes on the pair's warehouse
+and on the second one (a run whose environment differs from the kernel's start). Each is
+checked cold, pooled, fast (stored) and fast again (remembered): same verdict, same messages,
+same cells, same details. (Lesson 7's git on its own notebook and lesson 8's papermill on
+itself agree too, but cost minutes: add them to SUBSET when changing how runs run.)
 """
 
 from __future__ import annotations
