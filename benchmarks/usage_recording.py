@@ -88,7 +88,7 @@ def reader(args: tuple[str, int, int, str, str, str]) -> list[tuple[bool, float]
     for q in range(queries):
         record = mode == "on" or (mode == "alternate" and (index + q) % 2 == 1)
         os.environ["PAIRLAB_USAGE"] = "on" if record else "off"
-        region = REGIONS[(index + q) % len(REGIONS)]
+        region = REGIONS[((index + q) // 2) % len(REGIONS)]
         start = time.perf_counter()
         table = products.read(f"{PRODUCT}.{PORT}", catalog=catalog)
         rows = table.filter(table.region == region)
@@ -109,7 +109,7 @@ def _reader_connect(catalog: str, index: int, queries: int, mode: str) -> list[t
         record = mode == "on" or (mode == "alternate" and (index + q) % 2 == 1)
         os.environ["PAIRLAB_USAGE"] = "on" if record else "off"
         start = time.perf_counter()
-        query(REGIONS[(index + q) % len(REGIONS)])
+        query(REGIONS[((index + q) // 2) % len(REGIONS)])
         times.append((record, time.perf_counter() - start))
     usage.settle()  # every query's reads recorded before the pool ends this process
     return times

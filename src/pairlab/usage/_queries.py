@@ -1,14 +1,14 @@
 """Record the queries through `pairlab.warehouse.connect()` that read a product's table.
 
 The warehouse tells this hook (entry point `pairlab.query_hooks`) the SQL each query ran. The
-hook notes who asked, when and from which pipeline, and hands the SQL to one background thread:
-the reader's query never waits for the parser. That thread skips SQL whose text names no
-published product table (most queries read raw tables), parses the rest with the same parser
-the log import uses (`_sql.tables_read`, once per distinct text), keeps the tables that are
-published product ports (the catalog's, looked up again when the products schema shows up with
-a name it did not know), and records each as a read, as `products.read` does. What is still
-queued when the process ends is recorded before it exits; `settle()` waits for the queue (a
-flush calls it first).
+hook notes who asked, when and from which pipeline. A text seen before (a notebook reruns its
+queries) or one naming no published product is settled there in microseconds; any other goes
+to one background thread, so the reader's query never waits for the parser. That thread parses
+with the same parser the log import uses (`_sql.tables_read`, once per distinct text), keeps
+the tables that are published product ports (the catalog's, looked up again when the products
+schema shows up with a name it did not know), and records each as a read, as `products.read`
+does. What is still queued when the process ends is recorded before it exits; `settle()` waits
+for the queue (a flush calls it first).
 """
 
 from __future__ import annotations
@@ -105,28 +105,47 @@ class _Recorder:
         return any(name in sql for name in self.names)
 
     def _parsed(self, sql: str, dialect: str) -> set[str]:
-        """Return the tables the SQL reads, parsed once per distinct text (the parser's cost)."""
+        """Return the tables the SQL reads, parsed once per distinct text (the parser's cost);
+        a text the parser cannot read reads nothing (counted, never a read)."""
         key = (sql, dialect)
-        if key not in self.parsed:
+        found = self.parsed.get(key)
+        if found is None:
+            try:
+                found = tables_read(sql, _DIALECTS.get(dialect, dialect), {})
+            except Unparsed:
+                log.debug("pairlab: a query the parser cannot read is not counted: %.80s", sql)
+                found = set()
             if len(self.parsed) >= _CACHED:
-                self.parsed.pop(next(iter(self.parsed)))
-            self.parsed[key] = tables_read(sql, _DIALECTS.get(dialect, dialect), {})
-        return self.parsed[key]
+                self.parsed.pop(next(iter(self.parsed)), None)
+            self.parsed[key] = found
+        return found
+
+    def quick(self, asked: _Asked) -> bool:
+        """Settle a query on the reader's thread when that costs microseconds: its text names no
+        product the catalog knew, or was parsed before. False leaves it to the thread."""
+        if not self.loaded_at:
+            return False
+        sql = asked.sql.lower()
+        if not self._named(sql):  # unless the products schema shows up: a product new since?
+            stale = time.monotonic() - self.loaded_at > _REFRESH_SECONDS
+            return not (stale and SCHEMA in sql)
+        read = self.parsed.get((asked.sql, asked.dialect))
+        if read is None:
+            return False
+        self._record(asked, read, self.tables)
+        return True
 
     def record(self, asked: _Asked) -> None:
         """Parse one query and record a read of each product port it touched."""
         sql = asked.sql.lower()
         known = self._known(sql)
-        if not self._named(sql):  # no product's name in the text: it reads none, no parse
-            return
-        try:
-            read = self._parsed(asked.sql, asked.dialect)
-        except Unparsed:
-            log.debug("pairlab: a query the parser cannot read is not counted: %.80s", asked.sql)
-            return
-        for ref in sorted(
-            {known[t] for t in read if t in known}, key=lambda r: (r.product, r.port)
-        ):
+        if self._named(sql):  # no product's name in the text: it reads none, no parse
+            self._record(asked, self._parsed(asked.sql, asked.dialect), known)
+
+    @staticmethod
+    def _record(asked: _Asked, read: set[str], known: dict[str, PortRef]) -> None:
+        """Record a read of each product port among the tables read."""
+        for ref in sorted({known[t] for t in read if t in known}, key=lambda r: r.product + r.port):
             record_read(ref.product, ref.port, pipeline=asked.pipeline, reader=asked.reader,
                         at=asked.at)  # fmt: skip
 
@@ -135,12 +154,15 @@ _recorder = _Recorder()
 
 
 def record_query(query: Any) -> None:
-    """Note one query that ran through `connect()`; its reads are recorded in the background."""
+    """Note one query that ran through `connect()`: settled at once when its text was seen
+    before (or names no product), else recorded in the background."""
     if os.environ.get(OFF_ENV, "").lower() == "off":
         return
-    _recorder.put(
-        _Asked(str(query.sql), str(query.dialect), reader(), datetime.now(UTC), current_pipeline())
+    asked = _Asked(
+        str(query.sql), str(query.dialect), reader(), datetime.now(UTC), current_pipeline()
     )
+    if not _recorder.quick(asked):
+        _recorder.put(asked)
 
 
 def settle(timeout: float = 30.0) -> None:
