@@ -3,6 +3,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { requestAPI, requestText } from '../request';
 import { IParticipant, IPlace, ISession, ISessionsResponse, ISummary } from '../tokens';
 import { clockOffsetMs } from './timer';
+import { trans } from '../translate';
 
 /** How often a browser reloads the running session (rotations made in another browser). */
 const FOLLOW_MS = 5000;
@@ -192,7 +193,7 @@ export class SessionManager {
   async exportSession(): Promise<{ id: string; data: unknown }> {
     const session = this.latest;
     if (session === null) {
-      throw new Error('No session to export yet: start one first.');
+      throw new Error(trans.__('No session to export yet: start one first.'));
     }
     return { id: session.id, data: await requestAPI(`sessions/${session.id}/export`) };
   }
@@ -204,7 +205,7 @@ export class SessionManager {
 
   private async _post(action: string): Promise<ISession> {
     if (this._active === null) {
-      throw new Error('No pairing session is running.');
+      throw new Error(trans.__('No pairing session is running.'));
     }
     return requestAPI<ISession>(`sessions/${this._active.id}/${action}`, {
       method: 'POST',

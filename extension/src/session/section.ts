@@ -14,6 +14,7 @@ import {
   secondsLeft,
   shouldPrompt
 } from './timer';
+import { trans } from '../translate';
 
 /** Options the section reads from the user's settings. */
 export interface ISessionOptions {
@@ -25,6 +26,20 @@ export interface ISessionOptions {
 
 const ROLES = ['analyst', 'engineer'];
 
+/** A role as the guide shows it: the server keeps the English key. */
+export function roleName(role: string): string {
+  const names: Record<string, string> = {
+    analyst: trans.__('analyst'),
+    engineer: trans.__('engineer')
+  };
+  return names[role] ?? role;
+}
+
+/** A participant as the guide names them: "Ana (analyst)". */
+function person(p: IParticipant): string {
+  return trans.__('%1 (%2)', p.name, roleName(p.role));
+}
+
 /** A problem with what was typed in the start form, said in words. */
 class FormError extends Error {}
 
@@ -32,16 +47,16 @@ class FormError extends Error {}
 export function formProblem(people: IParticipant[], minutesText: string): string {
   if (people.length < 2) {
     return people.length === 0
-      ? 'Add at least two people: type a name in each box.'
-      : `Add at least two people: ${people[0].name} needs someone to pair with.`;
+      ? trans.__('Add at least two people: type a name in each box.')
+      : trans.__('Add at least two people: %1 needs someone to pair with.', people[0].name);
   }
   const names = people.map(p => p.name.toLocaleLowerCase());
   if (new Set(names).size !== names.length) {
-    return 'Two people have the same name: give each person their own.';
+    return trans.__('Two people have the same name: give each person their own.');
   }
   const minutes = Number(minutesText);
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > 240) {
-    return 'Rotate every 1 to 240 whole minutes.';
+    return trans.__('Rotate every 1 to 240 whole minutes.');
   }
   return '';
 }
@@ -87,7 +102,7 @@ export class SessionSection extends Widget {
   /** Redraw from the manager's state. */
   render(): void {
     const session = this.sessions.active;
-    const parts: HTMLElement[] = [el('h3', 'jp-pairlab-section-title', 'Pairing session')];
+    const parts: HTMLElement[] = [el('h3', 'jp-pairlab-section-title', trans.__('Pairing session'))];
     if (this.sessions.notice) {
       parts.push(el('p', 'jp-pairlab-notice', this.sessions.notice));
     }
@@ -97,8 +112,12 @@ export class SessionSection extends Widget {
       parts.push(this._form());
     } else {
       parts.push(
-        el('p', 'jp-pairlab-hint', 'No session running. Start one to share the keyboard in turns.'),
-        button('Start a pairing session', 'jp-pairlab-start', async () => this.showForm())
+        el(
+          'p',
+          'jp-pairlab-hint',
+          trans.__('No session running. Start one to share the keyboard in turns.')
+        ),
+        button(trans.__('Start a pairing session'), 'jp-pairlab-start', async () => this.showForm())
       );
     }
     parts.push(this._error);
@@ -113,19 +132,19 @@ export class SessionSection extends Widget {
   private _status(session: ISession): HTMLElement[] {
     const roles = el('dl', 'jp-pairlab-roles');
     roles.append(
-      el('dt', '', 'Driver'),
-      el('dd', 'jp-pairlab-driver', `${session.driver.name} (${session.driver.role})`),
-      el('dt', '', session.navigators.length > 1 ? 'Navigators' : 'Navigator'),
+      el('dt', '', trans.__('Driver')),
+      el('dd', 'jp-pairlab-driver', person(session.driver)),
+      el('dt', '', trans._n('Navigator', 'Navigators', session.navigators.length)),
       el(
         'dd',
         'jp-pairlab-navigators',
-        session.navigators.map(p => `${p.name} (${p.role})`).join(', ')
+        session.navigators.map(person).join(', ')
       )
     );
     const actions = el('div', 'jp-pairlab-actions');
     actions.append(
-      button('Rotate', 'jp-mod-accept jp-pairlab-rotate', () => this._run(() => this.sessions.rotate())),
-      button('End session', 'jp-mod-reject jp-pairlab-end', () => this._run(() => this.sessions.end()))
+      button(trans.__('Rotate'), 'jp-mod-accept jp-pairlab-rotate', () => this._run(() => this.sessions.rotate())),
+      button(trans.__('End session'), 'jp-mod-reject jp-pairlab-end', () => this._run(() => this.sessions.end()))
     );
     this._countdown = el('p', 'jp-pairlab-countdown');
     this._prompt = el('div', 'jp-pairlab-prompt');
@@ -139,17 +158,17 @@ export class SessionSection extends Widget {
    * to its person; with one shared keyboard (the default) the driver is credited.
    */
   private _whoAmI(session: ISession): HTMLElement {
-    const label = el('label', 'jp-pairlab-me-label', 'This is me: ');
+    const label = el('label', 'jp-pairlab-me-label', trans.__('This is me: '));
     const select = el('select', 'jp-mod-styled jp-pairlab-me');
-    select.setAttribute('aria-label', 'This is me');
-    select.append(new Option('(shared keyboard)', ''));
+    select.setAttribute('aria-label', trans.__('This is me'));
+    select.append(new Option(trans.__('(shared keyboard)'), ''));
     for (const person of session.participants) {
       select.append(new Option(person.name, person.name));
     }
     select.value = this.sessions.me ?? '';
-    select.title =
-      'Who uses this browser. Choose a name only when each person has their own browser ' +
-      'in a shared notebook; with one keyboard, runs count for whoever drives.';
+    select.title = trans.__(
+      'Who uses this browser. Choose a name only when each person has their own browser in a shared notebook; with one keyboard, runs count for whoever drives.'
+    );
     select.addEventListener('change', () => this.sessions.setMe(select.value || null));
     label.append(select);
     return label;
@@ -164,7 +183,9 @@ export class SessionSection extends Widget {
     const left = secondsLeft(session, now);
     const next = session.next_driver.name; // the server's turn rule, not worked out here
     this._countdown.textContent =
-      left > 0 ? `${formatCountdown(left)} until ${next} drives` : `Rotation due: ${next} drives next`;
+      left > 0
+        ? trans.__('%1 until %2 drives', formatCountdown(left), next)
+        : trans.__('Rotation due: %1 drives next', next);
     if (this.options.promptRotation && shouldPrompt(session, now, this._promptedFor)) {
       this._promptedFor = session.rotations;
       this._showPrompt(next);
@@ -185,10 +206,11 @@ export class SessionSection extends Widget {
   }
 
   private _showPrompt(next: string): void {
-    announcer.say(`Time to rotate: ${next} takes the keyboard.`);
+    const words = trans.__('Time to rotate: %1 takes the keyboard.', next);
+    announcer.say(words);
     this._prompt?.replaceChildren(
-      el('span', '', `Time to rotate: ${next} takes the keyboard.`),
-      button('Rotate now', 'jp-mod-accept', () => this._run(() => this.sessions.rotate()))
+      el('span', '', words),
+      button(trans.__('Rotate now'), 'jp-mod-accept', () => this._run(() => this.sessions.rotate()))
     );
   }
 
@@ -207,22 +229,22 @@ export class SessionSection extends Widget {
     minutes.min = '1';
     minutes.max = '240';
     minutes.value = String(this.options.rotationMinutes);
-    const label = el('label', 'jp-pairlab-minutes-label', 'Rotate every (minutes) ');
+    const label = el('label', 'jp-pairlab-minutes-label', trans.__('Rotate every (minutes) '));
     label.append(minutes);
     const place = this._placeRow();
     void prefillPlace(form); // on the hub: who she is in the program (intake/place.ts)
-    const start = el('button', 'jp-Button jp-mod-styled jp-mod-accept jp-pairlab-submit', 'Start');
+    const start = el('button', 'jp-Button jp-mod-styled jp-mod-accept jp-pairlab-submit', trans.__('Start'));
     start.type = 'submit'; // Enter in any box starts the session: keyboard only works
     form.append(
       rows,
-      button('Add a person', 'jp-pairlab-add-person', async () => {
+      button(trans.__('Add a person'), 'jp-pairlab-add-person', async () => {
         addRow();
         rows.querySelector<HTMLInputElement>('.jp-pairlab-person:last-child input')?.focus();
       }),
       label,
       place,
       start,
-      button('Cancel', 'jp-mod-reject', async () => {
+      button(trans.__('Cancel'), 'jp-mod-reject', async () => {
         this._formOpen = false;
         this._error.textContent = '';
         this.render();
@@ -238,12 +260,12 @@ export class SessionSection extends Widget {
   private _personRow(index: number): HTMLElement {
     const row = el('div', 'jp-pairlab-person');
     const name = el('input', 'jp-mod-styled jp-pairlab-name');
-    name.placeholder = `Name ${index + 1}`;
-    name.setAttribute('aria-label', `Name of person ${index + 1}`);
+    name.placeholder = trans.__('Name %1', index + 1);
+    name.setAttribute('aria-label', trans.__('Name of person %1', index + 1));
     const role = el('select', 'jp-pairlab-role'); // a native select: as wide as its words
-    role.setAttribute('aria-label', `Role of person ${index + 1}`);
+    role.setAttribute('aria-label', trans.__('Role of person %1', index + 1));
     for (const value of ROLES) {
-      role.append(new Option(value, value));
+      role.append(new Option(roleName(value), value));
     }
     role.value = ROLES[index % 2];
     row.append(name, role);
@@ -254,9 +276,9 @@ export class SessionSection extends Widget {
   private _placeRow(): HTMLElement {
     const row = el('div', 'jp-pairlab-place');
     for (const [key, text, hint] of [
-      ['team', 'Team', 'team id in the program'],
-      ['facilitator', 'Facilitator', 'who leads, or empty'],
-      ['trained_in', 'Trained in', "for a teach-back: the facilitator's session id"]
+      ['team', trans.__('Team'), trans.__('team id in the program')],
+      ['facilitator', trans.__('Facilitator'), trans.__('who leads, or empty')],
+      ['trained_in', trans.__('Trained in'), trans.__("for a teach-back: the facilitator's session id")]
     ]) {
       const input = el('input', `jp-mod-styled jp-pairlab-${key}`);
       input.placeholder = hint;

@@ -6,6 +6,7 @@
  */
 
 import type { ISession } from '../tokens';
+import { trans } from '../translate.js';
 
 export type { IParticipant, IPlace, ISession } from '../tokens';
 
@@ -50,8 +51,8 @@ export function shouldPrompt(
  */
 export function countdownWords(seconds: number, next: string): string {
   if (seconds <= 0) {
-    return `Rotation due: ${next} drives next`;
+    return trans.__('Rotation due: %1 drives next', next);
   }
   const minutes = Math.ceil(seconds / 60);
-  return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'} until ${next} drives`;
+  return trans._n('%1 minute until %2 drives', '%1 minutes until %2 drives', minutes, next);
 }
