@@ -4,6 +4,7 @@
  * runs share one run. Plain logic over an injected request function, so Node tests it.
  */
 import type { ICheckReply } from '../tokens';
+import { trans } from '../translate.js';
 
 /** Where a check's kernel run is, as `GET /pairlab/check/jobs/<id>` says. */
 export interface ICheckProgress {
@@ -43,7 +44,7 @@ export type Call = <T>(endPoint: string, init?: RequestInit) => Promise<T>;
 /** Raised when the pair cancelled the check. */
 export class CheckCancelled extends Error {
   constructor() {
-    super('The check was cancelled');
+    super(trans.__('The check was cancelled'));
   }
 }
 
@@ -55,9 +56,9 @@ export function progressWords(job: Pick<ICheckJob, 'progress' | 'elapsed'>): str
   const seconds = Math.round(job.elapsed); // the job's, not when its cell began
   const p = job.progress;
   if (p && p.of > 0) {
-    return `Running cell ${p.cell} of ${p.of} (${seconds} s)`;
+    return trans.__('Running cell %1 of %2 (%3 s)', p.cell, p.of, seconds);
   }
-  return `Checking (${seconds} s)`;
+  return trans.__('Checking (%1 s)', seconds);
 }
 
 interface IRun {

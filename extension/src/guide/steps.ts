@@ -11,8 +11,23 @@ import { CheckCancelled, CheckRunner, ICheckJob, progressWords } from './checkjo
 import { highlightCells } from './highlight';
 import { facilitatorNotes } from './notes';
 import { NotebookSaver } from './save';
+import { trans } from '../translate';
 
 type Status = 'pass' | 'fail' | 'error' | 'pending' | 'running' | 'cancelled' | 'unchecked';
+
+/** A step's status as its badge shows it: the server keeps the English key. */
+function statusName(status: Status): string {
+  const names: Record<Status, string> = {
+    pass: trans.__('pass'),
+    fail: trans.__('fail'),
+    error: trans.__('error'),
+    pending: trans.__('pending'),
+    running: trans.__('running'),
+    cancelled: trans.__('cancelled'),
+    unchecked: trans.__('unchecked')
+  };
+  return names[status] ?? status;
+}
 
 /** How often a long check's progress is said aloud (the screen shows every poll). */
 const SAY_PROGRESS_MS = 15000;
@@ -140,13 +155,13 @@ export class StepsSection extends Widget {
         step && lesson
           ? { path: panel.context.path, step: `${lesson.id}/${step.id}`, session }
           : { path: panel.context.path, set: 'practice' };
-      const title = step?.title ?? 'Practice checks';
+      const title = step?.title ?? trans.__('Practice checks');
       let said = 0;
       const reply: ICheckReply = await this._runner.run(this._runKey(key), body, job => {
         this._showProgress(key, job);
         if (Date.now() - said >= SAY_PROGRESS_MS) {
           said = Date.now(); // politely: the first poll, then every 15 s, never every second
-          announcer.say(`${title}: ${progressWords(job)}. Cancel stops the check.`);
+          announcer.say(trans.__('%1: %2. Cancel stops the check.', title, progressWords(job)));
         }
       });
       // The server decided and recorded the verdict; the guide only shows it.
@@ -190,8 +205,8 @@ export class StepsSection extends Widget {
       return [];
     }
     const line = el('p', 'jp-pairlab-progress', words);
-    const cancel = el('button', 'jp-Button jp-mod-styled jp-mod-reject jp-pairlab-cancel', 'Cancel');
-    cancel.title = 'Stop this check (nothing is recorded)';
+    const cancel = el('button', 'jp-Button jp-mod-styled jp-mod-reject jp-pairlab-cancel', trans.__('Cancel'));
+    cancel.title = trans.__('Stop this check (nothing is recorded)');
     cancel.addEventListener('click', () => void this.cancel(step));
     return [line, cancel];
   }
@@ -209,17 +224,19 @@ export class StepsSection extends Widget {
     const lesson = this.lesson;
     if (this._panel === null) {
       parts.push(
-        el('h3', 'jp-pairlab-section-title', 'Steps'),
+        el('h3', 'jp-pairlab-section-title', trans.__('Steps')),
         el(
           'p',
           'jp-pairlab-empty',
-          'Open a lesson from the list below to see its steps, or any notebook for the practice checks.'
+          trans.__(
+            'Open a lesson from the list below to see its steps, or any notebook for the practice checks.'
+          )
         )
       );
     } else if (lesson === null) {
-      parts.push(el('h3', 'jp-pairlab-section-title', 'Practice checks'), this._practice());
+      parts.push(el('h3', 'jp-pairlab-section-title', trans.__('Practice checks')), this._practice());
     } else {
-      const title = `Steps: Lesson ${lesson.number}. ${lesson.title}`;
+      const title = trans.__('Steps: Lesson %1. %2', lesson.number, lesson.title);
       parts.push(el('h3', 'jp-pairlab-section-title', title));
       if (this._showNotes && lesson.facilitator_notes) {
         parts.push(facilitatorNotes(lesson, this.rendermime)); // once per lesson, not per step
@@ -243,17 +260,21 @@ export class StepsSection extends Widget {
       this.node.querySelector<HTMLElement>(`${where} .jp-pairlab-check`)?.focus();
     }
     // Say the verdict: which step, passed or not, and the first problem to fix.
-    const title = this.lesson?.steps.find(s => s.id === key)?.title ?? 'Practice checks';
+    const title = this.lesson?.steps.find(s => s.id === key)?.title ?? trans.__('Practice checks');
     const problem = results.find(r => r.status !== 'pass');
     const words: Partial<Record<Status, string>> = {
-      pass: 'passed',
-      fail: 'failed',
-      error: 'could not be checked',
-      pending: 'waiting for Re-check',
-      cancelled: 'check cancelled'
+      pass: trans.__('passed'),
+      fail: trans.__('failed'),
+      error: trans.__('could not be checked'),
+      pending: trans.__('waiting for Re-check'),
+      cancelled: trans.__('check cancelled')
     };
     const verdict = words[status] ?? status;
-    announcer.say(`${title}: ${verdict}${problem ? `. ${problem.id}: ${problem.message}` : ''}`);
+    announcer.say(
+      problem
+        ? trans.__('%1: %2. %3: %4', title, verdict, problem.id, problem.message)
+        : trans.__('%1: %2', title, verdict)
+    );
   }
 
   private async _restore(path: string): Promise<void> {
@@ -302,18 +323,18 @@ export class StepsSection extends Widget {
     item.dataset.stepId = step.id;
     item.dataset.status = status;
     const title = el('button', 'jp-pairlab-step-title', step.title);
-    title.title = 'Show the cells this step concerns';
+    title.title = trans.__('Show the cells this step concerns');
     title.addEventListener('click', () => this._highlight(step));
-    const badge = el('span', 'jp-pairlab-badge', status);
+    const badge = el('span', 'jp-pairlab-badge', statusName(status));
     const goal = el('p', 'jp-pairlab-step-goal', step.goal);
     const hint = el('p', 'jp-pairlab-step-hint', step.hint);
     hint.hidden = true;
     const actions = el('div', 'jp-pairlab-actions');
-    const show = el('button', 'jp-Button jp-mod-styled jp-pairlab-show-hint', 'Hint');
+    const show = el('button', 'jp-Button jp-mod-styled jp-pairlab-show-hint', trans.__('Hint'));
     show.addEventListener('click', () => {
       hint.hidden = !hint.hidden;
     });
-    const check = el('button', 'jp-Button jp-mod-styled jp-mod-accept jp-pairlab-check', 'Check');
+    const check = el('button', 'jp-Button jp-mod-styled jp-mod-accept jp-pairlab-check', trans.__('Check'));
     check.disabled = status === 'running';
     check.addEventListener('click', () => void this.check(step));
     if (step.hint) {
@@ -327,11 +348,15 @@ export class StepsSection extends Widget {
   private _practice(): HTMLElement {
     const box = el('div', 'jp-pairlab-practice');
     const status = this._status.get('') ?? 'unchecked';
-    const check = el('button', 'jp-Button jp-mod-styled jp-mod-accept jp-pairlab-check', 'Check');
+    const check = el('button', 'jp-Button jp-mod-styled jp-mod-accept jp-pairlab-check', trans.__('Check'));
     check.disabled = status === 'running';
     check.addEventListener('click', () => void this.check(null));
     box.append(
-      el('p', 'jp-pairlab-hint', 'This notebook is not a lesson; these checks apply to any notebook.'),
+      el(
+        'p',
+        'jp-pairlab-hint',
+        trans.__('This notebook is not a lesson; these checks apply to any notebook.')
+      ),
       check,
       ...this._running('', null),
       this._resultList('')
@@ -349,7 +374,7 @@ export class StepsSection extends Widget {
       if (result.status !== 'pass' && result.cells.length > 0 && this._panel) {
         // A failed check names its cells: one click takes the pair there.
         row.classList.add('jp-pairlab-jump');
-        row.title = 'Go to the cell this message names';
+        row.title = trans.__('Go to the cell this message names');
         row.addEventListener('click', () => {
           if (this._panel) {
             void highlightCells(this._panel, result.cells.slice(0, 1), '');
