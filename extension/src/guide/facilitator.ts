@@ -4,6 +4,7 @@ import { el } from '../dom';
 import { errorWords } from '../request';
 import { SessionManager } from '../session/manager';
 import { ILesson, ISummary } from '../tokens';
+import { trans } from '../translate';
 
 /** Save `text` as a file named `name` through the browser's own download. */
 export function download(name: string, type: string, text: string): void {
@@ -19,7 +20,9 @@ export function download(name: string, type: string, text: string): void {
 
 /** Format seconds as "12 min" or "45 s". */
 function duration(seconds: number): string {
-  return seconds >= 60 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds)} s`;
+  return seconds >= 60
+    ? trans.__('%1 min', Math.round(seconds / 60))
+    : trans.__('%1 s', Math.round(seconds));
 }
 
 /** Return a list item with text. */
@@ -35,11 +38,12 @@ export class FacilitatorToggle extends Widget {
   constructor(onChange: (on: boolean) => void) {
     super({ node: document.createElement('label') });
     this.addClass('jp-pairlab-facilitator-toggle');
-    this.node.title =
-      'Show facilitator notes, the session summary, Export session and the cohort report';
+    this.node.title = trans.__(
+      'Show facilitator notes, the session summary, Export session and the cohort report'
+    );
     this._box.type = 'checkbox';
     this._box.addEventListener('change', () => onChange(this._box.checked));
-    this.node.append(this._box, document.createTextNode(' Facilitator mode'));
+    this.node.append(this._box, document.createTextNode(' ' + trans.__('Facilitator mode')));
   }
 
   /** Whether the switch shows facilitator mode on. */
@@ -76,7 +80,7 @@ export class FacilitatorSection extends Widget {
     }
     const heading = document.createElement('h3');
     heading.className = 'jp-pairlab-section-title';
-    heading.textContent = 'Facilitator: session summary';
+    heading.textContent = trans.__('Facilitator: session summary');
     const actions = this._actions();
     let summary: ISummary | null = null;
     try {
@@ -84,20 +88,24 @@ export class FacilitatorSection extends Widget {
     } catch (error) {
       this.node.replaceChildren(
         heading,
-        this._text(`Summary unavailable: ${errorWords(error)}`),
+        this._text(trans.__('Summary unavailable: %1', errorWords(error))),
         actions,
         this._error
       );
       return;
     }
     if (summary === null) {
-      this.node.replaceChildren(heading, this._text('No session yet.'), actions, this._error);
+      this.node.replaceChildren(heading, this._text(trans.__('No session yet.')), actions, this._error);
       return;
     }
-    const ended = this.sessions.active === null ? ' (ended)' : '';
+    const id = this.sessions.latest?.id ?? '';
     this.node.replaceChildren(
       heading,
-      this._text(`Session ${this.sessions.latest?.id ?? ''}${ended}`),
+      this._text(
+        this.sessions.active === null
+          ? trans.__('Session %1 (ended)', id)
+          : trans.__('Session %1', id)
+      ),
       el('p', 'jp-pairlab-summary-lesson', this._lesson(summary.lesson)),
       ...this._render(summary),
       actions,
@@ -118,14 +126,14 @@ export class FacilitatorSection extends Widget {
 
   private _actions(): HTMLElement {
     const actions = el('div', 'jp-pairlab-actions');
-    const exporter = el('button', 'jp-Button jp-mod-styled jp-pairlab-export', 'Export session');
+    const exporter = el('button', 'jp-Button jp-mod-styled jp-pairlab-export', trans.__('Export session'));
     exporter.type = 'button';
     exporter.disabled = this.sessions.latest === null;
-    exporter.title = 'Save this session as JSON: pairlab report reads it';
+    exporter.title = trans.__('Save this session as JSON: pairlab report reads it');
     exporter.addEventListener('click', () => void this._run(() => this.exportSession()));
-    const report = el('button', 'jp-Button jp-mod-styled jp-pairlab-report', 'Download cohort report');
+    const report = el('button', 'jp-Button jp-mod-styled jp-pairlab-report', trans.__('Download cohort report'));
     report.type = 'button';
-    report.title = "One HTML page of every session on this server, as 'pairlab report' writes it";
+    report.title = trans.__("One HTML page of every session on this server, as 'pairlab report' writes it");
     report.addEventListener('click', () => void this._run(() => this.downloadReport()));
     actions.append(exporter, report);
     return actions;
@@ -147,10 +155,12 @@ export class FacilitatorSection extends Widget {
   /** Name the session's lesson as the guide numbers it ("Lesson 0. Welcome ..."). */
   private _lesson(id: string | null): string {
     if (id === null) {
-      return 'Lesson: none chosen (started outside a lesson notebook).';
+      return trans.__('Lesson: none chosen (started outside a lesson notebook).');
     }
     const lesson = this.lessons().find(l => l.id === id);
-    return lesson ? `Lesson ${lesson.number}. ${lesson.title}` : `Lesson: ${id}`;
+    return lesson
+      ? trans.__('Lesson %1. %2', lesson.number, lesson.title)
+      : trans.__('Lesson: %1', id);
   }
 
   private _render(summary: ISummary): HTMLElement[] {
@@ -160,33 +170,41 @@ export class FacilitatorSection extends Widget {
     const checks = document.createElement('ul');
     checks.className = 'jp-pairlab-summary-checks';
     checks.append(
-      ...summary.failed_checks.map(c => item(`${c.check}: failed ${c.failures}×`))
+      ...summary.failed_checks.map(c => item(trans.__('%1: failed %2×', c.check, c.failures)))
     );
     const runs = document.createElement('ul');
     runs.className = 'jp-pairlab-summary-runs';
     runs.append(
-      ...summary.executions.map(e => item(`${e.user}: ${e.runs} runs, ${e.errors} errors`))
+      ...summary.executions.map(e => item(trans.__('%1: %2 runs, %3 errors', e.user, e.runs, e.errors)))
     );
     const prompts = el('ul', 'jp-pairlab-summary-prompts');
     prompts.append(
       ...(summary.prompts ?? []).map(p => {
-        const who = p.participant === null ? 'a shared keyboard' : `${p.participant}'s browser`;
-        const row = item(`Rotation ${p.rotation + 1}: ${who} prompted (${p.next} next)`);
+        const row = item(
+          p.participant === null
+            ? trans.__('Rotation %1: a shared keyboard prompted (%2 next)', p.rotation + 1, p.next)
+            : trans.__("Rotation %1: %2's browser prompted (%3 next)", p.rotation + 1, p.participant, p.next)
+        );
         row.dataset.participant = p.participant ?? '';
         return row;
       })
     );
     return [
       this._text(
-        `${duration(summary.duration_seconds)} so far, ${summary.rotations.length} rotations.`
+        trans._n(
+          '%2 so far, %1 rotation.',
+          '%2 so far, %1 rotations.',
+          summary.rotations.length,
+          duration(summary.duration_seconds)
+        )
       ),
-      this._text('Rotation prompts, per browser:'),
+      this._text(trans.__('Rotation prompts, per browser:')),
       prompts,
-      this._text('Time per completed step:'),
+      this._text(trans.__('Time per completed step:')),
       steps,
-      this._text('Checks that failed most:'),
+      this._text(trans.__('Checks that failed most:')),
       checks,
-      this._text('Cells run per person:'),
+      this._text(trans.__('Cells run per person:')),
       runs
     ];
   }
