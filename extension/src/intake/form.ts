@@ -2,6 +2,8 @@
  * The "Request a pairing" form's words and body: pure functions, no DOM, tested in node.
  */
 
+import { trans } from '../translate.js';
+
 /** The form's fields as typed (every one a string; lists comma-separated). */
 export interface IRequestFields {
   team: string;
@@ -112,18 +114,25 @@ export function requestBody(fields: IRequestFields): IRequestBody {
 
 /** Return where a request stands, in one sentence: reuse, its place in the queue, or its state. */
 export function standing(view: IRequestView): string {
-  const name = `Request ${view.id} (${view.idea})`;
+  const name = trans.__('Request %1 (%2)', view.id, view.idea);
   switch (view.state) {
     case 'answered':
-      return `${name} is answered by reuse and not queued: ${view.answer?.message ?? 'see the Intake page'}; talk to team ${view.answer?.team ?? '?'}.`;
+      return trans.__(
+        '%1 is answered by reuse and not queued: %2; talk to team %3.',
+        name,
+        view.answer?.message ?? trans.__('see the Intake page'),
+        view.answer?.team ?? '?'
+      );
     case 'waiting': {
-      const start = view.expected_start ? `, expected to start ${view.expected_start}` : '';
-      return `${name} is number ${view.position ?? '?'} in the queue${start}.`;
+      const place = view.position ?? '?';
+      return view.expected_start
+        ? trans.__('%1 is number %2 in the queue, expected to start %3.', name, place, view.expected_start)
+        : trans.__('%1 is number %2 in the queue.', name, place);
     }
     case 'active':
-      return `${name} is active: its pairing has started.`;
+      return trans.__('%1 is active: its pairing has started.', name);
     default:
-      return `${name} is ${view.state}.`;
+      return trans.__('%1 is %2.', name, view.state);
   }
 }
 
@@ -132,7 +141,9 @@ export function scoreWords(view: IRequestView): string {
   const parts = view.score.parts.map(
     p => `${p.part} ${p.points >= 0 ? '+' : ''}${p.points}`
   );
-  return `Score ${view.score.total}${parts.length ? `: ${parts.join(', ')}` : ''}.`;
+  return parts.length
+    ? trans.__('Score %1: %2.', view.score.total, parts.join(', '))
+    : trans.__('Score %1.', view.score.total);
 }
 
 /** Return everything the requester should hear after filing: standing, score, the service's notes. */

@@ -11,24 +11,27 @@ import {
   requestBody,
   standing
 } from './form';
+import { trans } from '../translate';
 
 const ROUTE = 'intake/requests';
 
-/** The form's fields: name, label, and what helps the requester fill it in. */
-const FIELDS: [keyof IRequestFields, string, string][] = [
-  ['team', 'Team', 'your team id in the program'],
-  ['idea', 'Product idea', 'what the product does, in a line'],
-  ['consumer', 'Consumer', 'who uses it'],
-  ['statement', 'Value hypothesis', 'what will be true if it works'],
-  ['metric', 'Metric', 'e.g. consumers'],
-  ['threshold', 'Threshold', 'a number, e.g. 3'],
-  ['window', 'Window', 'e.g. 30d'],
-  ['tables', 'Warehouse tables', 'comma-separated, e.g. claims, policies'],
-  ['products', 'Products it reads', 'comma-separated product ids'],
-  ['analysts', 'The two analysts who would pair', 'comma-separated names'],
-  ['free_from', 'Free from', ''],
-  ['not_fit', 'Why an offered product does not fit', 'only when answered by reuse']
-];
+/** The form's fields: name, label, and what helps the requester fill it in (in their language). */
+function fieldRows(): [keyof IRequestFields, string, string][] {
+  return [
+    ['team', trans.__('Team'), trans.__('your team id in the program')],
+    ['idea', trans.__('Product idea'), trans.__('what the product does, in a line')],
+    ['consumer', trans.__('Consumer'), trans.__('who uses it')],
+    ['statement', trans.__('Value hypothesis'), trans.__('what will be true if it works')],
+    ['metric', trans.__('Metric'), trans.__('e.g. consumers')],
+    ['threshold', trans.__('Threshold'), trans.__('a number, e.g. 3')],
+    ['window', trans.__('Window'), trans.__('e.g. 30d')],
+    ['tables', trans.__('Warehouse tables'), trans.__('comma-separated, e.g. claims, policies')],
+    ['products', trans.__('Products it reads'), trans.__('comma-separated product ids')],
+    ['analysts', trans.__('The two analysts who would pair'), trans.__('comma-separated names')],
+    ['free_from', trans.__('Free from'), ''],
+    ['not_fit', trans.__('Why an offered product does not fit'), trans.__('only when answered by reuse')]
+  ];
+}
 const REQUIRED = new Set<keyof IRequestFields>(['team', 'idea', 'consumer', 'analysts']);
 
 /**
@@ -40,21 +43,23 @@ export class RequestPanel extends Widget {
   constructor() {
     super({ node: el('div', 'jp-pairlab-intake') });
     this.id = 'pairlab-request-pairing';
-    this.title.label = 'Request a pairing';
+    this.title.label = trans.__('Request a pairing');
     this.title.closable = true;
     this.node.setAttribute('role', 'region');
-    this.node.setAttribute('aria-label', 'Request a pairing');
+    this.node.setAttribute('aria-label', trans.__('Request a pairing'));
     this.node.append(
-      el('h2', 'jp-pairlab-intake-title', 'Request a pairing'),
+      el('h2', 'jp-pairlab-intake-title', trans.__('Request a pairing')),
       el(
         'p',
         'jp-pairlab-intake-help',
-        'The central team pairs with your team on a first product. Existing products are offered first: if one covers what you need, you can reuse it today.'
+        trans.__(
+          'The central team pairs with your team on a first product. Existing products are offered first: if one covers what you need, you can reuse it today.'
+        )
       ),
       this._form,
       this._said,
       this._error,
-      el('h3', 'jp-pairlab-intake-mine-title', "Your team's requests"),
+      el('h3', 'jp-pairlab-intake-mine-title', trans.__("Your team's requests")),
       this._mine
     );
     this._said.setAttribute('role', 'status');
@@ -85,10 +90,10 @@ export class RequestPanel extends Widget {
 
   private _build(): void {
     this._form.noValidate = true; // the service's one parser says what is wrong, in words
-    for (const [name, label, hint] of FIELDS) {
+    for (const [name, label, hint] of fieldRows()) {
       const id = `pairlab-intake-${name}`;
       const row = el('div', 'jp-pairlab-intake-field');
-      const caption = el('label', '', label + (REQUIRED.has(name) ? ' (required)' : ''));
+      const caption = el('label', '', REQUIRED.has(name) ? trans.__('%1 (required)', label) : label);
       caption.htmlFor = id;
       const input = el('input', 'jp-mod-styled');
       input.id = id;
@@ -115,12 +120,12 @@ export class RequestPanel extends Widget {
 
   private async _send(): Promise<void> {
     const fields = {} as IRequestFields;
-    for (const [name] of FIELDS) {
+    for (const [name] of fieldRows()) {
       fields[name] = this._input(name).value;
     }
     this._submit.disabled = true;
     this._error.textContent = '';
-    this._said.textContent = 'Sending the request…';
+    this._said.textContent = trans.__('Sending the request…');
     try {
       const view = await requestAPI<IRequestView>(ROUTE, {
         method: 'POST',
@@ -140,12 +145,12 @@ export class RequestPanel extends Widget {
     this._mine.replaceChildren(
       ...(requests.length
         ? requests.map(view => el('li', 'jp-pairlab-intake-request', standing(view)))
-        : [el('li', 'jp-pairlab-intake-none', 'None yet.')])
+        : [el('li', 'jp-pairlab-intake-none', trans.__('None yet.'))])
     );
   }
 
   private _form = el('form', 'jp-pairlab-intake-form');
-  private _submit = el('button', 'jp-mod-styled jp-mod-accept', 'Send the request');
+  private _submit = el('button', 'jp-mod-styled jp-mod-accept', trans.__('Send the request'));
   private _said = el('p', 'jp-pairlab-intake-said');
   private _error = el('p', 'jp-pairlab-intake-error');
   private _mine = el('ul', 'jp-pairlab-intake-mine');

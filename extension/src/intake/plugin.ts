@@ -2,10 +2,12 @@ import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application'
 import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { PageConfig } from '@jupyterlab/coreutils';
 import { ILauncher } from '@jupyterlab/launcher';
+import { ITranslator } from '@jupyterlab/translation';
 
 import { pairIcon } from '../guide/icon';
 import { PACKAGE } from '../tokens';
 import { RequestPanel } from './panel';
+import { trans, useTranslator } from '../translate';
 
 /** The command that opens the form (`pairlab:request-pairing`). */
 export const REQUEST_PAIRING = `${PACKAGE}:request-pairing`;
@@ -19,24 +21,26 @@ export const requestPairingPlugin: JupyterFrontEndPlugin<void> = {
   id: `${PACKAGE}:request-pairing`,
   description: 'Request a pairing from the central team (intake queue, reuse first).',
   autoStart: true,
-  optional: [ICommandPalette, ILauncher],
+  optional: [ICommandPalette, ILauncher, ITranslator],
   activate: (
     app: JupyterFrontEnd,
     palette: ICommandPalette | null,
-    launcher: ILauncher | null
+    launcher: ILauncher | null,
+    translator: ITranslator | null
   ) => {
+    useTranslator(translator); // this plugin may start before the guide's
     const onHub = PageConfig.getOption('hubUser') !== '';
     let widget: MainAreaWidget<RequestPanel> | null = null;
     app.commands.addCommand(REQUEST_PAIRING, {
-      label: 'Request a pairing',
-      caption: "Ask the central team to pair on your team's product idea",
+      label: trans.__('Request a pairing'),
+      caption: trans.__("Ask the central team to pair on your team's product idea"),
       icon: pairIcon,
       isVisible: () => onHub,
       execute: () => {
         if (!widget || widget.isDisposed) {
           widget = new MainAreaWidget({ content: new RequestPanel() });
           widget.id = 'pairlab-request-pairing-area';
-          widget.title.label = 'Request a pairing';
+          widget.title.label = trans.__('Request a pairing');
         }
         if (!widget.isAttached) {
           app.shell.add(widget, 'main');
@@ -46,8 +50,9 @@ export const requestPairingPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
     if (onHub) {
-      palette?.addItem({ command: REQUEST_PAIRING, category: 'Pairing' });
-      launcher?.add({ command: REQUEST_PAIRING, category: 'Pairing', rank: 1 });
+      const category = trans.__('Pairing'); // the guide's launcher section, in its words
+      palette?.addItem({ command: REQUEST_PAIRING, category });
+      launcher?.add({ command: REQUEST_PAIRING, category, rank: 1 });
     }
   }
 };
