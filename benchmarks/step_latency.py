@@ -165,16 +165,25 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[round(q * (len(ordered) - 1))]
 
 
-def measure(servers: dict[str, Server], steps: list, rounds: int) -> dict[str, dict]:
-    """Check every step on every server, `rounds` times; return step -> side -> times, verdicts."""
+def measure(
+    servers: dict[str, Server], steps: list, rounds: int, cold_rounds: int
+) -> dict[str, dict]:
+    """Check every step on every server, `rounds` times (the cold one `cold_rounds` times).
+
+    Returns step -> side -> (times, verdicts); each answer is printed to stderr as it comes.
+    """
     found: dict[str, dict] = {s[0]: {side: ([], set()) for side in servers} for s in steps}
     for n in range(rounds):
         started = time.perf_counter()
         for step, path, _ in steps:
             for side, server in servers.items():
+                if side == "cold" and n >= cold_rounds:
+                    continue
                 seconds, reply = server.check({"path": path, "step": step})
                 found[step][side][0].append(seconds)
                 found[step][side][1].add(reply.get("verdict", "?"))
+                line = f"round {n + 1} {side} {step}: {seconds:.2f} s {reply.get('verdict')}"
+                print(line, file=sys.stderr, flush=True)
         print(f"round {n + 1}: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     return found
 
@@ -216,7 +225,9 @@ def summarize(found: dict[str, dict], steps: list, sides: list[str]) -> dict:
     figures["all_times"] = {s: {side: found[s][side][0] for side in sides} for s, _, _ in steps}
     if len(sides) == 2:
         figures["p50_ratio"] = figures["cold"]["p50"] / figures["fast"]["p50"]
-        print(f"\ncold / fast at p50: {figures['p50_ratio']:.1f}x")
+        first = figures["cold"]["p50"] / figures["fast first press"]["p50"]
+        figures["p50_ratio_first_press"] = first
+        print(f"\ncold / fast at p50: {figures['p50_ratio']:.1f}x (first press: {first:.1f}x)")
     return figures
 
 
@@ -225,6 +236,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", help="comma-separated lesson ids (and pack lesson ids) to time")
+    parser.add_argument(
+        "--cold-rounds", type=int, help="rounds on the cold side [default: --rounds]"
+    )
     parser.add_argument("--no-pack", action="store_true", help="time the core's steps only")
     parser.add_argument("--sides", default="fast,cold", help="fast, cold or both [fast,cold]")
     options = parser.parse_args()
@@ -248,12 +262,14 @@ def main() -> None:
                 servers[side] = Server(copy, env, side)
                 path = steps[0][1]
                 servers[side].check({"path": path, "only": ["in-order"]})  # warm: imports, parse
-            found = measure(servers, steps, options.rounds)
+            cold_rounds = options.cold_rounds or options.rounds
+            found = measure(servers, steps, options.rounds, cold_rounds)
         finally:
             for server in servers.values():
                 server.stop()
     figures = summarize(found, steps, sides)
-    figures |= {"rounds": options.rounds, "cores": os.cpu_count(), "load": os.getloadavg()}
+    figures |= {"rounds": options.rounds, "cold_rounds": options.cold_rounds}
+    figures |= {"cores": os.cpu_count(), "load": os.getloadavg()}
     print(json.dumps(figures, indent=1))
 
 
