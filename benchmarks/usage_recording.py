@@ -16,8 +16,9 @@ reader lets finish (`usage.settle()`) before it reports, outside the timed queri
 Each round runs every reader at once, twice: first with recording on for every query, then
 flushes the outbox into a SQLite store and counts the rows (nothing lost: readers x queries
 new rows, nothing left in the outbox); then alternating recording off and on query by query
-(`PAIRLAB_USAGE=off`), so both halves meet the same load on a shared machine, and takes the
-p50 of each half. Prints every round and the medians as JSON.
+(`PAIRLAB_USAGE=off`), so both halves meet the same load on a shared machine (each off/on pair
+of consecutive queries reads the same region), and takes the p50 of each half. Prints every
+round and the medians as JSON.
 """
 
 from __future__ import annotations
