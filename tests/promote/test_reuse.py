@@ -101,3 +101,28 @@ def test_the_record_stays_out_of_the_products_history(promoted):
         ["git", "status", "--porcelain"], cwd=dest, capture_output=True, text=True
     )
     assert status.returncode == 0 and status.stdout == ""  # nothing to commit
+
+
+def _notebook(folder: Path, read: str) -> Path:
+    """Write a three-cell notebook whose output cell is built from `pd.read_csv(read)`."""
+    sources = ["import pandas as pd", f"claims = pd.read_csv({read!r})", "result = claims.size"]
+    cells = [
+        {"cell_type": "code", "id": f"c{i}", "metadata": {"tags": ["output"]} if i == 2 else {},
+         "source": s, "outputs": [], "execution_count": i + 1}
+        for i, s in enumerate(sources)
+    ]  # fmt: skip
+    meta = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    path = folder / "reads.ipynb"
+    data = {"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5}
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_a_data_file_the_notebook_reads_is_part_of_the_key_and_a_url_means_no_reuse(tmp_path):
+    (tmp_path / "claims.csv").write_text("region\nN\n")
+    notebook = _notebook(tmp_path, "claims.csv")
+    before = key(analyse(notebook), "reads", {})
+    (tmp_path / "claims.csv").write_text("region\nS\n")
+    assert before is not None and key(analyse(notebook), "reads", {}) != before
+    remote = _notebook(tmp_path, "https://example.org/claims.csv")  # can change unseen
+    assert key(analyse(remote), "reads", {}) is None
