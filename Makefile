@@ -84,7 +84,7 @@ test-quick:
 # Browser tests get their own pytest run, without pytest-jupyter, whose event loop
 # clashes with Playwright's sync API.
 test-browser: install chromium $(CHP)
-	$(BIN)/pytest tests/ui tests/hub -m browser -p no:pytest_jupyter.jupyter_server \
+	$(BIN)/pytest tests -m browser -p no:pytest_jupyter.jupyter_server \
 	  --junitxml=test-output/browser.xml
 
 test: lint test-js test-fast test-browser
