@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -156,8 +157,15 @@ def _json_script(element_id: str, data: Any) -> str:
     return f'<script type="application/json" id="{element_id}">{text}</script>'
 
 
-def render_html(catalog: Catalog, title: str = "Data-product catalog") -> str:
-    """Return the whole page: no external file, font or script, so it works offline."""
+def render_html(
+    catalog: Catalog,
+    title: str = "Data-product catalog",
+    reading_teams: Mapping[str, Iterable[str]] | None = None,
+) -> str:
+    """Return the whole page: no external file, font or script, so it works offline.
+
+    `reading_teams` (product id -> teams measured reading it) joins the lineage's consumers.
+    """
     problems = ""
     if catalog.problems:
         items = "".join(f"<li>{escape(str(p))}</li>" for p in catalog.problems)
@@ -173,12 +181,14 @@ def render_html(catalog: Catalog, title: str = "Data-product catalog") -> str:
         f'aria-label="Search the catalog" autofocus><div id="count"></div>{problems}'
         f'<ul id="results">{cards}</ul>'
         "<h2>Lineage: warehouse tables → products → consumers</h2>"
-        f"{render_svg(lineage(catalog.entries))}"
+        f"{render_svg(lineage(catalog.entries, reading_teams))}"
         f"</main>{_json_script('catalog-data', [_doc(e) for e in catalog.entries])}"
         f"{_json_script('catalog-weights', WEIGHTS)}<script>{_SCRIPT}</script></body></html>"
     )
 
 
-def write_html(catalog: Catalog, out: Path) -> Path:
+def write_html(
+    catalog: Catalog, out: Path, reading_teams: Mapping[str, Iterable[str]] | None = None
+) -> Path:
     """Write the page to `out` atomically and return its path."""
-    return write_text_atomic(out, render_html(catalog))
+    return write_text_atomic(out, render_html(catalog, reading_teams=reading_teams))

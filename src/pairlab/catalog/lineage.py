@@ -1,8 +1,12 @@
-"""Lineage: warehouse tables -> products -> consumers, as nodes in columns and edges."""
+"""Lineage: warehouse tables -> products -> consumers, as nodes in columns and edges.
+
+Consumers are the ones each descriptor declares and, given the usage reads, the teams
+measured reading each product.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pairlab.catalog.entry import Entry
@@ -53,8 +57,14 @@ def _depths(entries: Sequence[Entry], sources: dict[str, str]) -> dict[str, int]
     return depth
 
 
-def lineage(entries: Sequence[Entry]) -> Graph:
-    """Return the graph of the tables products read, the products, and their consumers."""
+def lineage(
+    entries: Sequence[Entry], reading_teams: Mapping[str, Iterable[str]] | None = None
+) -> Graph:
+    """Return the graph of the tables products read, the products, and their consumers.
+
+    `reading_teams` (product id -> teams measured reading it) adds those teams as consumers.
+    """
+    reading_teams = reading_teams or {}
     sources = _product_sources(entries)
     depth = _depths(entries, sources)
     graph = Graph()
@@ -74,6 +84,9 @@ def lineage(entries: Sequence[Entry]) -> Graph:
         for consumer in entry.consumers:
             consumers.setdefault(consumer, Node(f"consumer:{consumer}", "consumer", consumer))
             graph.edges.append((node.id, f"consumer:{consumer}"))
+        for team in reading_teams.get(entry.id, ()):
+            consumers.setdefault(f"team:{team}", Node(f"team:{team}", "consumer", f"team {team}"))
+            graph.edges.append((node.id, f"team:{team}"))
     graph.layers.append(sorted(tables.values(), key=lambda n: n.label))
     graph.layers += [sorted(products[d], key=lambda n: n.label) for d in sorted(products)]
     graph.layers.append(sorted(consumers.values(), key=lambda n: n.label))

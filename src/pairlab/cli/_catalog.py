@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -74,12 +75,27 @@ def catalog_overlap(targets: tuple[str, ...], roots: tuple[Path, ...], as_json: 
 @catalog.command("html")
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--root", "roots", multiple=True, type=click.Path(path_type=Path), help=_ROOT_HELP)
-def catalog_html(out: Path, roots: tuple[Path, ...]) -> None:
+@click.option(
+    "--usage-db",
+    "usage_db",
+    help="SQLAlchemy URL of the usage reads, to draw the teams reading each product "
+    "[default: $PAIRLAB_USAGE_DB, else none].",
+)
+def catalog_html(out: Path, roots: tuple[Path, ...], usage_db: str | None) -> None:
     """Write a static, searchable catalog page with its lineage graph (works offline)."""
     from pairlab.catalog.html import write_html
 
     found = _load_catalog(roots)
-    click.echo(f"pairlab: wrote {write_html(found, out)} ({len(found.entries)} products)")
+    usage_db = usage_db or os.environ.get("PAIRLAB_USAGE_DB", "").strip() or None
+    teams = None
+    if usage_db is not None:
+        from pairlab import usage
+        from pairlab.program import catalog_products
+
+        program = usage.program_here()  # names people's teams; else the teams stored with reads
+        products = catalog_products(roots or None) if program is not None else []
+        teams = usage.teams_per_product(usage.Store(usage_db).list(), program, products)
+    click.echo(f"pairlab: wrote {write_html(found, out, teams)} ({len(found.entries)} products)")
 
 
 @catalog.command("lint")

@@ -36,6 +36,7 @@ from pairlab.usage._reuse import (
     consuming_teams,
     format_reuse,
     reuse_by_team,
+    teams_per_product,
     with_reuse,
 )
 from pairlab.usage._review import Review, review
@@ -79,6 +80,7 @@ __all__ = [
     "review",
     "settle",
     "team_lookup",
+    "teams_per_product",
     "warehouse_views",
     "with_reuse",
 ]

@@ -94,6 +94,23 @@ def consuming_teams(
     return {key: tuple(sorted(teams)) for key, teams in found.items()}
 
 
+def teams_per_product(
+    reads: Iterable[Read],
+    program: Program | None = None,
+    products: Iterable[PublishedProduct] = (),
+) -> dict[str, tuple[str, ...]]:
+    """Return product id -> the teams reading it: by the program, else the teams stored at flush."""
+    found: dict[str, set[str]] = {}
+    if program is None:
+        for read in reads:
+            if read.team:
+                found.setdefault(read.product, set()).add(read.team)
+    else:
+        for (product, _port), teams in consuming_teams(reads, program, products).items():
+            found.setdefault(product, set()).update(teams)
+    return {product: tuple(sorted(teams)) for product, teams in found.items()}
+
+
 def with_reuse(status: Mapping[str, Any], reuse: Mapping[str, TeamReuse]) -> dict[str, Any]:
     """Return program status JSON with `teams.<id>.reuse` added for every team it lists."""
     teams = {
