@@ -129,7 +129,8 @@ def contrast_failures(page: Page) -> list[dict[str, Any]]:
     load_axe(page)
     found: dict[str, Any] = page.evaluate(
         """async () => {
-            const result = await axe.run('#pairlab-guide', {runOnly: {type: 'rule', values: ['color-contrast']}});
+            const only = {runOnly: {type: 'rule', values: ['color-contrast']}};
+            const result = await axe.run('#pairlab-guide', only);
             return {
                 checked: result.passes.flatMap(p => p.nodes).length,
                 failing: result.violations.flatMap(v => v.nodes).map(
