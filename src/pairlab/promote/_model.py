@@ -98,6 +98,7 @@ class Analysis:
     changes: list[str] = field(default_factory=list)  # every edit made to the analyst's code
     dependencies: list[str] = field(default_factory=list)
     input_tables: list[str] = field(default_factory=list)
+    input_products: list[str] = field(default_factory=list)  # "id.port" of products it reads
     reads: list[DataRead] = field(default_factory=list)
     data_params: dict[str, str] = field(default_factory=dict)  # keyword -> default source
     writes: list[str] = field(default_factory=list)  # relative paths the notebook writes

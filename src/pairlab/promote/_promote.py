@@ -100,6 +100,7 @@ def _answers(analysis: Analysis, names: Names) -> dict[str, object]:
         "value_hypothesis": "State what would prove this product worth keeping, and by when",
         "output_name": names.output,
         "input_tables": analysis.input_tables,
+        "input_products": analysis.input_products,
         "dependencies": _dependencies(analysis),
         "example": False,
     }

@@ -13,7 +13,7 @@ from pairlab._imports import install_hint
 from pairlab.catalog.tables import tables_in_tree
 from pairlab.errors import BadInput
 from pairlab.notebook import Cell, NotebookError, load_notebook
-from pairlab.promote import _data, _pairtests
+from pairlab.promote import _data, _inputs, _pairtests
 from pairlab.promote._decide import decide
 from pairlab.promote._model import (
     Analysis,
@@ -304,7 +304,9 @@ def _tables(analysis: Analysis) -> None:
     bodies += [s.node for s in analysis.pipeline]
     bodies += [ast.parse(p.read_text(encoding="utf-8")) for p in analysis.local_modules.values()]
     found += [t for body in bodies for t in tables_in_tree(body)]
-    analysis.input_tables = list(dict.fromkeys(found))
+    trees = [f.node for f in analysis.functions.values()] + bodies
+    analysis.input_tables, by_sql = _inputs.split_product_tables(list(dict.fromkeys(found)))
+    analysis.input_products = list(dict.fromkeys(_inputs.product_reads(trees) + by_sql))
 
 
 def _run_magic(analysis: Analysis) -> None:
