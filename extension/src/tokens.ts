@@ -16,6 +16,7 @@ export namespace CommandIDs {
   export const rotate = `${PACKAGE}:rotate`;
   export const checkStep = `${PACKAGE}:check-step`;
   export const toggleFacilitator = `${PACKAGE}:toggle-facilitator`;
+  export const requestPairing = `${PACKAGE}:request-pairing`;
 }
 
 /** One person in a session. */

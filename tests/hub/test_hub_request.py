@@ -109,6 +109,10 @@ def test_a_learner_requests_a_pairing_from_her_lab_and_hears_where_it_stands(bro
     expect(start.locator(".jp-pairlab-role").first).to_have_value("analyst")
     expect(start.locator(".jp-pairlab-facilitator")).to_have_value("")  # not reached yet
 
+    # The guide offers the same request on the hub: its button opens the form.
+    ana.locator("#pairlab-guide").get_by_role("button", name="Request a pairing").click()
+    expect(ana.locator("#pairlab-request-pairing")).to_be_visible()
+
     # fran sees ana's queued request on the Intake view, with who filed it.
     fran.goto(hub.url(f"{COHORT}intake"))
     expect(fran.locator("tbody")).to_contain_text("Fraud flags on new claims")

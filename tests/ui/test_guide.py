@@ -46,6 +46,8 @@ def test_guide_lists_the_server_lessons(page: Page, live_lab, output_dir):
     guide = page.locator("#pairlab-guide")
     expect(guide).to_be_visible()
     expect(guide.locator("h2")).to_have_text("Pairing guide")
+    # Without a hub there is no intake queue to ask: the guide offers no request.
+    expect(guide.get_by_role("button", name="Request a pairing")).to_be_hidden()
     lessons = server_lessons(live_lab)
     items = guide.locator(".jp-pairlab-lesson")
     expect(items).to_have_count(len(lessons))

@@ -14,6 +14,25 @@ import { SimilarSection } from './similar';
 import { StepsSection } from './steps';
 import { trans } from '../translate';
 
+/** The guide's way to the intake queue: shown where its command is (JupyterLab on a hub). */
+function requestButton(commands: CommandRegistry): Widget {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'jp-Button jp-mod-styled jp-pairlab-request-pairing';
+  button.textContent = trans.__('Request a pairing');
+  button.title = trans.__("Ask the central team to pair on your team's product idea");
+  button.addEventListener('click', () => void commands.execute(CommandIDs.requestPairing));
+  const widget = new Widget({ node: button });
+  const show = () =>
+    widget.setHidden(
+      !commands.hasCommand(CommandIDs.requestPairing) ||
+        !commands.isVisible(CommandIDs.requestPairing)
+    );
+  show(); // the command's plugin may register it later: follow the registry
+  commands.commandChanged.connect(show);
+  return widget;
+}
+
 /**
  * The left-sidebar pairing guide: the session on top, then the lessons.
  */
@@ -49,6 +68,7 @@ export class GuidePanel extends Panel {
     this.addWidget(this.facilitator);
     this.addWidget(this.steps);
     this.addWidget(this.similar);
+    this.addWidget(requestButton(commands));
     this.addWidget(this.lessons);
     this.addWidget(announcer); // one live region, never redrawn with a section
   }

@@ -5,12 +5,12 @@ import { ILauncher } from '@jupyterlab/launcher';
 import { ITranslator } from '@jupyterlab/translation';
 
 import { pairIcon } from '../guide/icon';
-import { PACKAGE } from '../tokens';
+import { CommandIDs, PACKAGE } from '../tokens';
 import { RequestPanel } from './panel';
 import { trans, useTranslator } from '../translate';
 
 /** The command that opens the form (`pairlab:request-pairing`). */
-export const REQUEST_PAIRING = `${PACKAGE}:request-pairing`;
+export const REQUEST_PAIRING = CommandIDs.requestPairing;
 
 /**
  * "Request a pairing" on JupyterHub: a command (palette and launcher, Pairing) opening a form that
