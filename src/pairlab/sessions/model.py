@@ -19,10 +19,18 @@ EVENT_KINDS = (
     "step-completed",
     "cell-executed",
     "session-ended",
+    "product-reused",  # a kernel of the lab read another team's product (pairlab.usage)
 )
 
 # Step verdicts are decided and logged by the server's check route, never sent by a client.
-SERVER_KINDS = ("session-started", "rotated", "step-checked", "step-completed", "session-ended")
+SERVER_KINDS = (
+    "session-started",
+    "rotated",
+    "step-checked",
+    "step-completed",
+    "session-ended",
+    "product-reused",
+)
 MAX_DATA_DEPTH = 6  # event data is a flat record, plus `results`: a list of small objects
 MAX_DATA_BYTES = 64_000
 MAX_EVENT_ID = 2**63 - 1  # SQLite's largest integer
@@ -216,6 +224,8 @@ def parse_event(raw: Any) -> tuple[str, dict[str, Any]]:
             f"the server records '{kind}' events itself",
             'check the step with POST /pairlab/check {"path", "step", "session"}'
             if step
+            else "the lab logs it when one of its kernels reads another team's product"
+            if kind == "product-reused"
             else "start, rotate or end the session through its own route",
         )
     if kind not in EVENT_KINDS:

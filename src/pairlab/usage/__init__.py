@@ -40,6 +40,7 @@ from pairlab.usage._reuse import (
     with_reuse,
 )
 from pairlab.usage._review import Review, review
+from pairlab.usage._sessions import log_session_reuse, note_lab_read, open_lab_reads
 from pairlab.usage._sql import warehouse_views
 from pairlab.usage._store import Read, Store
 from pairlab.usage._tables import PortRef, port_table, product_tables
@@ -68,6 +69,9 @@ __all__ = [
     "format_reuse",
     "format_review",
     "import_log",
+    "log_session_reuse",
+    "note_lab_read",
+    "open_lab_reads",
     "parse_hypothesis",
     "port_table",
     "product_tables",

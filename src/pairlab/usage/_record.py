@@ -21,6 +21,7 @@ from pairlab.products import current_pipeline
 from pairlab.usage import _outbox
 from pairlab.usage._identity import reader as current_reader
 from pairlab.usage._identity import team_lookup
+from pairlab.usage._sessions import note_lab_read
 from pairlab.usage._store import Read, Store, StoreDown
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ def record_read(
             "pipeline": pipeline,
         }
         _outbox.put(outbox or _outbox.default_outbox(), item)
+        note_lab_read(product, port, pipeline)  # in a lab's kernel: the pair's session hears it
     except Exception:
         log.warning("pairlab: could not record a read of %s.%s", product, port, exc_info=True)
 
