@@ -8,6 +8,7 @@ from pairlab.server.base import SERVICE_KEY
 from pairlab.server.handlers import setup_routes
 
 FORWARDER_KEY = "pairlab_forwarder"
+REUSE_KEY = "pairlab_reuse_watch"
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
@@ -18,10 +19,12 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 def _load_jupyter_server_extension(server_app: Any) -> None:
     """Register the routes; under JupyterHub with the cohort service, forward session events."""
     from pairlab.hub import forwarder_from_env
+    from pairlab.server.reuse import watch_reuse
 
     setup_routes(server_app.web_app)
     server_app.log.info("pairlab: routes registered under %spairlab/", server_app.base_url)
     service = server_app.web_app.settings[SERVICE_KEY]
+    server_app.web_app.settings[REUSE_KEY] = watch_reuse(service, server_app.log)
     forwarder = forwarder_from_env(service.root, logger=server_app.log)
     if forwarder is not None:
         service.on_event = forwarder.submit
@@ -31,6 +34,9 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
 
 def _unload_jupyter_server_extension(server_app: Any) -> None:
     """Stop check workers and close the session database when the server stops."""
+    watch = server_app.web_app.settings.get(REUSE_KEY)
+    if watch is not None:
+        watch.stop()  # first: its drain writes to the session database
     service = server_app.web_app.settings.get(SERVICE_KEY)
     if service is not None:
         service.close()
