@@ -157,3 +157,6 @@ def test_only_a_person_reading_another_teams_product_is_reuse(
         "product": "theirs", "port": "p", "team": "actuarial", "path": "work/pricing.ipynb"
     }  # fmt: skip
     assert usage.log_session_reuse(store, folder, products) == 0  # drained, nothing twice
+    usage.close_lab_reads(folder)  # the server stops: its kernels' reads go nowhere after
+    usage.note_lab_read("theirs", "p", None)
+    assert not folder.exists()

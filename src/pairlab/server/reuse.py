@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,10 @@ class ReuseWatch:
 
     def stop(self) -> None:
         """Stop draining and remove the folder."""
+        from pairlab import usage
+
         self.callback.stop()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        usage.close_lab_reads(self.folder)
 
 
 def watch_reuse(service: Any, logger: Any) -> ReuseWatch:

@@ -40,7 +40,12 @@ from pairlab.usage._reuse import (
     with_reuse,
 )
 from pairlab.usage._review import Review, review
-from pairlab.usage._sessions import log_session_reuse, note_lab_read, open_lab_reads
+from pairlab.usage._sessions import (
+    close_lab_reads,
+    log_session_reuse,
+    note_lab_read,
+    open_lab_reads,
+)
 from pairlab.usage._sql import warehouse_views
 from pairlab.usage._store import Read, Store
 from pairlab.usage._tables import PortRef, port_table, product_tables
@@ -60,6 +65,7 @@ __all__ = [
     "as_pipeline",
     "catalog_roots",
     "catalog_tables",
+    "close_lab_reads",
     "consuming_teams",
     "ensure_forwarding",
     "flush",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,13 @@ def open_lab_reads() -> Path:
     folder = new_scratch_folder("pairlab-lab-reads-")
     os.environ[LAB_ENV] = str(folder)  # kernels inherit the server's environment
     return folder
+
+
+def close_lab_reads(folder: Path) -> None:
+    """Remove the folder and, if it is still the one named, its name from the environment."""
+    if os.environ.get(LAB_ENV) == str(folder):
+        del os.environ[LAB_ENV]
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def note_lab_read(product: str, port: str, pipeline: str | None) -> None:
