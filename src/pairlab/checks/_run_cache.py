@@ -4,8 +4,10 @@ A fresh run's verdict depends on what the kernel was given: the cells of the cop
 parameters, the kernel, the environment, every file of the scratch copy and the warehouse.
 The key hashes all of these (a large file by its size and time, too slow to read each time),
 so checking step 2 after step 4 of an unchanged notebook, or answers-match after
-runs-top-to-bottom on the same cells, runs nothing again. Entries live under pairlab's cache
-folder, the least recently used dropped once the folder grows beyond its bound.
+runs-top-to-bottom on the same cells, runs nothing again. A check's own subprocess in the
+project folder (pytest, a mutant's test run) is remembered the same way by `remembered`.
+Entries live under pairlab's cache folder, the least recently used dropped once the folder
+grows beyond its bound.
 """
 
 from __future__ import annotations
@@ -15,18 +17,22 @@ import json
 import os
 import re
 import sys
+import sysconfig
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from pairlab import _process
 from pairlab._files import write_text_atomic
 from pairlab.checks._model import Context
 from pairlab.checks._scratch import _ignore, _root
+from pairlab.errors import BadInput
 
+MODE_ENV = "PAIRLAB_CHECK_RUNS"
+RUN_MODES = ("cold", "pool", "fast")  # other tools' benchmarks name these: keep them
 FORMAT = 1  # bump when what a key covers or an entry holds changes
 SIZE_ENV = "PAIRLAB_RUN_CACHE_MB"
 DEFAULT_MB = 256
@@ -75,13 +81,28 @@ def _walk(root: Path) -> Iterator[tuple[str, str]]:
                 yield rel, _file_digest(path, st)
 
 
-def project_digest(ctx: Context) -> str:
-    """Return the digest of every file a scratch copy of the pair's project would hold."""
-    root = _root(ctx)
+def run_mode() -> str:
+    """Return how fresh runs run: $PAIRLAB_CHECK_RUNS, one of RUN_MODES (default fast)."""
+    mode = os.environ.get(MODE_ENV, "").strip().lower() or "fast"
+    if mode not in RUN_MODES:
+        raise BadInput(
+            f"{MODE_ENV}={mode!r} is not a way to run a check's notebook",
+            f"set it to one of {', '.join(RUN_MODES)}, or unset it for fast",
+        )
+    return mode
+
+
+def folder_digest(root: Path) -> str:
+    """Return the digest of every file a scratch copy of `root` would hold."""
     outer = hashlib.sha256(str(root).encode())
     for rel, digest in _walk(root):
         outer.update(f"{rel}\0{digest}\n".encode())
     return outer.hexdigest()
+
+
+def project_digest(ctx: Context) -> str:
+    """Return the digest of every file a scratch copy of the pair's project would hold."""
+    return folder_digest(_root(ctx))
 
 
 def warehouse_identity(env: Mapping[str, str]) -> str:
@@ -128,9 +149,7 @@ def run_key(
     """Return the key of a run: everything a cold run's outcome could depend on."""
     from pairlab import __version__
 
-    whole_env = {**os.environ, **env}
-    for name in _UNRELATED_ENV:
-        whole_env.pop(name, None)
+    whole_env = _whole_env(env)
     parts = {
         "format": FORMAT,
         "copy": hide(copy_text, volatile),
@@ -149,6 +168,122 @@ def run_key(
 _RUN_ARGS = {"parameters", "kernel", "cell_timeout", "timeout"}
 # Set by whoever calls pairlab, different on each call, read by no notebook.
 _UNRELATED_ENV = ("PYTEST_CURRENT_TEST",)
+# Files above the project pytest may read: its configuration and conftest.py in each ancestor.
+_PYTEST_ANCESTORS = ["conftest.py", "pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini"]
+_PYTEST_ANCESTORS += ["setup.cfg"]
+_T = TypeVar("_T")
+
+
+def _whole_env(env: Mapping[str, str]) -> dict[str, str]:
+    """Return the environment a run sees: pairlab's own plus `env`, less what no run reads."""
+    whole = {**os.environ, **env}
+    for name in _UNRELATED_ENV:
+        whole.pop(name, None)
+    return whole
+
+
+def _installed() -> list[str]:
+    """Return what changes when a package is installed or removed: site-packages' times."""
+    found = []
+    for folder in sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}):
+        try:
+            found.append(f"{folder}:{os.stat(folder).st_mtime_ns}")
+        except OSError:
+            found.append(f"{folder}:absent")
+    return found
+
+
+def _ancestors(project: Path) -> list[tuple[str, str]]:
+    """Return (path, digest) of each configuration or conftest file pytest may read above."""
+    found = []
+    for folder in project.parents:
+        for name in _PYTEST_ANCESTORS:
+            path = folder / name
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            found.append((str(path), _file_digest(path, st)))
+    return found
+
+
+def _subprocess_key(
+    ctx: Context,
+    what: str,
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    timeout: int,
+    volatile: Sequence[str],
+) -> str:
+    """Return the key of a check's subprocess in the project folder: everything it may read."""
+    from pairlab import __version__
+
+    project = ctx.project.resolve()
+    whole_env = _whole_env(env)
+    parts = {
+        "format": FORMAT,
+        "what": what,
+        "argv": [hide(a, volatile) for a in argv],
+        "env": sorted((k, hide(v, volatile)) for k, v in whole_env.items()),
+        "timeout": timeout,
+        "cwd": str(project),
+        "project": [folder_digest(root) for root in sorted({project, _root(ctx)})],
+        "above": _ancestors(project),
+        "warehouse": warehouse_identity(whole_env),
+        "installed": _installed(),
+        "pairlab": __version__,
+        "python": sys.executable,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def remembered(
+    ctx: Context,
+    what: str,
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    produce: Callable[[], tuple[_process.Completed, _T]],
+    *,
+    timeout: int,
+    volatile: Sequence[str] = (),
+) -> tuple[_process.Completed, _T]:
+    """Return `produce()`: a run of `argv` in the project folder and what the check read after.
+
+    In fast mode a run made before on the same files, argv, environment, warehouse and
+    interpreter is returned as it was, and nothing runs; `cold` and `pool` always run. The
+    value must survive JSON. `volatile` names strings random to this run (its scratch folder),
+    left out of the key. A run cancelled, timed out, killed by a signal, or made while the
+    project changed under it is never remembered.
+    """
+    if run_mode() != "fast":
+        return produce()
+    key = _subprocess_key(ctx, what, argv, env, timeout, volatile)
+    entry = cache_folder() / f"{key}.json"
+    try:
+        data = json.loads(reveal(entry.read_text(encoding="utf-8"), volatile))
+        done = _process.Completed(**{**data["completed"], "argv": tuple(data["completed"]["argv"])})
+        os.utime(entry)  # most recently used
+        return done, cast(_T, data["value"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # not remembered (or unreadable): run it
+    done, value = produce()
+    if done.timed_out or done.cancelled or done.returncode < 0:
+        return done, value
+    if key == _subprocess_key(ctx, what, argv, env, timeout, volatile):
+        text = json.dumps({"completed": asdict(done), "value": value})
+        if "pairlab-volatile-" not in text:
+            _write(entry, hide(text, volatile))
+    return done, value
+
+
+def _write(entry: Path, text: str) -> None:
+    """Write one entry, then drop the least recently used entries beyond the bound."""
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(entry, text, check=False)
+        _evict(entry.parent, max_bytes())
+    except OSError:
+        return  # a cache that cannot be written only costs time
 
 
 def cacheable(done: _process.Completed, executed: str, volatile: Sequence[str]) -> bool:
@@ -195,14 +330,8 @@ def store(key: str, done: _process.Completed, executed: str, volatile: Sequence[
     """Remember a run, then drop the least recently used entries beyond the bound."""
     if not cacheable(done, executed, volatile):
         return
-    folder = cache_folder()
     data = {"completed": asdict(done), "executed": hide(executed, volatile)}
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(folder / f"{key}.json", json.dumps(data), check=False)
-        _evict(folder, max_bytes())
-    except OSError:
-        return  # a cache that cannot be written only costs time
+    _write(cache_folder() / f"{key}.json", json.dumps(data))
 
 
 def _evict(folder: Path, bound: int) -> None:

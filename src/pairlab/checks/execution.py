@@ -6,7 +6,6 @@ The papermill run and the explanation of its failures are shared with `answers-m
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import time
@@ -22,14 +21,13 @@ from pairlab.checks import _run_cache
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
 from pairlab.checks._pooled_run import CellHook, run_pooled
 from pairlab.checks._registry import register
+from pairlab.checks._run_cache import run_mode
 from pairlab.checks._scratch import ScratchError, scratch_copy
 from pairlab.checks._watch import Progress
-from pairlab.errors import BadInput, Forbidden
+from pairlab.errors import Forbidden
 from pairlab.notebook import Cell, NotebookError, load_notebook
 
 START_TIMEOUT = 60
-MODE_ENV = "PAIRLAB_CHECK_RUNS"
-RUN_MODES = ("cold", "pool", "fast")  # other tools' benchmarks name these: keep them
 # Cells papermill adds to the executed copy: the parameters it injects, its error banners.
 _PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -80,17 +78,6 @@ def _copy(
     text = json.dumps(data)
     src.write_text(text, encoding="utf-8")
     return text
-
-
-def run_mode() -> str:
-    """Return how fresh runs run: $PAIRLAB_CHECK_RUNS, one of RUN_MODES (default fast)."""
-    mode = os.environ.get(MODE_ENV, "").strip().lower() or "fast"
-    if mode not in RUN_MODES:
-        raise BadInput(
-            f"{MODE_ENV}={mode!r} is not a way to run a check's notebook",
-            f"set it to one of {', '.join(RUN_MODES)}, or unset it for fast",
-        )
-    return mode
 
 
 def _progress(ctx: Context, check: str, text: str) -> CellHook | None:
