@@ -10,15 +10,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pairlab import _process
-from pairlab._files import scratch_folder
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
 from pairlab.checks._mutant import ENV as MUTANT_ENV
 from pairlab.checks._mutant import FUNCS, Mutant, mutant_source, parse_mutants
 from pairlab.checks._mutant import validate_mutants as validate_mutants  # the lesson loader's entry
-from pairlab.checks._pytest_report import ENV as REPORT_ENV
 from pairlab.checks._registry import register
-from pairlab.checks.testsuite import NO_TESTS, _test_paths, check_tests_pass, stale_writefile
+from pairlab.checks.testsuite import (
+    NO_TESTS,
+    _test_paths,
+    check_tests_pass,
+    run_pytest,
+    stale_writefile,
+)
 from pairlab.errors import BadInput
 
 # Mutant runs side by side, even beyond the cores: each is mostly a Python start plus imports,
@@ -240,35 +243,14 @@ def _spec(ctx: Context, module: str, mutants: list[Mutant]) -> list[tuple[Mutant
     return planted
 
 
-def _run_pytest(
-    ctx: Context, paths: list[Path], timeout: int, spec: str
-) -> tuple[_process.Completed, list[dict[str, str]]]:
-    """Run pytest with the mutant planted; stop at the first failure, one killer is enough."""
-    with scratch_folder("pairlab-mutant-") as tmp:
-        report = tmp / "report.json"
-        argv = [
-            *_process.python_module("pytest"),
-            "-q",
-            "-x",
-            "-p",
-            "pairlab.checks._pytest_report",
-        ]
-        argv += ["-p", "pairlab.checks._mutant", "-p", "no:cacheprovider", *map(str, paths)]
-        # Leave the learner's folder as it was: no .pytest_cache, no __pycache__.
-        env = {REPORT_ENV: str(report), MUTANT_ENV: spec, "PYTHONDONTWRITEBYTECODE": "1"}
-        done = _process.run(argv, cwd=ctx.project, timeout=timeout, env=env, cancel=ctx.watch)
-        if ctx.watch is not None:
-            ctx.watch.raise_if_cancelled()
-        records = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else []
-    return done, records
-
-
 def _try_mutant(
     ctx: Context, paths: list[Path], planted: tuple[Mutant, str], timeout: int
 ) -> Outcome:
     """Run the tests against one mutant and say whether a test failed."""
     mutant, spec = planted
-    done, records = _run_pytest(ctx, paths, timeout, spec)
+    # Stop at the first failure: one test that kills the mutant is enough.
+    plugins = ["-x", "-p", "pairlab.checks._mutant"]
+    done, records = run_pytest(ctx, paths, timeout, plugins, {MUTANT_ENV: spec})
     if done.timed_out:  # the mutant loops forever: the tests did notice
         return Outcome(mutant, True, ("timeout",), f"the tests ran longer than {timeout} s")
     bad = [r for r in records if r["outcome"] in ("failed", "error")]

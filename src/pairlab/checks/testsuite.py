@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ from pairlab._files import scratch_folder
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
 from pairlab.checks._pytest_report import ENV
 from pairlab.checks._registry import register
+from pairlab.checks._run_cache import remembered
 
 SHOWN = 3
 NO_TESTS = "write a function named `test_...` in a file tests/test_<topic>.py"
@@ -39,21 +40,33 @@ def _summary(records: list[dict[str, str]]) -> tuple[str, tuple[dict[str, str], 
     return f"{len(bad)} of {len(records)} test(s) fail: {shown}{more}", tuple(records)
 
 
-def _run_pytest(
-    ctx: Context, paths: list[Path], timeout: int
+def run_pytest(
+    ctx: Context,
+    paths: list[Path],
+    timeout: int,
+    plugins: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
 ) -> tuple[_process.Completed, list[Any]]:
-    """Run pytest in the project folder and return the run plus each test's outcome."""
+    """Run pytest in the project folder and return the run plus each test's outcome.
+
+    `plugins` are extra `-p` plugins and pytest options, `env` their settings. A run already
+    made on the same files and arguments is remembered (in fast mode) and not made again.
+    """
     with scratch_folder("pairlab-pytest-") as tmp:
         report = tmp / "report.json"
         argv = [*_process.python_module("pytest"), "-q", "-p", "pairlab.checks._pytest_report"]
-        argv += ["-p", "no:cacheprovider", *map(str, paths)]
+        argv += [*plugins, "-p", "no:cacheprovider", *map(str, paths)]
         # Leave the learner's folder as it was: no .pytest_cache, no __pycache__.
-        env = {ENV: str(report), "PYTHONDONTWRITEBYTECODE": "1"}
-        done = _process.run(argv, cwd=ctx.project, timeout=timeout, env=env, cancel=ctx.watch)
-        if ctx.watch is not None:
-            ctx.watch.raise_if_cancelled()
-        records = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else []
-    return done, records
+        env = {**(env or {}), ENV: str(report), "PYTHONDONTWRITEBYTECODE": "1"}
+
+        def produce() -> tuple[_process.Completed, list[Any]]:
+            done = _process.run(argv, cwd=ctx.project, timeout=timeout, env=env, cancel=ctx.watch)
+            if ctx.watch is not None:
+                ctx.watch.raise_if_cancelled()
+            records = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else []
+            return done, records
+
+        return remembered(ctx, "pytest", argv, env, produce, timeout=timeout, volatile=[str(tmp)])
 
 
 def stale_writefile(ctx: Context, paths: list[Path]) -> Result | None:
@@ -90,7 +103,7 @@ def check_tests_pass(ctx: Context, args: Mapping[str, Any]) -> Result:
     stale = stale_writefile(ctx, paths)
     if stale is not None:
         return stale
-    done, records = _run_pytest(ctx, paths, args["timeout"])
+    done, records = run_pytest(ctx, paths, args["timeout"])
     if done.timed_out:
         return failed(f"the tests ran longer than {args['timeout']} s; make them faster")
     if done.returncode == 5:
