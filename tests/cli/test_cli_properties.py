@@ -30,7 +30,8 @@ PATHS = [
 # Destinations a command refuses before any long work: none is a fresh, empty place.
 TAKEN = ["", ".", "a_file.txt", "full", "a_file.txt/x", f"{LONG}", "/proc/pairlab", "loop.ipynb"]
 # Roots a lab refuses to serve (a valid one would start a server and wait).
-NO_ROOT = ["a_file.txt", "nothing", "a_file.txt/x", f"{LONG}", "/proc/pairlab", "loop.ipynb"]
+# Roots `pairlab lab` refuses before serving (a new folder would be seeded and served).
+NO_ROOT = ["a_file.txt", "nothing/below", "a_file.txt/x", f"{LONG}", "/proc/pairlab", "loop.ipynb"]
 TEXT = [
     "", " ", "x", "-1", "0", "1e999", "nan", "2026-13-45", "é", "a,b,,", "../..", LONG, "--json",
     "welcome/meet", "welcome/nope", "in-order", "practice", "Ana:analyst", "Ana:chef", ":",
