@@ -187,6 +187,10 @@ export interface ISimilarProduct {
   name: string;
   /** `active`, `deprecated`, ... */
   status: string;
+  /** The last review's `keep`, `iterate` or `kill` (`pairlab review`), "" if none. */
+  decision?: string;
+  /** The day of that review, YYYY-MM-DD. */
+  decided_on?: string;
   /** Who owns it. */
   owner: string;
   /** The owning team. */
