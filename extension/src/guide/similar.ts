@@ -2,6 +2,7 @@ import { NotebookPanel } from '@jupyterlab/notebook';
 import { Widget } from '@lumino/widgets';
 
 import { el } from '../dom';
+import { decisionWords } from './decision';
 import { errorWords, requestAPI } from '../request';
 import { ISimilarReply } from '../tokens';
 import { trans } from '../translate';
@@ -81,6 +82,10 @@ export class SimilarSection extends Widget {
         el('p', 'jp-pairlab-similar-owner', `${product.owner} (${product.team})`),
         el('p', 'jp-pairlab-similar-uses', trans.__('%1; outputs: %2', uses, ports))
       );
+      const decided = decisionWords(product.decision ?? '', product.decided_on ?? '');
+      if (decided) {
+        item.append(el('p', 'jp-pairlab-similar-decision', decided));
+      }
       list.append(item);
     }
     return [list];
