@@ -23,6 +23,7 @@ from pairlab.program import PublishedProduct
 from pairlab.sessions import SessionStore
 from pairlab.sessions.events import receive
 from pairlab.sessions.model import parse_participants
+from pairlab.warehouse import connect
 
 READ = (
     'from pairlab import products\nproducts.read("claims-frequency-by-region.monthly_claims_kpis")'
@@ -160,3 +161,21 @@ def test_only_a_person_reading_another_teams_product_is_reuse(
     usage.close_lab_reads(folder)  # the server stops: its kernels' reads go nowhere after
     usage.note_lab_read("theirs", "p", None)
     assert not folder.exists()
+
+
+@pytest.mark.slow
+def test_a_query_through_connect_counts_as_the_pair_reading(
+    published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "lab-reads"
+    monkeypatch.setenv("PAIRLAB_LAB_READS", str(folder))
+    monkeypatch.setenv("PAIRLAB_CATALOG", str(published))
+    con = connect(f"duckdb:///{published.parent / 'warehouse.duckdb'}?read_only=true")
+    sql = "SELECT count(*) AS n FROM products.claims_frequency_by_region__monthly_claims_kpis"
+    con.sql(sql).execute()  # type: ignore[attr-defined]
+    usage.settle()  # the SQL is parsed off the reader's thread
+    store = SessionStore(tmp_path)
+    session = store.start(parse_participants(PAIR), 15, None, {"team": "pricing"})
+    assert usage.log_session_reuse(store, folder) == 1  # the catalog's team: actuarial
+    (event,) = [e for e in store.events(session.id) if e.kind == "product-reused"]
+    assert event.data["product"] == "claims-frequency-by-region"
