@@ -48,8 +48,8 @@ def call(lab: Any, path: str, body: Any = None) -> Any:
         return json.loads(answer.read() or b"{}")
 
 
-async def _execute(lab: Any, kernel: str, code: str) -> None:
-    """Run `code` in the lab's kernel over its websocket, as the notebook does; fail on error."""
+async def _execute(lab: Any, kernel: str, code: str) -> dict[str, Any]:
+    """Run `code` in the lab's kernel over its websocket, as the notebook does; return the reply."""
     ws_url = lab.url(f"api/kernels/{kernel}/channels").replace("http://", "ws://")
     socket = await websocket_connect(ws_url)
     msg_id = uuid.uuid4().hex
@@ -57,33 +57,27 @@ async def _execute(lab: Any, kernel: str, code: str) -> None:
               "msg_type": "execute_request", "version": "5.3"}  # fmt: skip
     content = {"code": code, "silent": False, "store_history": False, "user_expressions": {},
                "allow_stdin": False, "stop_on_error": True}  # fmt: skip
-    socket.write_message(
-        json.dumps(
-            {
-                "header": header,
-                "parent_header": {},
-                "metadata": {},
-                "content": content,
-                "channel": "shell",
-                "buffers": [],
-            }
-        )
-    )
-    while True:
-        raw = await asyncio.wait_for(socket.read_message(), 120)
-        assert raw is not None, "the kernel's websocket closed"
-        msg = json.loads(raw)
-        if msg.get("parent_header", {}).get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "execute_reply":
-            socket.close()
-            assert msg["content"]["status"] == "ok", msg["content"]
-            return
+    request = {"header": header, "parent_header": {}, "metadata": {}, "content": content,
+               "channel": "shell", "buffers": []}  # fmt: skip
+    try:
+        await socket.write_message(json.dumps(request))
+        while True:
+            raw = await asyncio.wait_for(socket.read_message(), 120)
+            assert raw is not None, "the kernel's websocket closed"
+            msg = json.loads(raw)
+            mine = msg.get("parent_header", {}).get("msg_id") == msg_id
+            if mine and msg["msg_type"] == "execute_reply":
+                return dict(msg["content"])
+    finally:
+        socket.close()
+        while await asyncio.wait_for(socket.read_message(), 10) is not None:
+            pass  # drain until the close completes, so no socket outlives the loop
 
 
 def run_in_kernel(lab: Any, kernel: str, code: str) -> None:
-    """Run code in a kernel of the lab and wait for its reply."""
-    asyncio.run(_execute(lab, kernel, code))
+    """Run code in a kernel of the lab and wait for its reply; fail on an error."""
+    reply = asyncio.run(_execute(lab, kernel, code))
+    assert reply["status"] == "ok", reply
 
 
 def reuse_events(lab: Any, session: str, wait: float = 0.0) -> list[dict[str, Any]]:
