@@ -8,13 +8,14 @@ exception's traceback), so `explain_failure` reads both alike.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from pairlab import _process
 from pairlab.checks._kernels import (
@@ -32,6 +33,7 @@ START_TIMEOUT = 60
 TRIES = 3  # kernels taken before giving up: a dead or dirty one is replaced, not reused
 CellHook = Callable[..., None]
 _T = TypeVar("_T")
+_P = ParamSpec("_P")
 _REGISTERED: list[bool] = []
 
 
@@ -66,34 +68,39 @@ def _register_engine() -> None:
     _REGISTERED.append(True)
 
 
-def _in_own_thread(run: Callable[[], _T]) -> _T:
-    """Return `run()` called in a thread of its own; close the event loop made there.
+def _in_own_thread(func: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Make `func` run in a thread of its own and close the event loop made there.
 
     jupyter_client's blocking calls and nbclient make an event loop for the thread they run
     in, and nobody closes it: a server's worker thread would leak one per run, and closing the
     caller's own loop would break whoever owns it.
     """
-    result: list[_T] = []
-    failure: list[BaseException] = []
 
-    def body() -> None:
-        from jupyter_core.utils import ensure_event_loop
+    @functools.wraps(func)
+    def in_thread(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        result: list[_T] = []
+        failure: list[BaseException] = []
 
-        try:
-            result.append(run())
-        except BaseException as exc:  # handed to the caller's thread below
-            failure.append(exc)
-        finally:
-            loop = ensure_event_loop()
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
+        def body() -> None:
+            from jupyter_core.utils import ensure_event_loop
 
-    thread = threading.Thread(target=body, name="pairlab-pooled-run")
-    thread.start()
-    thread.join()
-    if failure:
-        raise failure[0]
-    return result[0]
+            try:
+                result.append(func(*args, **kwargs))
+            except BaseException as exc:  # handed to the caller's thread below
+                failure.append(exc)
+            finally:
+                loop = ensure_event_loop()
+                loop.run_until_complete(loop.shutdown_asyncgens())
+                loop.close()
+
+        thread = threading.Thread(target=body, name="pairlab-pooled-run")
+        thread.start()
+        thread.join()
+        if failure:
+            raise failure[0]
+        return result[0]
+
+    return in_thread
 
 
 def _trace(exc: BaseException) -> str:
@@ -116,6 +123,7 @@ def _ready_kernel(name: str, cwd: Path, env: Mapping[str, str]) -> Kernel:
     raise AssertionError("unreachable")
 
 
+@_in_own_thread
 def run_pooled(
     src: Path,
     out: Path,
@@ -127,20 +135,6 @@ def run_pooled(
     on_cell: CellHook | None = None,
 ) -> _process.Completed:
     """Run `src` into `out` on a pooled kernel in `cwd`; return what a cold run would."""
-    return _in_own_thread(lambda: _run_here(src, out, cwd, kernel_name, args, env, watch, on_cell))
-
-
-def _run_here(
-    src: Path,
-    out: Path,
-    cwd: Path,
-    kernel_name: str,
-    args: Mapping[str, Any],
-    env: Mapping[str, str] | None,
-    watch: Watch | None,
-    on_cell: CellHook | None = None,
-) -> _process.Completed:
-    """Run the notebook on a pooled kernel in this thread (run_pooled gives it its own)."""
     import papermill
 
     _register_engine()
