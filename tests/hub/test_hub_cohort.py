@@ -93,7 +93,7 @@ def test_a_pair_on_the_hub_is_seen_live_by_the_facilitator(browser: Browser, hub
     sessions = fran.locator("table").last
     expect(sessions).to_contain_text(re.compile(r"ana/[0-9a-f]{12}"), **live)
     expect(sessions).to_contain_text("0 welcome", **live)
-    people = fran.locator("table").first
+    people = fran.locator("table", has=fran.locator("th", has_text="cells run")).first
     expect(people.locator("tr", has_text="Ana")).to_contain_text("2 (0 failed)", **live)
     assert time.monotonic() - ran < LIVE_SECONDS + 1
 

@@ -228,7 +228,9 @@ def prompted(lab, sid: str, count: int, page: Page, events: bool = False) -> lis
 
 def facilitator_mode(lab) -> None:
     """Turn facilitator mode on in the user's settings, as the Settings Editor does."""
-    body = json.dumps({"raw": json.dumps({"facilitatorMode": True})}).encode()
+    # A PUT replaces the user's guide settings: keep the quiet start every test lab has.
+    settings = {"facilitatorMode": True, "welcomeOnFirstStart": False}
+    body = json.dumps({"raw": json.dumps(settings)}).encode()
     url = lab.url("lab/api/settings/pairlab:guide")
     request = urllib.request.Request(url, data=body, method="PUT")
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -263,8 +265,8 @@ def test_facilitator_downloads_the_export_and_the_cohort_report(
     expect(steps.locator(".jp-pairlab-step")).to_have_count(2)
     expect(steps.locator(".jp-pairlab-facilitator-notes")).to_have_count(1)
     expect(steps.locator(".jp-pairlab-facilitator-notes .jp-RenderedMarkdown p")).to_contain_text(
-        "Keep the first rotation short (10 minutes) so both people drive before the first "
-        "break. Ask"
+        "Keep the first rotation short (the guide's 15 minutes) so both people drive before the "
+        "first break. Ask"
     )
     expect(steps.locator(".jp-pairlab-section-title")).to_have_text(
         "Steps: Lesson 0. Welcome: how to pair here"
