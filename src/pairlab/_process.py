@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 # Keep captured output bounded: a runaway test suite must not fill the server's memory.
 MAX_OUTPUT_CHARS = 200_000
@@ -169,6 +169,19 @@ def run(
         timed_out,
         fired.is_set(),
     )
+
+
+# What papermill prints when the kernel process exits before it can run anything: on a busy
+# machine two kernels starting at once can draw the same port. Nothing of the notebook ran.
+KERNEL_START_FAILED = "Kernel died before replying to kernel_info"
+
+
+def run_kernel(argv: Sequence[str], **options: Any) -> Completed:
+    """Run a papermill `argv` like `run`; start it once more when its kernel died at start."""
+    done = run(argv, **options)
+    if not done.ok and not done.cancelled and KERNEL_START_FAILED in done.stderr:
+        done = run(argv, **options)
+    return done
 
 
 def die_with_parent(sig: signal.Signals = signal.SIGTERM) -> None:

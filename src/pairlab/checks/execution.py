@@ -118,7 +118,9 @@ def _execute(
     src, out, cwd = paths
     if run_mode() == "cold":
         argv = _papermill_argv(src, out, cwd, kernel, args)
-        return _process.run(argv, cwd=cwd, timeout=args["timeout"], env=env, cancel=ctx.watch)
+        return _process.run_kernel(
+            argv, cwd=cwd, timeout=args["timeout"], env=env, cancel=ctx.watch
+        )
     return run_pooled(src, out, cwd, kernel, args, env, ctx.watch, hook)
 
 

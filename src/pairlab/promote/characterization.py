@@ -135,7 +135,7 @@ def _papermill(run: Run) -> _process.Completed:
         "ERROR",
     ]
     path = os.pathsep.join(p for p in (run.pythonpath, os.environ.get("PYTHONPATH", "")) if p)
-    return _process.run(argv, timeout=RUN_TIMEOUT, env={"PYTHONPATH": path})
+    return _process.run_kernel(argv, timeout=RUN_TIMEOUT, env={"PYTHONPATH": path})
 
 
 def _failure(run: Run, done: _process.Completed, analysis: Analysis) -> PromoteError:
