@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import click
 
-from pairlab.cli._base import cli
-
-_ROOT_HELP = "A folder of products, repeatable [default: $PAIRLAB_CATALOG, else the sample]."
+from pairlab.cli._base import catalog_option, cli, json_option, url_option, usage_db_option
 
 
 @cli.group()
@@ -31,7 +28,7 @@ def _load_catalog(roots: tuple[Path, ...]) -> Any:
 
 @catalog.command("search")
 @click.argument("query")
-@click.option("--root", "roots", multiple=True, type=click.Path(path_type=Path), help=_ROOT_HELP)
+@catalog_option("--root")
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
@@ -39,7 +36,7 @@ def _load_catalog(roots: tuple[Path, ...]) -> Any:
     show_default=True,
     help="Show at most this many.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a list.")
+@json_option("Print JSON instead of a list.")
 def catalog_search(query: str, roots: tuple[Path, ...], limit: int, as_json: bool) -> None:
     """Rank products by name, purpose, tags, domain, columns and descriptions."""
     from pairlab.catalog.text import format_hits
@@ -50,8 +47,8 @@ def catalog_search(query: str, roots: tuple[Path, ...], limit: int, as_json: boo
 
 @catalog.command("show")
 @click.argument("product_id")
-@click.option("--root", "roots", multiple=True, type=click.Path(path_type=Path), help=_ROOT_HELP)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a summary.")
+@catalog_option("--root")
+@json_option()
 def catalog_show(product_id: str, roots: tuple[Path, ...], as_json: bool) -> None:
     """Show one product: status, owner, last review decision, ports and what it reads."""
     from pairlab.catalog.text import format_entry
@@ -62,8 +59,8 @@ def catalog_show(product_id: str, roots: tuple[Path, ...], as_json: bool) -> Non
 
 @catalog.command("overlap")
 @click.argument("targets", nargs=-1, required=True, metavar="TABLE[.COLUMN]...")
-@click.option("--root", "roots", multiple=True, type=click.Path(path_type=Path), help=_ROOT_HELP)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a list.")
+@catalog_option("--root")
+@json_option("Print JSON instead of a list.")
 def catalog_overlap(targets: tuple[str, ...], roots: tuple[Path, ...], as_json: bool) -> None:
     """List the products that already read or expose these tables or columns."""
     from pairlab.catalog.text import format_overlaps
@@ -74,19 +71,13 @@ def catalog_overlap(targets: tuple[str, ...], roots: tuple[Path, ...], as_json: 
 
 @catalog.command("html")
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option("--root", "roots", multiple=True, type=click.Path(path_type=Path), help=_ROOT_HELP)
-@click.option(
-    "--usage-db",
-    "usage_db",
-    help="SQLAlchemy URL of the usage reads, to draw the teams reading each product "
-    "[default: $PAIRLAB_USAGE_DB, else none].",
-)
+@catalog_option("--root")
+@usage_db_option("to draw the teams reading each product")
 def catalog_html(out: Path, roots: tuple[Path, ...], usage_db: str | None) -> None:
     """Write a static, searchable catalog page with its lineage graph (works offline)."""
     from pairlab.catalog.html import write_html
 
     found = _load_catalog(roots)
-    usage_db = usage_db or os.environ.get("PAIRLAB_USAGE_DB", "").strip() or None
     teams = None
     if usage_db is not None:
         from pairlab import usage
@@ -101,7 +92,7 @@ def catalog_html(out: Path, roots: tuple[Path, ...], usage_db: str | None) -> No
 @catalog.command("lint")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--policy", is_flag=True, help="Also check pairlab's policy (owner, columns, ...).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
+@json_option("Print JSON instead of lines.")
 @click.pass_context
 def catalog_lint(ctx: click.Context, path: Path, policy: bool, as_json: bool) -> None:
     """Check ODPS/ODCS files against the standards; exit 1 on errors, 0 if only warnings."""
@@ -114,9 +105,9 @@ def catalog_lint(ctx: click.Context, path: Path, policy: bool, as_json: bool) ->
 
 @catalog.command("test")
 @click.argument("product", type=click.Path(path_type=Path))
-@click.option("--url", help="An ibis URL [default: $PAIRLAB_WAREHOUSE_URL, else the file].")
+@url_option
 @click.option("--junit", type=click.Path(path_type=Path), help="Also write JUnit XML here.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per rule.")
+@json_option("Print one JSON object per rule.")
 @click.pass_context
 def catalog_test(
     ctx: click.Context, product: Path, url: str | None, junit: Path | None, as_json: bool

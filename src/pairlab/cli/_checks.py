@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pairlab.cli._base import cli
+from pairlab.cli._base import cli, json_option
 
 
 @cli.command()
@@ -14,7 +14,7 @@ from pairlab.cli._base import cli
 @click.option("--step", metavar="LESSON/STEP", help="Run that step's checks only.")
 @click.option("--only", metavar="ID,...", help="Run only these checks (comma-separated ids).")
 @click.option("--set", "named", metavar="NAME", help="Run a named set: practice or product.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option("Print JSON instead of a table.")
 @click.pass_context
 def check(
     ctx: click.Context,

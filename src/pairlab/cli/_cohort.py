@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
-from pairlab.cli._base import cli
+from pairlab.cli._base import catalog_option, cli, program_option, usage_db_option
 
 
 @cli.command()
@@ -18,31 +17,15 @@ from pairlab.cli._base import cli
     type=click.Path(path_type=Path),
     help='JSON {"team": ["person", ...]} [default: each pair is a team].',
 )
-@click.option(
-    "--program",
-    "program_file",
-    type=click.Path(path_type=Path),
-    help="A program.toml: add the program view (teams by state, who trained whom).",
-)
-@click.option(
-    "--catalog",
-    "catalog_roots",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="With --program: the catalog folder of the teams' products, repeatable.",
-)
-@click.option(
-    "--usage-db",
-    "usage_db",
-    help="With --program: SQLAlchemy URL of the usage reads, to show reuse per team "
-    "[default: $PAIRLAB_USAGE_DB, else none].",
-)
+@program_option("A program.toml: add the program view (teams by state, who trained whom).", None)
+@catalog_option(help="With --program: the catalog folder of the teams' products, repeatable.")
+@usage_db_option("to show reuse per team", only_with="--program")
 def report(
     exports: tuple[Path, ...],
     out: Path,
     teams: Path | None,
     program_file: Path | None,
-    catalog_roots: tuple[Path, ...],
+    roots: tuple[Path, ...],
     usage_db: str | None,
 ) -> None:
     """Aggregate session exports into one cohort page, per person and per team.
@@ -58,9 +41,8 @@ def report(
         from pairlab.program import catalog_products
         from pairlab.report.program import write_program_report
 
-        products = catalog_products(catalog_roots) if catalog_roots else []
+        products = catalog_products(roots) if roots else []
         people = read_teams(teams) if teams else None
-        usage_db = usage_db or os.environ.get("PAIRLAB_USAGE_DB", "").strip() or None
         write_program_report(exports, out, program_file, people, products, usage_db)
         click.echo(f"pairlab: wrote {out} with the program view of {program_file}")
         return

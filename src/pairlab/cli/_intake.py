@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from pairlab.cli._base import cli
+from pairlab.cli._base import cli, json_option, program_option
 
 STORE_FILE = "intake.sqlite"  # the queue, beside program.toml
 
@@ -35,7 +35,7 @@ def _queue(program: Path, exports: tuple[Path, ...]) -> Any:
 
 def _common(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add the options every intake command shares: the program, exports, who, JSON."""
-    command = click.option("--json", "as_json", is_flag=True, help="Print JSON.")(command)
+    command = json_option("Print JSON.")(command)
     command = click.option(
         "--by", default=None, help="Who acts [default: $PAIRLAB_USER, else your login]."
     )(command)
@@ -43,10 +43,9 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
         "--export", "exports", multiple=True, type=click.Path(path_type=Path),
         help="A session export (which teams have ambassadors, are capable), repeatable.",
     )(command)  # fmt: skip
-    return click.option(
-        "--program", type=click.Path(path_type=Path), default=Path("program.toml"),
-        show_default=True, help="The program file; the queue is intake.sqlite beside it.",
-    )(command)  # fmt: skip
+    return program_option(
+        "The program file; the queue is intake.sqlite beside it.", dest="program"
+    )(command)
 
 
 def _who(by: str | None) -> str:

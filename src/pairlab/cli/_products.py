@@ -12,6 +12,10 @@ import click
 
 from pairlab.cli._base import cli
 
+_render_force = click.option(
+    "--force", is_flag=True, help="Render into a folder that is not empty."
+)
+
 
 @cli.group()
 def new() -> None:
@@ -22,7 +26,7 @@ def new() -> None:
 @click.argument("dest", type=click.Path(path_type=Path))
 @click.option("--name", help="The product's name [default: from DEST].")
 @click.option("--owner", help="The owner's username [default: analyst].")
-@click.option("--force", is_flag=True, help="Render into a folder that is not empty.")
+@_render_force
 def new_data_product(dest: Path, name: str | None, owner: str | None, force: bool) -> None:
     """Render the data-product kit into DEST; `copier update` there keeps it current."""
     from pairlab.kits import data_product_answers, new_project
@@ -49,7 +53,7 @@ def new_data_product(dest: Path, name: str | None, owner: str | None, force: boo
     "--first-lesson",
     help="The lesson the agenda starts with: notebook, id or number [default: 00-welcome].",
 )
-@click.option("--force", is_flag=True, help="Render into a folder that is not empty.")
+@_render_force
 def new_pairing_session(
     dest: Path,
     pairs: tuple[str, ...],
@@ -85,7 +89,7 @@ def new_pairing_session(
 @click.option(
     "--pack", type=click.Path(path_type=Path), help="Your lesson pack (`pairlab lesson new`)."
 )
-@click.option("--force", is_flag=True, help="Render into a folder that is not empty.")
+@_render_force
 def new_ambassador(
     dest: Path,
     name: str,

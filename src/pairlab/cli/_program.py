@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from pairlab.cli._base import cli
+from pairlab.cli._base import catalog_option, cli, json_option, program_option, usage_db_option
 from pairlab.cli._products import new
 
 
@@ -19,28 +19,12 @@ def program() -> None:
 
 @program.command("status")
 @click.argument("exports", nargs=-1, type=click.Path(path_type=Path), metavar="[EXPORT|CSV]...")
-@click.option(
-    "--program",
-    "program_file",
-    type=click.Path(path_type=Path),
-    default=Path("program.toml"),
-    show_default=True,
-    help="The program file.",
+@program_option("The program file.")
+@catalog_option(
+    help="A catalog folder of the teams' products, repeatable [default: $PAIRLAB_CATALOG]."
 )
-@click.option(
-    "--catalog",
-    "roots",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="A catalog folder of the teams' products, repeatable [default: $PAIRLAB_CATALOG].",
-)
-@click.option(
-    "--usage-db",
-    "usage_db",
-    help="SQLAlchemy URL of the usage reads, to count reuse per team [default: $PAIRLAB_USAGE_DB,"
-    " else none].",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
+@usage_db_option("to count reuse per team")
+@json_option("Print JSON instead of lines.")
 def program_status(
     exports: tuple[Path, ...],
     program_file: Path,
@@ -63,7 +47,6 @@ def program_status(
     else:
         products = []
     status = status_of(plan, docs, teams, products)
-    usage_db = usage_db or os.environ.get("PAIRLAB_USAGE_DB", "").strip() or None
     if usage_db is None:
         click.echo(format_status(status, as_json))
         return

@@ -7,15 +7,19 @@ from pathlib import Path
 
 import click
 
-from pairlab.cli._base import cli
+from pairlab.cli._base import cli, json_option, url_option
 
-_CATALOG_HELP = "The catalog folder [default: $PAIRLAB_CATALOG, else the catalog's default]."
+_catalog = click.option(
+    "--catalog",
+    type=click.Path(path_type=Path),
+    help="The catalog folder [default: $PAIRLAB_CATALOG, else the catalog's default].",
+)
 
 
 @cli.command()
 @click.argument("product_dir", type=click.Path(path_type=Path))
-@click.option("--url", help="An ibis URL [default: $PAIRLAB_WAREHOUSE_URL, else the file].")
-@click.option("--catalog", type=click.Path(path_type=Path), help=_CATALOG_HELP)
+@url_option
+@_catalog
 @click.option("--dry-run", is_flag=True, help="Build and gate every port; write nothing.")
 @click.pass_context
 def publish(
@@ -41,10 +45,10 @@ def products() -> None:
 
 @products.command("read")
 @click.argument("name", metavar="ID.PORT")
-@click.option("--catalog", type=click.Path(path_type=Path), help=_CATALOG_HELP)
+@_catalog
 @click.option("--url", help="An ibis URL [default: where the port was published].")
 @click.option("--limit", type=click.IntRange(min=0), default=10, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the rows as a JSON list.")
+@json_option("Print the rows as a JSON list.")
 def products_read(
     name: str, catalog: Path | None, url: str | None, limit: int, as_json: bool
 ) -> None:

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import click
 
-from pairlab.cli._base import cli
+from pairlab.cli._base import CATALOG_HELP, catalog_option, cli, json_option
 
-_STORE_HELP = "SQLAlchemy URL of the reads table [default: $PAIRLAB_USAGE_DB, else SQLite]."
 _FORMATS = ["csv", "jsonl", "snowflake", "bigquery", "trino"]  # pairlab.usage.FORMATS, unimported
-_CATALOG_HELP = "A folder of products, repeatable [default: $PAIRLAB_CATALOG, else the sample]."
+_store = click.option(
+    "--store", help="SQLAlchemy URL of the reads table [default: $PAIRLAB_USAGE_DB, else SQLite]."
+)
 
 
 @cli.group()
@@ -23,12 +24,11 @@ def usage() -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(_FORMATS),
               help="The log's shape [default: from the suffix, csv or jsonl].")  # fmt: skip
-@click.option("--store", help=_STORE_HELP)
-@click.option("--catalog", "roots", multiple=True, type=click.Path(path_type=Path),
-              help=_CATALOG_HELP)  # fmt: skip
+@_store
+@catalog_option()
 @click.option("--url", help="Read the views of this warehouse (an ibis URL, as connect() takes), "
               "so a query of a view over a product counts.")  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a summary.")
+@json_option()
 def usage_import(
     file: Path, fmt: str | None, store: str | None, roots: tuple[Path, ...], url: str | None,
     as_json: bool,
@@ -49,7 +49,7 @@ def usage_import(
 
 
 @usage.command("flush")
-@click.option("--store", help=_STORE_HELP)
+@_store
 @click.option("--hub", is_flag=True, help="Post them to the hub's cohort service instead "
               "(on a hub's server: $PAIRLAB_COHORT_URL, $JUPYTERHUB_API_TOKEN).")  # fmt: skip
 def usage_flush(store: str | None, hub: bool) -> None:
@@ -62,10 +62,9 @@ def usage_flush(store: str | None, hub: bool) -> None:
 
 @usage.command("list")
 @click.option("--product", help="Only this product's reads.")
-@click.option("--store", help=_STORE_HELP)
-@click.option("--catalog", "roots", multiple=True, type=click.Path(path_type=Path),
-              help=_CATALOG_HELP + " Names each product's team.")  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="Print every read as JSON.")
+@_store
+@catalog_option(help=CATALOG_HELP + " Names each product's team.")
+@json_option("Print every read as JSON.")
 def usage_list(
     product: str | None, store: str | None, roots: tuple[Path, ...], as_json: bool
 ) -> None:
@@ -87,12 +86,11 @@ def usage_list(
 
 @cli.command("review")
 @click.argument("product_id")
-@click.option("--catalog", "roots", multiple=True, type=click.Path(path_type=Path),
-              help=_CATALOG_HELP)  # fmt: skip
+@catalog_option()
 @click.option("--at", "at", type=click.DateTime(["%Y-%m-%d"]),
               help="The review day, YYYY-MM-DD [default: today].")  # fmt: skip
-@click.option("--store", help=_STORE_HELP)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a summary.")
+@_store
+@json_option()
 def review(
     product_id: str, roots: tuple[Path, ...], at: object, store: str | None, as_json: bool
 ) -> None:

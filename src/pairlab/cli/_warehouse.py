@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pairlab.cli._base import cli
+from pairlab.cli._base import cli, json_option, url_option
 
 
 @cli.group()
@@ -32,9 +32,9 @@ def warehouse_init(path: Path | None, scale: float, seed: int, force: bool) -> N
 
 
 @warehouse.command("info")
-@click.option("--url", help="An ibis URL [default: $PAIRLAB_WAREHOUSE_URL, else the file].")
+@url_option
 @click.option("--table", help="Describe only this table.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option("Print JSON instead of text.")
 def warehouse_info(url: str | None, table: str | None, as_json: bool) -> None:
     """List the warehouse's tables, columns, types and row counts."""
     from pairlab.warehouse.info import warehouse_info as describe
