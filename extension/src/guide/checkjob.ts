@@ -150,7 +150,11 @@ export class CheckRunner {
     if (job.state === 'cancelled') {
       throw new CheckCancelled();
     }
-    const problem = job.problem ?? { status: 500, error: 'the check stopped', fix: '' };
+    const problem = job.problem ?? {
+      status: 500,
+      error: trans.__('the check stopped'),
+      fix: ''
+    };
     throw this.makeError(problem.status, problem.error, problem.fix);
   }
 

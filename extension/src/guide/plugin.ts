@@ -193,9 +193,11 @@ async function openLesson(app: JupyterFrontEnd, path: string): Promise<void> {
     await app.serviceManager.contents.get(path, { content: false });
   } catch {
     await showErrorMessage(
-      'Lesson not found',
-      `${path} is not in this lab's folder. Start the lab with \`pairlab lab --root DIR\` ` +
-        'on a new or empty folder: pairlab copies the lessons into it.'
+      trans.__('Lesson not found'),
+      trans.__(
+        "%1 is not in this lab's folder. Start the lab with `pairlab lab --root DIR` on a new or empty folder: pairlab copies the lessons into it.",
+        path
+      )
     );
     return;
   }
