@@ -241,7 +241,7 @@ def test_a_server_forwards_only_under_a_hub_with_the_service_set(tmp_path, env, 
 
 
 def test_a_database_url_that_is_not_one_says_so(tmp_path: Path):
-    with pytest.raises(BadInput, match="cannot use the database URL"):
+    with pytest.raises(BadInput, match="cohort database URL is not usable"):
         CohortStore("not a url")
 
 

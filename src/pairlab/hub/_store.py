@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from pairlab._db import open_engine
 from pairlab.errors import BadInput
 from pairlab.report import FORMAT
 from pairlab.sessions.model import EVENT_KINDS, MAX_EVENT_ID, check_data, parse_participants
@@ -49,14 +50,6 @@ events = sa.Table(
 def default_url(folder: Path) -> str:
     """Return the SQLite URL of the cohort database in `folder`."""
     return f"sqlite:///{(folder / DEFAULT_DB).resolve()}"
-
-
-def _sqlite_pragmas(conn: Any, _record: Any) -> None:
-    """Use WAL (readers never wait on the writer) and wait for a lock rather than fail."""
-    cursor = conn.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
 
 
 @functools.cache
@@ -165,18 +158,12 @@ class CohortStore:
     """Every pair's sessions, keyed by hub user and session id; each post is one transaction."""
 
     def __init__(self, url: str) -> None:
-        try:
-            self.engine = sa.create_engine(url)
-        except (sa.exc.ArgumentError, ImportError, ValueError) as exc:
-            # The driver's words may quote the URL: name it masked, and the error's kind only.
-            from pairlab.warehouse.connection import redact  # the one masking function
+        from pairlab.warehouse.connection import redact  # the one masking function
 
-            raise BadInput(
-                f"cannot use the database URL {redact(url)} ({type(exc).__name__})",
-                "pass a SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db",
-            ) from None
-        if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.engine = open_engine(
+            url, what="the cohort database", shown=redact(url),
+            fix="pass a SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db",
+        )  # fmt: skip
         self.notice = ""  # set when a corrupt database was moved aside; the page shows it
         try:
             self._open()

@@ -17,7 +17,8 @@ from typing import Any
 import platformdirs
 import sqlalchemy as sa
 
-from pairlab.errors import BadInput, PairlabError
+from pairlab._db import open_engine
+from pairlab.errors import PairlabError
 
 URL_ENV = "PAIRLAB_USAGE_DB"
 SOURCES = ("person", "pipeline")  # pipeline: another product's build read it (reuse)
@@ -72,14 +73,6 @@ def default_url() -> str:
     return f"sqlite:///{platformdirs.user_data_path('pairlab') / 'usage.sqlite'}"
 
 
-def _sqlite_pragmas(conn: Any, _record: Any) -> None:
-    """WAL and a busy timeout, as the cohort store: flushes from many kernels wait, not fail."""
-    cursor = conn.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
-
-
 class Store:
     """The reads table behind one SQLAlchemy engine."""
 
@@ -89,19 +82,16 @@ class Store:
             self.engine = engine
             self._ready = False
             return
+        from pairlab.warehouse.connection import redact  # the one masking function
+
         self.url = url or default_url()
-        try:
-            self.shown = sa.engine.make_url(self.url).render_as_string(hide_password=True)
-            if self.url.startswith("sqlite:///"):
-                Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-            self.engine = sa.create_engine(self.url)
-        except (sa.exc.ArgumentError, ImportError) as exc:
-            raise BadInput(
-                f"usage store URL is not usable: {exc}",
-                "give a SQLAlchemy URL, e.g. sqlite:///usage.sqlite (--store or PAIRLAB_USAGE_DB)",
-            ) from None
-        if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.shown = redact(self.url)
+        if self.url.startswith("sqlite:///"):
+            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = open_engine(
+            self.url, what="the usage store", shown=self.shown,
+            fix="give a SQLAlchemy URL, e.g. sqlite:///usage.sqlite (--store or PAIRLAB_USAGE_DB)",
+        )  # fmt: skip
         self._ready = False
 
     def _ensure(self) -> None:
