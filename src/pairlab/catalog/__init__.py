@@ -13,7 +13,7 @@ _HOMES = {
     "DESCRIPTOR_FILE": "pairlab.catalog.index",
     "DataProduct": "pairlab.catalog.odps",
     "DescriptorError": "pairlab.catalog.descriptor",
-    "Problem": "pairlab.catalog.descriptor",
+    "Problem": "pairlab.catalog.problem",
     "Product": "pairlab.catalog.descriptor",
     "lint_product": "pairlab.catalog.descriptor",
     "load_product": "pairlab.catalog.descriptor",
