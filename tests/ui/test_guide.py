@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 import urllib.request
 
 import pytest
@@ -15,6 +16,32 @@ def open_lab(page: Page, live_lab, workspace: str) -> None:
     page.goto(live_lab.url(f"lab/workspaces/{workspace}"))
     page.wait_for_selector("#jp-main-dock-panel", state="attached")
     page.wait_for_selector(".jp-LauncherCard", state="visible")
+
+
+def wait_until_restored(page: Page) -> None:
+    """Wait until the lab has restored its layout: JupyterLab then takes its splash away."""
+    page.wait_for_selector("#jupyterlab-splash", state="detached")
+
+
+def saved_workspace(live_lab, name: str) -> dict:
+    """Return the workspace as the lab keeps it on the server."""
+    url = live_lab.url(f"lab/api/workspaces/{name}")
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())["data"]
+
+
+def guide_closed(data: dict) -> bool:
+    """Say whether a saved workspace has shown the guide once and keeps the side bar closed."""
+    shown = any(key.endswith(":guide-shown") for key in data)
+    return shown and data.get("layout-restorer:data", {}).get("left", {}).get("collapsed") is True
+
+
+def wait_until_saved(live_lab, name: str, holds, seconds: float = 30) -> None:
+    """Poll the saved workspace until `holds(data)`; fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not holds(data := saved_workspace(live_lab, name)):
+        assert time.monotonic() < deadline, f"workspace {name} was not saved as expected: {data}"
+        time.sleep(0.1)
 
 
 def guide_tab(page: Page):
@@ -33,10 +60,10 @@ def test_a_new_workspace_opens_on_the_guide_once(page: Page, live_lab):
     expect(page.locator("#pairlab-guide")).to_be_visible()
     guide_tab(page).click()  # the pair closes it...
     expect(page.locator("#pairlab-guide")).to_be_hidden()
-    page.wait_for_timeout(1500)  # let the layout save to the workspace
+    wait_until_saved(live_lab, "first-start", guide_closed)  # the layout the reload restores
     page.reload()
     page.wait_for_selector(".jp-LauncherCard", state="visible")
-    page.wait_for_timeout(1000)
+    wait_until_restored(page)  # the guide decides on a first start right after the restore
     expect(page.locator("#pairlab-guide")).to_be_hidden()  # ...and it stays closed
 
 

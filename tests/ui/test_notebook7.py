@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
 
@@ -15,12 +18,15 @@ def show_or_hide_the_guide(page: Page) -> None:
     before that lacks it, so open the menu again until it has it.
     """
     submenu = page.locator(".lm-Menu-item", has_text="Left Sidebar")
-    for _ in range(20):
+    deadline = time.monotonic() + 30
+    while True:
         page.locator(".lm-MenuBar-item", has_text="View").click()
-        if submenu.is_visible():
+        try:
+            submenu.wait_for(state="visible", timeout=1000)  # a menu opens at once, or lacks it
             break
-        page.keyboard.press("Escape")
-        page.wait_for_timeout(500)
+        except PlaywrightTimeout:
+            assert time.monotonic() < deadline, "Notebook 7's View menu never had Left Sidebar"
+            page.keyboard.press("Escape")
     submenu.hover()
     page.locator(".lm-Menu-item", has_text="Show Pairing guide").click()
 
