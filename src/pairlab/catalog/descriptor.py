@@ -28,7 +28,7 @@ from pairlab.catalog.odps import (
     upgrade,
     version_findings,
 )
-from pairlab.catalog.odps_schema import schema_errors
+from pairlab.catalog.odps_schema import import_jsonschema, schema_errors
 from pairlab.catalog.problem import Problem
 from pairlab.errors import BadInput
 
@@ -131,8 +131,7 @@ def read_yaml(path: Path, label: str) -> tuple[Any, list[Problem]]:
 @cache
 def _odcs_validator() -> Any:
     """Return a validator of the ODCS JSON Schema shipped with the ODCS model."""
-    import jsonschema  # a second to import: only when a contract is validated
-
+    jsonschema = import_jsonschema()  # only when a contract is validated
     text = resources.files("open_data_contract_standard").joinpath("schema.json").read_text()
     return jsonschema.Draft201909Validator(json.loads(text))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from functools import cache
@@ -77,11 +78,28 @@ def schema_v110() -> dict[str, Any]:
     return schema
 
 
+def import_jsonschema() -> Any:
+    """Import jsonschema without rfc3987_syntax, whose Lark grammars take ~3 s to build.
+
+    That module only gives jsonschema's FormatChecker the `iri` formats; pairlab validates
+    without a FormatChecker, so formats are never checked here (python-jsonschema issue 1428).
+    Where jsonschema is already imported (a Jupyter server), nothing changes.
+    """
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import -> ImportError
+        try:
+            import jsonschema
+        finally:
+            del sys.modules["rfc3987_syntax"]  # a later direct import works as usual
+    import jsonschema
+
+    return jsonschema
+
+
 @cache
 def _validator(version: str) -> Any:
     """Return a Draft 2019-09 validator of the schema of `version`."""
-    import jsonschema  # a second to import: only when a document is validated strictly
-
+    jsonschema = import_jsonschema()  # only when a document is validated strictly
     schema = schema_v110() if version == "v1.1.0" else published("v1.0.0")
     return jsonschema.Draft201909Validator(schema)
 
