@@ -250,7 +250,7 @@ def _publish(
         return result
     for b in fresh:
         label = f"{d.id}, port {b.name}"
-        _store.write_side(target, b.table, _store.shaped(b.frame, b.columns), label)
+        _store.write_side(target, b.table, b.frame, b.columns, label)
     if fresh:
         _store.hold()
         _store.swap(target, [b.table for b in fresh])
