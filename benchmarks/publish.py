@@ -10,13 +10,15 @@ times, in one process:
 - *publish*: `pairlab.products.publish(product, url=..., catalog=...)` into a fresh catalog
   folder each round, so every round does the whole path: build, contract gate, version gate,
   side table, swap, registration.
-Prints each run, the medians and their ratio (target: publish / pipeline <= 1.5) as JSON.
+Prints each run, the medians and their ratio (target: publish / pipeline <= 1.5) as JSON, with
+the load average before and after (other work on the machine stretches both sides, unevenly).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -51,6 +53,7 @@ def main() -> None:
 
         url = f"duckdb://{warehouse}"
         alone, publish, rows = [], [], 0
+        load_before = os.getloadavg()
         for i in range(args.rounds):
             start = time.perf_counter()
             con = ibis.duckdb.connect(str(warehouse), read_only=True)
@@ -72,6 +75,8 @@ def main() -> None:
             "publish_runs_s": [round(t, 3) for t in publish],
             **{k: round(v, 3) for k, v in medians.items()},
             "ratio": round(ratio, 2),
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
         }
     print(json.dumps(summary, indent=2))
 
