@@ -6,12 +6,35 @@
 #   (translate the new msgstr entries in src/pairlab/locale/<lang>/LC_MESSAGES/pairlab.po)
 #   extension/update-catalog.sh compile  # write pairlab.json, the catalog JupyterLab loads
 #
+# The server's messages (the _() calls in src/pairlab/server and errors.py) have their own
+# gettext catalogs under src/pairlab/locale/server, and need only pybabel (Babel, which
+# jupyterlab_server brings):
+#   extension/update-catalog.sh server-update [-l xx_YY]  # extract; merge into each .po (a new language: -l)
+#   extension/update-catalog.sh server-compile            # write the pairlab.mo the server reads
+#
 # jupyterlab-translate wants <repo>/<project>/locale beside the TypeScript; pairlab keeps its
 # TypeScript in extension/src and its catalogs in the Python package, so the tool runs on a
 # scratch copy laid out its way and the catalogs are copied back.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 locale="$here/src/pairlab/locale"
+server="$locale/server"
+pybabel="$(command -v pybabel || echo "$here/.venv/bin/pybabel")"
+case "${1:-}" in
+  server-update)
+    mkdir -p "$server"
+    "$pybabel" extract --no-location --sort-output -k _ --project pairlab \
+      -o "$server/pairlab.pot" "$here/src/pairlab/server" "$here/src/pairlab/errors.py"
+    if [ "${2:-}" = "-l" ]; then
+      "$pybabel" init -D pairlab -i "$server/pairlab.pot" -d "$server" -l "$3"
+    fi
+    "$pybabel" update --no-fuzzy-matching --ignore-obsolete -D pairlab \
+      -i "$server/pairlab.pot" -d "$server"
+    exit 0 ;;
+  server-compile)
+    "$pybabel" compile --statistics -D pairlab -d "$server"
+    exit 0 ;;
+esac
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/pairlab"

@@ -1,6 +1,8 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
+import { languageCode } from './translate.js';
+
 /**
  * Error raised when a pairlab route answers with an error status.
  */
@@ -31,15 +33,21 @@ export function errorWords(error: unknown): string {
  * Call a pairlab route and return its body as text, or throw PairlabRequestError.
  *
  * The one place the front end reaches the server: it adds the token and XSRF
- * headers (through ServerConnection) and turns error bodies into
- * PairlabRequestError with the server's message and fix.
+ * headers (through ServerConnection) and the lab's language (Accept-Language: the
+ * server says its messages in it), and turns error bodies into PairlabRequestError
+ * with the server's message and fix.
  */
 async function call(endPoint: string, init: RequestInit): Promise<string> {
   const settings = ServerConnection.makeSettings();
   const url = URLExt.join(settings.baseUrl, 'pairlab', endPoint);
+  const headers = new Headers(init.headers);
+  const language = languageCode();
+  if (language && !headers.has('Accept-Language')) {
+    headers.set('Accept-Language', language);
+  }
   let response: Response;
   try {
-    response = await ServerConnection.makeRequest(url, init, settings);
+    response = await ServerConnection.makeRequest(url, { ...init, headers }, settings);
   } catch (error) {
     throw new ServerConnection.NetworkError(error as TypeError);
   }

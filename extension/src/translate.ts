@@ -21,6 +21,7 @@ const asWritten: Bundle = {
 };
 
 let bundle: Bundle = asWritten;
+let current: ITranslator | null = null;
 
 /**
  * The guide's strings in the user's language, through `trans` (`__`, `_n`, `_p`).
@@ -40,5 +41,14 @@ export const trans = {
 
 /** Use `translator`'s language for every string of the guide. */
 export function useTranslator(translator: ITranslator | null): void {
+  current = translator;
   bundle = translator ? translator.load(PACKAGE) : asWritten;
+}
+
+/**
+ * The lab's language (Settings > Language) as a BCP 47 tag, e.g. `nb-NO`, or null before a
+ * translator is known: sent as Accept-Language, so the server's messages match the guide.
+ */
+export function languageCode(): string | null {
+  return current?.languageCode ?? null;
 }

@@ -10,6 +10,8 @@ with the error's 4xx status.
 import errno
 import re
 
+from pairlab.locale import _
+
 _ART = re.compile(r"^[\s^~]*$")  # a traceback's caret line: ^^^^^ or ~~~^~~~
 
 
@@ -63,16 +65,16 @@ class TooLarge(PairlabError):
 
 # What to do about the OSErrors a user causes with a path: each becomes one line, never a trace.
 _OS_FIXES = {
-    errno.EACCES: "choose a location you may write to, or fix its permissions",
-    errno.EPERM: "choose a location you may write to, or fix its permissions",
-    errno.EROFS: "the file system is read-only: choose a writable location",
-    errno.EISDIR: "that is a folder: name a file inside it",
-    errno.ENOTDIR: "a part of the path is a file, not a folder: choose another path",
-    errno.ENAMETOOLONG: "use a shorter file name",
-    errno.ENOENT: "check the path: a folder on it does not exist",
-    errno.EEXIST: "it exists already: choose a new name, or pass --force where offered",
-    errno.ENOSPC: "the disk is full: free some space",
-    errno.ELOOP: "a symlink on the path leads nowhere: fix or remove it",
+    errno.EACCES: _("choose a location you may write to, or fix its permissions"),
+    errno.EPERM: _("choose a location you may write to, or fix its permissions"),
+    errno.EROFS: _("the file system is read-only: choose a writable location"),
+    errno.EISDIR: _("that is a folder: name a file inside it"),
+    errno.ENOTDIR: _("a part of the path is a file, not a folder: choose another path"),
+    errno.ENAMETOOLONG: _("use a shorter file name"),
+    errno.ENOENT: _("check the path: a folder on it does not exist"),
+    errno.EEXIST: _("it exists already: choose a new name, or pass --force where offered"),
+    errno.ENOSPC: _("the disk is full: free some space"),
+    errno.ELOOP: _("a symlink on the path leads nowhere: fix or remove it"),
 }
 
 
@@ -90,7 +92,8 @@ def reply(exc: BaseException | None, status: int, otherwise: str) -> tuple[int, 
 
 def from_os_error(exc: OSError) -> PairlabError:
     """Return the one-line problem and fix for an OSError that names a path the user gave."""
-    where = f" {exc.filename}" if exc.filename else ""
     reason = exc.strerror or str(exc)
-    fix = _OS_FIXES.get(exc.errno or 0, "check the path and try again")
-    return BadInput(f"cannot use{where}: {reason}", fix)
+    fix = _OS_FIXES.get(exc.errno or 0) or _("check the path and try again")
+    if exc.filename:
+        return BadInput(_("cannot use {path}: {reason}", path=exc.filename, reason=reason), fix)
+    return BadInput(_("cannot use: {reason}", reason=reason), fix)

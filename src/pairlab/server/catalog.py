@@ -8,6 +8,7 @@ import tornado.web
 
 from pairlab.catalog.similar import similar_products
 from pairlab.errors import BadInput
+from pairlab.locale import _
 from pairlab.server.base import PairlabHandler
 
 
@@ -19,7 +20,7 @@ class SimilarHandler(PairlabHandler):
         """Reply {"path", "tables", "products": [...]} for ?path=<notebook under the root>."""
         relative = self.get_query_argument("path", None)
         if relative is None:
-            raise BadInput("missing ?path=", "send the notebook's path relative to the root")
+            raise BadInput(_("missing ?path="), _("send the notebook's path relative to the root"))
         service = self.service.checks
         service.resolve(relative)  # refuse a bad path at once rather than after queueing
         loop = asyncio.get_running_loop()

@@ -20,11 +20,12 @@ from typing import Any
 
 from pairlab.checks import CheckRequest, Progress, Report, Watch
 from pairlab.errors import Cancelled, NotFound, PairlabError, reply
+from pairlab.locale import _
 
 KEEP_SECONDS = 600.0
 KEEP_FINISHED = 64
 CANCEL_WAIT = 10.0  # DELETE waits this long for the run to stop, so its reply is the truth
-INTERNAL = "internal error in pairlab; see the server log"
+INTERNAL = _("internal error in pairlab; see the server log")
 
 Submit = Callable[[CheckRequest, Watch], "Future[Report]"]
 """Start a request's run on the check workers and return its future."""
@@ -68,7 +69,7 @@ class CheckJob:
     def result(self) -> dict[str, Any]:
         """Return the reply POST gives, or raise what stopped the check."""
         if self.state == "cancelled":
-            raise Cancelled("the check was cancelled", "press Check again to run it")
+            raise Cancelled(_("the check was cancelled"), _("press Check again to run it"))
         if self.problem is not None:
             raise self.problem
         assert self.reply is not None  # a done job always has its reply
@@ -119,7 +120,8 @@ class CheckJobs:
         job = self._jobs.get(job_id)
         if job is None or job.owner != owner:
             raise NotFound(
-                f"no check job '{job_id}'", "press Check again: finished jobs are forgotten"
+                _("no check job '{job}'", job=job_id),
+                _("press Check again: finished jobs are forgotten"),
             )
         return job
 

@@ -16,6 +16,7 @@ import tornado.web
 
 from pairlab.checks import CheckRequest, Report, StepResult
 from pairlab.errors import BadInput
+from pairlab.locale import _
 from pairlab.server.base import PairlabHandler
 
 ASYNC_WAIT = 1.0  # a check over this many seconds shows progress and a Cancel button
@@ -62,7 +63,7 @@ class CheckHandler(CheckJobsHandler):
         req = CheckRequest.from_body(body, extra=("session",))  # the CLI's rules, from JSON
         session = body.get("session")
         if session is not None and not isinstance(session, str):
-            raise BadInput("'session' must be a string", "e.g. the id POST sessions returned")
+            raise BadInput(_("'session' must be a string"), _("e.g. the id POST sessions returned"))
         service = self.service.checks
         service.resolve(req.path)  # refuse a bad path at once rather than after queueing
         if req.step is not None:

@@ -10,6 +10,7 @@ from jupyter_server.utils import url_path_join
 
 from pairlab.errors import NotFound
 from pairlab.lessons import lessons_json, load_lessons
+from pairlab.locale import _
 from pairlab.server import catalog, checks, cohort, sessions
 from pairlab.server.base import SERVICE_KEY, PairlabHandler
 from pairlab.server.service import PairlabService
@@ -30,7 +31,10 @@ class NotFoundHandler(PairlabHandler):
     """Answer any other path under /pairlab/ with a JSON 404."""
 
     def _missing(self, path: str) -> None:
-        raise NotFound(f"no pairlab route '{path}'", "see GET /pairlab/lessons for what exists")
+        raise NotFound(
+            _("no pairlab route '{path}'", path=path),
+            _("see GET /pairlab/lessons for what exists"),
+        )
 
     @tornado.web.authenticated
     def get(self, path: str) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from pairlab.checks import StepResult
 from pairlab.errors import BadInput
 from pairlab.lessons import load_lessons
+from pairlab.locale import _
 from pairlab.server.check_service import CheckService
 from pairlab.sessions import Session, SessionStore, export, summarize
 from pairlab.sessions.events import parse_client_event, receive, require_relative
@@ -54,7 +55,7 @@ class PairlabService:
         """Give a session without a lesson the lesson opened now (its first stays)."""
         lesson = _known_lesson(parse_lesson(body.get("lesson")))
         if lesson is None:
-            raise BadInput("'lesson' is missing", 'send {"lesson": "welcome"}')
+            raise BadInput(_("'lesson' is missing"), _('send {{"lesson": "welcome"}}'))
         return self.store.adopt_lesson(session_id, lesson)
 
     def record_event(self, session_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -72,7 +73,10 @@ class PairlabService:
         if session_id is not None:
             session = self.store.get(session_id)
             if session.ended_at is not None:
-                raise BadInput(f"session '{session_id}' has ended", "start a new session")
+                raise BadInput(
+                    _("session '{session}' has ended", session=session_id),
+                    _("start a new session"),
+                )
             return session
         return next((s for s in self.store.sessions() if s.ended_at is None), None)
 
@@ -113,5 +117,7 @@ class PairlabService:
 def _known_lesson(lesson: str | None) -> str | None:
     """Return `lesson` when it is None or a lesson of an installed pack; refuse another id."""
     if lesson is not None and lesson not in {x.id for x in load_lessons()}:
-        raise BadInput(f"unknown lesson id {lesson!r}", "run `pairlab lessons` for the ids")
+        raise BadInput(
+            _("unknown lesson id {lesson!r}", lesson=lesson), _("run `pairlab lessons` for the ids")
+        )
     return lesson

@@ -8,6 +8,7 @@ from typing import Any
 import tornado.web
 
 from pairlab.errors import NotFound
+from pairlab.locale import _
 from pairlab.server.base import PairlabHandler
 from pairlab.sessions import Session
 from pairlab.sessions.model import parse_since
@@ -112,8 +113,10 @@ class ReportHandler(PairlabHandler):
 
         sessions = self.service.store.sessions()
         if not sessions:
-            raise NotFound("no pairing session on this server yet", "start a session, then pair")
-        page, _ = cohort_page([self.service.export(s.id) for s in reversed(sessions)])
+            raise NotFound(
+                _("no pairing session on this server yet"), _("start a session, then pair")
+            )
+        page, _people = cohort_page([self.service.export(s.id) for s in reversed(sessions)])
         self.set_header("Content-Disposition", 'attachment; filename="cohort-report.html"')
         self.finish(page, set_content_type="text/html; charset=utf-8")
 
