@@ -1,5 +1,10 @@
 """The guide in the user's language: JupyterLab's language switched to Norwegian Bokmål.
 
+The browser test does what the README says (Settings > Language > Norsk bokmål (Norge), Change
+and reload) and checks each of its claims: the setting saved, the guide's words Norwegian in four
+states, JupyterLab's menus English, the server's refusals in Norwegian though the browser asks
+for English (the guide sends the lab's language as Accept-Language).
+
 The catalog is `src/pairlab/locale/nb_NO/LC_MESSAGES/pairlab.po` (the translators' file) and
 the `pairlab.json` compiled from it, which JupyterLab loads for the `pairlab` domain
 (`extension/update-catalog.sh update|compile` regenerates both with jupyterlab-translate).
@@ -16,7 +21,7 @@ from urllib.parse import quote
 
 import pytest
 from babel.messages.pofile import read_po
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, Request, expect
 
 import pairlab
 
@@ -25,6 +30,7 @@ CATALOG = LOCALE / "nb_NO" / "LC_MESSAGES"
 SOURCE = Path(__file__).resolve().parents[2] / "extension" / "src"
 # The first argument of trans.__(...), trans._n(...), as the extractor reads it.
 CALL = re.compile(r"""trans\.(?:__|_n)\(\s*(?P<q>['"])(?P<msgid>(?:\\.|(?!(?P=q)).)*)(?P=q)""")
+API = re.compile(r"https?://[^/]+/pairlab/")  # the server's routes (the lab runs at /)
 LANGUAGE_SETTINGS = Path("@jupyterlab", "translation-extension", "plugin.jupyterlab-settings")
 
 
@@ -128,12 +134,31 @@ def untranslated(page: Page, content: set[str]) -> list[str]:
     })  # fmt: skip
 
 
+def choose_language(page: Page, name: str) -> None:
+    """Choose a language as the README says: Settings > Language, then Change and reload."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Settings$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Language$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=name).click()
+    with page.expect_navigation():  # JupyterLab saves the setting and reloads the page
+        page.get_by_role("button", name="Change and reload").click()
+
+
+def server_message(page: Page, guide: Locator) -> str:
+    """Return the words the guide shows for a server refusal: a cohort report of no session."""
+    toggle = guide.locator(".jp-pairlab-facilitator-toggle input")
+    toggle.check()
+    guide.locator(".jp-pairlab-report").click()
+    error = guide.locator(".jp-pairlab-facilitator .jp-pairlab-error")
+    expect(error).not_to_be_empty()
+    words = error.inner_text()
+    toggle.uncheck()
+    page.reload()  # the refusal stays in the section: start the guide afresh
+    return words
+
+
 @pytest.mark.browser
 def test_in_norwegian_the_guide_shows_no_english_string(page: Page, own_lab, output_dir):
     lab, _ = own_lab
-    settings = lab.root.parent / "settings" / LANGUAGE_SETTINGS
-    settings.parent.mkdir(parents=True, exist_ok=True)
-    settings.write_text(json.dumps({"locale": "nb_NO"}))  # Settings > Language, as saved
     with urllib.request.urlopen(lab.url("pairlab/lessons"), timeout=30) as reply:
         lessons = json.load(reply)
     first = quote(lessons["lessons"][0]["notebook"])
@@ -143,7 +168,22 @@ def test_in_norwegian_the_guide_shows_no_english_string(page: Page, own_lab, out
     content = data_strings(lessons) | data_strings(similar) | {"Ana", "Eli"}
     page.goto(lab.url("lab/workspaces/norsk"))
     guide = page.locator("#pairlab-guide")
+    expect(guide.locator("h2")).to_have_text("Pairing guide")  # English until chosen
+    choose_language(page, "Norsk bokmål (Norge)")
+    settings = lab.root.parent / "settings" / LANGUAGE_SETTINGS
+    saved = re.sub(r"(?m)^\s*//.*$", "", settings.read_text(encoding="utf-8"))
+    assert json.loads(saved)["locale"] == "nb_NO"  # the README: it saves locale nb_NO
     expect(guide.locator("h2")).to_have_text("Parprogrammeringsguide")
+    # JupyterLab's own menus stay English: no JupyterLab language pack exists for nb_NO.
+    expect(page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^File$"))).to_be_visible()
+    requests: list[Request] = []
+    page.on("request", lambda r: requests.append(r) if API.match(r.url) else None)
+    # The server's messages follow the lab's language (the guide sends it as Accept-Language),
+    # though this browser asks for English: a refusal reads in Norwegian.
+    assert page.evaluate("navigator.language").startswith("en")
+    assert server_message(page, guide) == (
+        "Ingen parprogrammeringsøkt på denne serveren ennå: start en økt, og programmer så i par."
+    )
     expect(guide.locator(".jp-pairlab-lesson").first).to_be_visible()
     seen = {"no session": untranslated(page, content)}
 
@@ -168,6 +208,9 @@ def test_in_norwegian_the_guide_shows_no_english_string(page: Page, own_lab, out
     seen["facilitator mode"] = untranslated(page, content)
     page.screenshot(path=str(output_dir / "norsk.png"))
     assert seen == {state: [] for state in seen}, seen
+    # Every call the guide made to the server named the lab's language.
+    asked = {f"{r.method} {r.url}": r.header_value("accept-language") for r in requests}
+    assert len(asked) > 3 and set(asked.values()) == {"nb-NO"}, asked
     # The same reading finds an English string put in the guide: the test can fail.
     guide.evaluate("g => g.append(Object.assign(document.createElement('p'), "
                    "{textContent: 'Similar products'}))")  # fmt: skip
