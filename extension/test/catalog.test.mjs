@@ -18,7 +18,12 @@ const CONTEXT = '\u0004'; // JupyterLab's gettext keys a _p string as context + 
 const SINK_PROPERTIES = new Set([
   'textContent', 'innerText', 'title', 'placeholder', 'ariaLabel', 'label', 'caption'
 ]);
-const SINK_CALLS = new Set(['showErrorMessage', 'showDialog', 'setAttribute', 'Notification']);
+// Calls that put their arguments on the page, and from which argument on (el(tag, class, text)).
+const SINK_CALLS = new Map([
+  ['showErrorMessage', 0], ['showDialog', 0], ['Notification', 0], ['setAttribute', 1],
+  ['el', 2], ['item', 0], ['_text', 0], ['createTextNode', 0], ['append', 0], ['prepend', 0],
+  ['replaceChildren', 0], ['say', 0], ['announce', 0]
+]);
 const WORDS = /[A-Za-z]{2,}\s+[A-Za-z]{2,}|^[A-Z][a-z]+$/; // English words, not a class name
 
 function sources(folder) {
@@ -93,9 +98,7 @@ function untranslatedLiterals(files) {
       } else if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
         const callee = node.expression.getText().split('.').pop();
         if (SINK_CALLS.has(callee)) {
-          const args = [...(node.arguments ?? [])];
-          // setAttribute(name, value): the value; a dialog's title and body: each of them.
-          for (const arg of callee === 'setAttribute' ? args.slice(1) : args) {
+          for (const arg of [...(node.arguments ?? [])].slice(SINK_CALLS.get(callee))) {
             if (isWords(arg)) {
               found.push(`${where(file, arg)} ${arg.getText()}`);
             }
@@ -155,13 +158,15 @@ test('the literal check finds a string written in place', () => {
       "button.title = trans.__('Check this step');\n" +
       "void showErrorMessage('Lesson not found', error);\n" +
       "x.setAttribute('aria-label', `Run ${name}`);\n" +
-      "node.className = 'jp-pairlab-step';\n",
+      "node.className = 'jp-pairlab-step';\n" +
+      "box.append(el('p', 'jp-pairlab-note', 'No session yet.'));\n",
     ts.ScriptTarget.Latest,
     true
   );
   assert.deepEqual(untranslatedLiterals([file]), [
     "probe.ts:1 'Check this step'",
     "probe.ts:3 'Lesson not found'",
-    'probe.ts:4 `Run ${name}`'
+    'probe.ts:4 `Run ${name}`',
+    "probe.ts:6 'No session yet.'"
   ]);
 });
