@@ -99,10 +99,21 @@ def test_lesson_new_writes_a_pack_in_the_core_format(kit_pack: Path, kit_product
     assert build(kit_pack, check=True).changed == []
 
 
-def test_the_pack_is_owned_by_who_makes_it_unless_named(kit_product: Path, tmp_path: Path, capsys):
+def test_the_pack_is_owned_by_who_makes_it_unless_named(
+    kit_product: Path, tmp_path: Path, capsys, monkeypatch
+):
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    config = tmp_path / "gitconfig"
+    config.write_text("[user]\n\tname = Maya Ambassador\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
     code, _, err = cli(capsys, "lesson", "new", str(tmp_path / "mine"), "--from", str(kit_product))
     assert code == 0, err
-    assert read_pack(tmp_path / "mine").owner == getpass.getuser()  # the ambassador running it
+    assert read_pack(tmp_path / "mine").owner == "Maya Ambassador"  # who will commit the pack
+    assert read_pack(tmp_path / "mine").owner != "ana"  # never the product's owner
+    config.write_text("")  # git knows no name here: the login name of who runs it
+    code, _, err = cli(capsys, "lesson", "new", str(tmp_path / "other"), "--from", str(kit_product))
+    assert code == 0, err
+    assert read_pack(tmp_path / "other").owner == getpass.getuser()
 
 
 def test_lesson_new_never_overwrites_an_edited_file(kit_product: Path, tmp_path: Path, capsys):
@@ -184,17 +195,27 @@ def test_the_pack_workspace_carries_the_products_data_and_local_files(kit_produc
     assert "workspace/loss_ratio/premiums_2024.parquet" in new_pack(root, product).unchanged
 
 
-def test_lesson_new_refuses_a_product_that_reads_no_warehouse_table(kit_product, tmp_path, capsys):
+def test_lesson_new_refuses_a_product_that_reads_no_table_and_no_file(
+    kit_product, tmp_path, capsys
+):
     product = Path(shutil.copytree(kit_product, tmp_path / "product"))
     descriptor = product / "dataproduct.yaml"
     data = yaml.safe_load(descriptor.read_text())
-    data["inputPorts"] = []  # reads only its own files: lesson 1 would count nothing
+    data["inputPorts"] = []  # builds its frames inline: lesson 1 would count nothing
     descriptor.write_text(yaml.safe_dump(data))
     code, out, err = cli(capsys, "lesson", "new", tmp_path / "pack", "--from", product)
     assert code == 2 and err.count("\n") == 1 and out == ""
-    assert "names no warehouse table it reads, so lesson 1's reference would be empty" in err
-    assert "add the warehouse table it reads as an inputPorts entry" in err
+    assert "names no warehouse table it reads and src/loss_ratio/ holds no CSV or parquet" in err
+    assert "so lesson 1's reference would be empty" in err
+    assert "add the warehouse table it reads as an inputPorts entry, or save the frame" in err
     assert not (tmp_path / "pack").exists()
+    # The fix applied: a data file the package reads gives lesson 1 something to count.
+    (product / "src" / "loss_ratio" / "data").mkdir()
+    (product / "src" / "loss_ratio" / "data" / "targets.csv").write_text("region,t\nEast,1\n")
+    code, _, err = cli(capsys, "lesson", "new", tmp_path / "pack", "--from", product)
+    assert code == 0, err
+    explore = (tmp_path / "pack" / "source" / "01-pack-explore.py").read_text()
+    assert 'FILES = ["loss_ratio/data/targets.csv"]' in explore and "TABLES = []" in explore
 
 
 def test_a_pack_lesson_named_like_a_core_lesson_is_refused(kit_pack: Path, tmp_path: Path):

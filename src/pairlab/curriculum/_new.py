@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pairlab import _process
 from pairlab._files import write_bytes_atomic, write_text_atomic
 from pairlab.curriculum._build import BuildResult, build
 from pairlab.curriculum._pack_sources import lesson_files, toml_value
@@ -50,12 +51,20 @@ def pack_name(folder: Path, name: str | None) -> str:
     return slug
 
 
-def pack_owner(owner: str | None) -> str:
-    """Return the pack's owner: `owner`, else the user running `lesson new` (the ambassador)."""
-    chosen = (owner if owner is not None else getpass.getuser()).strip()
-    if not chosen:
-        raise BadInput("--owner is blank", "pass the ambassador's username, e.g. --owner maya")
-    return chosen
+def pack_owner(owner: str | None, root: Path | None = None) -> str:
+    """Return the pack's owner: `owner`, else the ambassador running `lesson new`.
+
+    The ambassador is git's `user.name` where the pack is written (who will commit it), else
+    the login name.
+    """
+    if owner is not None:
+        if not owner.strip():
+            raise BadInput("--owner is blank", "pass the ambassador's username, e.g. --owner maya")
+        return owner.strip()
+    where = next((p for p in (root.absolute().parents if root else ()) if p.is_dir()), None)
+    done = _process.run(["git", "config", "--get", "user.name"], cwd=where, timeout=10)
+    named = done.stdout.strip() if done.ok else ""  # no git, or no name: the login name
+    return named or getpass.getuser()
 
 
 def _descriptor(product: Product, name: str, owner: str) -> str:
@@ -75,6 +84,11 @@ def _descriptor(product: Product, name: str, owner: str) -> str:
 def _notes(product: Product, name: str) -> str:
     """Return facilitator-notes.md: how to run the pack, what each lesson wants."""
     target = product.target
+    lesson_4 = (
+        "| 4 | tags the parameters cell, runs headless | has-parameters, answers-match |\n"
+        if product.parameters
+        else ""
+    )
     return f"""# Facilitator notes: {product.title}
 
 Lessons on the team's own product `{product.id}` (owner: {product.owner or "the team"}), made by
@@ -89,11 +103,10 @@ Lessons on the team's own product `{product.id}` (owner: {product.owner or "the 
 
 | lesson | what the learner does | the check |
 | --- | --- | --- |
-| 1 | counts the rows of {", ".join(product.tables)} | answers-match against the warehouse |
+| 1 | counts the rows of {", ".join([*product.tables, *product.files])} | answers-match |
 | 2 | rebuilds `{target.name}` from its docstring | answers-match against `{target.module}` |
 | 3 | writes a test of `{target.name}` | tests-catch-mutants: it returns no rows |
-| 4 | tags the parameters cell, runs headless | has-parameters, answers-match |
-
+{lesson_4}
 Let each check fail once before you explain; read its message together.
 """
 
@@ -131,13 +144,14 @@ def _carried(folder: Path) -> list[Path]:
 
 
 def _refuse_an_empty_reference(product: Product) -> None:
-    """Refuse a product lesson 1 cannot check: no input table gives the reference `{}`."""
-    if not product.tables:
+    """Refuse a product lesson 1 cannot check: nothing it reads gives the reference `{}`."""
+    if not product.tables and not product.files:
         raise BadInput(
-            f"{product.root / 'dataproduct.yaml'} names no warehouse table it reads, so lesson 1's "
-            "reference would be empty and the untouched learner notebook would pass",
-            "add the warehouse table it reads as an inputPorts entry (load its files into the "
-            "warehouse first if it reads none)",
+            f"{product.root / 'dataproduct.yaml'} names no warehouse table it reads and "
+            f"src/{product.package}/ holds no CSV or parquet file, so lesson 1's reference would "
+            "be empty and the untouched learner notebook would pass",
+            "add the warehouse table it reads as an inputPorts entry, or save the frame it "
+            f"builds inline as a CSV in src/{product.package}/data/ and read it from there",
         )
 
 
@@ -190,7 +204,7 @@ def new_pack(
     if root.resolve() == product_dir.resolve():
         raise BadInput("the pack cannot live in the product's own folder", "pass another folder")
     chosen = pack_name(root, name)
-    ambassador = pack_owner(owner)
+    ambassador = pack_owner(owner, root)
     if (root / PACK_FILE).exists():  # update that pack, never merge a second one into it
         held = read_pack(root).name
         if held != chosen:

@@ -69,31 +69,68 @@ def _connect(product: Product, extra: str = "") -> str:
     return f"# %%\n{head}\n\n{tail}\n"
 
 
-def explore_source(product: Product) -> str:
-    """Return lesson 1: explore the input tables."""
+READ_FILE = '''def read_file(path):
+    """Return a data file the product reads (CSV or parquet) as a frame."""
+    return pd.read_parquet(path) if path.endswith(".parquet") else pd.read_csv(path)'''
+
+
+def _sources(product: Product) -> str:
+    """Return the tables and data files the product reads, as the lesson's constants."""
     tables = ", ".join(json.dumps(t) for t in product.tables)
+    files = ", ".join(json.dumps(f) for f in product.files)
+    return f"TABLES = [{tables}]\nFILES = [{files}]"
+
+
+def _read_names(product: Product) -> str:
+    """Return the words naming what the product reads, for the lesson's title."""
+    kinds = [
+        (product.tables, "the tables"),
+        (product.files, "the files"),
+    ]
+    return " and ".join(words for found, words in kinds if found)
+
+
+def explore_source(product: Product) -> str:
+    """Return lesson 1: explore the input tables and data files."""
+    reads = _read_names(product)
     return (
         _header(
             1,
-            f"Explore the tables {product.title} reads",
-            "connect to the warehouse and look at each table the product reads: its columns, "
-            "its size, a few rows.",
+            f"Explore {reads} {product.title} reads",
+            f"connect to the warehouse and look at {reads} the product reads: the columns, "
+            "the size, a few rows.",
             20,
             "let the learner drive and name what surprises them; the product's owner knows "
             "the planted traps of these tables (nulls, duplicates): ask, do not tell.",
         )
         + "\n"
-        + _connect(product, f"TABLES = [{tables}]")
-        + "\n# %% [markdown]\n# ## The input tables (driver: the learner)\n"
-        + "# Look at each table's columns and first rows, then count the rows of each into\n"
-        + "# `row_counts`: a dict from table name to number of rows.\n\n"
+        + _connect(product, f"import pandas as pd\n\n{_sources(product)}")
+        + "\n\n"
+        + READ_FILE
+        + "\n\n# %% [markdown]\n# ## The inputs (driver: the learner)\n"
+        + "# Look at the columns and first rows of each, then count the rows of each into\n"
+        + "# `row_counts`: a dict from table name or file path to number of rows.\n\n"
         + '# %% tags=["step:explore"]\n'
         + "for name in TABLES:\n    print(name, con.table(name).columns)\n"
+        + "for path in FILES:\n    print(path, list(read_file(path).columns))\n"
         + "### BEGIN SOLUTION\n"
         + "row_counts = {name: int(con.table(name).count().execute()) for name in TABLES}\n"
+        + "row_counts |= {path: len(read_file(path)) for path in FILES}\n"
         + "### END SOLUTION\n"
-        + "#> row_counts = {}  # table name -> number of rows\n"
+        + "#> row_counts = {}  # table name or file path -> number of rows\n"
         + "row_counts\n"
+    )
+
+
+def _inputs_cell(product: Product) -> str:
+    """Return the cell that builds the function's arguments as `pipeline.run` does, if any."""
+    inputs = product.target.inputs
+    if not inputs:
+        return ""
+    return (
+        "\n# %% [markdown]\n"
+        f"# The inputs `{product.target.name}` is given, built as the product's `pipeline.run`\n"
+        "# builds them.\n\n# %%\n" + inputs + "\n"
     )
 
 
@@ -113,6 +150,7 @@ def rebuild_source(product: Product) -> str:
         )
         + "\n"
         + _connect(product, imports)
+        + _inputs_cell(product)
         + "\n\n"
         + AS_FRAME
         + "\n\n# %% [markdown]\n"
@@ -135,10 +173,12 @@ def _test_file(product: Product) -> str:
     return (
         f"# %%writefile tests/test_{target.name}.py\n"
         f'"""A test of `{target.name}` on the warehouse: it fails when it is broken."""\n\n'
-        f"from pairlab.warehouse import connect\n\nfrom {target.module} import {target.name}\n\n"
+        + (target.imports + "\n" if target.imports else "")
+        + f"from pairlab.warehouse import connect\n\nfrom {target.module} import {target.name}\n\n"
         + (_params(product) + "\n\n" if product.parameters else "")
         + f"\ndef test_{target.name}_returns_rows():\n"
         + "    con = connect()\n"
+        + (textwrap.indent(target.inputs, "    ") + "\n" if target.inputs else "")
         + f"    result = {target.call}\n"
         + '    frame = result.to_pandas() if hasattr(result, "to_pandas") else result\n'
         + "### BEGIN SOLUTION\n"
@@ -194,6 +234,7 @@ def parameterize_source(product: Product) -> str:
         + (target.imports + "\n" if target.imports else "")
         + "from pairlab.warehouse import connect\n\n"
         + f"from {target.module} import {target.name}\n\ncon = connect()\n"
+        + (target.inputs + "\n" if target.inputs else "")
         + f"result = {target.call}\nresult\n"
     )
 
@@ -206,12 +247,21 @@ def stem(pack: str, slug: str) -> str:
     return f"{SLUGS.index(slug) + 1:02d}-{pack}-{slug}"
 
 
+def slugs(product: Product) -> tuple[str, ...]:
+    """Return the pack's lessons: lesson 4 only for a notebook with parameters to vary."""
+    return SLUGS if product.parameters else SLUGS[:-1]
+
+
 def sources(product: Product, pack: str) -> dict[str, str]:
     """Return each lesson's source file name and text."""
-    texts = (explore_source, rebuild_source, mutant_test_source, parameterize_source)
-    return {
-        f"{stem(pack, slug)}.py": text(product) for slug, text in zip(SLUGS, texts, strict=True)
-    }
+    texts = dict(
+        zip(
+            SLUGS,
+            (explore_source, rebuild_source, mutant_test_source, parameterize_source),
+            strict=True,
+        )
+    )
+    return {f"{stem(pack, slug)}.py": texts[slug](product) for slug in slugs(product)}
 
 
 def _lesson_toml(pack: str, slug: str, lesson: dict[str, Any], steps: list[dict[str, Any]]) -> str:
@@ -241,18 +291,20 @@ def _answers(through: str, expect: dict[str, str], setup: str, **more: Any) -> d
 
 
 def _explore_steps(product: Product) -> list[dict[str, Any]]:
-    """Return lesson 1's step: the row counts equal the warehouse's."""
+    """Return lesson 1's step: the row counts equal the warehouse's and the files'."""
     setup = (
-        "from pairlab.warehouse import connect\n\n_con = connect()\n"
-        f"TABLES = {list(product.tables)!r}\n"
-        "REFERENCE_COUNTS = {t: int(_con.table(t).count().execute()) for t in TABLES}"
+        "import pandas as pd\nfrom pairlab.warehouse import connect\n\n_con = connect()\n"
+        f"{_sources(product)}\n{READ_FILE}\n\n"
+        "REFERENCE_COUNTS = {t: int(_con.table(t).count().execute()) for t in TABLES}\n"
+        "REFERENCE_COUNTS |= {p: len(read_file(p)) for p in FILES}"
     )
     return [
         {
             "id": "explore",
-            "title": "Count the rows of each input table",
-            "goal": "Fill row_counts with the number of rows of every table the product reads.",
-            "hint": "con.table(name).count().execute() counts a table's rows.",
+            "title": "Count the rows of each input",
+            "goal": "Fill row_counts with the number of rows of every table and file the "
+            "product reads.",
+            "hint": "con.table(name).count().execute() counts a table's rows; len(frame) a file's.",
             "checks": [_answers("step:explore", {"row_counts": "REFERENCE_COUNTS"}, setup)],
         }
     ]
@@ -331,8 +383,8 @@ def lesson_files(product: Product, pack: str) -> dict[str, str]:
     lessons = {
         "explore": (
             _explore_steps,
-            "Explore the input tables",
-            "Look at the tables the product reads.",
+            "Explore the inputs",
+            f"Look at {_read_names(product)} the product reads.",
             "Ask the learner what they expect each table to hold before looking.",
         ),
         "rebuild": (
@@ -355,7 +407,8 @@ def lesson_files(product: Product, pack: str) -> dict[str, str]:
         ),
     }
     files = {f"source/{name}": text for name, text in sources(product, pack).items()}
-    for slug, (steps, title, summary, notes) in lessons.items():
+    for slug in slugs(product):
+        steps, title, summary, notes = lessons[slug]
         meta = {"title": title, "summary": summary, "notes": notes}
         files[f"steps/{stem(pack, slug)}.toml"] = _lesson_toml(pack, slug, meta, steps(product))
     return files

@@ -16,12 +16,14 @@ from typing import Any
 
 import yaml
 
+from pairlab.curriculum._logic import Called, called_by_run, used_imports
 from pairlab.errors import BadInput
 
 DESCRIPTOR = "dataproduct.yaml"
 # Modules searched for the function to rebuild, in order: promote's extracted functions first.
 MODULES = ("transform", "pipeline")
 CONNECTION = "con"
+TABLE_FILES = (".csv", ".parquet")  # data files lesson 1 counts the rows of
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Target:
     call: str  # e.g. earned_by_region(con=con, year=year)
     mutant_body: str  # the body with its result cut to no rows
     imports: str  # what the function's module imports, and its constants the function reads
+    inputs: str = ""  # statements that build the call's arguments, as pipeline.run does
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class Product:
     package: str
     parameters: dict[str, Any]
     target: Target
+    files: tuple[str, ...] = ()  # the tables it reads from files, as the pack's workspace has them
 
 
 def _descriptor(root: Path) -> dict[str, Any]:
@@ -177,15 +181,39 @@ def _imports(tree: ast.Module, module: str, node: ast.FunctionDef) -> str:
         if isinstance(stmt, ast.Assign | ast.AnnAssign)
         for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
         if isinstance(target, ast.Name)
-    }
+    } | {s.name for s in tree.body if isinstance(s, ast.FunctionDef) and s is not node}
     read = sorted({n.id for n in ast.walk(node) if isinstance(n, ast.Name)} & assigned)
     if read:
         lines.append(f"from {module} import {', '.join(read)}")
     return "\n".join(lines)
 
 
+def _from_run(called: Called) -> Target | None:
+    """Return the target `pipeline.run` calls, on the inputs `run` builds for it."""
+    node, source = called.node, called.source
+    body = _mutant_body(node)
+    if body is None:
+        return None
+    text = ast.get_source_segment(source, node) or ""
+    lines = [*called.imports, *_imports(called.tree, called.module, node).splitlines()]
+    code = "\n".join([called.inputs, called.call, text])
+    imports = "\n".join(used_imports(lines, code, {node.name, "connect"}))
+    signature, rest = _signature(source, node)
+    return Target(
+        called.module, node.name, text, signature, rest, called.call, body, imports, called.inputs
+    )
+
+
 def _target(root: Path, package: str, tables: tuple[str, ...], params: dict[str, Any]) -> Target:
-    """Return the first function of the package the lessons can call, rebuild and break."""
+    """Return the function holding the logic: the largest pure one `pipeline.run` calls.
+
+    Without one (a pipeline that calls none of the package's functions), the first function
+    of the package the lessons can call from the connection, tables and parameters alone.
+    """
+    called = called_by_run(root, package, params)
+    chosen = _from_run(called) if called else None
+    if chosen is not None:
+        return chosen
     candidates: list[tuple[str, ast.FunctionDef, str, ast.Module]] = []
     for name in MODULES:
         path = root / "src" / package / f"{name}.py"
@@ -211,6 +239,16 @@ def _target(root: Path, package: str, tables: tuple[str, ...], params: dict[str,
     )
 
 
+def _data_files(root: Path, package: str) -> tuple[str, ...]:
+    """Return the package's data files a frame reads (CSV, parquet), as `package/...` paths."""
+    folder = root / "src" / package
+    return tuple(
+        path.relative_to(folder.parent).as_posix()
+        for path in sorted(folder.rglob("*"))
+        if path.suffix in TABLE_FILES and path.is_file() and "__pycache__" not in path.parts
+    )
+
+
 def read_product(root: Path) -> Product:
     """Return what a lesson pack uses of the data product in `root`."""
     data = _descriptor(root)
@@ -232,4 +270,5 @@ def read_product(root: Path) -> Product:
         package=package,
         parameters=parameters,
         target=_target(root, package, tables, parameters),
+        files=_data_files(root, package),
     )
