@@ -9,6 +9,7 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
+from pairlab._kernel_metadata import stamp_local_kernel
 from pairlab.errors import BadInput
 from pairlab.lessons import PACK_FILE, Pack, known_packs, use_pack
 from pairlab.resources import samples_dir
@@ -153,6 +154,8 @@ def _copy_missing(
             target = target_folder / name
             if _writable_target(workspace, target):
                 shutil.copy2(folder / name, target, follow_symlinks=False)
+                if target.suffix == ".ipynb":
+                    stamp_local_kernel(target)
                 copied.append(target)
 
 
