@@ -173,7 +173,7 @@ def _test_file(product: Product) -> str:
     return (
         f"# %%writefile tests/test_{target.name}.py\n"
         f'"""A test of `{target.name}` on the warehouse: it fails when it is broken."""\n\n'
-        + (target.imports + "\n" if target.imports else "")
+        + (target.input_imports + "\n" if target.input_imports else "")
         + f"from pairlab.warehouse import connect\n\nfrom {target.module} import {target.name}\n\n"
         + (_params(product) + "\n\n" if product.parameters else "")
         + f"\ndef test_{target.name}_returns_rows():\n"
@@ -231,7 +231,7 @@ def parameterize_source(product: Product) -> str:
         + '# %% tags=["parameters", "step:parameters"] learner_tags=["step:parameters"]\n'
         + _params(product)
         + '\n\n# %% tags=["step:headless"]\n'
-        + (target.imports + "\n" if target.imports else "")
+        + (target.input_imports + "\n" if target.input_imports else "")
         + "from pairlab.warehouse import connect\n\n"
         + f"from {target.module} import {target.name}\n\ncon = connect()\n"
         + (target.inputs + "\n" if target.inputs else "")

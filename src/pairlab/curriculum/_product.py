@@ -39,6 +39,7 @@ class Target:
     mutant_body: str  # the body with its result cut to no rows
     imports: str  # what the function's module imports, and its constants the function reads
     inputs: str = ""  # statements that build the call's arguments, as pipeline.run does
+    input_imports: str = ""  # what those statements and the call need, without the body's
 
 
 @dataclass(frozen=True)
@@ -197,11 +198,14 @@ def _from_run(called: Called) -> Target | None:
     text = ast.get_source_segment(source, node) or ""
     lines = [*called.imports, *_imports(called.tree, called.module, node).splitlines()]
     code = "\n".join([called.inputs, called.call, text])
-    imports = "\n".join(used_imports(lines, code, {node.name, "connect"}))
+    drop = {node.name, "connect"}  # the lesson defines the one, imports the other itself
+    imports = "\n".join(used_imports(lines, code, drop))
+    needed = "\n".join(used_imports(lines, f"{called.inputs}\n{called.call}", drop))
     signature, rest = _signature(source, node)
     return Target(
-        called.module, node.name, text, signature, rest, called.call, body, imports, called.inputs
-    )
+        called.module, node.name, text, signature, rest, called.call, body, imports,
+        called.inputs, needed,
+    )  # fmt: skip
 
 
 def _target(root: Path, package: str, tables: tuple[str, ...], params: dict[str, Any]) -> Target:
