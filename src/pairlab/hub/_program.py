@@ -23,6 +23,7 @@ from pairlab._body import parse_json_body
 from pairlab.errors import BadInput, NotFound, PairlabError
 from pairlab.hub._handlers import ApiHandler, CohortHandler, RequesterApiHandler
 from pairlab.hub._store import CohortStore, events, sessions
+from pairlab.hub._views import poll_script
 from pairlab.program import (
     SCAFFOLD,
     Program,
@@ -341,41 +342,18 @@ textarea{width:100%%;height:18em;font:13px monospace}</style></head><body>
 <h1>Enablement program (live)</h1><p><a href="./">Cohort report</a></p>%s
 <h2>Edit the program</h2><form id="pl-edit"><textarea id="pl-text" aria-label="program.toml">%s
 </textarea><p><button type="submit">Save program</button> <span id="pl-said" role="status"></span>
-</p></form><script>
-(function () {
-  const xsrf = %s;
-  let version = %d;
-  const ask = {credentials: "same-origin", cache: "no-store", headers: {"X-XSRFToken": xsrf}};
-  document.getElementById("pl-edit").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const text = document.getElementById("pl-text").value;
-    const reply = await fetch("api/program", {...ask, method: "PUT",
-      headers: {...ask.headers, "Content-Type": "application/json"},
-      body: JSON.stringify({text})});
-    const said = document.getElementById("pl-said");
-    if (reply.ok) { version = -1; said.textContent = "Saved."; }
-    else { const e = await reply.json(); said.textContent = e.error + "; " + e.fix; }
-  });
-  async function poll() {
-    try {
-      const reply = await fetch("api/version", ask);
-      const now = reply.ok ? (await reply.json()).version : version;
-      if (now !== version) {
-        const page = await fetch(location.pathname, ask);
-        if (page.ok) {
-          const doc = new DOMParser().parseFromString(await page.text(), "text/html");
-          for (const id of ["pairlab-program", "pairlab-requests"]) {
-            const now = doc.getElementById(id), was = document.getElementById(id);
-            if (now && was) was.replaceWith(now);
-          }
-          version = now;
-        }
-      }
-    } catch (e) { /* the service restarts: try again next time */ }
-    setTimeout(poll, %d);
-  }
-  setTimeout(poll, %d);
-})();
+</p></form>%s<script>
+document.getElementById("pl-edit").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const live = window.pairlabLive;
+  const text = document.getElementById("pl-text").value;
+  const reply = await fetch("api/program", {...live.ask, method: "PUT",
+    headers: {...live.ask.headers, "Content-Type": "application/json"},
+    body: JSON.stringify({text})});
+  const said = document.getElementById("pl-said");
+  if (reply.ok) { live.stale(); said.textContent = "Saved."; }
+  else { const e = await reply.json(); said.textContent = e.error + "; " + e.fix; }
+});
 </script></body></html>"""
 # A new event is in view within a poll plus one judgement (0.3-0.5 s at a million events,
 # docs/performance.md): polling each second keeps that under the 2 s the issue asks.
@@ -393,8 +371,8 @@ def program_page(store: CohortStore, xsrf: str) -> str:
     if status:
         section += requests_section(status, team_requests(store))
     text = (program_store(store).get() or {}).get("text", SCAFFOLD)
-    token = json.dumps(xsrf).replace("</", "<\\/")
-    return _PAGE % (section, escape(text), token, version, POLL_MS, POLL_MS)
+    live = poll_script(version, xsrf, POLL_MS, ["pairlab-program", "pairlab-requests"])
+    return _PAGE % (section, escape(text), live)
 
 
 class ProgramPageHandler(CohortHandler):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 
@@ -11,12 +12,22 @@ from pairlab.report import Cohort, Group, build_cohort, cohort_page, lesson_step
 
 TITLE = "Pairing cohort (live)"
 POLL_MS = 2000
-# Polls the version; when events arrived, swaps in the page's new body (scripts in it stay inert).
-# The hub accepts a cookie on a fetch only with the XSRF token (JupyterHub >= 4.1).
-_REFRESH = """<p id="pairlab-live">Live: refreshes as events arrive.</p><script>
-(function () {
+# Polls the version; when events arrived, swaps in the page's new body, or only the sections
+# named (scripts in them stay inert). The hub accepts a cookie on a fetch only with the XSRF
+# token (JupyterHub >= 4.1). `pairlabLive` gives a page's own script the same request options
+# and a way to ask for the next poll to refresh.
+_POLL = """<script>
+window.pairlabLive = (function () {
   let version = %d;
   const ask = {credentials: "same-origin", cache: "no-store", headers: {"X-XSRFToken": %s}};
+  const ids = %s;
+  function swap(doc) {
+    if (!ids.length) { document.body.innerHTML = doc.body.innerHTML; return; }
+    for (const id of ids) {
+      const now = doc.getElementById(id), was = document.getElementById(id);
+      if (now && was) was.replaceWith(now);
+    }
+  }
   async function poll() {
     try {
       const reply = await fetch("api/version", ask);
@@ -24,8 +35,7 @@ _REFRESH = """<p id="pairlab-live">Live: refreshes as events arrive.</p><script>
       if (now !== version) {
         const page = await fetch(location.pathname, ask);
         if (page.ok) {
-          const doc = new DOMParser().parseFromString(await page.text(), "text/html");
-          document.body.innerHTML = doc.body.innerHTML;
+          swap(new DOMParser().parseFromString(await page.text(), "text/html"));
           version = now;
         }
       }
@@ -33,14 +43,22 @@ _REFRESH = """<p id="pairlab-live">Live: refreshes as events arrive.</p><script>
     setTimeout(poll, %d);
   }
   setTimeout(poll, %d);
+  return {ask, stale: () => { version = -1; }};
 })();
 </script>"""
+
+
+def poll_script(version: int, xsrf: str, poll_ms: int, ids: Sequence[str] = ()) -> str:
+    """Return the script that keeps a page live: its body, or only the elements `ids`."""
+    token, swapped = (json.dumps(v).replace("</", "<\\/") for v in (xsrf, list(ids)))
+    return _POLL % (version, token, swapped, poll_ms, poll_ms)
 
 
 def live_page(store: CohortStore, xsrf: str) -> str:
     """Return the report page of every stored session, with the refresh script."""
     version = store.version()
-    script = _REFRESH % (version, json.dumps(xsrf).replace("</", "<\\/"), POLL_MS, POLL_MS)
+    live = '<p id="pairlab-live">Live: refreshes as events arrive.</p>'
+    script = live + poll_script(version, xsrf, POLL_MS)
     notice = f'<p class="notice" role="status">{escape(store.notice)}</p>' if store.notice else ""
     page, _ = cohort_page(store.exports(), title=TITLE, foot=notice + script)
     return page
