@@ -85,10 +85,18 @@ def test_rotation_prompt_once_when_due(page: Page, own_lab):
 
     page.clock.fast_forward("01:05")
     expect(prompt).to_contain_text("Time to rotate: Eli takes the keyboard.")
-    prompt.get_by_role("button", name="Rotate now").click()
+    # A notification says it too, outside the sidebar, and stays until the pair rotates.
+    toast = page.locator(".Toastify__toast", has_text="Time to rotate: Eli takes the keyboard.")
+    expect(toast).to_be_visible()
+    page.clock.fast_forward("00:30")
+    expect(toast).to_be_visible()
+    toast.get_by_role("button", name="Rotate now").click()
     expect(driver(page)).to_have_text("Eli (engineer)")
+    expect(toast).to_have_count(0)
+    expect(prompt).to_be_empty()
     kinds = [e["kind"] for e in export(lab)["events"]]
     assert kinds.count("rotation-prompted") == 1
+    assert kinds.count("rotated") == 1
 
 
 def test_cell_runs_are_attributed_to_the_driver(page: Page, own_lab, write_notebook):

@@ -1,3 +1,4 @@
+import { Notification } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
 import { announcer } from '../announce';
@@ -108,24 +109,28 @@ export class SessionSection extends Widget {
     }
     if (session !== null) {
       parts.push(...this._status(session));
-    } else if (this._formOpen) {
-      parts.push(this._form());
     } else {
-      parts.push(
-        el(
-          'p',
-          'jp-pairlab-hint',
-          trans.__('No session running. Start one to share the keyboard in turns.')
-        ),
-        button(trans.__('Start a pairing session'), 'jp-pairlab-start', async () => this.showForm())
-      );
+      this._dismissToast(); // the session ended: nobody is to rotate
+      parts.push(...this._idle());
     }
     parts.push(this._error);
     this.node.replaceChildren(...parts);
   }
 
+  /** What shows without a session: the start form, or a hint and the button opening it. */
+  private _idle(): HTMLElement[] {
+    if (this._formOpen) {
+      return [this._form()];
+    }
+    return [
+      el('p', 'jp-pairlab-hint', trans.__('No session running. Start one to share the keyboard in turns.')),
+      button(trans.__('Start a pairing session'), 'jp-pairlab-start', async () => this.showForm())
+    ];
+  }
+
   dispose(): void {
     window.clearInterval(this._timer);
+    this._dismissToast();
     super.dispose();
   }
 
@@ -148,6 +153,11 @@ export class SessionSection extends Widget {
     );
     this._countdown = el('p', 'jp-pairlab-countdown');
     this._prompt = el('div', 'jp-pairlab-prompt');
+    if (this._promptedFor === session.rotations) {
+      this._fillPrompt(session.next_driver.name); // redrawn while still due: keep it shown
+    } else {
+      this._dismissToast(); // rotated: the prompt has done its job
+    }
     this._tick();
     return [roles, this._whoAmI(session), this._countdown, this._prompt, actions];
   }
@@ -205,13 +215,41 @@ export class SessionSection extends Widget {
     }
   }
 
+  /**
+   * Prompt the rotation where it cannot be missed: said through the live region, in the
+   * guide, and as a notification that stays until the pair rotates (the guide's own prompt
+   * scrolls away once a lesson's steps fill the sidebar).
+   */
   private _showPrompt(next: string): void {
-    const words = trans.__('Time to rotate: %1 takes the keyboard.', next);
+    const words = this._fillPrompt(next);
     announcer.say(words);
+    this._dismissToast();
+    this._toast = Notification.warning(words, {
+      autoClose: false,
+      actions: [
+        {
+          label: trans.__('Rotate now'),
+          callback: () => void this._run(() => this.sessions.rotate())
+        }
+      ]
+    });
+  }
+
+  /** Put the prompt's words and its Rotate now button in the guide; return the words. */
+  private _fillPrompt(next: string): string {
+    const words = trans.__('Time to rotate: %1 takes the keyboard.', next);
     this._prompt?.replaceChildren(
       el('span', '', words),
       button(trans.__('Rotate now'), 'jp-mod-accept', () => this._run(() => this.sessions.rotate()))
     );
+    return words;
+  }
+
+  private _dismissToast(): void {
+    if (this._toast !== null) {
+      Notification.dismiss(this._toast);
+      this._toast = null;
+    }
   }
 
   private _form(): HTMLElement {
@@ -332,6 +370,7 @@ export class SessionSection extends Widget {
   private _promptedFor: number | null = null;
   private _countdown: HTMLElement | null = null;
   private _prompt: HTMLElement | null = null;
+  private _toast: string | null = null;
   private readonly _error = el('p', 'jp-pairlab-error');
   private readonly _timer: number;
 }
