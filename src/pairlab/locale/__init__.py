@@ -70,6 +70,8 @@ def translate(text: str, languages: Sequence[str]) -> str:
 
 def localize(value: Any, languages: Sequence[str]) -> Any:
     """Return a JSON value with every Message in it translated (other strings are content)."""
+    if not languages:  # English: every Message is its English text already; no walk needed
+        return value
     if isinstance(value, Message):
         return translate(value, languages)
     if isinstance(value, dict):
