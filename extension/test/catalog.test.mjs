@@ -96,7 +96,9 @@ function untranslatedLiterals(files) {
       } else if (ts.isPropertyAssignment(node) && SINK_PROPERTIES.has(node.name.getText())) {
         value = node.initializer;
       } else if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
-        const callee = node.expression.getText().split('.').pop();
+        const full = node.expression.getText();
+        // Notification.info/.warning/.emit(...) show a toast; console.* speaks to developers.
+        const callee = full.startsWith('Notification.') ? 'Notification' : full.split('.').pop();
         if (SINK_CALLS.has(callee)) {
           for (const arg of [...(node.arguments ?? [])].slice(SINK_CALLS.get(callee))) {
             if (isWords(arg)) {
@@ -159,7 +161,9 @@ test('the literal check finds a string written in place', () => {
       "void showErrorMessage('Lesson not found', error);\n" +
       "x.setAttribute('aria-label', `Run ${name}`);\n" +
       "node.className = 'jp-pairlab-step';\n" +
-      "box.append(el('p', 'jp-pairlab-note', 'No session yet.'));\n",
+      "box.append(el('p', 'jp-pairlab-note', 'No session yet.'));\n" +
+      "Notification.warning('Time to rotate', { autoClose: false });\n" +
+      "console.error('pairlab: could not record the prompt', error);\n",
     ts.ScriptTarget.Latest,
     true
   );
@@ -167,6 +171,7 @@ test('the literal check finds a string written in place', () => {
     "probe.ts:1 'Check this step'",
     "probe.ts:3 'Lesson not found'",
     'probe.ts:4 `Run ${name}`',
-    "probe.ts:6 'No session yet.'"
+    "probe.ts:6 'No session yet.'",
+    "probe.ts:7 'Time to rotate'"
   ]);
 });
