@@ -168,8 +168,14 @@ def _pipeline_body(analysis: Analysis) -> list[str]:
 
 def pipeline_module(analysis: Analysis, names: Names) -> str:
     """Return src/<package>/pipeline.py: run() builds the output as the notebook does."""
-    con = analysis.connection or "con"
     loads = set().union(*(s.loads for s in analysis.pipeline)) if analysis.pipeline else set()
+    # Every product's build is handed the warehouse (`run(con)`); a pipeline that reads none
+    # names it unused, so no check (pure-functions) and no reader takes it for an input.
+    reads = analysis.connection or ("con" if "con" in loads else "")
+    con = reads or "_con"
+    built = (
+        f"built on the warehouse `{con}`" if reads else "from the files it reads (`_con` unused)"
+    )
     funcs = sorted(loads & set(analysis.functions))
     imports = _imports_for(analysis, loads, names.package)
     if funcs:
@@ -185,9 +191,7 @@ def pipeline_module(analysis: Analysis, names: Names) -> str:
     doc = docstring(f"Build `{analysis.output}` as notebooks/{names.notebook}.ipynb does.")
     func = (
         f"def run({con}=None{star}{params}):\n"
-        + docstring(
-            f"Return the output table `{names.output}`, built on the warehouse `{con}`.", " " * 4
-        )
+        + docstring(f"Return the output table `{names.output}`, {built}.", " " * 4)
         + f"\n{textwrap.indent(body, '    ')}\n"
     )
     top = "\n".join(imports) + head
