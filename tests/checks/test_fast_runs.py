@@ -314,3 +314,20 @@ def test_waiting_kernels_die_with_pairlab(tmp_path):
         proc.stdout.close()
     gone, _ = psutil.wait_procs([waiting], timeout=15)
     assert gone == [waiting]
+
+
+def test_a_pool_sized_for_two_runs_gives_each_its_own_kernel_and_shrinks_after(mode, tmp_path):
+    env = dict(os.environ)
+    taken = []
+    with pool().sized(2):
+        taken.append(_ready_kernel(KERNEL, tmp_path, env))
+        waiting = pool().idle(KERNEL)
+        assert len(waiting) == 2 and len({k.pid for k in waiting}) == 2
+        taken.append(_ready_kernel(KERNEL, tmp_path, env))
+        assert any(taken[1] is k for k in waiting)
+        [kept] = [k for k in waiting if k is not taken[1]]  # the other waits on, alive
+        assert kept.km.is_alive() and any(kept is k for k in pool().idle(KERNEL))
+    assert len(pool().idle(KERNEL)) == 1  # at rest again: one kernel waits
+    assert all(k.km.is_alive() for k in taken) and taken[0] is not taken[1]
+    for kernel in taken:
+        shutdown(kernel)

@@ -15,7 +15,7 @@ import contextlib
 import os
 import signal
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # jupyter_client costs 0.4 s to import: only a check that run
 
 SIZE_ENV = "PAIRLAB_KERNEL_POOL"
 DEFAULT_SIZE = 1
+STARTERS = 4  # kernels starting at once, at most: a pool sized for more runs no faster
 START_TIMEOUT = 60
 # The curriculum's heavy imports; none reads an environment variable a check's run sets.
 PRELOAD = ("numpy", "pandas", "pyarrow", "duckdb", "ibis", "yaml")
@@ -167,8 +168,11 @@ class Pool:
         self.size = size
         self._idle: dict[str, list[Future[Kernel]]] = {}
         self._lock = threading.Lock()
-        # One worker thread that never ends: kernels die with the thread that started them.
-        self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pairlab-kernels")
+        # Worker threads that never end (kernels die with the thread that started them), as
+        # many as may start at once: refills for several runs side by side start in parallel.
+        self._starter = ThreadPoolExecutor(
+            max_workers=STARTERS, thread_name_prefix="pairlab-kernels"
+        )
         self._home: Path | None = None
 
     def _submit(self, name: str, env: Mapping[str, str]) -> Future[Kernel]:
@@ -179,12 +183,10 @@ class Pool:
 
     def take(self, name: str, env: Mapping[str, str]) -> Kernel:
         """Return a started kernel for one run, and start its replacement in the background."""
-        with self._lock:
-            waiting = self._idle.pop(name, [])
         kernel: Kernel | None = None
-        for future in waiting:
+        while kernel is None and (future := self._next_idle(name)) is not None:
             found = _result(future)
-            if kernel is None and found is not None and env_fits(found, env) and not found.used:
+            if found is not None and env_fits(found, env) and not found.used:
                 kernel = found
             elif found is not None:
                 shutdown(found)
@@ -196,6 +198,36 @@ class Pool:
             while len(idle) < self.size:
                 idle.append(self._submit(name, env))
         return kernel
+
+    def _next_idle(self, name: str) -> Future[Kernel] | None:
+        """Take one idle kernel's start off the list: a started one first, else the oldest.
+
+        One at a time: runs side by side each take their own, and none is thrown away.
+        """
+        with self._lock:
+            waiting = self._idle.get(name, [])
+            ready = [f for f in waiting if f.done()]
+            if not waiting:
+                return None
+            chosen = ready[0] if ready else waiting[0]
+            waiting.remove(chosen)
+            return chosen
+
+    @contextlib.contextmanager
+    def sized(self, size: int) -> Iterator[None]:
+        """Keep at least `size` idle kernels per name meanwhile (runs `size` side by side)."""
+        with self._lock:
+            before, self.size = self.size, max(self.size, min(size, STARTERS))
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.size = before
+                extra = [f for futures in self._idle.values() for f in futures[before:]]
+                for futures in self._idle.values():
+                    del futures[before:]
+            for kernel in filter(None, map(_result, extra)):  # back to the pool at rest
+                shutdown(kernel)
 
     def idle(self, name: str) -> list[Kernel]:
         """Return the started idle kernels of `name`, waiting for those still starting."""
