@@ -6,7 +6,8 @@ promote that cannot find its file; and one solution step that passes on the pair
 and on the second one (a run whose environment differs from the kernel's start). Each is
 checked cold, pooled, fast (stored) and fast again (remembered): same verdict, same messages,
 same cells, same details. (Lesson 7's git on its own notebook and lesson 8's papermill on
-itself agree too, but cost minutes: add them to SUBSET when changing how runs run.)
+itself agree too, but cost minutes: add them to SUBSET when changing how runs run.) A lesson's
+own run (in place, as `pairlab curriculum run` makes it) ends alike pooled and cold.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pytest
 from mistakes import Mistake, apply_after, apply_edit, corpus, execute, run_order
 
 from pairlab.checks import check_path
-from pairlab.curriculum._run import stage
+from pairlab.curriculum._run import run_lessons, stage
 from pairlab.lessons import get_step
 from pairlab.resources import curriculum_dir
 
@@ -35,6 +36,7 @@ SUBSET = (
     "promote/promote#3",
 )
 PASSING = "explore/first-query"
+LEARNER = "01-explore"  # its learner version raises in an unfinished exercise, then runs on
 MODES = ("cold", "pool", "fast", "fast")  # the second fast is answered from the cache
 CHOSEN = [m for m in corpus(curriculum_dir()) if m.id in SUBSET]
 
@@ -96,3 +98,24 @@ def test_cold_pooled_and_remembered_runs_agree_on_a_solution(pristine, tmp_path,
     cold, *others = _verdicts(notebook, PASSING, "answers-match", monkeypatch, tmp_path / "c")
     assert all(other == cold for other in others), (cold, others)
     assert [r["status"] for r in cold] == ["pass"] and cold[0]["details"]
+
+
+def _shape(notebook: Path) -> list[list[str]]:
+    """Return each cell's output types and error names: what a run's outcome consists of."""
+    cells = nbformat.read(notebook, as_version=4).cells
+    return [[o.get("ename") or o["output_type"] for o in c.get("outputs", [])] for c in cells]
+
+
+def test_a_lessons_own_run_on_a_pooled_kernel_ends_as_a_cold_one(
+    curriculum_env, tmp_path, monkeypatch
+):
+    """`pairlab curriculum run` runs lessons on the pool: same error, same outputs as cold."""
+    _, warehouse = curriculum_env
+    seen = {}
+    for mode in ("cold", "pool"):
+        monkeypatch.setenv("PAIRLAB_CHECK_RUNS", mode)
+        [notebook] = [p for p in stage(tmp_path / mode, solutions=False) if p.stem == LEARNER]
+        [run] = run_lessons([notebook], 1, warehouse, keep_going=True)
+        seen[mode] = run.error, _shape(notebook)
+    assert seen["pool"] == seen["cold"]
+    assert seen["cold"][0] and seen["cold"][0].startswith("cell ")

@@ -133,8 +133,12 @@ def run_pooled(
     env: Mapping[str, str] | None,
     watch: Watch | None,
     on_cell: CellHook | None = None,
+    allow_errors: bool = False,
 ) -> _process.Completed:
-    """Run `src` into `out` on a pooled kernel in `cwd`; return what a cold run would."""
+    """Run `src` into `out` on a pooled kernel in `cwd`; return what a cold run would.
+
+    With `allow_errors`, every cell runs even after one raised (papermill's own option).
+    """
     import papermill
 
     _register_engine()
@@ -168,6 +172,7 @@ def run_pooled(
             execution_timeout=args["cell_timeout"],
             km=kernel.km,
             on_cell_start=on_cell,
+            allow_errors=allow_errors,
         )
     except Exception as exc:  # the cold run's papermill ends the same way: a traceback
         error = exc
@@ -179,3 +184,33 @@ def run_pooled(
         return _process.Completed(argv, 0, "", "")
     stderr = _trace(error) if error is not None else ""
     return _process.Completed(argv, -9 if why else 1, "", stderr, why == "timeout", cancelled)
+
+
+@_in_own_thread
+def run_started_here(
+    src: Path, out: Path, cwd: Path, kernel_name: str, args: Mapping[str, Any], allow_errors: bool
+) -> _process.Completed:
+    """Run `src` into `out` in `cwd` on a kernel started for this run alone, in this process.
+
+    A cold run without a new process (a lesson's own run; papermill's command line has no
+    allow-errors). Not papermill's cwd=, which chdirs the whole process: runs side by side in
+    threads would race; nbclient starts the kernel in `cwd` instead.
+    """
+    import papermill
+
+    argv = ("papermill", str(src), str(out), "-k", kernel_name)
+    try:
+        papermill.execute_notebook(
+            str(src),
+            str(out),
+            parameters=dict(args["parameters"]),
+            kernel_name=kernel_name,
+            resources={"metadata": {"path": str(cwd)}},
+            progress_bar=False,
+            start_timeout=START_TIMEOUT,
+            execution_timeout=args["cell_timeout"],
+            allow_errors=allow_errors,
+        )
+    except Exception as exc:  # told as the cold subprocess tells it: a traceback
+        return _process.Completed(argv, 1, "", _trace(exc))
+    return _process.Completed(argv, 0, "", "")

@@ -19,7 +19,7 @@ from pairlab._files import scratch_folder
 from pairlab._paths import imports_stay_inside
 from pairlab.checks import _run_cache
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
-from pairlab.checks._pooled_run import CellHook, run_pooled
+from pairlab.checks._pooled_run import CellHook, run_pooled, run_started_here
 from pairlab.checks._registry import register
 from pairlab.checks._run_cache import run_mode
 from pairlab.checks._scratch import ScratchError, scratch_copy
@@ -28,6 +28,7 @@ from pairlab.errors import Forbidden
 from pairlab.notebook import Cell, NotebookError, load_notebook
 
 START_TIMEOUT = 60
+WHOLE_RUN_LIMIT = 3600  # a lesson's own run: its cells have their own timeout
 # Cells papermill adds to the executed copy: the parameters it injects, its error banners.
 _PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -176,6 +177,34 @@ def fresh_run(
             executed = out.read_text(encoding="utf-8") if out.is_file() else ""
             _run_cache.store(key, done, executed, volatile)
         yield done, out
+
+
+def run_in_place(
+    path: Path, kernel: str, cell_timeout: int, *, allow_errors: bool = False
+) -> _process.Completed:
+    """Run the notebook at `path` in place, in its own folder, as a lesson's own run.
+
+    Not a check's fresh run (the cells write into the pair's folder, the outputs into the
+    file), but run the way $PAIRLAB_CHECK_RUNS says: on a kernel started for it when `cold`,
+    else on a pooled kernel. With `allow_errors`, every cell runs even after one raised.
+    """
+    args = {"parameters": {}, "kernel": kernel, "cell_timeout": cell_timeout}
+    args["timeout"] = WHOLE_RUN_LIMIT
+    if run_mode() == "cold":
+        return run_started_here(path, path, path.parent, kernel, args, allow_errors)
+    return run_pooled(path, path, path.parent, kernel, args, None, None, allow_errors=allow_errors)
+
+
+@contextmanager
+def side_by_side(runs: int) -> Iterator[None]:
+    """Keep kernels ready for `runs` fresh runs at once meanwhile (none when runs are cold)."""
+    if run_mode() == "cold":
+        yield
+        return
+    from pairlab.checks._kernels import pool
+
+    with pool().sized(runs):
+        yield
 
 
 def _executed(out: Path) -> list[tuple[str, Cell]]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pairlab._files import new_scratch_folder
@@ -22,6 +23,7 @@ from pairlab.resources import curriculum_dir
 # project settings, the product's module). `pairlab lab` seeds them into the workspace too.
 STARTER_FOLDER = "workspace"
 CELL_TIMEOUT = 300
+_BANNER = "papermill-error-cell-tag"  # the cells papermill adds above a failed run's error
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,7 @@ class LessonRun:
 def check_steps(notebook: Path, lessons: list[Lesson] | None = None) -> tuple[StepResult, ...]:
     """Run every step of the lesson whose notebook this is (of `lessons`), as the guide would."""
     found = lessons if lessons is not None else read_lessons(curriculum_dir())
-    lesson = next((x for x in found if x.notebook == notebook.name), None)
-    if lesson is None:
-        return ()
-    return tuple(run_step(notebook, f"{lesson.id}/{step.id}") for step in lesson.steps)
+    return tuple(run_step(notebook, step) for step in _step_ids(notebook, found))
 
 
 def stage(
@@ -102,36 +101,44 @@ def _execute_and_check(notebook: Path, keep_going: bool, steps: list[Lesson] | N
     return LessonRun(run.notebook, run.seconds, run.error, check_steps(notebook, steps))
 
 
+def _first_error(notebook: Path) -> str | None:
+    """Return 'cell N raised Ename: evalue' for the first cell of the run notebook that raised.
+
+    N counts the notebook's own cells, as papermill's error does (its banners left out).
+    """
+    from pairlab.checks.execution import first_line
+
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return None
+    own = [c for c in cells if _BANNER not in c.get("metadata", {}).get("tags", [])]
+    for index, cell in enumerate(own):
+        for output in cell.get("outputs", []):
+            quiet_exit = output.get("ename") == "SystemExit" and output.get("evalue") in ("", "0")
+            if output.get("output_type") == "error" and not quiet_exit:
+                evalue = first_line(output.get("evalue", ""))
+                return f"cell {index} raised {output.get('ename')}: {evalue}"
+    return None
+
+
 def _execute(notebook: Path, keep_going: bool = False) -> LessonRun:
     """Run one notebook in place, in its own folder, and say how it went.
 
     With keep_going, every cell runs even after one raises (a learner version's unfinished
-    exercises each fail in their own cell); the first error is still reported.
+    exercises each fail in their own cell); the first error is still reported. The kernel is
+    a pooled one unless $PAIRLAB_CHECK_RUNS is `cold`, as for a check's fresh run.
     """
-    import papermill
-    from jupyter_core.utils import ensure_event_loop
+    from pairlab.checks.execution import first_line, run_in_place
 
     start = time.perf_counter()
-    try:
-        papermill.execute_notebook(
-            notebook,
-            notebook,
-            kernel_name="python3",
-            # Not papermill's cwd=, which chdirs the whole process: kernels started side by
-            # side in threads would race. nbclient starts the kernel in this folder instead.
-            resources={"metadata": {"path": str(notebook.parent)}},
-            progress_bar=False,
-            execution_timeout=CELL_TIMEOUT,
-            allow_errors=keep_going,
-        )
-    except papermill.PapermillExecutionError as exc:
-        error = f"cell {exc.cell_index} raised {exc.ename}: {exc.evalue}"
-        return LessonRun(notebook, time.perf_counter() - start, error)
-    finally:
-        # nbclient ran on the event loop jupyter_core keeps for this thread; close it, or each
-        # worker thread leaves an open loop (and its sockets) behind.
-        ensure_event_loop().close()
-    return LessonRun(notebook, time.perf_counter() - start)
+    done = run_in_place(notebook, "python3", CELL_TIMEOUT, allow_errors=keep_going)
+    seconds = time.perf_counter() - start
+    if done.ok:
+        return LessonRun(notebook, seconds)
+    lines = done.stderr.strip().splitlines()
+    error = _first_error(notebook) or (first_line(lines[-1]) if lines else "")
+    return LessonRun(notebook, seconds, error or "the run failed")
 
 
 def run_lessons(
@@ -145,7 +152,9 @@ def run_lessons(
 ) -> list[LessonRun]:
     """Execute `notebooks` in place, `jobs` kernels at a time; with `steps`, check each step.
 
-    The notebooks are lessons of the pack at `root` (the core).
+    The notebooks are lessons of the pack at `root` (the core). Each step's check is a task of
+    its own beside the other lessons' runs, so a lesson with slow steps does not end the run
+    alone; the later lessons (promote, CI, publish: the slow ones) start first.
     """
     if jobs < 1:
         raise BadInput(f"--jobs {jobs} runs nothing", "pass --jobs 1 or more")
@@ -154,14 +163,32 @@ def run_lessons(
         os.environ["PAIRLAB_WAREHOUSE_PATH"] = str(warehouse)
     import papermill  # noqa: F401 - import once here, not in each thread at the same time
 
+    from pairlab.checks.execution import side_by_side
+
     lessons = read_lessons(root or curriculum_dir()) if steps else None
-    results = []
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for run in pool.map(lambda nb: _execute_and_check(nb, keep_going, lessons), notebooks):
-            results.append(run)
-            if on_done:
+    done: dict[Path, LessonRun] = {}
+    with side_by_side(jobs), ThreadPoolExecutor(max_workers=jobs) as pool:
+        runs = {pool.submit(_execute, nb, keep_going): nb for nb in reversed(notebooks)}
+        checks: dict[Path, list[Future[StepResult]]] = {}
+        for future in as_completed(runs):
+            run = future.result()
+            ids = _step_ids(run.notebook, lessons) if lessons is not None else []
+            done[run.notebook] = run
+            if ids:
+                checks[run.notebook] = [pool.submit(run_step, run.notebook, i) for i in ids]
+            elif on_done:
                 on_done(run)
-    return results
+        for notebook, found in checks.items():
+            done[notebook] = replace(done[notebook], steps=tuple(f.result() for f in found))
+            if on_done:
+                on_done(done[notebook])
+    return [done[nb] for nb in notebooks]
+
+
+def _step_ids(notebook: Path, lessons: list[Lesson]) -> list[str]:
+    """Return the ids of the steps of the lesson whose notebook this is, in order."""
+    lesson = next((x for x in lessons if x.notebook == notebook.name), None)
+    return [f"{lesson.id}/{step.id}" for step in lesson.steps] if lesson else []
 
 
 def run_curriculum(
