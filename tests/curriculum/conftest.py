@@ -1,8 +1,10 @@
 """Run every lesson once per session, both versions, in parallel kernels from this process.
 
 Each version is staged as `pairlab curriculum run` stages it (one workspace copy per lesson,
-a fresh scale-0.01 warehouse), executed with papermill two kernels at a time, and then every
-step's checks run on the executed notebooks, two at a time. The tests only read the results.
+a fresh scale-0.01 warehouse), executed two kernels at a time, and then every step's checks
+run on the executed notebooks, two at a time. Kernels and fresh runs go the way
+$PAIRLAB_CHECK_RUNS says (default fast: pooled kernels, remembered runs), as a pair's would.
+The tests only read the results.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from curriculum_steps import STEPS, step_id
 from folder_state import folder_state
 
 from pairlab.checks import Report, check_path, registry
+from pairlab.checks.execution import side_by_side
 from pairlab.curriculum._run import fresh_warehouse, run_lessons, stage
 from pairlab.lessons import Lesson, Step
 from pairlab.resources import curriculum_dir
@@ -48,7 +51,7 @@ def _execute_version(out: Path, solutions: bool, warehouse: Path) -> Executed:
 
     folders = {stem: out / stem for stem in by_stem}
     before = {stem: folder_state(folder) for stem, folder in folders.items()}
-    with ThreadPoolExecutor(max_workers=JOBS) as pool:
+    with side_by_side(JOBS), ThreadPoolExecutor(max_workers=JOBS) as pool:
         reports = dict(pool.map(check, STEPS))
     after = {stem: folder_state(folder) for stem, folder in folders.items()}
     return Executed(by_stem, reports, out, before, after)

@@ -24,6 +24,7 @@ from mistakes import (
     run_order,
 )
 
+from pairlab.checks.execution import side_by_side
 from pairlab.curriculum._build import SOLUTIONS_FOLDER
 from pairlab.curriculum._run import stage
 from pairlab.lessons import get_step
@@ -61,7 +62,7 @@ def outcomes(curriculum_env, request) -> dict[str, Outcome | Exception]:
             return mistake.id, exc
 
     chosen = [(n, m) for n, m in enumerate(CORPUS) if m.id in wanted]
-    with ThreadPoolExecutor(max_workers=JOBS) as pool:
+    with side_by_side(JOBS), ThreadPoolExecutor(max_workers=JOBS) as pool:
         return dict(pool.map(plant, chosen))
 
 
