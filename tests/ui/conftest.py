@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -50,3 +53,34 @@ def _write_notebook(folder: Path, name: str, *sources: str) -> str:
 def write_notebook() -> Callable[..., str]:
     """Return a function that writes a small Python notebook into a lab's root."""
     return _write_notebook
+
+
+def _wait_until_restored(page: Page) -> None:
+    """Wait until the lab has restored its layout: JupyterLab then takes its splash away."""
+    page.wait_for_selector("#jupyterlab-splash", state="detached")
+
+
+@pytest.fixture
+def wait_until_restored() -> Callable[[Page], None]:
+    """Return a function that waits until a lab page has restored (what a reload brings back)."""
+    return _wait_until_restored
+
+
+def _wait_until_saved(
+    lab: Any, name: str, holds: Callable[[dict[str, Any]], bool], seconds: float = 30
+) -> dict[str, Any]:
+    """Poll the workspace `name` the lab keeps on the server until `holds(data)`; return it."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with urllib.request.urlopen(lab.url(f"lab/api/workspaces/{name}"), timeout=10) as reply:
+            data: dict[str, Any] = json.loads(reply.read())["data"]
+        if holds(data):
+            return data
+        assert time.monotonic() < deadline, f"workspace {name} was not saved as expected: {data}"
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def wait_until_saved() -> Callable[..., dict[str, Any]]:
+    """Return a function that waits until a lab has saved a workspace that holds a condition."""
+    return _wait_until_saved

@@ -41,8 +41,13 @@ def only_session(lab) -> dict:
     return session
 
 
+def lesson_0_closed(data: dict) -> bool:
+    """Say whether a saved workspace's main area holds no lesson 0."""
+    return "00-welcome.ipynb" not in json.dumps(data.get("layout-restorer:data", {}).get("main"))
+
+
 def test_the_first_start_opens_lesson_0_with_the_guide_and_the_session_form(
-    page: Page, own_lab, output_dir
+    page: Page, own_lab, output_dir, wait_until_saved, wait_until_restored
 ):
     lab, _ = own_lab
     welcome_on(lab)
@@ -57,20 +62,24 @@ def test_the_first_start_opens_lesson_0_with_the_guide_and_the_session_form(
     # The pair closes lesson 0; a reload is no first start: it stays closed.
     tab(page, "00-welcome.ipynb").locator(".lm-TabBar-tabCloseIcon").click()
     expect(tab(page, "00-welcome.ipynb")).to_have_count(0)  # opened clean: no Save dialog
-    page.wait_for_timeout(1500)  # let the layout save to the workspace
+    wait_until_saved(lab, "default", lesson_0_closed)  # the layout the reload restores
     page.reload()
     page.wait_for_selector("#jp-main-dock-panel", state="attached")
-    page.wait_for_timeout(2000)
+    wait_until_restored(page)  # a first start would open lesson 0 right after the restore
     expect(tab(page, "00-welcome.ipynb")).to_have_count(0)
 
 
-def test_a_link_to_a_notebook_opens_that_one_only(page: Page, own_lab, write_notebook):
+def test_a_link_to_a_notebook_opens_that_one_only(
+    page: Page, own_lab, write_notebook, wait_until_restored
+):
     lab, _ = own_lab
     welcome_on(lab)
     name = write_notebook(lab.root, "ours.ipynb", "print('ours')")
     page.goto(lab.url(f"lab/tree/{name}"))
     expect(tab(page, "ours.ipynb")).to_be_visible()
-    page.wait_for_timeout(2000)
+    wait_until_restored(page)
+    # The guide shows its form, then decides on the link: nothing more to open.
+    expect(page.locator("#pairlab-guide .jp-pairlab-start-form")).to_be_visible()
     expect(tab(page, "00-welcome.ipynb")).to_have_count(0)
 
 

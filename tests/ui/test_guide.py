@@ -2,7 +2,6 @@
 
 import json
 import re
-import time
 import urllib.request
 
 import pytest
@@ -18,30 +17,10 @@ def open_lab(page: Page, live_lab, workspace: str) -> None:
     page.wait_for_selector(".jp-LauncherCard", state="visible")
 
 
-def wait_until_restored(page: Page) -> None:
-    """Wait until the lab has restored its layout: JupyterLab then takes its splash away."""
-    page.wait_for_selector("#jupyterlab-splash", state="detached")
-
-
-def saved_workspace(live_lab, name: str) -> dict:
-    """Return the workspace as the lab keeps it on the server."""
-    url = live_lab.url(f"lab/api/workspaces/{name}")
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return json.loads(response.read())["data"]
-
-
 def guide_closed(data: dict) -> bool:
     """Say whether a saved workspace has shown the guide once and keeps the side bar closed."""
     shown = any(key.endswith(":guide-shown") for key in data)
     return shown and data.get("layout-restorer:data", {}).get("left", {}).get("collapsed") is True
-
-
-def wait_until_saved(live_lab, name: str, holds, seconds: float = 30) -> None:
-    """Poll the saved workspace until `holds(data)`; fail after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while not holds(data := saved_workspace(live_lab, name)):
-        assert time.monotonic() < deadline, f"workspace {name} was not saved as expected: {data}"
-        time.sleep(0.1)
 
 
 def guide_tab(page: Page):
@@ -55,7 +34,9 @@ def server_lessons(live_lab) -> list[dict]:
         return json.loads(response.read())["lessons"]
 
 
-def test_a_new_workspace_opens_on_the_guide_once(page: Page, live_lab):
+def test_a_new_workspace_opens_on_the_guide_once(
+    page: Page, live_lab, wait_until_saved, wait_until_restored
+):
     open_lab(page, live_lab, "first-start")
     expect(page.locator("#pairlab-guide")).to_be_visible()
     guide_tab(page).click()  # the pair closes it...
