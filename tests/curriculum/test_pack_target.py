@@ -138,3 +138,14 @@ def test_a_pipeline_calling_no_package_function_falls_back_to_a_callable_one(pro
     )
     target = read_product(product).target
     assert (target.name, target.call, target.inputs) == ("run", "run(con=con)", "")
+
+
+def test_a_call_whose_argument_only_a_loop_binds_is_not_taught(product: Path):
+    pipeline = product / "src" / "weekly" / "pipeline.py"
+    text = pipeline.read_text()
+    looped = "    weekly = [per_week(c, extra, floor=floor) for c in [claims]][0]\n"
+    pipeline.write_text(text.replace("    weekly = per_week(claims, extra, floor=floor)\n", looped))
+    target = read_product(product).target
+    # `c` exists only inside the comprehension: a lesson could not call per_week as run does.
+    assert (target.name, target.call) == ("label", "label(weekly)")
+    assert "weekly = [per_week(c, extra, floor=floor) for c in [claims]][0]" in target.inputs

@@ -8,6 +8,7 @@ notebook's functions. A lesson rebuilds the largest pure function `run` calls, o
 from __future__ import annotations
 
 import ast
+import builtins
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -170,15 +171,29 @@ def _stores(stmt: ast.stmt) -> set[str]:
 
 
 def _inputs(
-    run: ast.FunctionDef, before: list[ast.stmt], call: ast.Call, parameters: dict[str, Any]
-) -> str:
-    """Return the statements of `run` before `call` that build its arguments, defaults first."""
+    run: ast.FunctionDef, before: list[ast.stmt], call: ast.expr, known: set[str]
+) -> list[ast.stmt] | None:
+    """Return the statements of `run` before `call` that build its arguments.
+
+    None when an argument is bound nowhere a lesson can bind it (a loop's variable, a
+    comprehension's): only run's parameters, the module's names and those statements.
+    """
     needed = _reads(call)
     kept: list[ast.stmt] = []
     for stmt in reversed(before):  # a backward slice: only what the call needs
         if not _is_connecting(stmt) and _stores(stmt) & needed:
             kept.insert(0, stmt)
             needed |= _reads(stmt)
+    params = {a.arg for a in [*run.args.args, *run.args.kwonlyargs]}
+    bound = set().union(params, known, dir(builtins), *(_stores(s) for s in kept))
+    return kept if needed <= bound else None
+
+
+def _inputs_text(
+    run: ast.FunctionDef, kept: list[ast.stmt], arguments: ast.expr, parameters: dict[str, Any]
+) -> str:
+    """Return the inputs cell: run's keywords the lesson does not set, then the statements."""
+    needed = set().union(_reads(arguments), *(_reads(s) for s in kept))
     defaults = [d for d in _defaults(run, parameters) if d.split(" = ")[0] in needed]
     return "\n".join([*defaults, *map(ast.unparse, kept)])
 
@@ -197,16 +212,23 @@ def _pipeline_imports(tree: ast.Module, module: str) -> list[str]:
     return lines
 
 
-def called_by_run(root: Path, package: str, parameters: dict[str, Any]) -> Called | None:
-    """Return the largest teachable function `pipeline.run` calls, with its inputs; or None."""
+def _run_of(root: Path, package: str) -> tuple[ast.Module, ast.FunctionDef] | None:
+    """Return pipeline.py's tree and its `run`, or None."""
     path = root / "src" / package / "pipeline.py"
     parsed = _parse(path) if path.is_file() else None
     if parsed is None:
         return None
     tree = parsed[1]
     run = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "run"), None)
-    if run is None:
+    return (tree, run) if run is not None else None
+
+
+def called_by_run(root: Path, package: str, parameters: dict[str, Any]) -> Called | None:
+    """Return the largest teachable function `pipeline.run` calls, with its inputs; or None."""
+    found_run = _run_of(root, package)
+    if found_run is None:
         return None
+    tree, run = found_run
     imported = _imported(tree, package)
     for node in tree.body:  # functions beside run() in pipeline.py, as the kit writes them
         if isinstance(node, ast.FunctionDef) and node.name != "run":
@@ -217,16 +239,34 @@ def called_by_run(root: Path, package: str, parameters: dict[str, Any]) -> Calle
         for call in (n for n in ast.walk(stmt) if isinstance(n, ast.Call)):
             where = _callee(call, imported)
             found = _definition(root, *where) if where else None
-            if found is None or not teachable(*found[:2]):
+            if found is None:
                 continue
-            node, module_tree, source, module = found
-            direct = ast.Call(ast.Name(node.name, ast.Load()), call.args, call.keywords)
-            inputs = _inputs(run, body[:index], direct, parameters)
-            imports = _pipeline_imports(tree, f"{package}.pipeline")
-            called = Called(module, node, source, module_tree, ast.unparse(direct), inputs, imports)
-            if best is None or _size(node) > best[0]:
-                best = (_size(node), called)
+            called = _candidate((tree, run, package), body[:index], call, found, parameters)
+            if called is not None and (best is None or _size(called.node) > best[0]):
+                best = (_size(called.node), called)
     return best[1] if best else None
+
+
+def _candidate(
+    pipeline: tuple[ast.Module, ast.FunctionDef, str],
+    before: list[ast.stmt],
+    call: ast.Call,
+    found: tuple[ast.FunctionDef, ast.Module, str, str],
+    parameters: dict[str, Any],
+) -> Called | None:
+    """Return a function `run` calls as a lesson can teach it, or None when it cannot."""
+    tree, run, package = pipeline
+    node, module_tree, source, module = found
+    if not teachable(node, module_tree):
+        return None
+    arguments = ast.Tuple([*call.args, *(k.value for k in call.keywords)], ast.Load())
+    kept = _inputs(run, before, arguments, set(_module_names(tree)))
+    if kept is None:
+        return None
+    direct = ast.Call(ast.Name(node.name, ast.Load()), call.args, call.keywords)
+    inputs = _inputs_text(run, kept, arguments, parameters)
+    imports = _pipeline_imports(tree, f"{package}.pipeline")
+    return Called(module, node, source, module_tree, ast.unparse(direct), inputs, imports)
 
 
 def _definition(
