@@ -282,3 +282,10 @@ def test_starts_at_the_same_moment_never_pass_the_limit(program_file):
     refused = [o for o in outcomes if o != "started"]
     assert set(refused) == {"pairings are active up to the limit of 1; end one (done or "
                             "decline) first, or raise wip_limit in intake.toml"}  # fmt: skip
+
+
+def test_a_database_url_that_cannot_be_used_is_named_masked() -> None:
+    with pytest.raises(BadInput) as caught:
+        IntakeStore("postgresql+nodriver://lead:s3cret@db.example/intake")
+    assert "the intake store URL is not usable" in str(caught.value)
+    assert "s3cret" not in str(caught.value)

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from pairlab._db import open_engine
 from pairlab.errors import BadInput, NotFound
 
 metadata = sa.MetaData()
@@ -44,14 +45,6 @@ decisions = sa.Table(
 JSON_COLUMNS = ("doc", "answer", "unknown")
 
 
-def _sqlite_pragmas(conn: Any, _record: Any) -> None:
-    """Use WAL and wait for a lock rather than fail, as the cohort store does."""
-    cursor = conn.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
-
-
 def _row(mapping: Any) -> dict[str, Any]:
     """Return a stored row with its JSON columns read."""
     row = dict(mapping)
@@ -67,13 +60,11 @@ class IntakeStore:
         if engine is None:
             if url is None:
                 raise BadInput("the intake store needs a database", "pass a SQLAlchemy URL")
-            try:
-                engine = sa.create_engine(url)
-            except (sa.exc.ArgumentError, ImportError) as exc:
-                problem = f"cannot use the database URL: {exc}"
-                raise BadInput(problem, "pass a SQLAlchemy URL") from None
-            if engine.dialect.name == "sqlite":
-                sa.event.listen(engine, "connect", _sqlite_pragmas)
+            from pairlab.warehouse.connection import redact  # the one masking function
+
+            engine = open_engine(
+                url, what="the intake store", shown=redact(url), fix="pass a SQLAlchemy URL"
+            )
         self.engine = engine
         metadata.create_all(self.engine)
 
