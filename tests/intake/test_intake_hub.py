@@ -8,9 +8,7 @@ access scope, a learner's does not.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -20,18 +18,14 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-import tornado.web
+from cohort_service import ACCESS, PREFIX, running_cohort_service
 from intake_scenario import PROGRAM, REQUESTS
-from jupyterhub.services.auth import HubOAuth
 
 from pairlab.errors import PairlabError
-from pairlab.hub._app import make_app
 from pairlab.hub._program import program_store
 from pairlab.hub._store import CohortStore, default_url
 from pairlab.lab import free_port
 
-PREFIX = "/services/pairlab-cohort/"
-ACCESS = "access:services!service=pairlab-cohort"
 FACILITATE = "custom:pairlab-cohort:facilitate"
 TOKENS = {  # token -> the user model JupyterHub answers for it
     "fran-token": {"kind": "user", "name": "fran", "scopes": [ACCESS, "read:users:name!user=fran"]},
@@ -45,16 +39,6 @@ TOKENS = {  # token -> the user model JupyterHub answers for it
     "root-token": {"kind": "user", "name": "root", "scopes": ["admin:users", "access:services"]},
     "eli-token": {"kind": "user", "name": "eli", "scopes": ["access:servers!user=eli"]},
 }
-
-
-class HubUserApi(tornado.web.RequestHandler):
-    """JupyterHub's `GET /hub/api/user`: the token's owner and scopes, 403 for a bad token."""
-
-    def get(self) -> None:
-        token = self.request.headers.get("Authorization", "").removeprefix("token ")
-        if token not in TOKENS:
-            raise tornado.web.HTTPError(403)
-        self.finish(TOKENS[token])
 
 
 @dataclass
@@ -85,59 +69,15 @@ class Service:
             return status, text
 
 
-def _loop() -> tuple[asyncio.AbstractEventLoop, threading.Thread]:
-    """Return an event loop running in a thread of its own."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    return loop, thread
-
-
-def _on(loop: asyncio.AbstractEventLoop, job: Any) -> Any:
-    """Run a coroutine on a loop's thread and return its result."""
-    return asyncio.run_coroutine_threadsafe(job, loop).result(timeout=30)
-
-
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[Service]:
-    """Run the cohort service and the hub's user API on loopback, each in its own thread.
-
-    The service asks the hub synchronously (as HubAuth does in a handler), so the hub's API
-    must not share its loop.
-    """
-    hub_port, port = free_port(), free_port()
+    """Run the cohort service and the hub's user API on loopback."""
     store = CohortStore(default_url(tmp_path))
     program_store(store).put(PROGRAM, "fran")
-    loops = [_loop(), _loop()]
-
-    async def start_hub() -> Any:
-        return tornado.web.Application([("/hub/api/user", HubUserApi)]).listen(
-            hub_port, "127.0.0.1")  # fmt: skip
-
-    async def start_service() -> Any:
-        HubOAuth.clear_instance()
-        HubOAuth.instance(
-            api_url=f"http://127.0.0.1:{hub_port}/hub/api", api_token="service-token",
-            oauth_client_id="service-pairlab-cohort", access_scopes={ACCESS},
-            base_url=PREFIX, hub_prefix="/hub/", cache_max_age=0,
-        )  # fmt: skip
-        return make_app(store, PREFIX, b"k" * 32).listen(port, "127.0.0.1")
-
-    servers = [_on(loops[0][0], start_hub()), _on(loops[1][0], start_service())]
     try:
-        yield Service(port, store)
+        with running_cohort_service(store, TOKENS) as port:
+            yield Service(port, store)
     finally:
-
-        async def stop(server: Any) -> None:
-            server.stop()
-            await server.close_all_connections()
-
-        for server, (loop, thread) in zip(servers, loops, strict=True):
-            _on(loop, stop(server))
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join(timeout=10)
-            loop.close()
-        HubOAuth.clear_instance()
         store.close()
 
 

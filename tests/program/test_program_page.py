@@ -9,82 +9,31 @@ browser sends a facilitator's token.
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import tornado.web
-from jupyterhub.services.auth import HubOAuth
+from cohort_service import ACCESS, PREFIX, running_cohort_service
 from playwright.sync_api import Browser, expect
 from program_helpers import Clock, Recorder, add_product, record_chain
 
-from pairlab.hub._app import make_app
 from pairlab.hub._program import program_store
 from pairlab.hub._store import CohortStore, default_url
-from pairlab.lab import free_port
 from pairlab.sessions import Participant, SessionStore
 
 pytestmark = pytest.mark.browser
 
-PREFIX = "/services/pairlab-cohort/"
-ACCESS = "access:services!service=pairlab-cohort"
-
-
-class HubUserApi(tornado.web.RequestHandler):
-    """JupyterHub's `GET /hub/api/user`: fran's token is a facilitator's."""
-
-    def get(self) -> None:
-        if self.request.headers.get("Authorization") != "token fran-token":
-            raise tornado.web.HTTPError(403)
-        self.finish({"kind": "user", "name": "fran", "scopes": [ACCESS]})
-
-
-def _on(loop: asyncio.AbstractEventLoop, job: Any) -> Any:
-    """Run a coroutine on a loop's thread and return its result."""
-    return asyncio.run_coroutine_threadsafe(job, loop).result(timeout=30)
+TOKENS = {"fran-token": {"kind": "user", "name": "fran", "scopes": [ACCESS]}}  # a facilitator
 
 
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[tuple[str, CohortStore]]:
-    """Run the cohort service and the hub's user API on loopback, each on its own loop."""
-    hub_port, port = free_port(), free_port()
+    """Run the cohort service and the hub's user API on loopback."""
     store = CohortStore(default_url(tmp_path))
-    loops = [asyncio.new_event_loop() for _ in range(2)]
-    threads = [threading.Thread(target=loop.run_forever, daemon=True) for loop in loops]
-    for thread in threads:
-        thread.start()
-
-    async def start_hub() -> Any:
-        return tornado.web.Application([("/hub/api/user", HubUserApi)]).listen(
-            hub_port, "127.0.0.1")  # fmt: skip
-
-    async def start_service() -> Any:
-        HubOAuth.clear_instance()
-        HubOAuth.instance(
-            api_url=f"http://127.0.0.1:{hub_port}/hub/api", api_token="service-token",
-            oauth_client_id="service-pairlab-cohort", access_scopes={ACCESS},
-            base_url=PREFIX, hub_prefix="/hub/", cache_max_age=0,
-        )  # fmt: skip
-        return make_app(store, PREFIX, b"k" * 32).listen(port, "127.0.0.1")
-
-    servers = [_on(loops[0], start_hub()), _on(loops[1], start_service())]
     try:
-        yield f"http://127.0.0.1:{port}{PREFIX}", store
+        with running_cohort_service(store, TOKENS) as port:
+            yield f"http://127.0.0.1:{port}{PREFIX}", store
     finally:
-
-        async def stop(server: Any) -> None:
-            server.stop()
-            await server.close_all_connections()
-
-        for server, loop, thread in zip(servers, loops, threads, strict=True):
-            _on(loop, stop(server))
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join(timeout=10)
-            loop.close()
-        HubOAuth.clear_instance()
         store.close()
 
 

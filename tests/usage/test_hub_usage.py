@@ -6,9 +6,7 @@ the hub's `GET /hub/api/user` (which answers each token's owner) as a small loop
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
 import urllib.error
 import urllib.request
 import uuid
@@ -18,16 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tornado.web
-from jupyterhub.services.auth import HubOAuth
+from cohort_service import PREFIX, running_cohort_service
 
-from pairlab.hub._app import make_app
 from pairlab.hub._program import program_store
 from pairlab.hub._store import CohortStore, default_url
 from pairlab.hub._usage import usage_store
 from pairlab.lab import free_port
 
-PREFIX = "/services/pairlab-cohort/"
 TOKENS = {
     "ana-token": {"kind": "user", "name": "ana", "scopes": ["access:servers!user=ana"]},
     "svc-token": {"kind": "service", "name": "other-service", "scopes": []},
@@ -41,16 +36,6 @@ members = [{ name = "Tomas", role = "engineer", user = "tomas" }]
 id = "customer"
 members = [{ name = "Ana", role = "analyst", user = "ana" }]
 """
-
-
-class HubUserApi(tornado.web.RequestHandler):
-    """JupyterHub's `GET /hub/api/user`: the token's owner, 403 for a token it does not know."""
-
-    def get(self) -> None:
-        token = self.request.headers.get("Authorization", "").removeprefix("token ")
-        if token not in TOKENS:
-            raise tornado.web.HTTPError(403)
-        self.finish(TOKENS[token])
 
 
 @dataclass
@@ -73,50 +58,15 @@ class Service:
             return exc.code, json.loads(exc.read())
 
 
-def _on(loop: asyncio.AbstractEventLoop, job: Any) -> Any:
-    """Run a coroutine on a loop's thread and return its result."""
-    return asyncio.run_coroutine_threadsafe(job, loop).result(timeout=30)
-
-
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[Service]:
-    """Run the cohort service and the hub's user API on loopback, each on its own loop."""
-    hub_port, port = free_port(), free_port()
+    """Run the cohort service and the hub's user API on loopback."""
     store = CohortStore(default_url(tmp_path))
     program_store(store).put(PROGRAM, "fran")
-    loops = [asyncio.new_event_loop() for _ in range(2)]
-    threads = [threading.Thread(target=loop.run_forever, daemon=True) for loop in loops]
-    for thread in threads:
-        thread.start()
-
-    async def start_hub() -> Any:
-        app = tornado.web.Application([("/hub/api/user", HubUserApi)])
-        return app.listen(hub_port, "127.0.0.1")
-
-    async def start_service() -> Any:
-        HubOAuth.clear_instance()
-        HubOAuth.instance(
-            api_url=f"http://127.0.0.1:{hub_port}/hub/api", api_token="service-token",
-            oauth_client_id="service-pairlab-cohort", base_url=PREFIX, hub_prefix="/hub/",
-            access_scopes={"access:services!service=pairlab-cohort"}, cache_max_age=0,
-        )  # fmt: skip
-        return make_app(store, PREFIX, b"k" * 32).listen(port, "127.0.0.1")
-
-    servers = [_on(loops[0], start_hub()), _on(loops[1], start_service())]
     try:
-        yield Service(port, store)
+        with running_cohort_service(store, TOKENS) as port:
+            yield Service(port, store)
     finally:
-
-        async def stop(server: Any) -> None:
-            server.stop()
-            await server.close_all_connections()
-
-        for server, loop, thread in zip(servers, loops, threads, strict=True):
-            _on(loop, stop(server))
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join(timeout=10)
-            loop.close()
-        HubOAuth.clear_instance()
         store.close()
 
 
