@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from pairlab_routes import call_ok as call
 
 from pairlab.cli import main
 from pairlab.report import build_cohort, read_export
@@ -20,14 +21,6 @@ BO_EVA = [{"name": "Bo", "role": "analyst"}, {"name": "Eva", "role": "engineer"}
 def jp_server_config():
     """Load pairlab's server extension, as an installed jupyter-config does."""
     return {"ServerApp": {"jpserver_extensions": {"pairlab": True}}}
-
-
-async def call(jp_fetch, *path: str, body: dict | None = None) -> dict:
-    """Call a pairlab route as the guide's requestAPI does and return its JSON."""
-    method = "GET" if body is None else "POST"
-    data = None if body is None else json.dumps(body)
-    response = await jp_fetch("pairlab", *path, method=method, body=data)
-    return json.loads(response.body)
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@ a check that could not run is never the pair's mistake."""
 
 from __future__ import annotations
 
-import json
 import re
 from html import unescape
 from pathlib import Path
 
 import pytest
+from pairlab_routes import call_ok as call
 
 from pairlab.report import cohort_page, read_work, step_texts
 
@@ -26,13 +26,6 @@ def jp_server_config():
 def root(welcome_root: Path) -> Path:
     """Serve lesson 0 shipped and, in done/, finished (the shared welcome_root)."""
     return welcome_root
-
-
-async def call(jp_fetch, *path: str, body: dict | None = None) -> dict:
-    method = "GET" if body is None else "POST"
-    data = None if body is None else json.dumps(body)
-    response = await jp_fetch("pairlab", *path, method=method, body=data)
-    return json.loads(response.body)
 
 
 async def check(jp_fetch, sid: str, step: str, done: bool) -> None:

@@ -1,20 +1,12 @@
 """The server decides the turn order, rotation time and lesson number; the guide shows them."""
 
-import json
+from pairlab_routes import call_ok as call
 
 TRIO = [
     {"name": "Ana", "role": "analyst"},
     {"name": "Eli", "role": "engineer"},
     {"name": "Kim", "role": "analyst"},
 ]
-
-
-async def call(jp_fetch, *path: str, body=None):
-    """Fetch a pairlab route and return its JSON."""
-    method = "POST" if body is not None else "GET"
-    data = None if body is None else json.dumps(body)
-    response = await jp_fetch("pairlab", *path, method=method, body=data)
-    return json.loads(response.body)
 
 
 async def test_each_session_reply_names_the_next_driver_and_when(jp_fetch, jp_root_dir):

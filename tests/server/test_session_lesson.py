@@ -1,21 +1,8 @@
 """A session started outside a lesson picks up the first lesson notebook opened, and keeps it."""
 
-import json
-
-from tornado.httpclient import HTTPClientError
+from pairlab_routes import call
 
 PAIR = [{"name": "Ana", "role": "analyst"}, {"name": "Eli", "role": "engineer"}]
-
-
-async def call(jp_fetch, *path: str, body=None):
-    """Fetch a pairlab route and return (status, JSON body), error statuses included."""
-    method = "POST" if body is not None else "GET"
-    data = None if body is None else json.dumps(body)
-    try:
-        response = await jp_fetch("pairlab", *path, method=method, body=data)
-    except HTTPClientError as error:
-        return error.code, json.loads(error.response.body)
-    return response.code, json.loads(response.body)
 
 
 async def start(jp_fetch, **extra):

@@ -1,9 +1,8 @@
 """A session's place in the program through a real server: team, facilitator, trained_in."""
 
-import json
 import sqlite3
 
-from tornado.httpclient import HTTPClientError
+from pairlab_routes import call
 
 from pairlab.sessions import Participant, SessionStore
 
@@ -11,17 +10,6 @@ PAIR = [
     {"name": "Ben", "role": "analyst", "team": "claims"},
     {"name": "Ana", "role": "analyst", "team": "claims"},
 ]
-
-
-async def call(jp_fetch, *path: str, body=None):
-    """Fetch a pairlab route and return (status, JSON body), error statuses included."""
-    method = "POST" if body is not None else "GET"
-    data = None if body is None else json.dumps(body)
-    try:
-        response = await jp_fetch("pairlab", *path, method=method, body=data)
-    except HTTPClientError as error:
-        return error.code, json.loads(error.response.body)
-    return response.code, json.loads(response.body)
 
 
 async def test_a_teach_back_records_its_place_and_the_export_carries_it(jp_fetch):

@@ -1,22 +1,10 @@
 """Session routes through a real server: start, rotate, events, export, and their bad input."""
 
-import json
-
 import pytest
+from pairlab_routes import call
 from tornado.httpclient import HTTPClientError
 
 PAIR = [{"name": "Ana", "role": "analyst"}, {"name": "Eli", "role": "engineer"}]
-
-
-async def call(jp_fetch, *path: str, body=None, method=None, **kwargs):
-    """Fetch a pairlab route and return (status, JSON body), error statuses included."""
-    method = method or ("POST" if body is not None else "GET")
-    data = None if body is None else (body if isinstance(body, str) else json.dumps(body))
-    try:
-        response = await jp_fetch("pairlab", *path, method=method, body=data, **kwargs)
-    except HTTPClientError as error:
-        return error.code, json.loads(error.response.body)
-    return response.code, json.loads(response.body)
 
 
 async def start(jp_fetch, **extra):

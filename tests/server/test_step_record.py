@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 
 import pytest
-from tornado.httpclient import HTTPClientError
+from pairlab_routes import call
 
 PAIR = [{"name": "Ana", "role": "analyst"}, {"name": "Eli", "role": "engineer"}]
 STEP = "welcome/meet"
@@ -17,17 +16,6 @@ STEP = "welcome/meet"
 def root(welcome_root: Path) -> Path:
     """Serve lesson 0 shipped and, in done/, finished (the shared welcome_root)."""
     return welcome_root
-
-
-async def call(jp_fetch, *path: str, body=None, **kwargs):
-    """Fetch a pairlab route and return (status, JSON body), error statuses included."""
-    data = None if body is None else json.dumps(body)
-    method = "GET" if body is None else "POST"
-    try:
-        response = await jp_fetch("pairlab", *path, method=method, body=data, **kwargs)
-    except HTTPClientError as error:
-        return error.code, json.loads(error.response.body)
-    return response.code, json.loads(response.body)
 
 
 async def check(jp_fetch, path: str, **extra) -> dict:

@@ -6,17 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from tornado.httpclient import HTTPClientError
-
-
-async def call(jp_fetch, *path: str, **kwargs) -> tuple[int, dict]:
-    """Fetch a pairlab route; return its status and JSON reply whatever the status."""
-    try:
-        response = await jp_fetch("pairlab", *path, **kwargs)
-    except HTTPClientError as error:
-        assert error.response is not None
-        return error.code, json.loads(error.response.body)
-    return response.code, json.loads(response.body)
+from pairlab_routes import call
 
 
 @pytest.fixture
