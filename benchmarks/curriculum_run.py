@@ -1,13 +1,15 @@
 """Time the whole curriculum (solutions): `pairlab curriculum run --jobs 2` vs pytest --nbmake.
 
-pairlab runs the 13 lessons' solutions AND checks every step of every lesson (its checks'
-fresh runs on the kernel pool, with the run cache, PAIRLAB_CHECK_RUNS unset); nbmake only
-executes the same notebooks, one after another, as `pytest --nbmake` does by default. Both
+pairlab runs the 13 lessons' solutions AND checks every step of every lesson (PAIRLAB_CHECK_RUNS
+unset: each lesson's own run and each step's fresh run on a pooled kernel, two kernels kept
+ready, each step a task of its own, with the run cache); nbmake only executes the same
+notebooks, one after another, as `pytest --nbmake` does by default. Both
 run staged copies (one workspace folder per lesson, a fresh scale-0.01 warehouse each round),
 alternating round by round so machine load hits both alike. Each round starts with an empty
 run cache: nothing is remembered from a previous round. `--no-steps` times pairlab executing
 only, the same work as nbmake.
-Needs nbmake (`pip install nbmake`), which pairlab itself does not use.
+Needs nbmake (`pip install nbmake`, or `pip install --target DIR nbmake` and PYTHONPATH=DIR to
+leave the environment as it is), which pairlab itself does not use.
 
     python benchmarks/curriculum_run.py [--rounds 3] [--no-steps]
 """
@@ -67,7 +69,12 @@ def main() -> None:
         for n in range(rounds):
             ours.append(pairlab_run(Path(tmp) / f"pairlab-{n}", steps))
             theirs.append(nbmake_run(Path(tmp) / f"nbmake-{n}"))
-            print(f"round {n + 1}: pairlab {ours[-1]:.1f} s, nbmake {theirs[-1]:.1f} s", flush=True)
+            load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+            print(
+                f"round {n + 1}: pairlab {ours[-1]:.1f} s, nbmake {theirs[-1]:.1f} s, "
+                f"ratio {theirs[-1] / ours[-1]:.2f}x, load {load}",
+                flush=True,
+            )
     a, b = statistics.median(ours), statistics.median(theirs)
     what = "runs and checks every step" if steps else "--no-steps"
     print(
