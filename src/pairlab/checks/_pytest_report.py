@@ -16,6 +16,9 @@ _records: dict[str, dict[str, str]] = {}
 
 def _message(report: Any) -> str:
     """Return the one-line reason a test failed (pytest's 'crash' line)."""
+    lookup = getattr(getattr(report, "longrepr", None), "errorstring", None)
+    if lookup:  # a fixture nobody provides: its name, not the file and line asking for it
+        return str(lookup).strip().splitlines()[0][:300]
     crash = getattr(getattr(report, "longrepr", None), "reprcrash", None)
     message = getattr(crash, "message", None)
     if message:

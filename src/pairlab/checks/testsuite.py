@@ -10,6 +10,7 @@ from typing import Any
 from pairlab import _process
 from pairlab._files import scratch_folder
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
+from pairlab.checks._pytest_plugins import AUTOLOAD_OFF, MISSING_FIXTURE, named_plugins
 from pairlab.checks._pytest_report import ENV
 from pairlab.checks._registry import register
 from pairlab.checks._run_cache import remembered
@@ -55,15 +56,25 @@ def run_pytest(
     with scratch_folder("pairlab-pytest-") as tmp:
         report = tmp / "report.json"
         argv = [*_process.python_module("pytest"), "-q", "-p", "pairlab.checks._pytest_report"]
-        argv += [*plugins, "-p", "no:cacheprovider", *map(str, paths)]
+        argv += [*named_plugins(ctx.project, paths), *plugins, "-p", "no:cacheprovider"]
+        argv += map(str, paths)
         # Leave the learner's folder as it was: no .pytest_cache, no __pycache__.
         env = {**(env or {}), ENV: str(report), "PYTHONDONTWRITEBYTECODE": "1"}
 
-        def produce() -> tuple[_process.Completed, list[Any]]:
-            done = _process.run(argv, cwd=ctx.project, timeout=timeout, env=env, cancel=ctx.watch)
+        def once(extra: Mapping[str, str]) -> tuple[_process.Completed, list[Any]]:
+            report.unlink(missing_ok=True)
+            done = _process.run(
+                argv, cwd=ctx.project, timeout=timeout, env={**env, **extra}, cancel=ctx.watch
+            )
             if ctx.watch is not None:
                 ctx.watch.raise_if_cancelled()
             records = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else []
+            return done, records
+
+        def produce() -> tuple[_process.Completed, list[Any]]:
+            done, records = once(AUTOLOAD_OFF)
+            if MISSING_FIXTURE.search(done.stdout):  # a fixture of a plugin no file names
+                done, records = once({})
             return done, records
 
         return remembered(ctx, "pytest", argv, env, produce, timeout=timeout, volatile=[str(tmp)])
