@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pack_ruff import ruff_findings, ruff_linted
 
 from pairlab.checks import validate_lessons
 from pairlab.cli import main
@@ -97,6 +98,29 @@ def test_lesson_new_writes_a_pack_in_the_core_format(kit_pack: Path, kit_product
     assert (kit_pack / "workspace" / "loss_ratio" / "pipeline.py").is_file()
     assert "Facilitator notes" in (kit_pack / "facilitator-notes.md").read_text()
     assert build(kit_pack, check=True).changed == []
+
+
+def test_a_generated_pack_is_ruff_clean_with_the_settings_it_carries(kit_pack, tmp_path):
+    assert ruff_findings(kit_pack) == []
+    linted = ruff_linted(kit_pack)
+    # Both versions of every lesson and the product's package are read; the sources are linted
+    # as the notebooks built from them, as the core curriculum's are.
+    for lesson in read_lessons(kit_pack):
+        assert {lesson.notebook, f"solutions/{lesson.notebook}"} <= linted
+    assert "workspace/loss_ratio/pipeline.py" in linted
+    assert not [path for path in linted if path.startswith("source/")]
+    # The learner writes the body: the stub raises, naming the exercise; nothing is imported
+    # for a body not yet written (F401), and the solution imports what its body uses.
+    learner = json.loads((kit_pack / "02-loss-lessons-rebuild.ipynb").read_text())
+    step = next(c for c in learner["cells"] if "step:rebuild" in c["metadata"].get("tags", []))
+    assert 'raise NotImplementedError("write the body from the docstring")' in "".join(
+        step["source"]
+    )
+    # Without the package named first-party, ruff sorts the lessons' imports otherwise.
+    copy = Path(shutil.copytree(kit_pack, tmp_path / "copy"))
+    settings = copy / "workspace" / "pyproject.toml"
+    settings.write_text(settings.read_text().replace('known-first-party = ["loss_ratio"]', ""))
+    assert any("I001" in finding for finding in ruff_findings(copy))
 
 
 def test_the_pack_is_owned_by_who_makes_it_unless_named(
@@ -298,6 +322,11 @@ def promoted_pack(private_env: Path, tmp_path_factory: pytest.TempPathFactory) -
             main(["lesson", "new", str(base / "pack"), "--from", str(base / "loss-ratio")])
     assert done.value.code in (0, None)
     return base / "pack"
+
+
+@pytest.mark.slow
+def test_a_pack_from_a_promoted_product_is_ruff_clean(promoted_pack):
+    assert ruff_findings(promoted_pack) == []
 
 
 @pytest.mark.slow

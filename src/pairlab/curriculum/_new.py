@@ -17,8 +17,9 @@ from pathlib import Path
 from pairlab import _process
 from pairlab._files import write_bytes_atomic, write_text_atomic
 from pairlab.curriculum._build import BuildResult, build
-from pairlab.curriculum._pack_sources import lesson_files, toml_value
+from pairlab.curriculum._pack_steps import lesson_files, toml_value
 from pairlab.curriculum._product import Product, read_product
+from pairlab.curriculum._ruff import RUFF_FILE, pack_ruff, pyproject_ruff, ruff_toml
 from pairlab.errors import BadInput
 from pairlab.lessons import CORE, PACK_FILE, read_pack
 
@@ -115,9 +116,11 @@ def _workspace(product: Product, name: str) -> dict[str, str | bytes]:
     """Return the starter files: the product's package with its data, its notebooks' files."""
     files: dict[str, str | bytes] = {
         f"{STARTER}/pyproject.toml": (
-            "# The lessons' project settings: pytest imports the product's package from here.\n"
+            "# The lessons' project settings: pytest imports the product's package from here,\n"
+            "# ruff lints the lessons with the core's rules, the product's package first-party.\n"
             f'[project]\nname = "{name}-workspace"\nversion = "0"\nrequires-python = ">=3.11"\n\n'
-            '[tool.pytest.ini_options]\npythonpath = ["."]\ntestpaths = ["tests"]\n'
+            + pyproject_ruff(pack_ruff(product.package))
+            + '\n[tool.pytest.ini_options]\npythonpath = ["."]\ntestpaths = ["tests"]\n'
         )
     }
     package = product.root / "src" / product.package
@@ -125,9 +128,25 @@ def _workspace(product: Product, name: str) -> dict[str, str | bytes]:
         files[f"{STARTER}/{path.relative_to(package.parent).as_posix()}"] = path.read_bytes()
     notebooks = product.root / "notebooks"  # local files the notebook read, beside the lessons
     for path in _carried(notebooks):
-        if path.suffix != ".ipynb":
+        if path.suffix != ".ipynb" and not _is_paired_script(path):
             files[f"{STARTER}/{path.relative_to(notebooks).as_posix()}"] = path.read_bytes()
     return files
+
+
+def _is_paired_script(path: Path) -> bool:
+    """Return whether `path` is a notebook's jupytext twin: the notebook's text, not its data.
+
+    The pack leaves the product's notebook out, so its twin too: the learner would find a
+    script of the product notebook beside the lessons (and ruff its E402s and bare expressions).
+    """
+    notebook = path.with_suffix(".ipynb")
+    if path.suffix != ".py" or not notebook.is_file():
+        return False
+    try:  # read the JSON directly: nbformat costs seconds to import
+        pairing = json.loads(notebook.read_text(encoding="utf-8"))["metadata"]["jupytext"]
+        return "py" in str(pairing.get("formats", ""))
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):
+        return False  # not a notebook, or not paired: the file is the product's to carry
 
 
 def _carried(folder: Path) -> list[Path]:
@@ -216,6 +235,7 @@ def new_pack(
     _refuse_an_empty_reference(product)
     files: dict[str, str | bytes] = {
         PACK_FILE: _descriptor(product, chosen, ambassador),
+        RUFF_FILE: ruff_toml(),
         "facilitator-notes.md": _notes(product, chosen),
         **lesson_files(product, chosen),
         **_workspace(product, chosen),

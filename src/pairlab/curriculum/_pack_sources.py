@@ -1,43 +1,30 @@
-"""The files of a lesson pack made from a product: lesson sources, step definitions, notes.
+"""The lesson sources of a pack made from a product (their steps are in _pack_steps.py).
 
 Four lessons, each a py:percent source with solution markers (the format of the core's
-`curriculum/source/`) and a step file using the practice checks: explore the product's input
-tables (answers-match), rebuild one of its functions (answers-match against the product's own),
-write a test that catches a planted mutant of it (tests-catch-mutants), and parameterize and
-run headless (has-parameters, answers-match with other parameters injected).
+`curriculum/source/`): explore the product's input tables, rebuild one of its functions, write
+a test that catches a planted mutant of it, and parameterize and run headless. Every code cell
+pairlab generates is laid out as the pack's ruff settings want it (_ruff.py).
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import textwrap
 from typing import Any
 
-from pairlab.curriculum._product import Product
-from pairlab.curriculum._values import other_values
+from pairlab.curriculum._logic import used_imports
+from pairlab.curriculum._product import Product, Target
+from pairlab.curriculum._ruff import pack_ruff, tidy
 
 AS_FRAME = '''def as_frame(result):
     """Return a result as a pandas frame in a stable row order (an ibis table runs here)."""
     frame = result.to_pandas() if hasattr(result, "to_pandas") else result
-    try:
+    with contextlib.suppress(TypeError):  # values that do not order: keep the frame's order
         frame = frame.sort_values(list(frame.columns), kind="stable")
-    except TypeError:
-        pass
     return frame.reset_index(drop=True)'''
-
-
-def toml_value(value: Any) -> str:
-    """Return `value` as a TOML value: strings, numbers, booleans, lists and inline tables."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    items = ", ".join(f"{json.dumps(str(k))} = {toml_value(v)}" for k, v in value.items())
-    return "{ " + items + " }"
+# What the learner's function raises until they write its body: the failure names the exercise.
+STUB = 'raise NotImplementedError("write the body from the docstring")'
 
 
 def _literal(value: Any) -> str:
@@ -62,11 +49,16 @@ def _header(number: int, title: str, objectives: str, minutes: int, note: str) -
     )
 
 
-def _connect(product: Product, extra: str = "") -> str:
-    """Return the cell that sets the parameters and connects to the warehouse."""
-    head = "\n".join(line for line in (extra, "from pairlab.warehouse import connect") if line)
-    tail = "\n".join(line for line in (_params(product), "con = connect()") if line)
-    return f"# %%\n{head}\n\n{tail}\n"
+def _tidy(product: Product, code: str) -> str:
+    """Return generated code as ruff wants it in the product's pack: sorted and formatted."""
+    return tidy(code, pack_ruff(product.package))
+
+
+def _connect(product: Product, imports: list[str], constants: str = "") -> str:
+    """Return the code that imports, sets the parameters and connects to the warehouse."""
+    head = "\n".join([*imports, "from pairlab.warehouse import connect"])
+    tail = "\n".join(line for line in (constants, _params(product), "con = connect()") if line)
+    return f"{head}\n\n{tail}"
 
 
 READ_FILE = '''def read_file(path):
@@ -74,14 +66,14 @@ READ_FILE = '''def read_file(path):
     return pd.read_parquet(path) if path.endswith(".parquet") else pd.read_csv(path)'''
 
 
-def _sources(product: Product) -> str:
+def input_constants(product: Product) -> str:
     """Return the tables and data files the product reads, as the lesson's constants."""
     tables = ", ".join(json.dumps(t) for t in product.tables)
     files = ", ".join(json.dumps(f) for f in product.files)
     return f"TABLES = [{tables}]\nFILES = [{files}]"
 
 
-def _read_names(product: Product) -> str:
+def read_names(product: Product) -> str:
     """Return the words naming what the product reads, for the lesson's title."""
     kinds = [
         (product.tables, "the tables"),
@@ -92,7 +84,8 @@ def _read_names(product: Product) -> str:
 
 def explore_source(product: Product) -> str:
     """Return lesson 1: explore the input tables and data files."""
-    reads = _read_names(product)
+    reads = read_names(product)
+    setup = _connect(product, ["import pandas as pd"], input_constants(product))
     return (
         _header(
             1,
@@ -103,10 +96,8 @@ def explore_source(product: Product) -> str:
             "let the learner drive and name what surprises them; the product's owner knows "
             "the planted traps of these tables (nulls, duplicates): ask, do not tell.",
         )
-        + "\n"
-        + _connect(product, f"import pandas as pd\n\n{_sources(product)}")
-        + "\n\n"
-        + READ_FILE
+        + "\n# %%\n"
+        + _tidy(product, f"{setup}\n\n\n{READ_FILE}")
         + "\n\n# %% [markdown]\n# ## The inputs (driver: the learner)\n"
         + "# Look at the columns and first rows of each, then count the rows of each into\n"
         + "# `row_counts`: a dict from table name or file path to number of rows.\n\n"
@@ -122,22 +113,58 @@ def explore_source(product: Product) -> str:
     )
 
 
-def _inputs_cell(product: Product) -> str:
-    """Return the cell that builds the function's arguments as `pipeline.run` does, if any."""
-    inputs = product.target.inputs
-    if not inputs:
-        return ""
+def _bound(lines: list[str]) -> set[str]:
+    """Return the names import lines bind."""
+    names: set[str] = set()
+    for line in lines:
+        stmt = ast.parse(line).body[0]
+        if isinstance(stmt, ast.Import | ast.ImportFrom):
+            names |= {alias.asname or alias.name.split(".")[0] for alias in stmt.names}
+    return names
+
+
+def _rebuild_imports(target: Target) -> tuple[list[str], list[str]]:
+    """Return the imports lesson 2 needs before the function, and those only its body uses.
+
+    The body's go where the learner writes the body: in the learner's notebook nothing
+    imports what nothing uses yet (ruff's F401), and writing a function includes its imports.
+    """
+    lines = target.imports.splitlines()
+    drop = {target.name, "connect", "contextlib"}  # defined, or imported, by the lesson itself
+    before = used_imports(lines, "\n".join([target.inputs, target.call, target.signature]), drop)
+    return before, used_imports(lines, target.source, drop | _bound(before))
+
+
+def _rebuild_setup(product: Product, before: list[str]) -> str:
+    """Return lesson 2's cells up to the exercise: connect, the call's inputs, `as_frame`."""
+    target = product.target
+    connect = _connect(product, ["import contextlib", *before])
+    if not target.inputs:
+        return "# %%\n" + _tidy(product, f"{connect}\n\n\n{AS_FRAME}") + "\n"
     return (
-        "\n# %% [markdown]\n"
-        f"# The inputs `{product.target.name}` is given, built as the product's `pipeline.run`\n"
-        "# builds them.\n\n# %%\n" + inputs + "\n"
+        "# %%\n" + _tidy(product, connect) + "\n\n# %% [markdown]\n"
+        f"# The inputs `{target.name}` is given, built as the product's `pipeline.run`\n"
+        "# builds them.\n\n# %%\n" + _tidy(product, f"{target.inputs}\n\n\n{AS_FRAME}") + "\n"
+    )
+
+
+def _body_imports_note(listed: str) -> str:
+    """Return the markdown naming the imports the body needs, as the product's module has them."""
+    if not listed:
+        return ""
+    listing = "\n".join(f"# {line}" if line else "#" for line in listed.splitlines())
+    return (
+        "#\n# Import what your body uses at the top of the cell; the product's module has:\n#\n"
+        f"# ```python\n{listing}\n# ```\n"
     )
 
 
 def rebuild_source(product: Product) -> str:
     """Return lesson 2: rebuild the product's function in the notebook."""
     target = product.target
-    imports = target.imports + "\n" if target.imports else ""
+    before, body = _rebuild_imports(target)
+    listed = _tidy(product, "\n".join(body)) if body else ""
+    imports = f"### BEGIN SOLUTION\n{listed}\n\n\n### END SOLUTION\n" if listed else ""
     return (
         _header(
             2,
@@ -149,29 +176,28 @@ def rebuild_source(product: Product) -> str:
             "first. The check compares the result with the product's own function.",
         )
         + "\n"
-        + _connect(product, imports)
-        + _inputs_cell(product)
-        + "\n\n"
-        + AS_FRAME
-        + "\n\n# %% [markdown]\n"
+        + _rebuild_setup(product, before)
+        + "\n# %% [markdown]\n"
         + f"# ## Rebuild `{target.name}` (driver: the learner)\n"
         + "# Write the body below the docstring. The check runs the notebook afresh and\n"
-        + f"# compares `mine` with what `{target.module}.{target.name}` returns.\n\n"
-        + '# %% tags=["step:rebuild"]\n'
+        + f"# compares `mine` with what `{target.module}.{target.name}` returns.\n"
+        + _body_imports_note(listed)
+        + '\n# %% tags=["step:rebuild"]\n'
+        + imports
         + target.signature
         + "\n### BEGIN SOLUTION\n"
         + target.body
-        + "\n### END SOLUTION\n"
-        + f"#>     ...  # rebuild it: the product's version is in {target.module}\n\n\n"
-        + f"mine = as_frame({target.call})\nmine.head()\n"
+        + f"\n### END SOLUTION\n#>     {STUB}\n\n\n"
+        + _tidy(product, f"mine = as_frame({target.call})\nmine.head()")
+        + "\n"
     )
 
 
 def _test_file(product: Product) -> str:
     """Return the `%%writefile` cell of lesson 3, with the assert as the exercise."""
     target = product.target
-    return (
-        f"# %%writefile tests/test_{target.name}.py\n"
+    solution = _tidy(
+        product,
         f'"""A test of `{target.name}` on the warehouse: it fails when it is broken."""\n\n'
         + (target.input_imports + "\n" if target.input_imports else "")
         + f"from pairlab.warehouse import connect\n\nfrom {target.module} import {target.name}\n\n"
@@ -181,10 +207,24 @@ def _test_file(product: Product) -> str:
         + (textwrap.indent(target.inputs, "    ") + "\n" if target.inputs else "")
         + f"    result = {target.call}\n"
         + '    frame = result.to_pandas() if hasattr(result, "to_pandas") else result\n'
-        + "### BEGIN SOLUTION\n"
-        + f'    assert len(frame) > 0, "{target.name} returned no rows"\n'
-        + "### END SOLUTION\n"
-        + "#>     assert ...  # what must be true of the result?\n"
+        + f'    assert len(frame) > 0, "{target.name} returned no rows"\n',
+    )
+    # The assert, as ruff laid it out, is the answer; the learner starts from `assert ...`.
+    answer = next(n for n in ast.walk(ast.parse(solution)) if isinstance(n, ast.Assert))
+    lines = solution.splitlines()
+    return (
+        "\n".join(
+            [
+                f"# %%writefile tests/test_{target.name}.py",
+                *lines[: answer.lineno - 1],
+                "### BEGIN SOLUTION",
+                *lines[answer.lineno - 1 : answer.end_lineno],
+                "### END SOLUTION",
+                "#>     assert ...  # what must be true of the result?",
+                *lines[answer.end_lineno or answer.lineno :],
+            ]
+        )
+        + "\n"
     )
 
 
@@ -215,6 +255,13 @@ def parameterize_source(product: Product) -> str:
     """Return lesson 4: tag the parameters cell and run headless."""
     target = product.target
     names = ", ".join(f"`{k}`" for k in product.parameters)
+    headless = (
+        (target.input_imports + "\n" if target.input_imports else "")
+        + "from pairlab.warehouse import connect\n\n"
+        + f"from {target.module} import {target.name}\n\ncon = connect()\n"
+        + (target.inputs + "\n" if target.inputs else "")
+        + f"result = {target.call}\nresult"
+    )
     return (
         _header(
             4,
@@ -229,13 +276,10 @@ def parameterize_source(product: Product) -> str:
         + "\n# %% [markdown]\n# ## The inputs, in one cell (driver: the learner)\n"
         + "# Tag this cell `parameters` and save.\n\n"
         + '# %% tags=["parameters", "step:parameters"] learner_tags=["step:parameters"]\n'
-        + _params(product)
+        + _tidy(product, _params(product))
         + '\n\n# %% tags=["step:headless"]\n'
-        + (target.input_imports + "\n" if target.input_imports else "")
-        + "from pairlab.warehouse import connect\n\n"
-        + f"from {target.module} import {target.name}\n\ncon = connect()\n"
-        + (target.inputs + "\n" if target.inputs else "")
-        + f"result = {target.call}\nresult\n"
+        + _tidy(product, headless)
+        + "\n"
     )
 
 
@@ -262,153 +306,3 @@ def sources(product: Product, pack: str) -> dict[str, str]:
         )
     )
     return {f"{stem(pack, slug)}.py": texts[slug](product) for slug in slugs(product)}
-
-
-def _lesson_toml(pack: str, slug: str, lesson: dict[str, Any], steps: list[dict[str, Any]]) -> str:
-    """Return one step definition file."""
-    lines = [
-        f"id = {toml_value(f'{pack}-{slug}')}",
-        f"title = {toml_value(lesson['title'])}",
-        f"notebook = {toml_value(stem(pack, slug) + '.ipynb')}",
-        f"summary = {toml_value(lesson['summary'])}",
-        f'facilitator_notes = """\n{lesson["notes"]}\n"""',
-        "# Credentials never belong in a notebook: checked at every step.",
-        'every_step = ["no-secrets"]',
-    ]
-    for step in steps:
-        lines += ["", "[[steps]]"]
-        lines += [f"{key} = {toml_value(step[key])}" for key in ("id", "title", "goal", "hint")]
-        for check in step["checks"]:
-            lines += ["", "[[steps.checks]]", f"id = {toml_value(check['id'])}"]
-            lines += [f"args.{k} = {toml_value(v)}" for k, v in check["args"].items()]
-    return "\n".join(lines) + "\n"
-
-
-def _answers(through: str, expect: dict[str, str], setup: str, **more: Any) -> dict[str, Any]:
-    """Return an answers-match check declaration."""
-    args: dict[str, Any] = {"through": through, "reveal": True, "expect": expect}
-    return {"id": "answers-match", "args": args | ({"setup": setup} if setup else {}) | more}
-
-
-def _explore_steps(product: Product) -> list[dict[str, Any]]:
-    """Return lesson 1's step: the row counts equal the warehouse's and the files'."""
-    setup = (
-        "import pandas as pd\nfrom pairlab.warehouse import connect\n\n_con = connect()\n"
-        f"{_sources(product)}\n{READ_FILE}\n\n"
-        "REFERENCE_COUNTS = {t: int(_con.table(t).count().execute()) for t in TABLES}\n"
-        "REFERENCE_COUNTS |= {p: len(read_file(p)) for p in FILES}"
-    )
-    return [
-        {
-            "id": "explore",
-            "title": "Count the rows of each input",
-            "goal": "Fill row_counts with the number of rows of every table and file the "
-            "product reads.",
-            "hint": "con.table(name).count().execute() counts a table's rows; len(frame) a file's.",
-            "checks": [_answers("step:explore", {"row_counts": "REFERENCE_COUNTS"}, setup)],
-        }
-    ]
-
-
-def _rebuild_steps(product: Product) -> list[dict[str, Any]]:
-    """Return lesson 2's step: the rebuilt function returns what the product's returns."""
-    target = product.target
-    setup = f"from {target.module} import {target.name} as _product_function"
-    reference = "as_frame(_product_function" + target.call[len(target.name) :] + ")"
-    return [
-        {
-            "id": "rebuild",
-            "title": f"Rebuild {target.name}",
-            "goal": f"Write the body of {target.name} so that mine equals the product's result.",
-            "hint": f"Read {target.module}.{target.name} only when stuck; the docstring says "
-            "what it returns.",
-            "checks": [
-                _answers("step:rebuild", {"mine": reference}, setup),
-                {"id": "pure-functions", "args": {"names": [target.name]}},
-            ],
-        }
-    ]
-
-
-def _test_steps(product: Product) -> list[dict[str, Any]]:
-    """Return lesson 3's step: the test passes and catches the planted mutant."""
-    target = product.target
-    mutant = {
-        "function": target.name,
-        "body": target.mutant_body,
-        "hint": f"{target.name} returns no rows",
-    }
-    args = {
-        "paths": [f"tests/test_{target.name}.py"],
-        "module": target.module,
-        "mutants": {f"{target.name} returns no rows": mutant},
-    }
-    return [
-        {
-            "id": "test",
-            "title": f"A test that catches a broken {target.name}",
-            "goal": f"Write tests/test_{target.name}.py with an assert that fails when "
-            f"{target.name} returns no rows, and run the cell.",
-            "hint": "assert len(frame) > 0 is a start; compare a known value to do better.",
-            "checks": [{"id": "tests-catch-mutants", "args": args}],
-        }
-    ]
-
-
-def _parameterize_steps(product: Product) -> list[dict[str, Any]]:
-    """Return lesson 4's steps: the parameters cell, then a headless run with other values."""
-    other = other_values(product.parameters, product.tables)
-    expect = {k: repr(v) for k, v in other.items()}
-    return [
-        {
-            "id": "parameters",
-            "title": "Declare the inputs",
-            "goal": "Tag the cell that sets the inputs `parameters`, and save.",
-            "hint": "Property Inspector (gear icon) -> Cell Tags -> parameters.",
-            "checks": [{"id": "has-parameters", "args": {"names": list(product.parameters)}}],
-        },
-        {
-            "id": "headless",
-            "title": "Run it headless with other values",
-            "goal": "The notebook runs in a fresh kernel with other parameters and uses them.",
-            "hint": "If the run keeps the defaults, papermill found no cell tagged parameters.",
-            "checks": [_answers("step:headless", expect, "", parameters=other)],
-        },
-    ]
-
-
-def lesson_files(product: Product, pack: str) -> dict[str, str]:
-    """Return every lesson's source and step definition, by path inside the pack."""
-    target = product.target
-    lessons = {
-        "explore": (
-            _explore_steps,
-            "Explore the inputs",
-            f"Look at {_read_names(product)} the product reads.",
-            "Ask the learner what they expect each table to hold before looking.",
-        ),
-        "rebuild": (
-            _rebuild_steps,
-            f"Rebuild {target.name}",
-            f"Write {target.name} again from its docstring.",
-            "Let the check fail first; read its message together.",
-        ),
-        "test": (
-            _test_steps,
-            f"Test {target.name}",
-            "A test that catches a planted mutant.",
-            "A test that passes is not yet a test that can fail: the mutant shows it.",
-        ),
-        "parameterize": (
-            _parameterize_steps,
-            "Parameterize and run headless",
-            "Declare the inputs and run the notebook with others.",
-            "The tag is the exercise; the headless step shows why it matters.",
-        ),
-    }
-    files = {f"source/{name}": text for name, text in sources(product, pack).items()}
-    for slug in slugs(product):
-        steps, title, summary, notes = lessons[slug]
-        meta = {"title": title, "summary": summary, "notes": notes}
-        files[f"steps/{stem(pack, slug)}.toml"] = _lesson_toml(pack, slug, meta, steps(product))
-    return files
