@@ -35,8 +35,11 @@ def pair(folder, cells, formats="ipynb,py:percent"):
     }
     path = folder / "nb.ipynb"
     path.write_text(json.dumps(nb))
-    argv = [sys.executable, "-m", "jupytext", "--sync", str(path)]
-    subprocess.run(argv, check=True, capture_output=True)
+    # jupytext's own command, run in this process: a fresh interpreter per call paid seconds
+    # of imports (nbformat) in each of these tests.
+    from jupytext.cli import jupytext
+
+    assert jupytext(["--quiet", "--sync", str(path)]) == 0
     return path
 
 
