@@ -17,11 +17,17 @@ def product_env(private_env: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def kit_repo(product_env: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Render the data-product kit with its example once, as a git repository with a commit."""
+def kit_product(product_env: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Render the data-product kit with its example once; a test that writes copies it first."""
     from pairlab.kits import render
 
-    product = render("data-product", tmp_path_factory.mktemp("kit") / "product", {})
+    return render("data-product", tmp_path_factory.mktemp("kit") / "product", {})
+
+
+@pytest.fixture(scope="session")
+def kit_repo(kit_product: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a copy of the rendered kit as a git repository with a commit."""
+    product = Path(shutil.copytree(kit_product, tmp_path_factory.mktemp("kit-repo") / "product"))
     ident = ["-c", "user.name=t", "-c", "user.email=t@localhost"]
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "first"]):
         subprocess.run(["git", *ident, *args], cwd=product, check=True, capture_output=True)

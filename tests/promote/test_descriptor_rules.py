@@ -11,15 +11,8 @@ import pytest
 import yaml
 
 from pairlab.catalog import DescriptorError, load_product, validate_product
-from pairlab.kits import render
 
 CONTRACT = "contracts/loss_ratio_by_region.odcs.yaml"
-
-
-@pytest.fixture(scope="module")
-def kit_product(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Render the data-product kit once with its example."""
-    return render("data-product", tmp_path_factory.mktemp("kit") / "product", {})
 
 
 @pytest.fixture

@@ -8,15 +8,8 @@ from pathlib import Path
 import pytest
 
 from pairlab.checks import check_path
-from pairlab.kits import render
 
 CONTRACT = "contracts/loss_ratio_by_region.odcs.yaml"
-
-
-@pytest.fixture(scope="module")
-def kit_product(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Render the data-product kit once with its example."""
-    return render("data-product", tmp_path_factory.mktemp("kit") / "product", {})
 
 
 @pytest.fixture
