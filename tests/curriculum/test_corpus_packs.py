@@ -3,7 +3,8 @@
 Each green corpus notebook is promoted once (no kernel: the pack needs the product's code,
 not its characterization), `pairlab lesson new` makes a pack from it, and both versions of
 every pack run in one pool of kernels: every step passes on the solutions, and every step
-fails on the untouched learner notebooks. The corpus list is test_corpus.py's own.
+fails on the untouched learner notebooks. Every pack passes `ruff check` and `ruff format
+--check` with the settings it carries. The corpus list is test_corpus.py's own.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pack_ruff import ruff_findings
 
 from pairlab.cli import main
 from pairlab.curriculum._run import LessonRun, _execute_and_check, stage
@@ -108,3 +110,8 @@ def test_a_pack_from_a_corpus_product_is_red_on_untouched_learner_notebooks(name
     steps = {f"{x.id}/{s.id}" for x in read_lessons(done.pack) for s in x.steps}
     assert set(verdicts) == steps
     assert all(v != "pass" for v, _ in verdicts.values()), verdicts
+
+
+@pytest.mark.parametrize("name", sorted(GREEN))
+def test_a_pack_from_a_corpus_product_is_ruff_clean(name, corpus_packs):
+    assert ruff_findings(corpus_packs[name].pack) == []
