@@ -144,12 +144,14 @@ def _start(name: str, env: dict[str, str], home: Path) -> Kernel:
     # nbclient drives the kernel with asyncio; pairlab's own set-up uses a blocking client.
     km.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
     # Started from the pool's long-lived thread: the kernel dies with that thread (pairlab).
-    km.start_kernel(cwd=str(home), env=env, preexec_fn=_process.child_dies_with_parent())
     kernel = Kernel(name, km, home, env)
     try:
+        km.start_kernel(cwd=str(home), env=env, preexec_fn=_process.child_dies_with_parent())
         kernel.state = kernel.execute_quietly(_PRELOAD_CODE.format(names=PRELOAD))
-    except KernelTrouble:
-        kernel.kill()
+    except Exception:
+        # A kernel that did not come up (two starts at once took the same port): release its
+        # zmq context too, or its collection warns (an error under filterwarnings=error).
+        shutdown(kernel)
         raise
     return kernel
 
