@@ -39,6 +39,13 @@ def test_binder_files_give_a_lab_with_pairlab(tmp_path):
     env["PIP_CACHE_DIR"] = subprocess.run(
         [sys.executable, "-m", "pip", "cache", "dir"], capture_output=True, text=True, check=True
     ).stdout.strip()
+    # ... and yarn's (postBuild's build runs `jlpm install`): yarn finds its cache mirror under
+    # the home, and a fresh one fetched every package from the registry again (minutes).
+    jlpm = Path(sys.executable).parent / "jlpm"
+    env["YARN_GLOBAL_FOLDER"] = subprocess.run(
+        [jlpm, "config", "get", "globalFolder"],
+        cwd=ROOT / "extension", capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
     env.pop("PYTHONPATH", None)
     env.pop("VIRTUAL_ENV", None)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
