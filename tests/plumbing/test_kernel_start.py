@@ -63,3 +63,18 @@ def test_a_kernel_that_always_dies_is_reported_after_the_second_try(tmp_path: Pa
     assert not done.ok
     assert _process.KERNEL_START_FAILED in done.stderr
     assert not (tmp_path / "ran.txt").exists()
+
+
+def test_a_pool_kernel_that_died_at_start_is_started_once_more(tmp_path: Path, monkeypatch) -> None:
+    from pairlab.checks._kernels import Pool, shutdown
+
+    env = _kernel(tmp_path, "flaky", FLAKY_KERNEL)
+    monkeypatch.setenv("JUPYTER_PATH", env["JUPYTER_PATH"])
+    pool = Pool(1)
+    try:
+        kernel = pool.take("flaky", {})
+        assert kernel.km.is_alive()
+        assert (tmp_path / "flaky.started").exists()  # the first start did die
+        shutdown(kernel)
+    finally:
+        pool.close()

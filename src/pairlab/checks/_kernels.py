@@ -193,7 +193,10 @@ class Pool:
             elif found is not None:
                 shutdown(found)
         if kernel is None:
-            kernel = self._submit(name, env).result()
+            try:
+                kernel = self._submit(name, env).result()
+            except KernelTrouble:  # two starts at once drew one port: a new start draws anew
+                kernel = self._submit(name, env).result()
         kernel.used = True
         with self._lock:
             idle = self._idle.setdefault(name, [])
