@@ -9,6 +9,7 @@ Only a broken standard keeps a document out of the catalog.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import cache
@@ -136,6 +137,26 @@ def _odcs_validator() -> Any:
     return jsonschema.Draft201909Validator(json.loads(text))
 
 
+# Digests of contracts ODCS's JSON Schema found nothing in, in this process: a product
+# published again (a scheduled refresh, the same contract) is not validated again.
+_SCHEMA_CLEAN: dict[str, None] = {}
+_SCHEMA_CLEAN_MAX = 1024
+
+
+def _schema_errors(data: dict[str, Any]) -> list[Any]:
+    """Return the ODCS JSON Schema's errors in `data`, in document order (none remembered)."""
+    text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if key in _SCHEMA_CLEAN:
+        return []
+    errors = sorted(_odcs_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if not errors:
+        if len(_SCHEMA_CLEAN) >= _SCHEMA_CLEAN_MAX:
+            _SCHEMA_CLEAN.pop(next(iter(_SCHEMA_CLEAN)))  # the oldest
+        _SCHEMA_CLEAN[key] = None
+    return errors
+
+
 def validate_contract(
     data: dict[str, Any], label: str, port: OutputPort | None = None, schema: bool = True
 ) -> tuple[OpenDataContractStandard | None, list[Problem]]:
@@ -144,8 +165,7 @@ def validate_contract(
     # ODCS's schema reports a column without logicalType through a confusing conditional branch:
     # the policy names it plainly instead. The schema costs ~30 ms a contract, so an index of
     # thousands may check the model alone.
-    errors = _odcs_validator().iter_errors(data) if schema and not untyped else ()
-    errors = sorted(errors, key=lambda e: list(e.absolute_path))
+    errors = _schema_errors(data) if schema and not untyped else []
     problems = [Problem(label, _where(tuple(e.absolute_path)), e.message) for e in errors]
     if problems:
         return None, problems
