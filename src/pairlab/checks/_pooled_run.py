@@ -163,16 +163,11 @@ def run_pooled(
         papermill.execute_notebook(
             str(src),
             str(out),
-            parameters=dict(args["parameters"]),
+            **_options(kernel_name, args, allow_errors),
             engine_name=ENGINE,
-            kernel_name=kernel_name,
-            progress_bar=False,
             request_save_on_cell_execute=False,
-            start_timeout=START_TIMEOUT,
-            execution_timeout=args["cell_timeout"],
             km=kernel.km,
             on_cell_start=on_cell,
-            allow_errors=allow_errors,
         )
     except Exception as exc:  # the cold run's papermill ends the same way: a traceback
         error = exc
@@ -184,6 +179,18 @@ def run_pooled(
         return _process.Completed(argv, 0, "", "")
     stderr = _trace(error) if error is not None else ""
     return _process.Completed(argv, -9 if why else 1, "", stderr, why == "timeout", cancelled)
+
+
+def _options(kernel_name: str, args: Mapping[str, Any], allow_errors: bool) -> dict[str, Any]:
+    """Return the papermill options every in-process run shares (the cold CLI run's own)."""
+    return {
+        "parameters": dict(args["parameters"]),
+        "kernel_name": kernel_name,
+        "progress_bar": False,
+        "start_timeout": START_TIMEOUT,
+        "execution_timeout": args["cell_timeout"],
+        "allow_errors": allow_errors,
+    }
 
 
 @_in_own_thread
@@ -203,13 +210,8 @@ def run_started_here(
         papermill.execute_notebook(
             str(src),
             str(out),
-            parameters=dict(args["parameters"]),
-            kernel_name=kernel_name,
+            **_options(kernel_name, args, allow_errors),
             resources={"metadata": {"path": str(cwd)}},
-            progress_bar=False,
-            start_timeout=START_TIMEOUT,
-            execution_timeout=args["cell_timeout"],
-            allow_errors=allow_errors,
         )
     except Exception as exc:  # told as the cold subprocess tells it: a traceback
         return _process.Completed(argv, 1, "", _trace(exc))
