@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -65,16 +67,44 @@ def test_a_kernel_that_always_dies_is_reported_after_the_second_try(tmp_path: Pa
     assert not (tmp_path / "ran.txt").exists()
 
 
-def test_a_pool_kernel_that_died_at_start_is_started_once_more(tmp_path: Path, monkeypatch) -> None:
-    from pairlab.checks._kernels import Pool, shutdown
+def _in_a_process(code: str, env: dict[str, str] | None = None) -> str:
+    """Run pool code in a fresh interpreter (its kernels and threads end with it); its stdout."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=180, env={**os.environ, **(env or {})})  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip()
 
+
+POOL_RETRY = """
+from pairlab.checks._kernels import Pool, shutdown
+pool = Pool(1)
+kernel = pool.take("flaky", {})
+print(kernel.km.is_alive())
+shutdown(kernel)
+pool.close()
+"""
+
+POOL_CLOSE = """
+import time
+from pairlab.checks._kernels import Pool, shutdown
+pool = Pool(1)
+kernel = pool.take("python3", {})  # and starts its replacement in the background
+(refill,) = pool._idle["python3"]
+deadline = time.monotonic() + 60
+while not (refill.running() or refill.done()) and time.monotonic() < deadline:
+    time.sleep(0.05)  # until the start is under way: a queued one is only cancelled
+pool.close()
+print(refill.done(), refill.cancelled(), refill.result().km.is_alive())
+shutdown(kernel)
+"""
+
+
+def test_a_pool_kernel_that_died_at_start_is_started_once_more(tmp_path: Path) -> None:
     env = _kernel(tmp_path, "flaky", FLAKY_KERNEL)
-    monkeypatch.setenv("JUPYTER_PATH", env["JUPYTER_PATH"])
-    pool = Pool(1)
-    try:
-        kernel = pool.take("flaky", {})
-        assert kernel.km.is_alive()
-        assert (tmp_path / "flaky.started").exists()  # the first start did die
-        shutdown(kernel)
-    finally:
-        pool.close()
+    assert _in_a_process(POOL_RETRY, env) == "True"
+    assert (tmp_path / "flaky.started").exists()  # the first start did die
+
+
+def test_closing_a_pool_stops_the_kernel_it_is_still_starting() -> None:
+    # Done, not cancelled, and stopped: not left to the garbage collector with its zmq context.
+    assert _in_a_process(POOL_CLOSE) == "True False False"

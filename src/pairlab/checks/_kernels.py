@@ -246,9 +246,13 @@ class Pool:
             waiting = [f for futures in self._idle.values() for f in futures]
             self._idle.clear()
         for future in waiting:
-            future.cancel()
-            if future.done() and not future.cancelled() and future.exception() is None:
-                shutdown(future.result())
+            if future.cancel():
+                continue
+            # Starting already: wait for it and stop it, or its kernel and zmq context outlive
+            # the pool (a warning when collected, an error under filterwarnings=error).
+            kernel = _result(future)
+            if kernel is not None:
+                shutdown(kernel)
 
 
 def _result(future: Future[Kernel]) -> Kernel | None:
