@@ -40,11 +40,12 @@ def _to_v110(data: dict[str, Any]) -> None:
         "constraints": [{"constraint": "No single person's data.", "tags": ["pii"]}],
     }
     first = data["outputPorts"][0]
-    first.update(deprecated=True, context="Superseded by version 2.")
+    first.update(deprecated=True, id="households-v1", context={"instructions": "Use v2."})
     first["synonyms"] = [{"synonym": "family units", "status": "deprecated"}]
     second = data["outputPorts"][1]
     second["sbom"][0].update(id="sbom-runtime", tags=["cyclonedx"])
-    data["inputPorts"][0]["deprecated"] = False
+    data["inputPorts"][0].update(deprecated=False, id="crm-in")
+    data["customProperties"] = [{"property": "costCentre", "value": "CC-12", "vendor": "sap"}]
     data["managementPorts"][0].update(deprecated=True, url="${OBSERVE_URL}/households")
 
 
@@ -128,8 +129,10 @@ def test_deprecated_products_rank_down_and_are_marked(tmp_path: Path, capsys) ->
     assert [r["deprecated"] for r in json.loads(out)["results"]] == [False, True]
 
 
-def test_the_published_schema_ships_and_v110_extends_it() -> None:
-    assert published("v1.0.0")["title"] == "Open Data Product Standard (ODPS)"
+def test_the_published_schemas_come_with_the_standards_cli() -> None:
+    for version in ("v1.0.0", "v1.1.0"):
+        assert published(version)["title"] == "Open Data Product Standard (ODPS)"
+    assert published("v1.1.0")["properties"]["apiVersion"]["default"] == "v1.1.0"
     doc = {"apiVersion": "v1.1.0", "kind": "DataProduct", "id": "x", "status": "active"}
     assert list(schema_errors({**doc, "synonyms": [{"synonym": "y"}]})) == []
     [(where, message)] = schema_errors({**doc, "synonyms": [{"locale": "fr"}]})
@@ -138,9 +141,70 @@ def test_the_published_schema_ships_and_v110_extends_it() -> None:
     assert where == ()  # v1.0.0's published schema has no `deprecated`
 
 
+V110 = {"apiVersion": "v1.1.0", "kind": "DataProduct", "id": "p"}
+V100 = {**V110, "apiVersion": "v1.0.0", "status": "active"}
+PORT = {"name": "out", "version": "1.0.0"}
+# (case, document): the model and the published schema must agree on each, either way.
+AGREEMENT = [
+    ("v1.1.0 needs no status", V110),
+    ("v1.0.0 needs a status", {k: v for k, v in V100.items() if k != "status"}),
+    ("v1.1.0 port without version", {**V110, "outputPorts": [{"name": "out"}]}),
+    ("v1.0.0 port without version", {**V100, "outputPorts": [{"name": "out"}]}),
+    ("v1.1.0 input port, name only", {**V110, "inputPorts": [{"name": "in"}]}),
+    ("v1.0.0 input port, name only", {**V100, "inputPorts": [{"name": "in"}]}),
+    ("v1.1.0 sbom without url", {**V110, "outputPorts": [{**PORT, "sbom": [{"id": "s"}]}]}),
+    ("v1.0.0 sbom without url", {**V100, "outputPorts": [{**PORT, "sbom": [{"type": "x"}]}]}),
+    ("context as text", {**V110, "context": "use it well"}),
+    ("context as object", {**V110, "context": {"instructions": "use it well"}}),
+    ("statement without question", {**V110, "context": {"verifiedStatements": [{"answer": "1"}]}}),
+    ("synonym without synonym", {**V110, "synonyms": [{"locale": "fr"}]}),
+    ("synonyms on an input port", {**V110, "inputPorts": [{"name": "i", "synonyms": []}]}),
+    ("id on a support channel, v1.1.0",
+     {**V110, "support": [{"id": "s", "channel": "c", "url": "https://x"}]}),
+    ("id on a support channel, v1.0.0",
+     {**V100, "support": [{"id": "s", "channel": "c", "url": "https://x"}]}),
+    ("vendor on a custom property",
+     {**V110, "customProperties": [{"property": "p", "value": 1, "vendor": "v"}]}),
+    ("deprecated is a boolean", {**V110, "deprecated": "yes"}),
+    ("a field no version has", {**V110, "owner": "me"}),
+    ("v0.9.0 read as v1.0.0", {**V100, "apiVersion": "v0.9.0"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "doc"), AGREEMENT, ids=[c for c, _ in AGREEMENT])
+def test_the_model_agrees_with_the_published_schema(tmp_path: Path, case: str, doc: dict) -> None:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "dataproduct.yaml").write_text(yaml.safe_dump(doc))
+    _, problems = lint_product(folder)
+    model_ok = not [p for p in problems if p.level == "standard" and p.severity == "error"]
+    schema_ok = not list(schema_errors(doc))
+    assert model_ok == schema_ok, (case, problems, list(schema_errors(doc)))
+
+
+def test_what_v110_made_optional_is_named_in_a_v100_document(tmp_path: Path) -> None:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    doc = {**V100, "inputPorts": [{"name": "in", "version": "1"}]}
+    (folder / "dataproduct.yaml").write_text(yaml.safe_dump(doc))
+    _, problems = lint_product(folder)
+    assert [(p.field, p.rule) for p in problems if p.level == "standard"] == [
+        ("inputPorts[0].contractId", "Field required by ODPS v1.0.0 (v1.1.0 makes it optional)")
+    ]
+
+
 def test_variables_expand_from_the_environment_and_unset_ones_are_named() -> None:
     value = {"url": "${HOST}/x", "list": ["${USER_NAME}", 3]}
     assert expand(value, {"HOST": "https://h"}) == (
         {"url": "https://h/x", "list": ["${USER_NAME}", 3]},
         {"USER_NAME"},
     )
+
+
+def test_a_v110_block_in_a_v100_document_is_named_once(tmp_path: Path) -> None:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    doc = {**V100, "context": {"instructions": "x"}, "synonyms": [{"synonym": "y"}]}
+    (folder / "dataproduct.yaml").write_text(yaml.safe_dump(doc))
+    _, problems = lint_product(folder)
+    assert [p.field for p in problems if p.level == "standard"] == ["context", "synonyms"]

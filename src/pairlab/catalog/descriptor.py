@@ -27,9 +27,8 @@ from pairlab.catalog.odps import (
     OutputPort,
     unknown_field_rule,
     upgrade,
-    version_findings,
 )
-from pairlab.catalog.odps_schema import import_jsonschema, schema_errors
+from pairlab.catalog.odps_schema import import_jsonschema, schema_errors, version_findings
 from pairlab.catalog.problem import Problem
 from pairlab.errors import BadInput
 
@@ -77,7 +76,8 @@ class Product:
     def input_tables(self) -> list[str]:
         """Return the warehouse tables the product reads."""
         ports = self.descriptor.inputPorts
-        return [p.contractId.split(".", 1)[1] for p in ports if _is_table(p.contractId)]
+        ids = [p.contractId for p in ports if p.contractId]  # v1.1.0 makes contractId optional
+        return [i.split(".", 1)[1] for i in ids if _is_table(i)]
 
     def custom(self, name: str) -> Any:
         """Return the product-level custom property `name`, or None."""

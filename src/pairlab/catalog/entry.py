@@ -158,16 +158,16 @@ def to_entry(product: Product) -> Entry:
     d = product.descriptor
     read = {}
     for port in d.inputPorts:
-        cols = port.custom("columns")
-        if port.contractId.startswith("warehouse.") and cols:
-            read[port.contractId.split(".", 1)[1]] = _strings(cols)
+        cols, contract = port.custom("columns"), port.contractId or ""
+        if contract.startswith("warehouse.") and cols:
+            read[contract.split(".", 1)[1]] = _strings(cols)
     description = d.description
     decision, decided_on = last_review(product.custom("reviews"))
     return Entry(
         id=d.id,
         name=_text(d.name) or d.id,
         version=_text(d.version),
-        status=d.status,
+        status=d.status or "",  # v1.1.0 makes status optional
         domain=_text(d.domain),
         team=_text(d.team.name if d.team else None),
         owner=product.owner,

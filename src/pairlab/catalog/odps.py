@@ -6,16 +6,17 @@ else, so a document another ODPS tool wrote reads here, and a typo is named, not
 pairlab's own expectations (an owner, a value hypothesis, a contract file per output port)
 are not here: they are a separate, named policy level (`pairlab.catalog.policy`).
 
-One model holds both versions (v1.1.0 only adds optional fields); `version_findings` names a
-v1.1.0 field used in a v1.0.0 document, with the version that allows it. v0.9.x documents
-(team as a plain list of members, fewer blocks on ports) are read after `upgrade()` turns them
-into the v1.0.0 shape, with a one-line notice.
+One model holds both versions (v1.1.0 adds fields and makes some optional);
+`odps_schema.version_findings` names a v1.1.0 field used in a v1.0.0 document, with the version
+that allows it, and a field v1.0.0 requires that is missing, from the two published schemas.
+v0.9.x documents (team as a plain list of members, fewer blocks on ports) are read after
+`upgrade()` turns them into the v1.0.0 shape, with a one-line notice.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -33,15 +34,6 @@ VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 URI = r"^([A-Za-z][A-Za-z0-9+.\-]*:\S+|\$\{[A-Za-z_][A-Za-z0-9_]*\}\S*)$"
 PRODUCT_TYPES = ("sourceAligned", "aggregate", "consumerAligned")
 
-# Where v1.1.0 added fields: the object (as `_where` names its path, indexes dropped) -> fields.
-V110_FIELDS: dict[str, frozenset[str]] = {
-    "": frozenset({"type", "context", "synonyms", "deprecated"}),
-    "outputPorts": frozenset({"context", "synonyms", "deprecated"}),
-    "inputPorts": frozenset({"deprecated"}),
-    "managementPorts": frozenset({"deprecated"}),
-    "outputPorts.sbom": frozenset({"id", "tags", "customProperties", "authoritativeDefinitions"}),
-}
-
 
 class _Closed(BaseModel):
     """Every ODPS object is closed (`additionalProperties: false`): unknown keys are errors."""
@@ -55,6 +47,8 @@ class CustomProperty(_Closed):
     property: str
     value: Any
     description: str | None = None
+    id: str | None = None  # v1.1.0
+    vendor: str | None = None  # v1.1.0
 
 
 class AuthoritativeDefinition(_Closed):
@@ -63,6 +57,7 @@ class AuthoritativeDefinition(_Closed):
     type: str
     url: str = Field(pattern=URI)
     description: str | None = None
+    id: str | None = None  # v1.1.0
 
 
 class _Annotated(_Closed):
@@ -95,7 +90,6 @@ class VerifiedStatement(_Annotated):
     question: str
     id: str | None = None
     answer: str | None = None
-    description: str | None = None
 
 
 class Constraint(_Annotated):
@@ -103,7 +97,6 @@ class Constraint(_Annotated):
 
     constraint: str
     id: str | None = None
-    description: str | None = None
 
 
 class Context(_Closed):
@@ -128,16 +121,17 @@ class InputPort(_Annotated):
     """A source the product reads, by the contract that governs it."""
 
     name: str
-    version: str
-    contractId: str
+    version: str | None = None  # required by v1.0.0, optional from v1.1.0
+    contractId: str | None = None  # required by v1.0.0, optional from v1.1.0
     deprecated: bool = False  # v1.1.0
+    id: str | None = None  # v1.1.0
 
 
 class SBOM(_Annotated):
     """Where an output port's software bill of materials lives (v1.1.0: id and blocks)."""
 
     type: str = "external"
-    url: str = Field(pattern=URI)
+    url: str | None = Field(default=None, pattern=URI)  # required by v1.0.0 only
     id: str | None = None
 
 
@@ -152,13 +146,14 @@ class OutputPort(_Annotated):
     """What the product promises; name and version together are the key."""
 
     name: str
-    version: str
+    version: str | None = None  # required by v1.0.0, optional from v1.1.0
     description: str | None = None
     type: str | None = None
     contractId: str | None = None
+    id: str | None = None  # v1.1.0
     sbom: list[SBOM] = Field(default_factory=list)
     inputContracts: list[InputContract] = Field(default_factory=list)
-    context: Context | str | None = None  # v1.1.0
+    context: Context | None = None  # v1.1.0
     synonyms: list[Synonym] = Field(default_factory=list)  # v1.1.0
     deprecated: bool = False  # v1.1.0
 
@@ -173,6 +168,7 @@ class ManagementPort(_Annotated):
     channel: str | None = None
     description: str | None = None
     deprecated: bool = False  # v1.1.0
+    id: str | None = None  # v1.1.0
 
 
 class Support(_Annotated):
@@ -184,6 +180,7 @@ class Support(_Annotated):
     tool: str | None = None
     scope: str | None = None
     invitationUrl: str | None = Field(default=None, pattern=URI)
+    id: str | None = None  # v1.1.0
 
 
 class TeamMember(_Annotated):
@@ -196,6 +193,7 @@ class TeamMember(_Annotated):
     dateIn: date | None = None
     dateOut: date | None = None
     replacedByUsername: str | None = None
+    id: str | None = None  # v1.1.0
 
 
 class Team(_Annotated):
@@ -207,12 +205,12 @@ class Team(_Annotated):
 
 
 class DataProduct(_Closed):
-    """An ODPS v1.0.0 or v1.1.0 data product; required: apiVersion, kind, id and status."""
+    """An ODPS v1.0.0 or v1.1.0 data product: apiVersion, kind, id (and v1.0.0's status)."""
 
     apiVersion: Literal["v1.0.0", "v1.1.0"]
     kind: Literal["DataProduct"]
     id: str
-    status: str
+    status: str | None = None  # required by v1.0.0, optional from v1.1.0
     name: str | None = None
     version: str | None = None
     domain: str | None = None
@@ -228,7 +226,7 @@ class DataProduct(_Closed):
     team: Team | None = None
     productCreatedTs: datetime | None = None
     type: str | None = None  # v1.1.0: sourceAligned, aggregate, consumerAligned (examples)
-    context: Context | str | None = None  # v1.1.0
+    context: Context | None = None  # v1.1.0
     synonyms: list[Synonym] = Field(default_factory=list)  # v1.1.0
     deprecated: bool = False  # v1.1.0
 
@@ -252,32 +250,6 @@ def upgrade(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
         data["team"] = {"members": data["team"]}
     notice = f"ODPS {version} is deprecated: read as {API_VERSION}; set apiVersion: {API_VERSION}"
     return data, notice
-
-
-def _objects(data: Any, path: str, where: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """Yield (object kind, location, mapping) of the ODPS objects that v1.1.0 extended."""
-    if not isinstance(data, dict):
-        return
-    yield path, where, data
-    for key in ("outputPorts", "inputPorts", "managementPorts", "sbom"):
-        items = data.get(key)
-        kind = f"{path}.{key}" if path else key
-        if isinstance(items, list) and kind in V110_FIELDS:
-            for i, item in enumerate(items):
-                yield from _objects(item, kind, f"{where}.{key}[{i}]" if where else f"{key}[{i}]")
-
-
-def version_findings(data: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Return (field, rule) for each v1.1.0 field or ${VAR} a v1.0.0 document uses."""
-    if data.get("apiVersion") != "v1.0.0":
-        return []
-    found = []
-    for kind, where, obj in _objects(dict(data), "", ""):
-        for name in sorted(V110_FIELDS[kind] & set(obj)):
-            field = f"{where}.{name}" if where else name
-            rule = f"not a field of ODPS v1.0.0; ODPS {LATEST} allows it: set apiVersion: {LATEST}"
-            found.append((field, rule))
-    return found
 
 
 def unknown_field_rule(version: Any) -> str:

@@ -57,7 +57,7 @@ def product_findings(product: DataProduct) -> Iterator[Finding]:
         if not (value or "").strip():
             yield "searchable", name, "should say it: the catalog searches and shows it"
     if product.status not in STATUSES:
-        rule = f"'{product.status}' should be one of " + ", ".join(f"'{s}'" for s in STATUSES)
+        rule = f"'{product.status or ''}' should be one of " + ", ".join(f"'{s}'" for s in STATUSES)
         yield "status", "status", rule
     if not re.match(SLUG, product.id):
         yield "id-slug", "id", f"should match pattern '{SLUG}' (a lowercase slug)"

@@ -233,7 +233,7 @@ def _publish(
     built = [_build(product, target.con, i) for i in range(len(d.outputPorts))]
     result = PublishResult(d.id, d.version or "", target.server, catalog_dir, dry_run=dry_run)
     result.folder = folder
-    fresh = [b for b in built if not _unchanged(found, b, d.outputPorts[b.index].version)]
+    fresh = [b for b in built if not _unchanged(found, b, d.outputPorts[b.index].version or "")]
     located: dict[int, dict[str, Any]] = {}
     for b in built:
         where = {"table": f"{_store.SCHEMA}.{b.table}", "server": target.server,
