@@ -112,6 +112,19 @@ async def until_ended(jp_fetch, job: str, limit: float = 120.0) -> dict:
     raise AssertionError(f"job {job} still running after {limit} s")
 
 
+async def until_stopped(jp_fetch, job: str, limit: float = 10.0) -> dict:
+    """Poll the job until its clock stops (elapsed freezes when its run has ended)."""
+    deadline = time.monotonic() + limit
+    _, before = await call(jp_fetch, "check", "jobs", job)
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.3)
+        _, now = await call(jp_fetch, "check", "jobs", job)
+        if now["elapsed"] == before["elapsed"]:
+            return now
+        before = now
+    raise AssertionError(f"job {job}'s run still going {limit} s after it was cancelled")
+
+
 def kernels_left(before: dict[int, str], grace: float = 3.0) -> list[str]:
     """Return the kernel and papermill processes started since `before`, after a grace to exit."""
     deadline = time.monotonic() + grace
@@ -145,6 +158,7 @@ async def events(jp_fetch, sid: str, kind: str) -> list[dict]:
     return [e["data"] for e in body["events"] if e["kind"] == kind]
 
 
+@pytest.mark.kernel
 async def test_a_slow_check_is_a_job_whose_reply_is_the_synchronous_one(jp_fetch, root):
     sid = await start_session(jp_fetch)
     request = {"path": "slow.ipynb", "step": STEP, "session": sid}
@@ -169,6 +183,7 @@ async def test_a_fast_check_answers_at_once_even_when_async_is_preferred(jp_fetc
     assert code == 200 and body["verdict"] == "pass" and "job" not in body
 
 
+@pytest.mark.kernel
 async def test_two_presses_share_one_job_and_record_the_verdict_once(jp_fetch, root):
     sid = await start_session(jp_fetch)
     request = {"path": "slow.ipynb", "step": STEP, "session": sid}
@@ -190,6 +205,7 @@ async def test_two_presses_share_one_job_and_record_the_verdict_once(jp_fetch, r
     assert kernels_left(before) == []
 
 
+@pytest.mark.kernel
 async def test_a_pooled_run_says_which_cell_runs(jp_fetch, root, monkeypatch):
     monkeypatch.setenv("PAIRLAB_CHECK_RUNS", "fast")
     request = {"path": "slow.ipynb", "only": ["runs-top-to-bottom"]}
@@ -212,6 +228,7 @@ async def test_a_pooled_run_says_which_cell_runs(jp_fetch, root, monkeypatch):
     assert cancelled["state"] == "cancelled"
 
 
+@pytest.mark.kernel
 async def test_cancel_stops_the_run_and_records_nothing(jp_fetch, root):
     sid = await start_session(jp_fetch)
     request = {"path": "slow.ipynb", "step": STEP, "session": sid}
@@ -221,8 +238,7 @@ async def test_cancel_stops_the_run_and_records_nothing(jp_fetch, root):
     code, cancelled = await call(jp_fetch, "check", "jobs", job["job"], method="DELETE")
     assert code == 200 and cancelled["state"] == "cancelled", cancelled
     assert kernels_left(before) == []  # DELETE answers once the run has stopped
-    await asyncio.sleep(5)  # longer than the sleeping cell: nothing finishes late
-    code, later = await call(jp_fetch, "check", "jobs", job["job"])
+    later = await until_stopped(jp_fetch, job["job"])  # its run is over: nothing finishes late
     assert later["state"] == "cancelled" and "reply" not in later
     assert await events(jp_fetch, sid, "step-checked") == []
     code, steps = await call(jp_fetch, "steps", params={"path": "slow.ipynb"})
@@ -232,6 +248,7 @@ async def test_cancel_stops_the_run_and_records_nothing(jp_fetch, root):
     await call(jp_fetch, "check", "jobs", again["job"], method="DELETE")
 
 
+@pytest.mark.kernel
 async def test_a_job_is_its_owners_alone(jp_fetch, root):
     ana, eli = {**ASYNC, USER_HEADER: "ana"}, {USER_HEADER: "eli"}
     request = {"path": "slow.ipynb", "only": ["runs-top-to-bottom"]}

@@ -23,6 +23,8 @@ from pairlab.program import PublishedProduct
 from pairlab.sessions import SessionStore
 from pairlab.sessions.events import receive
 from pairlab.sessions.model import parse_participants
+from pairlab.usage._outbox import pending
+from pairlab.usage._sessions import LAB_ENV
 from pairlab.warehouse import connect
 
 READ = (
@@ -80,6 +82,17 @@ def run_in_kernel(lab: Any, kernel: str, code: str) -> None:
     assert reply["status"] == "ok", reply
 
 
+def wait_drained(lab: Any, kernel: str) -> None:
+    """Wait until the server has delivered every read the kernel made (its outbox is empty)."""
+    name = uuid.uuid4().hex
+    run_in_kernel(lab, kernel, f"import os; open({name!r}, 'w').write(os.environ['{LAB_ENV}'])")
+    folder = Path((lab.root / name).read_text())
+    deadline = time.monotonic() + 30
+    while pending(folder):
+        assert time.monotonic() < deadline, f"the server never drained {folder}"
+        time.sleep(0.2)
+
+
 def reuse_events(lab: Any, session: str, wait: float = 0.0) -> list[dict[str, Any]]:
     """Return the session's product-reused events, waiting up to `wait` s for a first one."""
     deadline = time.monotonic() + wait
@@ -109,7 +122,7 @@ def test_reading_another_teams_product_logs_product_reused_once(own_lab) -> None
     assert event["data"]["path"] == "pricing.ipynb"
 
     run_in_kernel(lab, kernel, READ)  # the same product again: once per session and product
-    time.sleep(2 * 2.0 + 1)  # two drains of the server's watch
+    wait_drained(lab, kernel)
     assert len(reuse_events(lab, session)) == 1
 
     # The team that owns the product reading it is no reuse.
@@ -117,7 +130,7 @@ def test_reading_another_teams_product_logs_product_reused_once(own_lab) -> None
     own = call(lab, "pairlab/sessions", {"participants": PAIR, "rotation_minutes": 15,
                                          "team": "actuarial"})["id"]  # fmt: skip
     run_in_kernel(lab, kernel, READ)
-    time.sleep(2 * 2.0 + 1)
+    wait_drained(lab, kernel)
     assert reuse_events(lab, own) == []
 
 
