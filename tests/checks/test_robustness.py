@@ -86,6 +86,7 @@ def test_a_5_mb_output_is_scanned_quickly(capsys, tmp_path):
     assert secrets["status"] == "fail" and secrets["cells"] == ["big"]  # found at the very end
 
 
+@pytest.mark.slow
 def test_the_installed_command_on_the_whole_corpus(tmp_path):
     argv = [sys.executable, "-m", "pairlab", "check", str(CORPUS), "--only", STATIC, "--json"]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=120)

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -18,11 +20,13 @@ def jupyter(*args: str) -> str:
     return ANSI.sub("", done.stdout + done.stderr)
 
 
+@pytest.mark.slow
 def test_labextension_enabled_ok():
     version = json.loads((ROOT / "extension" / "package.json").read_text())["version"]
     assert re.search(rf"pairlab v{re.escape(version)} enabled OK", jupyter("labextension", "list"))
 
 
+@pytest.mark.slow
 def test_server_extension_enabled():
     out = jupyter("server", "extension", "list")
     assert re.search(r"pairlab enabled", out)

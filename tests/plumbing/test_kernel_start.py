@@ -9,8 +9,11 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from pairlab import _process
+
+pytestmark = pytest.mark.kernel
 
 # Dies the first time it is started, then behaves as the python3 kernel does.
 FLAKY_KERNEL = """\

@@ -91,6 +91,7 @@ def test_analysis_names_the_product_read_not_its_table(read: str, tmp_path: Path
     assert analysis.input_tables == []
 
 
+@pytest.mark.kernel
 def test_promote_writes_an_input_port_pointing_at_the_product(
     published: tuple[Path, Path], tmp_path: Path
 ) -> None:

@@ -83,6 +83,7 @@ async def make_exports(jp_fetch, tmp_path: Path) -> tuple[list[Path], dict[str, 
     return exports, failed
 
 
+@pytest.mark.slow
 async def test_the_cohort_adds_up_per_person_and_team(jp_fetch, root, tmp_path: Path) -> None:
     exports, failed = await make_exports(jp_fetch, tmp_path)
     docs = [read_export(p) for p in exports]
@@ -112,6 +113,7 @@ async def test_the_cohort_adds_up_per_person_and_team(jp_fetch, root, tmp_path: 
     assert {g.name: g.roles for g in by_team.teams}["claims"] == {"analyst"}
 
 
+@pytest.mark.slow
 async def test_pairlab_report_writes_one_self_contained_page(
     jp_fetch, root, tmp_path, capsys
 ) -> None:
@@ -131,6 +133,7 @@ async def test_pairlab_report_writes_one_self_contained_page(
     assert "http" not in re.sub(r'xmlns(:\w+)?="[^"]+"', "", page)
 
 
+@pytest.mark.slow
 async def test_teams_come_from_a_file(jp_fetch, root, tmp_path: Path, capsys) -> None:
     exports, _ = await make_exports(jp_fetch, tmp_path)
     teams = tmp_path / "teams.json"
