@@ -10,8 +10,8 @@ import yaml
 ACCEPTED_MAX = 12  # a text column with at most this many values gets an accepted-values rule
 
 
-def _logical(series: pd.Series) -> str:
-    """Return the ODCS logicalType of a column."""
+def logical_type(series: pd.Series) -> str:
+    """Return the ODCS logicalType of a column (the one reading of a column's type in promote)."""
     if pd.api.types.is_bool_dtype(series):
         return "boolean"
     if pd.api.types.is_integer_dtype(series):
@@ -30,7 +30,7 @@ def _logical(series: pd.Series) -> str:
 
 def _property(name: str, series: pd.Series, key: bool) -> dict[str, Any]:
     """Return one column's contract: type, required and unique as observed, accepted values."""
-    prop: dict[str, Any] = {"name": str(name), "logicalType": _logical(series)}
+    prop: dict[str, Any] = {"name": str(name), "logicalType": logical_type(series)}
     prop["physicalType"] = str(series.dtype)
     prop["required"] = bool(series.notna().all())
     if key and series.notna().all() and series.is_unique:
@@ -52,7 +52,7 @@ def _property(name: str, series: pd.Series, key: bool) -> dict[str, Any]:
 
 def _business_rule(frame: pd.DataFrame, table: str) -> dict[str, Any] | None:
     """Return a rule the data keeps: the numeric columns seen non-negative stay non-negative."""
-    numeric = [c for c in frame.columns if _logical(frame[c]) in ("integer", "number")]
+    numeric = [c for c in frame.columns if logical_type(frame[c]) in ("integer", "number")]
     kept = [c for c in numeric if frame[c].dropna().astype(float).ge(0).all()]
     if not kept:
         return None

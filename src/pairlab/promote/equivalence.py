@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pairlab.promote._contract import logical_type
+
 RTOL = 1e-9
 ATOL = 1e-9
 SHOWN = 3
@@ -24,14 +26,9 @@ class Verdict:
 
 
 def _kind(series: pd.Series) -> str:
-    """Return a column's kind, loose enough that int64 and Int64 agree."""
-    if pd.api.types.is_bool_dtype(series):
-        return "boolean"
-    if pd.api.types.is_numeric_dtype(series):
-        return "number"
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return "timestamp"
-    return "text"
+    """Return a column's kind: its contract type, loose so that int64, Int64 and Decimal agree."""
+    kind = logical_type(series)
+    return {"integer": "number", "string": "text"}.get(kind, kind)
 
 
 def _column_differences(name: str, left: pd.Series, right: pd.Series) -> list[str]:
