@@ -19,6 +19,8 @@ import nbformat
 from nbclient import NotebookClient
 
 from pairlab.checks import StepResult, run_step
+from pairlab.checks._kernels import close_client
+from pairlab.checks.execution import kernel_in
 from pairlab.curriculum._sheets import load_mistakes
 from pairlab.lessons import Lesson, get_lesson
 
@@ -171,17 +173,24 @@ def execute(nb: Any, folder: Path, order: list[int]) -> None:
             cell.outputs, cell.execution_count = [], None
     if not order:
         return
-    client = NotebookClient(
-        nb,
-        timeout=CELL_TIMEOUT,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(folder)}},
-    )
     try:
-        with client.setup_kernel():
-            for index in order:
-                client.execute_cell(nb.cells[index], index)
+        # A pooled kernel, as a check's run gets one: no kernel start or heavy imports to wait for.
+        with kernel_in(folder) as km:
+            client = NotebookClient(
+                nb,
+                km=km,
+                timeout=CELL_TIMEOUT,
+                kernel_name="python3",
+                allow_errors=True,
+                resources={"metadata": {"path": str(folder)}},
+            )
+            try:
+                with client.setup_kernel():
+                    for index in order:
+                        client.execute_cell(nb.cells[index], index)
+            finally:
+                if km is not None and client.kc is not None:  # nbclient leaves a lent km's client
+                    close_client(client.kc)
     finally:
         # nbclient ran on this thread's event loop; close it or each worker leaves one open.
         ensure_event_loop().close()

@@ -8,14 +8,15 @@ exception's traceback), so `explain_failure` reads both alike.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import threading
 import time
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from pairlab import _process
 from pairlab.checks._kernels import (
@@ -27,6 +28,9 @@ from pairlab.checks._kernels import (
     watch_run,
 )
 from pairlab.checks._watch import Watch
+
+if TYPE_CHECKING:
+    from jupyter_client.manager import KernelManager
 
 ENGINE = "pairlab-pooled"
 START_TIMEOUT = 60
@@ -179,6 +183,17 @@ def run_pooled(
         return _process.Completed(argv, 0, "", "")
     stderr = _trace(error) if error is not None else ""
     return _process.Completed(argv, -9 if why else 1, "", stderr, why == "timeout", cancelled)
+
+
+@contextlib.contextmanager
+def pooled_kernel(kernel_name: str, cwd: Path) -> Iterator[KernelManager]:
+    """Lend a pooled kernel, moved into `cwd`, for the caller's own client; shut it down after."""
+    whole = {"PYDEVD_DISABLE_FILE_VALIDATION": "1", **os.environ}
+    kernel = _ready_kernel(kernel_name, cwd, whole)
+    try:
+        yield kernel.km
+    finally:
+        shutdown(kernel)
 
 
 def _options(kernel_name: str, args: Mapping[str, Any], allow_errors: bool) -> dict[str, Any]:

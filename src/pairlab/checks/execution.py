@@ -19,7 +19,7 @@ from pairlab._files import scratch_folder
 from pairlab._paths import imports_stay_inside
 from pairlab.checks import _run_cache
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
-from pairlab.checks._pooled_run import CellHook, run_pooled, run_started_here
+from pairlab.checks._pooled_run import CellHook, pooled_kernel, run_pooled, run_started_here
 from pairlab.checks._registry import register
 from pairlab.checks._run_cache import run_mode
 from pairlab.checks._scratch import ScratchError, scratch_copy
@@ -193,6 +193,20 @@ def run_in_place(
     if run_mode() == "cold":
         return run_started_here(path, path, path.parent, kernel, args, allow_errors)
     return run_pooled(path, path, path.parent, kernel, args, None, None, allow_errors=allow_errors)
+
+
+@contextmanager
+def kernel_in(folder: Path, kernel: str = "python3") -> Iterator[Any]:
+    """Lend a fresh kernel in `folder` for cells a caller runs itself (e.g. nbclient's, by km=).
+
+    A pooled one, shut down afterwards; None when $PAIRLAB_CHECK_RUNS is `cold` (the caller's
+    client then starts its own, as a learner's lab would).
+    """
+    if run_mode() == "cold":
+        yield None
+        return
+    with pooled_kernel(kernel, folder) as km:
+        yield km
 
 
 @contextmanager
