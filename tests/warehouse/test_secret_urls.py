@@ -66,6 +66,23 @@ def test_no_cli_error_echoes_the_password(url, command, capsys, monkeypatch):
     assert not any(secret in text for secret in SECRETS), text
 
 
+# Usage errors in which click itself echoes an argument: extra arguments, a bad option value.
+USAGE = [
+    lambda url: ["warehouse", "info", "--json", "--", "--url", url],
+    lambda url: ["curriculum", "run", "--jobs", url],
+]
+
+
+@pytest.mark.parametrize("url", URLS)
+@pytest.mark.parametrize("command", USAGE, ids=["extra-arguments", "bad-value"])
+def test_no_usage_error_echoes_the_password(url, command, capsys):
+    with pytest.raises(SystemExit) as done:
+        main(command(url))
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and err.startswith("pairlab: error: "), err
+    assert "***" in err and not any(secret in err for secret in SECRETS), err
+
+
 @pytest.mark.parametrize("url", URLS[:2] + URLS[8:10])
 def test_no_error_from_the_environment_echoes_the_password(url, capsys, monkeypatch):
     monkeypatch.setenv("PAIRLAB_WAREHOUSE_URL", url)

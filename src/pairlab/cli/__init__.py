@@ -29,6 +29,13 @@ from pairlab.cli._base import USAGE_ERROR, _fail, cli
 __all__ = ["cli", "main"]
 
 
+def _masked(message: str, argv: Sequence[str]) -> str:
+    """Return click's message without the password of any URL it echoes from the arguments."""
+    from pairlab.warehouse.connection import scrub
+
+    return scrub(message, *argv)
+
+
 def main(args: Sequence[str] | None = None) -> None:
     """Run the CLI; tests call `main([...])` and catch SystemExit.
 
@@ -42,9 +49,9 @@ def main(args: Sequence[str] | None = None) -> None:
         sys.exit(USAGE_ERROR)
     except click.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx else "pairlab"
-        _fail(f"{exc.format_message()} (see `{where} --help`)")
+        _fail(_masked(f"{exc.format_message()} (see `{where} --help`)", argv))
     except click.ClickException as exc:
-        _fail(exc.format_message())
+        _fail(_masked(exc.format_message(), argv))
     except click.Abort:
         click.echo("pairlab: aborted", err=True)
         sys.exit(1)

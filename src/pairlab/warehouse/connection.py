@@ -330,12 +330,12 @@ def _reason(exc: Exception, url: str) -> str:
     root: BaseException = exc
     while root.__cause__ is not None:
         root = root.__cause__
-    text = _scrub(" ".join(str(root).split()) or type(root).__name__, url)
+    text = scrub(" ".join(str(root).split()) or type(root).__name__, url)
     return text if len(text) <= 300 else text[:297] + "..."
 
 
-def _scrub(text: str, url: str) -> str:
-    """Remove every secret of url from text, however a driver chose to echo it."""
-    for secret in _secrets(url):
+def scrub(text: str, *urls: str) -> str:
+    """Remove every secret of each url from text, however a driver or a parser echoed it."""
+    for secret in sorted({s for url in urls for s in _secrets(url)}, key=len, reverse=True):
         text = text.replace(secret, "***")
     return text
