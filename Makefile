@@ -76,10 +76,11 @@ test-fast: install
 	$(BIN)/pytest tests --junitxml=test-output/python.xml
 
 # The loop while you work (after `make install`): no kernels, no browser, no slow tests, no
-# lint; JUnit XML for benchmarks/test_times.py. Under 3 minutes on a quiet 2-core machine.
+# lint, one worker per core (pytest-xdist); JUnit XML for benchmarks/test_times.py. Under
+# 3 minutes on a quiet 2-core machine.
 test-quick:
 	$(BIN)/pytest tests -m "not kernel and not slow and not browser" -p no:cacheprovider \
-	  --junitxml=test-output/quick.xml
+	  -n auto --junitxml=test-output/quick.xml
 
 # Browser tests get their own pytest run, without pytest-jupyter, whose event loop
 # clashes with Playwright's sync API.

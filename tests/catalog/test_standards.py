@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from case_ids import case_id
 
 from pairlab.catalog import load_catalog
 from pairlab.catalog.descriptor import lint_product, validate_contract
@@ -132,7 +133,7 @@ BROKEN = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("change", "field", "words"), BROKEN, ids=lambda v: str(v)[:24])
+@pytest.mark.parametrize(("change", "field", "words"), BROKEN, ids=case_id)
 def test_a_broken_standard_is_an_error_naming_the_field(tmp_path, change, field, words) -> None:
     _, problems = lint_product(_write(tmp_path, change))
     standard = [p for p in problems if p.level == "standard"]

@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import pytest
 import yaml
+from case_ids import case_id
 from open_data_contract_standard.model import OpenDataContractStandard
 from products_support import CONTRACT, PORT, PRODUCT, SAMPLE, TABLE, edit_yaml
 
@@ -78,7 +79,7 @@ MINOR = [
 ]
 
 
-@pytest.mark.parametrize(("change", "said"), BREAKING, ids=lambda v: str(v)[:30])
+@pytest.mark.parametrize(("change", "said"), BREAKING, ids=case_id)
 def test_each_breaking_change_needs_a_major_version(change: Change, said: str) -> None:
     changes = compare(_contract(), _contract(change))
     assert changes[0].breaking and said in str(changes[0])
@@ -88,7 +89,7 @@ def test_each_breaking_change_needs_a_major_version(change: Change, said: str) -
     assert version_problem(changes, (1, 2, 0), (2, 0, 0)) == ""
 
 
-@pytest.mark.parametrize(("change", "said"), MINOR, ids=lambda v: str(v)[:30])
+@pytest.mark.parametrize(("change", "said"), MINOR, ids=case_id)
 def test_other_changes_need_at_least_a_minor_version(change: Change, said: str) -> None:
     changes = compare(_contract(), _contract(change))
     assert [str(c) for c in changes] == [said] and not changes[0].breaking

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+from case_ids import case_id
 
 from pairlab.catalog import DescriptorError, load_product, validate_product
 
@@ -81,7 +82,7 @@ RULES = [
 ]
 
 
-@pytest.mark.parametrize(("change", "file", "field", "rule"), RULES, ids=lambda v: str(v)[:30])
+@pytest.mark.parametrize(("change", "file", "field", "rule"), RULES, ids=case_id)
 def test_each_descriptor_rule_broken_once_is_named(product, change, file, field, rule):
     edit(product / "dataproduct.yaml", change)
     _, problems = validate_product(product)
@@ -112,7 +113,7 @@ CONTRACT_RULES = [
 ]
 
 
-@pytest.mark.parametrize(("change", "field", "rule"), CONTRACT_RULES, ids=lambda v: str(v)[:30])
+@pytest.mark.parametrize(("change", "field", "rule"), CONTRACT_RULES, ids=case_id)
 def test_each_contract_rule_broken_once_is_named(product, change, field, rule):
     edit(product / CONTRACT, change)
     _, problems = validate_product(product)
