@@ -9,6 +9,7 @@ import { SessionManager } from '../session/manager';
 import { ICheckReply, ICheckResult, ILesson, IStep, IStepsReply } from '../tokens';
 import { CheckCancelled, CheckRunner, ICheckJob, progressWords } from './checkjob';
 import { highlightCells } from './highlight';
+import { SharedRuns } from './runs';
 import { facilitatorNotes } from './notes';
 import { NotebookSaver } from './save';
 import { trans } from '../translate';
@@ -123,13 +124,13 @@ export class StepsSection extends Widget {
    */
   check(step: IStep | null): Promise<void> {
     const key = step?.id ?? '';
-    const running = this._checking.get(key);
-    if (running) {
-      return running;
-    }
-    const done = this._check(step, key).finally(() => this._checking.delete(key));
-    this._checking.set(key, done);
-    return done;
+    return this._runs.run(key, () => this._check(step, key));
+  }
+
+  /** Check a step after a save: now, or again once a check that read the file before ends. */
+  private _recheck(step: IStep | null): void {
+    const key = step?.id ?? '';
+    void this._runs.again(key, () => this._check(step, key));
   }
 
   /** Cancel the running check of a step (or of the practice checks when `step` is null). */
@@ -306,14 +307,14 @@ export class StepsSection extends Widget {
     const lesson = this.lesson;
     if (lesson === null) {
       if (this._status.has('')) {
-        void this.check(null);
+        this._recheck(null);
       }
       return;
     }
     // Re-check the step the pair is working on: the first one not yet done.
     const current = lesson.steps.find(s => this._status.get(s.id) !== 'pass');
-    if (current && this._status.get(current.id) !== 'running') {
-      void this.check(current);
+    if (current) {
+      this._recheck(current);
     }
   }
 
@@ -401,7 +402,7 @@ export class StepsSection extends Widget {
   private readonly _status = new Map<string, Status>();
   private readonly _results = new Map<string, ICheckResult[]>();
   private readonly _progress = new Map<string, string>();
-  private readonly _checking = new Map<string, Promise<void>>();
+  private readonly _runs = new SharedRuns();
   private readonly _runner = new CheckRunner(
     requestAPI,
     (status, error, fix) => new PairlabRequestError(status, error, fix)
