@@ -2,8 +2,12 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { Contents } from '@jupyterlab/services';
 import { Signal } from '@lumino/signaling';
 
-/** How long to wait for a save of a shared notebook already under way on the server. */
-const SHARED_SAVE_MS = 5000;
+import { sameCells } from './ondisk.js';
+
+/** How long a save of a shared notebook may take to put what the pair sees on disk. */
+const SHARED_SAVE_MS = 10000;
+/** The pause before saving again when the file still lags behind the notebook. */
+const RESAVE_PAUSE_MS = 200;
 
 /** The part of JupyterLab's document registry the guide reads: a widget factory's provider. */
 export interface IFactories {
@@ -22,6 +26,11 @@ type Context = NotebookPanel['context'];
  * and JupyterLab asks "File Changed: Overwrite or Revert?" (about one save in five with two
  * browsers saving together). The shared document's save has no such race: the server
  * writes the file now, or tells that a save of its own is already under way.
+ *
+ * It has another: the collaboration server answers a save at once but queues the edits that
+ * came before it on the same socket, so under load it can write the notebook as it was a
+ * moment ago (the new source with the old output). A save of a shared notebook therefore ends
+ * only when the file, read back, holds what the pair sees.
  */
 export class NotebookSaver {
   constructor(
@@ -43,31 +52,49 @@ export class NotebookSaver {
   }
 
   /**
-   * Route every save of a shared notebook (Ctrl+S, the menu, the toolbar) through the
-   * shared document's save, with the same started/completed signals JupyterLab emits.
+   * Take over every save of a notebook (Ctrl+S, the menu, the toolbar, autosave, a check's):
+   * one at a time, and a shared notebook's through its shared document, with the same
+   * started/completed signals JupyterLab emits.
+   *
+   * One at a time because JupyterLab's save first compares the file's hash with the one it
+   * last saw: a save started while another is in flight finds the file changed and asks "File
+   * Changed: Overwrite or Revert?", and the pair's Ctrl+S waits on that dialog (a check saving
+   * the pair's unsaved work as the pair presses Ctrl+S was enough).
    */
   follow(tracker: INotebookTracker): void {
     const route = async (panel: NotebookPanel) => {
       await panel.context.ready;
       const context = panel.context;
-      if (this._provider(context) === undefined || this._routed.has(context)) {
+      if (this._routed.has(context)) {
         return;
       }
       this._routed.add(context);
-      const state = context.saveState as Signal<Context, 'started' | 'failed' | 'completed'>;
-      (context as { save: () => Promise<void> }).save = async () => {
-        state.emit('started');
-        try {
-          await this._saveShared(context);
-        } catch (error) {
-          state.emit('failed');
-          throw error;
-        }
-        state.emit('completed');
+      const shared = this._provider(context) !== undefined;
+      const once = shared ? this._sharedSave(context) : context.save.bind(context);
+      let last: Promise<void> = Promise.resolve();
+      (context as { save: () => Promise<void> }).save = () => {
+        const next = last.then(once);
+        last = next.catch(() => undefined); // a failed save leaves the next one to try
+        return next;
       };
     };
     tracker.forEach(panel => void route(panel));
     tracker.widgetAdded.connect((_, panel) => void route(panel));
+  }
+
+  /** A save of a shared notebook through its shared document, signalled as JupyterLab does. */
+  private _sharedSave(context: Context): () => Promise<void> {
+    const state = context.saveState as Signal<Context, 'started' | 'failed' | 'completed'>;
+    return async () => {
+      state.emit('started');
+      try {
+        await this._saveShared(context);
+      } catch (error) {
+        state.emit('failed');
+        throw error;
+      }
+      state.emit('completed');
+    };
   }
 
   /** The content provider of a notebook shared live, or undefined when it is not shared. */
@@ -79,8 +106,27 @@ export class NotebookSaver {
   }
 
   private async _saveShared(context: Context): Promise<void> {
+    const deadline = Date.now() + SHARED_SAVE_MS;
+    for (;;) {
+      await this._askServerToSave(context);
+      while (context.model.dirty && Date.now() < deadline) {
+        await pause(100);
+      }
+      if (await this._onDisk(context)) {
+        return;
+      }
+      if (Date.now() >= deadline) {
+        // Two browsers still typing keep the file a step behind; check it as it is.
+        console.warn(`pairlab: ${context.path} on disk still differs from the notebook shown`);
+        return;
+      }
+      await pause(RESAVE_PAUSE_MS); // the server's queued edits land, then save again
+    }
+  }
+
+  /** The shared document's save: the collaboration server writes the file itself. */
+  private async _askServerToSave(context: Context): Promise<void> {
     try {
-      // The shared document's save: the collaboration server writes the file itself.
       await this.contents?.save(context.path, {
         type: 'notebook',
         format: 'json',
@@ -90,13 +136,19 @@ export class NotebookSaver {
       if (!String(error).includes('already in progress')) {
         throw error;
       }
-      // The server is saving already: that save writes what the pair sees; wait for it.
-    }
-    const deadline = Date.now() + SHARED_SAVE_MS;
-    while (context.model.dirty && Date.now() < deadline) {
-      await new Promise(resolve => setTimeout(resolve, 100));
+      // The server is saving already; whether that save holds what the pair sees is read back.
     }
   }
 
+  /** Whether the file on disk holds the cells the pair sees. */
+  private async _onDisk(context: Context): Promise<boolean> {
+    const saved = await this.contents?.get(context.path, { type: 'notebook', content: true });
+    return sameCells(context.model.toJSON(), saved?.content);
+  }
+
   private readonly _routed = new WeakSet<Context>();
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms));
 }
