@@ -21,6 +21,11 @@ def one_line(text: str) -> str:
     return " ".join(kept)
 
 
+def and_more(count: int, shown: int = 1) -> str:
+    """Return " (and N more)" for the `count - shown` items a message leaves out, else ""."""
+    return f" (and {count - shown} more)" if count > shown else ""
+
+
 class PairlabError(Exception):
     """A problem the user can fix: says what is wrong and how to fix it."""
 

@@ -30,7 +30,7 @@ from pairlab.catalog.odps import (
 )
 from pairlab.catalog.odps_schema import import_jsonschema, schema_errors, version_findings
 from pairlab.catalog.problem import Problem
-from pairlab.errors import BadInput
+from pairlab.errors import BadInput, and_more
 
 DESCRIPTOR_FILE = "dataproduct.yaml"
 STATUSES = policy.STATUSES
@@ -48,8 +48,9 @@ class DescriptorError(BadInput):
     """A descriptor or contract breaks rules; `problems` lists every one."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(f"{problems[0]}{more}", "fix the descriptor and validate again")
+        super().__init__(
+            f"{problems[0]}{and_more(len(problems))}", "fix the descriptor and validate again"
+        )
         self.problems = problems
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from pairlab import _process
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
 from pairlab.checks._registry import register
+from pairlab.errors import and_more
 
 SHOWN = 3  # findings spelled out in the message; the rest are in details
 
@@ -45,8 +46,7 @@ def _summary(findings: list[dict[str, Any]], label: Callable[[str], str]) -> str
     shown = "; ".join(
         f"{label(f['cell'])} line {f['line']}: {f['code']} {f['message']}" for f in findings[:SHOWN]
     )
-    more = f" (and {len(findings) - SHOWN} more)" if len(findings) > SHOWN else ""
-    return shown + more
+    return shown + and_more(len(findings), SHOWN)
 
 
 def _as_python(path: Path) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from pairlab.checks._model import Check, Context, Param, Result, failed, passed
 from pairlab.checks._registry import register
+from pairlab.errors import and_more
 from pairlab.notebook import Cell, python_source
 
 # /home/ana/x, C:\Users\ana, \\server\share, ~/data: each names one machine's file system.
@@ -50,7 +51,7 @@ def check_no_absolute_paths(ctx: Context, args: Mapping[str, Any]) -> Result:
     return failed(
         f"{ctx.notebook.label(cell_id)} line {line} names '{path[:80]}', which exists only on "
         "one machine"
-        + (f" (and {len(found) - 1} more)" if len(found) > 1 else "")
+        + and_more(len(found))
         + '; use a path relative to the project, e.g. `Path("data") / "sales.csv"`, '
         "or make it a parameter",
         tuple(dict.fromkeys(c for c, _, _ in found)),

@@ -33,6 +33,7 @@ from typing import Any
 
 from pairlab.checks._model import Check, Context, Param, Result, failed, passed
 from pairlab.checks._registry import register
+from pairlab.errors import and_more
 from pairlab.notebook import Cell, python_source
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -283,7 +284,7 @@ def check_pure_functions(ctx: Context, args: Mapping[str, Any]) -> Result:
         # The message says everything: the guide shows messages, not details.
         also = [p for _, p in problems[1:3]]
         more = f"; also {'; '.join(also)}" if also else ""
-        more += f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        more += and_more(len(problems), 3)
         return failed(
             problems[0][1] + more,
             tuple(dict.fromkeys(cell for cell, _ in problems)),

@@ -9,7 +9,7 @@ import pandas as pd
 from open_data_contract_standard.model import OpenDataContractStandard
 
 from pairlab.catalog.contract import RuleResult, check_frame
-from pairlab.errors import PairlabError
+from pairlab.errors import PairlabError, and_more
 
 SHOWN_ROWS = 2
 
@@ -55,12 +55,11 @@ def failing_rows(frame: pd.DataFrame, contract: OpenDataContractStandard, rule: 
     for label, mask in _masks(frame, contract):
         if label == rule and mask.any():
             rows = frame[mask].head(SHOWN_ROWS)
-            more = int(mask.sum()) - len(rows)
             shown = "; ".join(
                 "row " + str(i) + " " + ", ".join(f"{k}={_show(v)}" for k, v in row.items())
                 for i, row in zip(rows.index, rows.to_dict("records"), strict=True)
             )
-            return shown + (f" (and {more} more)" if more > 0 else "")
+            return shown + and_more(int(mask.sum()), len(rows))
     return ""
 
 

@@ -24,7 +24,7 @@ from pairlab.catalog.descriptor import (
     load_product,
     read_yaml,
 )
-from pairlab.errors import BadInput, one_line
+from pairlab.errors import BadInput, and_more, one_line
 from pairlab.products import _register, _store
 from pairlab.products._breaking import compare, parse_version, version_problem
 from pairlab.products._gate import GateFailed, gate
@@ -102,9 +102,8 @@ def _load(root: Path) -> Product:
         return resolve_product(load_product(root))  # ODPS v1.1.0 ${VAR}s from the environment
     except DescriptorError as exc:
         first = exc.problems[0]
-        more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
         raise BadInput(
-            f"cannot publish {_named(root, first.file)}: {first}{more}",
+            f"cannot publish {_named(root, first.file)}: {first}{and_more(len(exc.problems))}",
             "fix that file (`pairlab catalog lint --policy` lists every problem), then publish",
         ) from None
 

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from pairlab.catalog.descriptor import Product, port_key
 from pairlab.catalog.odps import DataProduct, expand, variables
-from pairlab.errors import BadInput
+from pairlab.errors import BadInput, and_more
 
 _SECRET = re.compile(r"pass|secret|token|key|credential|auth", re.IGNORECASE)
 
@@ -36,9 +36,9 @@ def check_variables(product_id: str, data: Any, env: Mapping[str, str]) -> None:
     unset = [(f, n) for f, n in found if n not in env]
     if unset:
         field, name = unset[0]
-        more = f" (and {len(unset) - 1} more)" if len(unset) > 1 else ""
         raise BadInput(
-            f"cannot publish {product_id}: {field} uses ${{{name}}}, which is not set{more}",
+            f"cannot publish {product_id}: {field} uses ${{{name}}}, which is not set"
+            + and_more(len(unset)),
             f"export {name}=... and publish again (`pairlab catalog lint --policy` lists them all)",
         )
 

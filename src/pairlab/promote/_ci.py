@@ -23,7 +23,7 @@ import yaml
 
 from pairlab import _files, _process
 from pairlab.checks import Result
-from pairlab.errors import one_line
+from pairlab.errors import and_more, one_line
 from pairlab.promote import _lint
 from pairlab.promote._model import Analysis
 
@@ -177,11 +177,10 @@ def _tree_clean(clone: Path) -> Result:
     left = [line[3:] for line in status.splitlines() if line.strip()]
     if not left:
         return Result("pass", "the run left the clone's tree as it was")
-    more = f" (and {len(left) - 1} more)" if len(left) > 1 else ""
     return Result(
         "fail",
-        f"the run left {left[0]}{more} in the tree; fix: add it to .gitignore, or write the "
-        "notebook's outputs under build/",
+        f"the run left {left[0]}{and_more(len(left))} in the tree; fix: add it to .gitignore, "
+        "or write the notebook's outputs under build/",
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pairlab._files import move, write_bytes_atomic
-from pairlab.errors import BadInput
+from pairlab.errors import BadInput, and_more
 
 MANIFEST = ".pairlab/promote.json"
 JOURNAL = ".pairlab/promote-journal.json"
@@ -98,9 +98,9 @@ def guard(dest: Path, found: Plan, force: bool) -> None:
             "choose another folder with --into, or pass --force to write into it",
         )
     if found.conflicts:
-        more = f" (and {len(found.conflicts) - 1} more)" if len(found.conflicts) > 1 else ""
         raise BadInput(
-            f"{dest / found.conflicts[0]}{more} was edited since the last promote",
+            f"{dest / found.conflicts[0]}{and_more(len(found.conflicts))} was edited since the "
+            "last promote",
             "pass --force to overwrite it, or move your changes away first",
         )
 
