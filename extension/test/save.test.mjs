@@ -90,7 +90,7 @@ function plainPanel() {
   const context = {
     path: 'lesson.ipynb',
     ready: Promise.resolve(),
-    model: { dirty: true, collaborative: false },
+    model: { dirty: true, collaborative: false, toJSON: () => SEEN },
     async save() {
       log.inFlight += 1;
       log.overlapped ||= log.inFlight > 1;
@@ -138,4 +138,28 @@ test('a failed save does not stop the next one', async () => {
   await assert.rejects(panel.context.save(), /disk full/);
   await panel.context.save();
   assert.equal(log.saves, 1);
+});
+
+test('an output that arrives during a save leaves the notebook unsaved, as its file lacks it', async () => {
+  let shown = notebook('print("Maria")', 'Ana\n');
+  const context = {
+    path: 'lesson.ipynb',
+    ready: Promise.resolve(),
+    model: { dirty: true, collaborative: false, toJSON: () => shown },
+    async save() {
+      const written = this.model.toJSON(); // JupyterLab serializes when the save begins ...
+      shown = notebook('print("Maria")', 'Maria\n'); // ... the run's output arrives meanwhile
+      await new Promise(resolve => setTimeout(resolve, 5));
+      this.model.dirty = false; // ... and it marks the notebook clean all the same
+      return written;
+    }
+  };
+  const saver = new NotebookSaver({}, { defaultWidgetFactory: () => undefined });
+  saver.follow(tracker([{ context }]));
+  await new Promise(resolve => setImmediate(resolve));
+  await context.save();
+  assert.equal(context.model.dirty, true);
+  shown = notebook('print("Maria")', 'Maria\n');
+  await context.save(); // nothing arrives this time: clean
+  assert.equal(context.model.dirty, false);
 });

@@ -70,7 +70,8 @@ export class NotebookSaver {
       }
       this._routed.add(context);
       const shared = this._provider(context) !== undefined;
-      const once = shared ? this._sharedSave(context) : context.save.bind(context);
+      const own = context.save.bind(context);
+      const once = shared ? this._sharedSave(context) : keepDirty(context, own);
       let last: Promise<void> = Promise.resolve();
       (context as { save: () => Promise<void> }).save = () => {
         const next = last.then(once);
@@ -147,6 +148,21 @@ export class NotebookSaver {
   }
 
   private readonly _routed = new WeakSet<Context>();
+}
+
+/**
+ * JupyterLab's save writes the notebook as it was when the save began, then marks it clean even
+ * if an output arrived meanwhile: the pair sees a clean notebook whose file lacks that output,
+ * and a check would read the file without it. Mark it unsaved again when it changed mid-save.
+ */
+function keepDirty(context: Context, save: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    const began = context.model.toJSON();
+    await save();
+    if (!sameCells(began, context.model.toJSON())) {
+      context.model.dirty = true;
+    }
+  };
 }
 
 function pause(ms: number): Promise<void> {
