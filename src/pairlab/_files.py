@@ -18,6 +18,8 @@ from pathlib import Path
 
 from pairlab.errors import BadInput
 
+CACHE_ENV = "PAIRLAB_CACHE_DIR"
+
 
 def check_destination(out: Path) -> None:
     """Refuse a destination that cannot become a file, before any work is done."""
@@ -110,3 +112,12 @@ def can_write(folder: Path) -> bool:
 def temp_root() -> Path:
     """Return the system's temp folder (where scratch folders go)."""
     return Path(tempfile.gettempdir())
+
+
+def cache_dir() -> Path:
+    """Return pairlab's cache folder: $PAIRLAB_CACHE_DIR, else the user's cache folder."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("pairlab"))

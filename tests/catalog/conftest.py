@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pairlab.catalog import kept
+from pairlab._files import CACHE_ENV
 from pairlab.catalog.index import ENV
 from pairlab.resources import samples_dir
 from pairlab.warehouse import generate
@@ -26,7 +26,7 @@ def warehouse_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _own_environment(monkeypatch: pytest.MonkeyPatch, warehouse_file: Path, tmp_path: Path) -> None:
     """Keep a developer's catalog, kept indexes and warehouse settings out of every test."""
     monkeypatch.delenv(ENV, raising=False)
-    monkeypatch.setenv(kept.CACHE_ENV, str(tmp_path / ".kept-index"))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / ".kept-index"))
     monkeypatch.delenv(ENV_URL, raising=False)
     monkeypatch.setenv(ENV_PATH, str(warehouse_file))
 

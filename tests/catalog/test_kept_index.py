@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pairlab._files import CACHE_ENV
 from pairlab.catalog import kept, load_catalog
 from pairlab.catalog.index import read_product
 
@@ -43,7 +44,7 @@ def _age(root: Path, seconds: int = 60) -> None:
 def test_a_warm_run_reads_no_product(monkeypatch, reads, catalog_copy: Path) -> None:
     _age(catalog_copy)
     cold = load_catalog([catalog_copy])
-    assert len(reads) == 5 and len(list(Path(os.environ[kept.CACHE_ENV]).glob("catalog/*.npz")))
+    assert len(reads) == 5 and len(list(Path(os.environ[CACHE_ENV]).glob("catalog/*.npz")))
     _new_process(monkeypatch, reads)
     warm = load_catalog([catalog_copy])
     assert reads == []
@@ -117,7 +118,7 @@ def test_added_and_removed_products(monkeypatch, reads, catalog_copy: Path) -> N
 @pytest.mark.parametrize("damage", [b"", b"not a zip at all", b"PK\x03\x04broken"])
 def test_a_damaged_index_is_rebuilt(monkeypatch, reads, catalog_copy: Path, damage) -> None:
     load_catalog([catalog_copy])
-    [path] = Path(os.environ[kept.CACHE_ENV]).glob("catalog/*.npz")
+    [path] = Path(os.environ[CACHE_ENV]).glob("catalog/*.npz")
     path.write_bytes(damage)
     _new_process(monkeypatch, reads)
     assert len(load_catalog([catalog_copy]).entries) == 5 and len(reads) == 5
@@ -130,13 +131,13 @@ def test_a_damaged_index_is_rebuilt(monkeypatch, reads, catalog_copy: Path, dama
 def test_each_set_of_roots_has_its_own_index(catalog_copy: Path) -> None:
     load_catalog([catalog_copy])
     load_catalog([catalog_copy / "customer-portfolio"])
-    assert len(list(Path(os.environ[kept.CACHE_ENV]).glob("catalog/*.npz"))) == 2
+    assert len(list(Path(os.environ[CACHE_ENV]).glob("catalog/*.npz"))) == 2
 
 
 def test_an_unwritable_cache_only_loses_speed(monkeypatch, catalog_copy: Path, tmp_path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
-    monkeypatch.setenv(kept.CACHE_ENV, str(blocker / "cache"))
+    monkeypatch.setenv(CACHE_ENV, str(blocker / "cache"))
     assert len(load_catalog([catalog_copy]).entries) == 5
 
 
@@ -145,5 +146,5 @@ def test_the_servers_similar_products_read_the_kept_index(catalog_copy: Path) ->
 
     first = cached_catalog([catalog_copy])
     assert cached_catalog([catalog_copy]) is first  # the next request: from memory
-    assert list(Path(os.environ[kept.CACHE_ENV]).glob("catalog/*.npz"))
+    assert list(Path(os.environ[CACHE_ENV]).glob("catalog/*.npz"))
     assert [o.entry.id for o in first.overlap(["customers"])] == ["customer-portfolio"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from products_support import SAMPLE
 
-from pairlab.catalog import kept
+from pairlab._files import CACHE_ENV
 from pairlab.catalog.index import ENV
 from pairlab.warehouse import generate
 from pairlab.warehouse.connection import ENV_PATH, ENV_URL
@@ -32,7 +32,7 @@ def warehouse(pristine_warehouse: Path, tmp_path: Path) -> Path:
 def _own_environment(monkeypatch: pytest.MonkeyPatch, warehouse: Path, tmp_path: Path) -> None:
     """Keep a developer's catalog, kept indexes and warehouse settings out of every test."""
     monkeypatch.delenv(ENV, raising=False)
-    monkeypatch.setenv(kept.CACHE_ENV, str(tmp_path / ".kept-index"))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / ".kept-index"))
     monkeypatch.delenv(ENV_URL, raising=False)
     monkeypatch.setenv(ENV_PATH, str(warehouse))
 

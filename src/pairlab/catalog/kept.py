@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from pairlab._files import replacing
+from pairlab._files import cache_dir, replacing
 from pairlab.catalog.entry import Entry, entry_from_json
 from pairlab.catalog.index import (
     DESCRIPTOR_FILE,
@@ -41,7 +41,6 @@ from pairlab.catalog.problem import Problem
 from pairlab.catalog.search import SearchIndex
 
 FORMAT = 4  # 3: entries carry ODPS v1.1.0's synonyms, deprecated and type; 4: last decision
-CACHE_ENV = "PAIRLAB_CACHE_DIR"
 # A file changed less than this before the record was written is checked by content.
 RACY_NS = 2_000_000_000
 # From this many products to read, a cold run reads them in worker processes.
@@ -50,15 +49,6 @@ _ARRAYS = ("offsets", "docs", "weights", "status")  # the search index's, beside
 # In-process: the last catalog per kept file, so a server answers from memory while no file moved.
 _MEMORY: dict[Path, tuple[dict[str, Any], Catalog]] = {}
 _LOCK = threading.Lock()
-
-
-def cache_dir() -> Path:
-    """Return where kept indexes live: $PAIRLAB_CACHE_DIR, else the user's cache folder."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("pairlab"))
 
 
 def index_path(roots: tuple[Path, ...]) -> Path:
