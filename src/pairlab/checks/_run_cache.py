@@ -1,10 +1,14 @@
 """Remembered fresh runs: the same cells on the same files and warehouse give the same run.
 
 A fresh run's verdict depends on what the kernel was given: the cells of the copy, the
-parameters, the kernel, the environment, every file of the scratch copy and the warehouse.
-The key hashes all of these (a large file by its size and time, too slow to read each time),
-so checking step 2 after step 4 of an unchanged notebook, or answers-match after
-runs-top-to-bottom on the same cells, runs nothing again. A check's own subprocess in the
+parameters, the kernel, the environment, every file of the scratch copy, the warehouse's
+content, pairlab itself, the installed packages and the day. The key hashes all of these (a
+large file by its size and time, too slow to read each time), so checking step 2 after step 4
+of an unchanged notebook, or answers-match after runs-top-to-bottom on the same cells, runs
+nothing again. The key says what, not where: the project's folder and the warehouse file's
+path are left out of it (placeholders stand for them in every text the key reads and every
+entry keeps), so the same lessons staged again elsewhere, on a regenerated warehouse, are
+remembered too (`pairlab curriculum run` a second time). A check's own subprocess in the
 project folder (pytest, a mutant's test run) is remembered the same way by `remembered`.
 Entries live under pairlab's cache folder, the least recently used dropped once the folder
 grows beyond its bound.
@@ -12,6 +16,7 @@ grows beyond its bound.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -22,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -33,28 +39,40 @@ from pairlab.errors import BadInput
 
 MODE_ENV = "PAIRLAB_CHECK_RUNS"
 RUN_MODES = ("cold", "pool", "fast")  # other tools' benchmarks name these: keep them
-FORMAT = 1  # bump when what a key covers or an entry holds changes
+FORMAT = 2  # bump when what a key covers or an entry holds changes
 SIZE_ENV = "PAIRLAB_RUN_CACHE_MB"
 DEFAULT_MB = 256
 HASH_UP_TO = 4 * 2**20  # larger files are known by size and modification time
 RACY_NS = 2_000_000_000  # a file changed this recently is read again, not remembered
 _PLACEHOLDER = "<<pairlab-volatile-{}>>"
 _RAISED = re.compile(r'"output_type":\s*"error"')
-_DIGESTS: dict[tuple[str, int, int, int], str] = {}  # path, size, mtime, inode -> sha256
+# path, size, mtime, inode, places hidden -> sha256
+_DIGESTS: dict[tuple[str, int, int, int, tuple[str, ...]], str] = {}
 _LOCK = threading.Lock()
 
 
-def _file_digest(path: Path, st: os.stat_result) -> str:
-    """Return what stands for one file's content: its SHA-256, or its size and time if large."""
+def _hidden_bytes(data: bytes, volatile: Sequence[str]) -> bytes:
+    """Return `data` with each volatile string replaced by its placeholder, as `hide` does."""
+    for i, value in sorted(enumerate(volatile), key=lambda p: -len(p[1])):
+        data = data.replace(value.encode(), _PLACEHOLDER.format(i).encode())
+    return data
+
+
+def _file_digest(path: Path, st: os.stat_result, volatile: Sequence[str] = ()) -> str:
+    """Return what stands for one file's content: its SHA-256, or its size and time if large.
+
+    The bytes are hashed with the `volatile` strings (the places) hidden, as the key hides
+    them everywhere: a file that names its own folder is the same file in another folder.
+    """
     if st.st_size > HASH_UP_TO:
         return f"stat:{st.st_size}:{st.st_mtime_ns}"
-    memo = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    memo = (str(path), st.st_size, st.st_mtime_ns, st.st_ino, tuple(volatile))
     with _LOCK:
         known = _DIGESTS.get(memo)
     if known is not None:
         return known
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = hashlib.sha256(_hidden_bytes(path.read_bytes(), volatile)).hexdigest()
     except OSError as exc:  # the scratch copy will say so; keep the key distinct
         return f"unreadable:{exc.errno}"
     if time.time_ns() - st.st_mtime_ns > RACY_NS:  # a write in the same tick would not move mtime
@@ -63,7 +81,7 @@ def _file_digest(path: Path, st: os.stat_result) -> str:
     return digest
 
 
-def _walk(root: Path) -> Iterator[tuple[str, str]]:
+def _walk(root: Path, volatile: Sequence[str] = ()) -> Iterator[tuple[str, str]]:
     """Yield (relative path, content digest) for each file the scratch copy would hold."""
     for folder, dirs, files in os.walk(root):
         left_out = _ignore(folder, [*dirs, *files])
@@ -76,9 +94,9 @@ def _walk(root: Path) -> Iterator[tuple[str, str]]:
             except OSError:
                 continue
             if path.is_symlink():
-                yield rel, f"link:{os.readlink(path)}"
+                yield rel, "link:" + hide(os.readlink(path), volatile)
             elif path.is_file():
-                yield rel, _file_digest(path, st)
+                yield rel, _file_digest(path, st, volatile)
 
 
 def run_mode() -> str:
@@ -92,28 +110,62 @@ def run_mode() -> str:
     return mode
 
 
-def folder_digest(root: Path) -> str:
-    """Return the digest of every file a scratch copy of `root` would hold."""
-    outer = hashlib.sha256(str(root).encode())
-    for rel, digest in _walk(root):
+def folder_digest(root: Path, volatile: Sequence[str] = ()) -> str:
+    """Return the digest of every file a scratch copy of `root` would hold, and its name.
+
+    Its name, not its path: a copy is made under the same name, so a run sees that much.
+    """
+    outer = hashlib.sha256(root.name.encode())
+    for rel, digest in _walk(root, volatile):
         outer.update(f"{rel}\0{digest}\n".encode())
     return outer.hexdigest()
 
 
-def project_digest(ctx: Context) -> str:
-    """Return the digest of every file a scratch copy of the pair's project would hold."""
-    return folder_digest(_root(ctx))
-
-
-def warehouse_identity(env: Mapping[str, str]) -> str:
-    """Return which warehouse a run with `env` opens: the URL without secrets, or file + stat."""
-    from pairlab.warehouse import default_path, redact
+def _warehouse_path(env: Mapping[str, str]) -> Path | None:
+    """Return the embedded warehouse file a run with `env` opens, or None for a URL."""
+    from pairlab.warehouse import default_path
     from pairlab.warehouse.connection import ENV_PATH, ENV_URL
 
     if env.get(ENV_URL):
-        return f"url:{redact(env[ENV_URL])}"
+        return None
     configured = env.get(ENV_PATH)
-    path = Path(configured).expanduser().resolve() if configured else default_path()
+    return Path(configured).expanduser().resolve() if configured else default_path()
+
+
+def places(ctx: Context, env: Mapping[str, str]) -> list[str]:
+    """Return where the run happens, as text: the project's folder and the warehouse file.
+
+    Each key hides them (the warehouse is known by its content instead), and each entry keeps
+    placeholders for them, so a run remembered in one folder answers in another.
+    """
+    return places_of([_root(ctx), ctx.project.resolve()], env)
+
+
+def places_of(folders: Sequence[Path], env: Mapping[str, str]) -> list[str]:
+    """Return `folders` and the warehouse file a run with `env` opens, as text to hide."""
+    found = {str(folder) for folder in folders}
+    warehouse = _warehouse_path(_whole_env(env))
+    if warehouse is not None:
+        found.add(str(warehouse))
+    return sorted(p for p in found if p.count("/") > 1)  # never "/" or "/tmp": too common
+
+
+def warehouse_identity(env: Mapping[str, str]) -> str:
+    """Return which warehouse a run with `env` opens: the URL without secrets, else its content.
+
+    An embedded file is known by what its tables hold (the same after regenerating it); one
+    whose content cannot be read (locked, large) by its path and stat.
+    """
+    from pairlab.warehouse import redact
+    from pairlab.warehouse.connection import ENV_URL
+    from pairlab.warehouse.identity import content_identity
+
+    path = _warehouse_path(env)
+    if path is None:
+        return f"url:{redact(env[ENV_URL])}"
+    content = content_identity(path)
+    if content is not None:
+        return f"content:{content}"
     parts = [str(path)]
     for file in (path, path.with_name(path.name + ".wal")):
         try:
@@ -146,23 +198,54 @@ def run_key(
     env: Mapping[str, str],
     volatile: Sequence[str] = (),
 ) -> str:
-    """Return the key of a run: everything a cold run's outcome could depend on."""
-    from pairlab import __version__
+    """Return the key of a run: everything a cold run's outcome could depend on.
 
+    `volatile` holds the run's random strings, then its `places`: hidden wherever they stand.
+    """
     whole_env = _whole_env(env)
     parts = {
         "format": FORMAT,
         "copy": hide(copy_text, volatile),
         "args": {k: args[k] for k in sorted(args) if k in _RUN_ARGS},
         "kernel": kernel,
-        "env": sorted(whole_env.items()),
-        "project": project_digest(ctx),
+        "env": sorted((k, hide(v, volatile)) for k, v in whole_env.items()),
+        "project": folder_digest(_root(ctx), volatile),
         "notebook": str(ctx.path.resolve().relative_to(_root(ctx))),
         "warehouse": warehouse_identity(whole_env),
-        "pairlab": __version__,
-        "python": sys.executable,
+        **surroundings(),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def surroundings() -> dict[str, Any]:
+    """Return what every run depends on beyond its own files: pairlab, packages, the day.
+
+    The day, because a notebook may compute with today's date (a review date, a window): a
+    run remembered yesterday is made again today.
+    """
+    return {
+        "pairlab": _pairlab_digest(),
+        "python": sys.executable,
+        "installed": _installed(),
+        "day": date.today().isoformat(),
+    }
+
+
+def _pairlab_digest() -> str:
+    """Return the digest of pairlab's own files (an editable install changes without a version)."""
+    from pairlab import __version__
+
+    package = Path(__file__).resolve().parents[1]
+    outer = hashlib.sha256(__version__.encode())
+    for folder, dirs, files in os.walk(package):
+        # The front end runs no notebook; bytecode follows the sources.
+        dirs[:] = sorted(d for d in dirs if d not in ("labextension", "__pycache__"))
+        for name in sorted(files):
+            path = Path(folder, name)
+            with contextlib.suppress(OSError):
+                digest = _file_digest(path, path.stat())
+                outer.update(f"{path.relative_to(package)}\0{digest}\n".encode())
+    return outer.hexdigest()
 
 
 _RUN_ARGS = {"parameters", "kernel", "cell_timeout", "timeout"}
@@ -193,17 +276,17 @@ def _installed() -> list[str]:
     return found
 
 
-def _ancestors(project: Path) -> list[tuple[str, str]]:
-    """Return (path, digest) of each configuration or conftest file pytest may read above."""
+def _ancestors(project: Path) -> list[tuple[int, str, str]]:
+    """Return (levels up, name, digest) of each configuration or conftest file pytest may read."""
     found = []
-    for folder in project.parents:
+    for level, folder in enumerate(project.parents, start=1):
         for name in _PYTEST_ANCESTORS:
             path = folder / name
             try:
                 st = path.stat()
             except OSError:
                 continue
-            found.append((str(path), _file_digest(path, st)))
+            found.append((level, name, _file_digest(path, st)))
     return found
 
 
@@ -216,8 +299,6 @@ def _subprocess_key(
     volatile: Sequence[str],
 ) -> str:
     """Return the key of a check's subprocess in the project folder: everything it may read."""
-    from pairlab import __version__
-
     project = ctx.project.resolve()
     whole_env = _whole_env(env)
     parts = {
@@ -226,13 +307,11 @@ def _subprocess_key(
         "argv": [hide(a, volatile) for a in argv],
         "env": sorted((k, hide(v, volatile)) for k, v in whole_env.items()),
         "timeout": timeout,
-        "cwd": str(project),
-        "project": [folder_digest(root) for root in sorted({project, _root(ctx)})],
+        "cwd": hide(str(project), volatile),
+        "project": [folder_digest(root, volatile) for root in sorted({project, _root(ctx)})],
         "above": _ancestors(project),
         "warehouse": warehouse_identity(whole_env),
-        "installed": _installed(),
-        "pairlab": __version__,
-        "python": sys.executable,
+        **surroundings(),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
@@ -257,6 +336,7 @@ def remembered(
     """
     if run_mode() != "fast":
         return produce()
+    volatile = [*volatile, *places(ctx, env)]
     key = _subprocess_key(ctx, what, argv, env, timeout, volatile)
     entry = cache_folder() / f"{key}.json"
     try:
@@ -300,7 +380,7 @@ def cacheable(done: _process.Completed, executed: str, volatile: Sequence[str]) 
 
 def cache_folder() -> Path:
     """Return where remembered runs live, under pairlab's cache folder."""
-    from pairlab.catalog.kept import cache_dir
+    from pairlab._files import cache_dir
 
     return cache_dir() / "runs"
 

@@ -18,6 +18,7 @@ from pairlab import _process
 from pairlab._files import scratch_folder
 from pairlab._paths import imports_stay_inside
 from pairlab.checks import _run_cache
+from pairlab.checks._in_place import remembered_in_place
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
 from pairlab.checks._pooled_run import CellHook, pooled_kernel, run_pooled, run_started_here
 from pairlab.checks._registry import register
@@ -158,11 +159,10 @@ def fresh_run(
     with scratch_folder("pairlab-run-") as tmp:
         src, out = Path(tmp) / ctx.path.name, Path(tmp) / "executed.ipynb"
         text = _copy(ctx, src, last_cell, upto)
-        key = (
-            _run_cache.run_key(ctx, text, args, kernel, env or {}, volatile)
-            if mode == "fast"
-            else ""
-        )
+        key = ""
+        if mode == "fast":
+            volatile = [*volatile, *_run_cache.places(ctx, env or {})]
+            key = _run_cache.run_key(ctx, text, args, kernel, env or {}, volatile)
         hit = _run_cache.load(key, volatile) if key else None
         if hit is not None:
             if hit[1]:
@@ -186,13 +186,23 @@ def run_in_place(
 
     Not a check's fresh run (the cells write into the pair's folder, the outputs into the
     file), but run the way $PAIRLAB_CHECK_RUNS says: on a kernel started for it when `cold`,
-    else on a pooled kernel. With `allow_errors`, every cell runs even after one raised.
+    else on a pooled kernel, and when `fast` a run made before on the same folder is replayed
+    with the files it wrote. With `allow_errors`, every cell runs even after one raised.
     """
     args = {"parameters": {}, "kernel": kernel, "cell_timeout": cell_timeout}
     args["timeout"] = WHOLE_RUN_LIMIT
-    if run_mode() == "cold":
+    mode = run_mode()
+    if mode == "cold":
         return run_started_here(path, path, path.parent, kernel, args, allow_errors)
-    return run_pooled(path, path, path.parent, kernel, args, None, None, allow_errors=allow_errors)
+
+    def run() -> _process.Completed:
+        return run_pooled(
+            path, path, path.parent, kernel, args, None, None, allow_errors=allow_errors
+        )
+
+    if mode == "pool":
+        return run()
+    return remembered_in_place(path, {**args, "allow_errors": allow_errors}, run)
 
 
 @contextmanager
