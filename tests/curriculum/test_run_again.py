@@ -1,0 +1,58 @@
+"""`pairlab curriculum run` a second time, elsewhere, on a regenerated warehouse, runs nothing.
+
+Lesson 7 (a git repository the steps read) and lesson 11 (a copy of the warehouse, a usage
+database: binary files) are run and checked in one staging, then staged again in another
+folder with a warehouse generated afresh: every lesson's run is replayed with the files it
+wrote, every step's fresh run is remembered, and each step says exactly what it said before.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pairlab.checks import execution
+from pairlab.curriculum._run import fresh_warehouse, run_lessons, stage
+
+pytestmark = [pytest.mark.slow, pytest.mark.kernel]
+
+LESSONS = ("07-pair-and-version", "11-publish-and-measure")
+
+
+def _run(out: Path, monkeypatch) -> list[list[tuple[str, str, str]]]:
+    """Stage the chosen solutions under `out` on a new warehouse; run and check them."""
+    out.mkdir()
+    warehouse = fresh_warehouse(out)
+    monkeypatch.setenv("PAIRLAB_WAREHOUSE_PATH", str(warehouse))
+    notebooks = [nb for nb in stage(out, True, warehouse=warehouse) if nb.stem in LESSONS]
+    runs = run_lessons(notebooks, 2, warehouse, steps=True)
+    assert all(run.ok for run in runs), [run.error for run in runs]
+    return [[(s.step, s.verdict, s.message) for s in run.steps] for run in runs]
+
+
+def test_the_lessons_staged_again_elsewhere_replay_with_the_same_verdicts(
+    curriculum_env, tmp_path, monkeypatch
+):
+    # curriculum_env keeps kit repositories out of the home folder; each staging has its own
+    # warehouse, generated afresh.
+    monkeypatch.setenv("PAIRLAB_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PAIRLAB_CHECK_RUNS", "fast")
+    day = date.today()
+    first = _run(tmp_path / "first", monkeypatch)
+    assert all(verdict == "pass" for steps in first for _, verdict, _ in steps), first
+
+    kernel_runs: list[Any] = []
+    real = execution.run_pooled
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        kernel_runs.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(execution, "run_pooled", counted)
+    again = _run(tmp_path / "again", monkeypatch)
+    assert again == first
+    if date.today() == day:  # a run remembered yesterday is made again today, by design
+        assert kernel_runs == []
