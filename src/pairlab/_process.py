@@ -50,6 +50,7 @@ class Completed:
     stderr: str
     timed_out: bool = False
     cancelled: bool = False
+    remembered: bool = False  # replayed from pairlab's run cache: nothing ran this time
 
     @property
     def ok(self) -> bool:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -291,7 +292,7 @@ def test_remembered_runs_stay_under_their_bound_least_recently_used_first(monkey
     time.sleep(0.05)
     remember("d")
     assert _run_cache.load("c", ()) is None
-    assert _run_cache.load("b", ()) == (done, "x" * 4000)
+    assert _run_cache.load("b", ()) == (replace(done, remembered=True), "x" * 4000)
 
 
 def test_waiting_kernels_die_with_pairlab(tmp_path):

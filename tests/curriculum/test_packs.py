@@ -348,3 +348,21 @@ def test_a_pack_from_a_promoted_product_runs_green_and_red(promoted_pack, tmp_pa
             "planted mutant" in verdicts["pack-test/test"][1]
             or "can fail" in (verdicts["pack-test/test"][1])
         )
+
+
+@pytest.mark.slow
+def test_curriculum_run_again_says_each_lesson_is_remembered_and_gives_the_same_verdicts(
+    promoted_pack, tmp_path, capsys
+):
+    said = []
+    for name in ("first", "again"):
+        with pytest.MonkeyPatch.context() as mp:  # each run generates its own warehouse
+            mp.setenv("PAIRLAB_WAREHOUSE_PATH", "")
+            argv = ["curriculum", "run", "--pack", str(promoted_pack), "--solutions"]
+            code, out, _ = cli(capsys, *argv, "--out", str(tmp_path / name))
+        assert code == 0, out
+        said.append(out.splitlines())
+    lessons = [line for line in said[1] if line.startswith("ok")]
+    assert len(lessons) == 4 and all("(remembered: not run again)" in x for x in lessons), said
+    verdicts = [[line for line in out if not line.startswith(("ok", "FAIL"))] for out in said]
+    assert verdicts[0] == verdicts[1] and len(verdicts[0]) == 5

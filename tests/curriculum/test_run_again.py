@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 
 from pairlab.checks import execution
-from pairlab.curriculum._run import fresh_warehouse, run_lessons, stage
+from pairlab.curriculum._run import LessonRun, fresh_warehouse, run_lessons, stage
 
 pytestmark = [pytest.mark.slow, pytest.mark.kernel]
 
 LESSONS = ("07-pair-and-version", "11-publish-and-measure")
 
 
-def _run(out: Path, monkeypatch) -> list[list[tuple[str, str, str]]]:
+def _run(out: Path, monkeypatch) -> list[LessonRun]:
     """Stage the chosen solutions under `out` on a new warehouse; run and check them."""
     out.mkdir()
     warehouse = fresh_warehouse(out)
@@ -30,6 +30,11 @@ def _run(out: Path, monkeypatch) -> list[list[tuple[str, str, str]]]:
     notebooks = [nb for nb in stage(out, True, warehouse=warehouse) if nb.stem in LESSONS]
     runs = run_lessons(notebooks, 2, warehouse, steps=True)
     assert all(run.ok for run in runs), [run.error for run in runs]
+    return runs
+
+
+def _said(runs: list[LessonRun]) -> list[list[tuple[str, str, str]]]:
+    """Return what each lesson's steps said: step, verdict, message."""
     return [[(s.step, s.verdict, s.message) for s in run.steps] for run in runs]
 
 
@@ -42,7 +47,8 @@ def test_the_lessons_staged_again_elsewhere_replay_with_the_same_verdicts(
     monkeypatch.setenv("PAIRLAB_CHECK_RUNS", "fast")
     day = date.today()
     first = _run(tmp_path / "first", monkeypatch)
-    assert all(verdict == "pass" for steps in first for _, verdict, _ in steps), first
+    assert all(verdict == "pass" for steps in _said(first) for _, verdict, _ in steps), first
+    assert not any(run.remembered for run in first)
 
     kernel_runs: list[Any] = []
     real = execution.run_pooled
@@ -53,6 +59,6 @@ def test_the_lessons_staged_again_elsewhere_replay_with_the_same_verdicts(
 
     monkeypatch.setattr(execution, "run_pooled", counted)
     again = _run(tmp_path / "again", monkeypatch)
-    assert again == first
+    assert _said(again) == _said(first)
     if date.today() == day:  # a run remembered yesterday is made again today, by design
-        assert kernel_runs == []
+        assert kernel_runs == [] and all(run.remembered for run in again)

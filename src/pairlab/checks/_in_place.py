@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -143,13 +143,13 @@ def remembered_in_place(
     entry_path = _run_cache.cache_folder() / f"{key}.json"
     try:
         data = json.loads(entry_path.read_text(encoding="utf-8"))
-        done = _process.Completed(**{**data["completed"], "argv": tuple(data["completed"]["argv"])})
+        done = _run_cache.completed(data["completed"])
         _replay(folder, data["written"], volatile)
         os.utime(entry_path)  # most recently used
         return done
     except (OSError, ValueError, KeyError, TypeError):
         pass  # not remembered (or unreadable): run it
-    done = run()
+    done = replace(run(), remembered=False)
     try:
         executed = path.read_text(encoding="utf-8")
     except OSError:

@@ -341,7 +341,7 @@ def remembered(
     entry = cache_folder() / f"{key}.json"
     try:
         data = json.loads(reveal(entry.read_text(encoding="utf-8"), volatile))
-        done = _process.Completed(**{**data["completed"], "argv": tuple(data["completed"]["argv"])})
+        done = completed(data["completed"])
         os.utime(entry)  # most recently used
         return done, cast(_T, data["value"])
     except (OSError, ValueError, KeyError, TypeError):
@@ -354,6 +354,11 @@ def remembered(
         if "pairlab-volatile-" not in text:
             _write(entry, hide(text, volatile))
     return done, value
+
+
+def completed(data: Mapping[str, Any]) -> _process.Completed:
+    """Return a remembered run's Completed (kept as a dict), marked remembered."""
+    return _process.Completed(**{**data, "argv": tuple(data["argv"]), "remembered": True})
 
 
 def _write(entry: Path, text: str) -> None:
@@ -398,7 +403,7 @@ def load(key: str, volatile: Sequence[str]) -> tuple[_process.Completed, str] | 
     entry = cache_folder() / f"{key}.json"
     try:
         data = json.loads(entry.read_text(encoding="utf-8"))
-        done = _process.Completed(**{**data["completed"], "argv": tuple(data["completed"]["argv"])})
+        done = completed(data["completed"])
         executed = reveal(data["executed"], volatile)
         os.utime(entry)  # most recently used
     except (OSError, ValueError, KeyError, TypeError):

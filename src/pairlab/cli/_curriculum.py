@@ -103,9 +103,9 @@ def curriculum_run(
         runs = run_curriculum(out, solutions, jobs, lambda run: bar.update(), not no_steps, pack)
     for run in runs:
         mark = "ok  " if run.ok else "FAIL"
-        click.echo(
-            f"{mark} {run.seconds:5.1f}s {run.notebook}{'' if run.ok else ': ' + (run.error or '')}"
-        )
+        how = " (remembered: not run again)" if run.remembered else ""
+        problem = "" if run.ok else f": {run.error or ''}"
+        click.echo(f"{mark} {run.seconds:5.1f}s {run.notebook}{how}{problem}")
         for step in run.steps:
             problem = "" if step.verdict == "pass" else f": {step.message}"
             click.echo(f"     {step.verdict:<5} {step.step}{problem}")

@@ -34,6 +34,7 @@ class LessonRun:
     seconds: float
     error: str | None = None
     steps: tuple[StepResult, ...] = ()
+    remembered: bool = False  # replayed from the run cache with the files it wrote
 
     @property
     def ok(self) -> bool:
@@ -98,7 +99,7 @@ def _execute_and_check(notebook: Path, keep_going: bool, steps: list[Lesson] | N
     run = _execute(notebook, keep_going)
     if steps is None:
         return run
-    return LessonRun(run.notebook, run.seconds, run.error, check_steps(notebook, steps))
+    return replace(run, steps=check_steps(notebook, steps))
 
 
 def _first_error(notebook: Path) -> str | None:
@@ -135,10 +136,10 @@ def _execute(notebook: Path, keep_going: bool = False) -> LessonRun:
     done = run_in_place(notebook, "python3", CELL_TIMEOUT, allow_errors=keep_going)
     seconds = time.perf_counter() - start
     if done.ok:
-        return LessonRun(notebook, seconds)
+        return LessonRun(notebook, seconds, remembered=done.remembered)
     lines = done.stderr.strip().splitlines()
     error = _first_error(notebook) or (first_line(lines[-1]) if lines else "")
-    return LessonRun(notebook, seconds, error or "the run failed")
+    return LessonRun(notebook, seconds, error or "the run failed", remembered=done.remembered)
 
 
 def run_lessons(
