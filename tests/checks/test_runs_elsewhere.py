@@ -118,6 +118,13 @@ def _files(folder: Path) -> dict[str, tuple[bytes, int] | None]:
     return found
 
 
+def _order(folder: Path) -> dict[tuple[str, str], int]:
+    """Return, for each two files the run wrote, which was written later (-1, 0 or 1)."""
+    names = ["report.md", "data.bin", "tool.sh", "out/deep/table.csv", "lesson.ipynb"]
+    times = {name: (folder / name).stat().st_mtime_ns for name in names}
+    return {(a, b): (times[a] > times[b]) - (times[a] < times[b]) for a in names for b in names}
+
+
 def test_a_lessons_run_in_place_is_replayed_with_every_file_it_wrote(
     cache, warehouses, tmp_path, monkeypatch
 ):
@@ -132,6 +139,7 @@ def test_a_lessons_run_in_place_is_replayed_with_every_file_it_wrote(
     assert _runs(log) == 1  # replayed, not run
     assert _files(second.parent) == _files(first.parent)
     assert "empty" in _files(second.parent) and not (second.parent / "old.txt").exists()
+    assert _order(second.parent) == _order(first.parent)  # jupytext and make compare times
     outputs = nbformat.read(second, as_version=4).cells[0].outputs
     assert outputs[0].text == f"ran in {second.parent}\n"  # the replay names its own folder
 

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -80,26 +81,31 @@ def _written(
 ) -> dict[str, Any] | None:
     """Return what the run wrote (files, folders, removals), or None when it cannot be kept."""
     after = _snapshot(folder, volatile)
-    files: dict[str, dict[str, str]] = {}
+    files: dict[str, dict[str, Any]] = {}
     total = 0
+    now = time.time_ns()
     for rel, what in sorted(after.items()):
         if before.get(rel) == what or what == "dir":
             continue
         if what.startswith("link:"):
             return None
-        data = (folder / rel).read_bytes()
+        path = folder / rel
+        data = path.read_bytes()
         total += len(data)
-        mode = what.rsplit(":", 1)[1]
+        # How long before now it was written: tools that compare times (jupytext's pairing,
+        # make) must find the files in the order the run wrote them.
+        kept: dict[str, Any] = {"mode": what.rsplit(":", 1)[1]}
+        kept["age_ns"] = max(0, now - path.stat().st_mtime_ns)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             if total > MAX_WRITTEN or any(v.encode() in data for v in volatile):
                 return None  # too big, or a binary file that says where it ran
-            files[rel] = {"mode": mode, "base64": base64.b64encode(data).decode()}
+            files[rel] = {**kept, "base64": base64.b64encode(data).decode()}
             continue
         if total > MAX_WRITTEN or _MARK in text:
             return None
-        files[rel] = {"mode": mode, "text": _run_cache.hide(text, volatile)}
+        files[rel] = {**kept, "text": _run_cache.hide(text, volatile)}
     return {
         "files": files,
         "folders": sorted(r for r, w in after.items() if w == "dir" and r not in before),
@@ -117,6 +123,7 @@ def _replay(folder: Path, entry: dict[str, Any], volatile: Sequence[str]) -> Non
             target.unlink(missing_ok=True)
     for rel in entry["folders"]:
         (folder / rel).mkdir(parents=True, exist_ok=True)
+    now = time.time_ns()
     for rel, file in entry["files"].items():
         target = folder / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -126,6 +133,8 @@ def _replay(folder: Path, entry: dict[str, Any], volatile: Sequence[str]) -> Non
             data = base64.b64decode(file["base64"])
         write_bytes_atomic(target, data, check=False)
         target.chmod(int(file["mode"], 8))
+        written = now - int(file["age_ns"])
+        os.utime(target, ns=(written, written))
 
 
 def remembered_in_place(
