@@ -203,6 +203,19 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
+def warehouse_generations(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Return two scale-0.01 warehouses with the same rows in other bytes, and one of seed 7."""
+    from pairlab.warehouse import generate
+
+    root = tmp_path_factory.mktemp("generations")
+    return {
+        "first": generate(root / "first.duckdb", 0.01, 42).path,
+        "again": generate(root / "again.duckdb", 0.01, 42).path,
+        "other": generate(root / "other.duckdb", 0.01, 7).path,
+    }
+
+
+@pytest.fixture(scope="session")
 def private_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Point pairlab at a fresh scale-0.01 warehouse and a private kit repository."""
     from pairlab.warehouse import generate

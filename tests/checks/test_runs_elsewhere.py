@@ -16,7 +16,6 @@ import pytest
 from test_fast_runs import _check, _notebook, _runs
 
 from pairlab.checks.execution import run_in_place
-from pairlab.warehouse import generate
 
 pytestmark = [pytest.mark.slow, pytest.mark.kernel]
 
@@ -29,15 +28,10 @@ def cache(monkeypatch, tmp_path) -> Path:
     return tmp_path / "cache"
 
 
-@pytest.fixture(scope="module")
-def warehouses(tmp_path_factory) -> dict[str, Path]:
+@pytest.fixture
+def warehouses(warehouse_generations) -> dict[str, Path]:
     """Return two generations of the same warehouse and one with other rows."""
-    root = tmp_path_factory.mktemp("warehouses")
-    return {
-        "first": generate(root / "first.duckdb", 0.01, 42).path,
-        "again": generate(root / "again.duckdb", 0.01, 42).path,
-        "other": generate(root / "other.duckdb", 0.01, 7).path,
-    }
+    return warehouse_generations
 
 
 def _project(folder: Path, log: Path) -> Path:

@@ -11,27 +11,21 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pairlab.warehouse import generate
 from pairlab.warehouse import identity as identity_module
 from pairlab.warehouse.identity import content_identity
 
 
-@pytest.fixture(scope="module")
-def generations(tmp_path_factory) -> dict[str, Path]:
+@pytest.fixture
+def generations(warehouse_generations) -> dict[str, Path]:
     """Return two generations of the default warehouse and one of another seed."""
-    root = tmp_path_factory.mktemp("generations")
-    return {
-        "first": generate(root / "first.duckdb", 0.01, 42).path,
-        "again": generate(root / "again.duckdb", 0.01, 42).path,
-        "other seed": generate(root / "seven.duckdb", 0.01, 7).path,
-    }
+    return warehouse_generations
 
 
 def test_two_generations_hold_the_same_content_in_different_bytes(generations):
     first, again = generations["first"], generations["again"]
     assert first.read_bytes() != again.read_bytes()  # why the bytes cannot be the identity
     assert content_identity(first) == content_identity(again) is not None
-    assert content_identity(generations["other seed"]) != content_identity(first)
+    assert content_identity(generations["other"]) != content_identity(first)
 
 
 @pytest.mark.parametrize(

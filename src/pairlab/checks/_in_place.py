@@ -27,35 +27,14 @@ from typing import Any
 from pairlab import _process
 from pairlab._files import write_bytes_atomic
 from pairlab.checks import _run_cache
-from pairlab.checks._scratch import _ignore
 
 MAX_WRITTEN = 64 * 2**20
 _MARK = "pairlab-volatile-"
 
 
 def _snapshot(folder: Path, volatile: Sequence[str]) -> dict[str, str]:
-    """Return each folder and file under `folder` (caches left out) with its kind or digest."""
-    found: dict[str, str] = {}
-    for where, dirs, files in os.walk(folder):
-        left_out = _ignore(where, [*dirs, *files])
-        dirs[:] = sorted(d for d in dirs if d not in left_out)
-        for name in [*dirs, *files]:
-            path = Path(where, name)
-            if name in left_out:
-                continue
-            rel = str(path.relative_to(folder))
-            try:
-                st = path.lstat()
-            except OSError:
-                continue
-            if path.is_symlink():
-                found[rel] = "link:" + os.readlink(path)
-            elif path.is_dir():
-                found[rel] = "dir"
-            elif path.is_file():
-                mode = oct(st.st_mode & 0o777)
-                found[rel] = f"{_run_cache._file_digest(path, st, volatile)}:{mode}"
-    return found
+    """Return each folder, file and link under `folder` (caches left out) with what it holds."""
+    return dict(_run_cache._walk(folder, volatile, folders=True))
 
 
 def _key(

@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import sys
 import sysconfig
 import threading
@@ -81,8 +82,13 @@ def _file_digest(path: Path, st: os.stat_result, volatile: Sequence[str] = ()) -
     return digest
 
 
-def _walk(root: Path, volatile: Sequence[str] = ()) -> Iterator[tuple[str, str]]:
-    """Yield (relative path, content digest) for each file the scratch copy would hold."""
+def _walk(
+    root: Path, volatile: Sequence[str] = (), folders: bool = False
+) -> Iterator[tuple[str, str]]:
+    """Yield (relative path, digest and mode) for each file the scratch copy would hold.
+
+    A link yields its target, and with `folders` each folder yields "dir".
+    """
     for folder, dirs, files in os.walk(root):
         left_out = _ignore(folder, [*dirs, *files])
         dirs[:] = sorted(d for d in dirs if d not in left_out)
@@ -93,10 +99,13 @@ def _walk(root: Path, volatile: Sequence[str] = ()) -> Iterator[tuple[str, str]]
                 st = path.lstat()
             except OSError:
                 continue
-            if path.is_symlink():
+            if stat.S_ISLNK(st.st_mode):
                 yield rel, "link:" + hide(os.readlink(path), volatile)
-            elif path.is_file():
-                yield rel, _file_digest(path, st, volatile)
+            elif stat.S_ISDIR(st.st_mode):
+                if folders:
+                    yield rel, "dir"
+            elif stat.S_ISREG(st.st_mode):
+                yield rel, f"{_file_digest(path, st, volatile)}:{oct(st.st_mode & 0o777)}"
 
 
 def run_mode() -> str:
