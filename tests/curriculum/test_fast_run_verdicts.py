@@ -7,7 +7,8 @@ and on the second one (a run whose environment differs from the kernel's start).
 checked cold, pooled, fast (stored) and fast again (remembered): same verdict, same messages,
 same cells, same details. (Lesson 7's git on its own notebook and lesson 8's papermill on
 itself agree too, but cost minutes: add them to SUBSET when changing how runs run.) A lesson's
-own run (in place, as `pairlab curriculum run` makes it) ends alike pooled and cold.
+own run (in place, as `pairlab curriculum run` makes it) ends alike cold, pooled, and fast,
+stored and then replayed elsewhere.
 """
 
 from __future__ import annotations
@@ -109,13 +110,19 @@ def _shape(notebook: Path) -> list[list[str]]:
 def test_a_lessons_own_run_on_a_pooled_kernel_ends_as_a_cold_one(
     curriculum_env, tmp_path, monkeypatch
 ):
-    """`pairlab curriculum run` runs lessons on the pool: same error, same outputs as cold."""
+    """`pairlab curriculum run` runs lessons on the pool: same error, same outputs as cold.
+
+    And remembered: the second fast run, in another folder, is replayed, and ends alike too.
+    """
     _, warehouse = curriculum_env
-    seen = {}
-    for mode in ("cold", "pool"):
+    monkeypatch.setenv("PAIRLAB_CACHE_DIR", str(tmp_path / "cache"))
+    seen = []
+    for n, mode in enumerate(MODES):
         monkeypatch.setenv("PAIRLAB_CHECK_RUNS", mode)
-        [notebook] = [p for p in stage(tmp_path / mode, solutions=False) if p.stem == LEARNER]
+        staged = stage(tmp_path / f"{n}-{mode}", solutions=False)
+        [notebook] = [p for p in staged if p.stem == LEARNER]
         [run] = run_lessons([notebook], 1, warehouse, keep_going=True)
-        seen[mode] = run.error, _shape(notebook)
-    assert seen["pool"] == seen["cold"]
-    assert seen["cold"][0] and seen["cold"][0].startswith("cell ")
+        seen.append((run.error, _shape(notebook), run.remembered))
+    assert [remembered for *_, remembered in seen] == [False, False, False, True]
+    assert all(outcome[:2] == seen[0][:2] for outcome in seen), seen
+    assert seen[0][0] and seen[0][0].startswith("cell ")
