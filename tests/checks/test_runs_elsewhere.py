@@ -9,12 +9,15 @@ file it wrote, byte for byte but for the folder's own path.
 from __future__ import annotations
 
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 import nbformat
 import pytest
 from test_fast_runs import _check, _notebook, _runs
 
+from pairlab import resources
+from pairlab.checks import _run_cache
 from pairlab.checks.execution import run_in_place
 
 pytestmark = [pytest.mark.slow, pytest.mark.kernel]
@@ -162,3 +165,27 @@ def test_a_changed_cell_or_a_pool_run_runs_again(cache, warehouses, tmp_path, mo
     run_in_place(_lesson(tmp_path / "c" / "lesson", log, LESSON), "python3", 60)
     assert _runs(log) == 3
     shutil.rmtree(tmp_path / "c")
+
+
+def test_a_changed_kit_or_a_new_day_runs_again(cache, warehouses, tmp_path, monkeypatch):
+    log = tmp_path / "runs.log"
+    monkeypatch.setenv("PAIRLAB_WAREHOUSE_PATH", str(warehouses["first"]))
+    kits = Path(shutil.copytree(resources.kits_dir(), tmp_path / "kits"))
+    monkeypatch.setattr(resources, "kits_dir", lambda: kits)  # an editable install's kits
+    nb = _project(tmp_path / "a" / "project", log)
+    for _ in range(2):
+        _check(nb, "runs-top-to-bottom")
+    assert _runs(log) == 1
+    readme = next(p for p in sorted(kits.rglob("*")) if p.is_file())
+    readme.write_text(readme.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    _check(nb, "runs-top-to-bottom")
+    assert _runs(log) == 2  # a cell may copy a kit: pairlab's shipped files are in the key
+
+    class Tomorrow(date):
+        @classmethod
+        def today(cls) -> date:
+            return date.today() + timedelta(days=1)
+
+    monkeypatch.setattr(_run_cache, "date", Tomorrow)
+    _check(nb, "runs-top-to-bottom")
+    assert _runs(log) == 3  # a cell may compute with today's date

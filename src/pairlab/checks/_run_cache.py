@@ -241,19 +241,27 @@ def surroundings() -> dict[str, Any]:
 
 
 def _pairlab_digest() -> str:
-    """Return the digest of pairlab's own files (an editable install changes without a version)."""
-    from pairlab import __version__
+    """Return the digest of pairlab's code and shipped data (an editable install has no version).
+
+    Its kits and sample catalog too: a lesson's cells copy a kit or read the samples.
+    """
+    from pairlab import __version__, resources
 
     package = Path(__file__).resolve().parents[1]
     outer = hashlib.sha256(__version__.encode())
-    for folder, dirs, files in os.walk(package):
-        # The front end runs no notebook; bytecode follows the sources.
-        dirs[:] = sorted(d for d in dirs if d not in ("labextension", "__pycache__"))
-        for name in sorted(files):
-            path = Path(folder, name)
-            with contextlib.suppress(OSError):
-                digest = _file_digest(path, path.stat())
-                outer.update(f"{path.relative_to(package)}\0{digest}\n".encode())
+    roots = [("", package)]
+    for name, find in (("kits", resources.kits_dir), ("samples", resources.samples_dir)):
+        with contextlib.suppress(FileNotFoundError):  # a broken install: its runs say so
+            roots.append((name, find()))
+    for name, root in roots:
+        for folder, dirs, files in os.walk(root):
+            # The front end runs no notebook; bytecode follows the sources.
+            dirs[:] = sorted(d for d in dirs if d not in ("labextension", "__pycache__"))
+            for file in sorted(files):
+                path = Path(folder, file)
+                with contextlib.suppress(OSError):
+                    digest = _file_digest(path, path.stat())
+                    outer.update(f"{name}/{path.relative_to(root)}\0{digest}\n".encode())
     return outer.hexdigest()
 
 
