@@ -4,6 +4,7 @@ Lesson 7 (a git repository the steps read) and lesson 11 (a copy of the warehous
 database: binary files) are run and checked in one staging, then staged again in another
 folder with a warehouse generated afresh: every lesson's run is replayed with the files it
 wrote, every step's fresh run is remembered, and each step says exactly what it said before.
+Staged a third time with one lesson edited, only that lesson runs again.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
 
 from pairlab.checks import execution
@@ -22,12 +24,19 @@ pytestmark = [pytest.mark.slow, pytest.mark.kernel]
 LESSONS = ("07-pair-and-version", "11-publish-and-measure")
 
 
-def _run(out: Path, monkeypatch) -> list[LessonRun]:
-    """Stage the chosen solutions under `out` on a new warehouse; run and check them."""
+def _run(out: Path, monkeypatch, edit: str = "") -> list[LessonRun]:
+    """Stage the chosen solutions under `out` on a new warehouse; run and check them.
+
+    With `edit`, that lesson's notebook gets one more cell first, as an engineer's edit.
+    """
     out.mkdir()
     warehouse = fresh_warehouse(out)
     monkeypatch.setenv("PAIRLAB_WAREHOUSE_PATH", str(warehouse))
     notebooks = [nb for nb in stage(out, True, warehouse=warehouse) if nb.stem in LESSONS]
+    for notebook in (nb for nb in notebooks if nb.stem == edit):
+        nb = nbformat.read(notebook, as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell("print('an edit')"))
+        nbformat.write(nb, notebook)
     runs = run_lessons(notebooks, 2, warehouse, steps=True)
     assert all(run.ok for run in runs), [run.error for run in runs]
     return runs
@@ -62,3 +71,8 @@ def test_the_lessons_staged_again_elsewhere_replay_with_the_same_verdicts(
     assert _said(again) == _said(first)
     if date.today() == day:  # a run remembered yesterday is made again today, by design
         assert kernel_runs == [] and all(run.remembered for run in again)
+
+    edited = _run(tmp_path / "edited", monkeypatch, edit=LESSONS[1])
+    assert _said(edited) == _said(first)
+    if date.today() == day:  # only the edited lesson runs again
+        assert [run.remembered for run in edited] == [True, False]
