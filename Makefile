@@ -88,21 +88,17 @@ test-browser: install chromium $(CHP)
 	$(BIN)/pytest tests -m browser -p no:pytest_jupyter.jupyter_server \
 	  --junitxml=test-output/browser.xml
 
-# Three runs side by side: the browser tests, the curriculum's (kernels two at a time, most of
-# the Python run's time) and every other Python folder. Once the browser run ends, the other
-# two keep both cores busy: one Python run left a core idle for its last ten minutes. The
-# other runs' output follows the first's; any failing fails the target.
+# The Python and browser runs side by side: most of either is waiting on kernels, servers and
+# Chromium, so on two cores the pair takes about as long as the Python run alone. The browser
+# run's output follows the Python run's; either failing fails the target.
 test-suites: install chromium $(CHP)
 	@mkdir -p test-output
 	@$(BIN)/pytest tests -m browser -p no:pytest_jupyter.jupyter_server \
 	  --junitxml=test-output/browser.xml > test-output/browser.log 2>&1 & browser=$$!; \
-	$(BIN)/pytest tests/curriculum --junitxml=test-output/curriculum.xml \
-	  > test-output/curriculum.log 2>&1 & curriculum=$$!; \
-	$(BIN)/pytest tests --ignore=tests/curriculum --junitxml=test-output/python.xml; python=$$?; \
-	wait $$curriculum; lessons=$$?; wait $$browser; browsers=$$?; \
-	echo "---- curriculum tests (test-output/curriculum.log) ----"; cat test-output/curriculum.log; \
+	$(BIN)/pytest tests --junitxml=test-output/python.xml; python=$$?; \
+	wait $$browser; browsers=$$?; \
 	echo "---- browser tests (test-output/browser.log) ----"; cat test-output/browser.log; \
-	exit $$(( python || lessons || browsers ))
+	exit $$(( python || browsers ))
 
 test: lint test-js test-suites
 
