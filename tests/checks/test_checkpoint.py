@@ -9,6 +9,7 @@ import sys
 import pytest
 
 import pairlab
+from pairlab import _process
 from pairlab.checks._checkpoint import Checkpoint, find_notebook
 from pairlab.lessons import get_lesson
 
@@ -112,7 +113,8 @@ def test_checkpoint_in_a_real_kernel(notebook, tmp_path):
     notebook.write_text(json.dumps(lesson))
     out = tmp_path / "out.ipynb"
     argv = [sys.executable, "-m", "papermill", str(notebook), str(out), "--cwd", str(tmp_path)]
-    done = subprocess.run([*argv, "-k", "python3"], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
+    # run_kernel starts once more a kernel that died at start (two kernels drew one port).
+    done = _process.run_kernel([*argv, "-k", "python3"], timeout=120)
+    assert done.ok, done.stderr[-2000:]
     outputs = json.loads(out.read_text())["cells"][-1]["outputs"]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
