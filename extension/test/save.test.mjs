@@ -57,9 +57,15 @@ function shared(writes) {
   const factories = { defaultWidgetFactory: () => ({ contentProviderId: 'rtc' }) };
   const context = {
     path: '00-welcome.ipynb',
-    model: { dirty: true, collaborative: true, toJSON: () => SEEN }
+    ready: Promise.resolve(),
+    model: { dirty: true, collaborative: true, toJSON: () => SEEN },
+    saveState: { emit: () => undefined },
+    async save() {
+      throw new Error("JupyterLab's own save: a shared notebook's goes through the server");
+    }
   };
-  return { saver: new NotebookSaver(contents, factories), panel: { context }, calls };
+  const saver = new NotebookSaver(contents, factories);
+  return { saver, panel: { context }, calls, disk: () => onDisk };
 }
 
 test('a save that wrote the notebook as it was a moment ago is made again', async () => {
@@ -82,6 +88,21 @@ test('a save that wrote what the pair sees is made once', async () => {
     calls.map(call => call[0]),
     ['save', 'get']
   );
+});
+
+test("a check during the pair's Ctrl+S reads the file only once it holds what the pair sees", async () => {
+  const stale = notebook('print("Maria")', 'Ana\n');
+  const { saver, panel, calls, disk } = shared([stale, SEEN]);
+  saver.follow(tracker([panel]));
+  await new Promise(resolve => setImmediate(resolve));
+  const ctrlS = panel.context.save(); // the server takes it and marks the notebook clean ...
+  for (let tick = 0; !calls.length && tick < 1000; tick++) {
+    await new Promise(resolve => setImmediate(resolve));
+  }
+  assert.equal(panel.context.model.dirty, false); // ... but writes it as it was a moment ago
+  await saver.save(panel); // the pair presses Check now
+  assert.equal(disk(), SEEN);
+  await ctrlS;
 });
 
 /** A notebook panel whose own save takes a while and notes when saves overlap. */

@@ -130,6 +130,7 @@ def test_saving_and_checking_in_turn_never_says_file_changed(browser: Browser, s
 def verdict_of(page: Page, response: Any) -> str:
     """Return a check's verdict: POST's reply, or its job's once done (a check over 1 s)."""
     body = response.json()
+    assert response.ok, (response.status, body)  # a refused check says why
     job = response.url.split("?")[0] + f"/jobs/{body.get('job')}"
     deadline = time.monotonic() + 180
     while "verdict" not in body:

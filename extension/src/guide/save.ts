@@ -41,14 +41,18 @@ export class NotebookSaver {
   /** Make the file on disk what the pair sees in `panel`, before a check reads it. */
   async save(panel: NotebookPanel): Promise<void> {
     const context = panel.context;
-    if (!context.model.dirty) {
-      return;
-    }
+    // A save under way (the pair's Ctrl+S, an autosave) ends first: a shared notebook's is
+    // marked clean when the server takes it, before the file is known to hold what is shown.
+    await this._pending.get(context);
     if (this._provider(context) === undefined) {
-      await context.save();
+      if (context.model.dirty) {
+        await context.save();
+      }
       return;
     }
-    await this._saveShared(context);
+    if (context.model.dirty || !(await this._onDisk(context))) {
+      await (this._pending.has(context) ? context.save() : this._saveShared(context));
+    }
   }
 
   /**
@@ -65,10 +69,10 @@ export class NotebookSaver {
     const route = async (panel: NotebookPanel) => {
       await panel.context.ready;
       const context = panel.context;
-      if (this._routed.has(context)) {
+      if (this._pending.has(context)) {
         return;
       }
-      this._routed.add(context);
+      this._pending.set(context, Promise.resolve());
       const shared = this._provider(context) !== undefined;
       const own = context.save.bind(context);
       const once = shared ? this._sharedSave(context) : keepDirty(context, own);
@@ -76,6 +80,7 @@ export class NotebookSaver {
       (context as { save: () => Promise<void> }).save = () => {
         const next = last.then(once);
         last = next.catch(() => undefined); // a failed save leaves the next one to try
+        this._pending.set(context, last);
         return next;
       };
     };
@@ -147,7 +152,8 @@ export class NotebookSaver {
     return sameCells(context.model.toJSON(), saved?.content);
   }
 
-  private readonly _routed = new WeakSet<Context>();
+  /** Each routed notebook's saves, chained: the promise ends when the last one has. */
+  private readonly _pending = new WeakMap<Context, Promise<void>>();
 }
 
 /**
