@@ -1,4 +1,4 @@
-"""The one place pairlab starts subprocesses: ruff, pytest, papermill, git."""
+"""Where pairlab starts subprocesses: ruff, pytest, papermill, git (warm kernels: `_warm`)."""
 
 from __future__ import annotations
 

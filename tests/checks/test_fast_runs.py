@@ -24,6 +24,7 @@ from pairlab.checks import Progress, Selected, Watch, _run_cache, registry, run_
 from pairlab.checks._kernels import close_client, pool, shutdown
 from pairlab.checks._model import Context
 from pairlab.checks._pooled_run import _ready_kernel
+from pairlab.checks._warm_kernels import PARENTS
 from pairlab.checks.execution import fresh_run
 from pairlab.errors import Cancelled
 
@@ -194,12 +195,12 @@ def test_a_kernel_that_died_or_was_left_dirty_is_never_reused(mode, tmp_path):
 
 
 def _pool_pids() -> set[int]:
-    """Return the ids of the kernels waiting in the pool."""
-    return {k.pid for k in pool().idle(KERNEL) if k.pid is not None}
+    """Return the ids of the kernels waiting in the pool, and of the warm parent they fork from."""
+    return {k.pid for k in pool().idle(KERNEL) if k.pid is not None} | PARENTS.pids()
 
 
 def _leftovers() -> list[str]:
-    """Return the processes pairlab started that still run, the pool's waiting kernels aside."""
+    """Return the processes pairlab started that still run, the pool's waiting ones aside."""
     waiting = _pool_pids()
     alive = [p for p in psutil.Process().children(recursive=True) if p.pid not in waiting]
     return [" ".join(p.cmdline()) for p in alive if p.is_running() and p.status() != "zombie"]

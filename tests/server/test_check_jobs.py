@@ -19,6 +19,8 @@ import pytest
 from jupyter_server.auth.identity import IdentityProvider, User
 from tornado.httpclient import HTTPClientError
 
+from pairlab.checks._warm_kernels import PARENTS
+
 ASYNC = {"Prefer": "respond-async, wait=1"}
 PAIR = [{"name": "Ana", "role": "analyst"}, {"name": "Eli", "role": "engineer"}]
 STEP = "welcome/run-in-order"  # in-order and a fresh-kernel run of the notebook
@@ -134,9 +136,15 @@ def kernels_left(before: dict[int, str], grace: float = 3.0) -> list[str]:
 
 
 def kernels_running() -> dict[int, str]:
-    """Return the kernel and papermill processes under this process (the in-process server)."""
+    """Return the kernel and papermill processes under this process (the in-process server).
+
+    The warm parent pooled kernels fork from is not one: it runs no notebook.
+    """
     found = {}
+    warm = PARENTS.pids()
     for child in psutil.Process().children(recursive=True):
+        if child.pid in warm:
+            continue
         try:
             line = " ".join(child.cmdline())
         except psutil.Error:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from pairlab import _process
 from pairlab._files import new_scratch_folder
+from pairlab.checks._warm_kernels import PARENTS, warm_manager
 
 if TYPE_CHECKING:  # jupyter_client costs 0.4 s to import: only a check that runs pays it
     from jupyter_client.manager import KernelManager
@@ -138,9 +139,7 @@ def pool_size() -> int:
 
 def _start(name: str, env: dict[str, str], home: Path) -> Kernel:
     """Start a kernel in `home` with `env` and load the heavy imports into it."""
-    from jupyter_client.manager import KernelManager
-
-    km = KernelManager(kernel_name=name)
+    km = warm_manager(name, home, PRELOAD)  # forked from a warm parent: the imports are done
     # nbclient drives the kernel with asyncio; pairlab's own set-up uses a blocking client.
     km.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
     # Started from the pool's long-lived thread: the kernel dies with that thread (pairlab).
@@ -253,6 +252,7 @@ class Pool:
             kernel = _result(future)
             if kernel is not None:
                 shutdown(kernel)
+        PARENTS.close()
 
 
 def _result(future: Future[Kernel]) -> Kernel | None:
