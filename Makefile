@@ -7,7 +7,7 @@ PYTHON ?= python3
 export YARN_NPM_REGISTRY_SERVER ?= $(shell npm config get registry 2>/dev/null)
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install install-lab lab test test-suites test-js test-fast test-quick test-browser lint chromium clean hub hub-deps
+.PHONY: install install-lab lab test test-suites test-js lint-checks test-fast test-quick test-browser lint chromium clean hub hub-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,10 @@ chromium:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
 
 # Style, one-way rooms (import-linter, lazy imports counted), types (mypy, strict), TypeScript.
-lint: install
+lint: install lint-checks
+
+# The same without the install (make test runs it beside the suites, after installing once).
+lint-checks:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -88,19 +91,22 @@ test-browser: install chromium $(CHP)
 	$(BIN)/pytest tests -m browser -p no:pytest_jupyter.jupyter_server \
 	  --junitxml=test-output/browser.xml
 
-# The Python and browser runs side by side: most of either is waiting on kernels, servers and
-# Chromium, so on two cores the pair takes about as long as the Python run alone. The browser
-# run's output follows the Python run's; either failing fails the target.
+# The Python and browser runs side by side, and lint beside them: most of either run is waiting
+# on kernels, servers and Chromium, so on two cores the three take about as long as the Python
+# run alone. The browser run's and lint's output follow the Python run's; any failing fails
+# the target.
 test-suites: install chromium $(CHP)
 	@mkdir -p test-output
-	@$(BIN)/pytest tests -m browser -p no:pytest_jupyter.jupyter_server \
+	@$(MAKE) --no-print-directory lint-checks > test-output/lint.log 2>&1 & lint=$$!; \
+	$(BIN)/pytest tests -m browser -p no:pytest_jupyter.jupyter_server \
 	  --junitxml=test-output/browser.xml > test-output/browser.log 2>&1 & browser=$$!; \
 	$(BIN)/pytest tests --junitxml=test-output/python.xml; python=$$?; \
-	wait $$browser; browsers=$$?; \
+	wait $$browser; browsers=$$?; wait $$lint; lints=$$?; \
 	echo "---- browser tests (test-output/browser.log) ----"; cat test-output/browser.log; \
-	exit $$(( python || browsers ))
+	echo "---- lint (test-output/lint.log) ----"; cat test-output/lint.log; \
+	exit $$(( python || browsers || lints ))
 
-test: lint test-js test-suites
+test: test-js test-suites
 
 clean:
 	rm -rf $(VENV) extension/node_modules extension/lib src/pairlab/labextension dist
