@@ -13,10 +13,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from pairlab import _warm
+
 # Keep captured output bounded: a runaway test suite must not fill the server's memory.
 MAX_OUTPUT_CHARS = 200_000
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 CANCEL_POLL = 0.2  # seconds between looks at a cancel hook while a process runs
+
+
+class Child(Protocol):
+    """What stopping a child needs: a subprocess.Popen, or a child forked warm."""
+
+    pid: int
+
+    def kill(self) -> None:
+        """Kill the child alone."""
 
 
 class CancelHook(Protocol):
@@ -68,7 +79,7 @@ def python_module(module: str) -> list[str]:
     return [sys.executable, "-m", module]
 
 
-def _kill_group(proc: subprocess.Popen[str]) -> None:
+def _kill_group(proc: Child) -> None:
     """Stop the process and its children (papermill's kernel, pytest's workers)."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -98,9 +109,7 @@ def child_dies_with_parent() -> Callable[[], None]:
     return _die_with_parent(os.getpid())
 
 
-def _stop_on_cancel(
-    proc: subprocess.Popen[str], cancel: CancelHook, done: threading.Event
-) -> threading.Event:
+def _stop_on_cancel(proc: Child, cancel: CancelHook, done: threading.Event) -> threading.Event:
     """Kill the process group once `cancel` fires; return the event set when it did."""
     fired = threading.Event()
 
@@ -170,6 +179,93 @@ def run(
         timed_out,
         fired.is_set(),
     )
+
+
+WARM_PARENTS = _warm.Parents("plain")
+
+
+def run_module(
+    module: str,
+    args: Sequence[str],
+    *,
+    preload: Sequence[str] = (),
+    cwd: Path | None = None,
+    timeout: float = 60,
+    env: Mapping[str, str] | None = None,
+    cancel: CancelHook | None = None,
+) -> Completed:
+    """Run `python -m module *args` like `run`, forked from a warm parent that imported `preload`.
+
+    The fork is what a new Python would be (folder, environment, process group, fresh pairlab)
+    without paying those imports again. With nothing to preload, $PAIRLAB_WARM=off, or no warm
+    parent to be had, it starts as a new Python.
+    """
+    argv = [*python_module(module), *args]
+    full_env = {**os.environ, **(env or {})}
+    if not preload or not _warm.wanted(full_env):
+        return run(argv, cwd=cwd, timeout=timeout, env=env, cancel=cancel)
+    here = cwd if cwd is not None else Path.cwd()
+    stdin_r, stdin_w = os.pipe()
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    try:
+        child = WARM_PARENTS.spawn(
+            module, args, here, full_env, (stdin_r, out_w, err_w), home=here, preload=preload
+        )
+    except OSError:
+        child = None
+    finally:
+        for fd in (stdin_r, stdin_w, out_w, err_w):
+            os.close(fd)  # the child holds its ends; it reads no stdin
+    if child is None:
+        os.close(out_r)
+        os.close(err_r)
+        return run(argv, cwd=cwd, timeout=timeout, env=env, cancel=cancel)
+    return _finish(child, tuple(argv), out_r, err_r, timeout, cancel)
+
+
+def _finish(
+    child: _warm.WarmChild,
+    argv: tuple[str, ...],
+    out_fd: int,
+    err_fd: int,
+    timeout: float,
+    cancel: CancelHook | None,
+) -> Completed:
+    """Read a warm child's output until it ends, stopping it on timeout or cancel."""
+    read: dict[int, bytes] = {}
+
+    def drain(fd: int) -> None:
+        with os.fdopen(fd, "rb") as stream:
+            read[fd] = stream.read()
+
+    readers = [threading.Thread(target=drain, args=(fd,), daemon=True) for fd in (out_fd, err_fd)]
+    for reader in readers:
+        reader.start()
+    finished = threading.Event()
+    fired = _stop_on_cancel(child, cancel, finished) if cancel is not None else threading.Event()
+    timed_out = False
+    try:
+        child.wait(timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(child)
+        child.wait()
+        timed_out = True
+    except BaseException:  # Ctrl-C or SIGTERM in pairlab: its children must not run on
+        _kill_group(child)
+        child.wait()
+        raise
+    finally:
+        finished.set()
+        for reader in readers:
+            reader.join()
+
+    def text(fd: int) -> str:
+        words = read.get(fd, b"").decode("utf-8", errors="replace")
+        return words.replace("\r\n", "\n").replace("\r", "\n")[-MAX_OUTPUT_CHARS:]
+
+    code = child.returncode if child.returncode is not None else -int(signal.SIGKILL)
+    return Completed(argv, code, text(out_fd), text(err_fd), timed_out, fired.is_set())
 
 
 # What papermill prints when the kernel process exits before it can run anything: on a busy

@@ -26,7 +26,9 @@ _PARENT_SCRIPT = Path(__file__).with_name("_warm_parent.py")
 # Run as a script, not a module: `-m pairlab._warm_parent` would import pairlab into every child.
 _RUN_SCRIPT = "import runpy, sys; sys.argv[:] = sys.argv[1:]; runpy.run_path(sys.argv[0])"
 # Read only when a Python starts (or by the parent's imports): a child's must equal its parent's.
-_AT_START = ("PYTHON", "LD_", "OPENBLAS_", "OMP_", "MKL_", "MALLOC_")
+_AT_START: tuple[str, ...] = ("PYTHON", "LD_", "OPENBLAS_", "OMP_", "MKL_", "MALLOC_")
+_AT_START += ("NPY_", "NUMPY_", "PANDAS_", "ARROW_")
+OFF_ENV = "PAIRLAB_WARM"  # "off": every child starts as a new Python
 START_TIMEOUT = 60.0
 
 
@@ -143,3 +145,54 @@ class WarmParent:
         with contextlib.suppress(ProcessLookupError):
             self._process.kill()
         self._process.wait()
+
+
+class Parents:
+    """A process's warm parents of one flavour, one per start environment, the oldest dropped."""
+
+    def __init__(self, flavour: str, keep: int = 2) -> None:
+        self.flavour, self.keep = flavour, keep
+        self._parents: list[WarmParent] = []
+        self._lock = threading.Lock()
+
+    def spawn(
+        self,
+        module: str,
+        args: Sequence[str],
+        cwd: Path | str,
+        env: Mapping[str, str],
+        stdio: tuple[int, int, int],
+        *,
+        home: Path,
+        preload: Sequence[str],
+    ) -> WarmChild:
+        """Fork `python -m module *args` from the warm parent that fits `env` and `preload`."""
+        with self._lock:
+            fitting = [p for p in self._parents if p.preload == tuple(preload) and p.fits(env)]
+            if fitting:
+                parent = fitting[0]
+                self._parents.remove(parent)
+            else:
+                parent = WarmParent(self.flavour, preload, env, home)
+            self._parents.insert(0, parent)  # most recently used first
+            dropped = self._parents[self.keep :]
+            del self._parents[self.keep :]
+        for old in dropped:
+            old.close()
+        return parent.spawn(module, args, cwd, env, stdio)
+
+    def pids(self) -> set[int]:
+        """Return the warm parents' process ids (they wait, as idle kernels do)."""
+        return {parent.pid for parent in list(self._parents) if parent.alive()}
+
+    def close(self) -> None:
+        """Stop the warm parents (their children die with them)."""
+        with self._lock:
+            parents, self._parents = self._parents, []
+        for parent in parents:
+            parent.close()
+
+
+def wanted(env: Mapping[str, str] | None = None) -> bool:
+    """Return whether warm starts are on ($PAIRLAB_WARM is not `off`)."""
+    return (env if env is not None else os.environ).get(OFF_ENV, "on") != "off"

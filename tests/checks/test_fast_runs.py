@@ -195,8 +195,9 @@ def test_a_kernel_that_died_or_was_left_dirty_is_never_reused(mode, tmp_path):
 
 
 def _pool_pids() -> set[int]:
-    """Return the ids of the kernels waiting in the pool, and of the warm parent they fork from."""
-    return {k.pid for k in pool().idle(KERNEL) if k.pid is not None} | PARENTS.pids()
+    """Return the ids of the kernels waiting in the pool, and of the warm parents runs fork from."""
+    waiting = {k.pid for k in pool().idle(KERNEL) if k.pid is not None}
+    return waiting | PARENTS.pids() | _process.WARM_PARENTS.pids()
 
 
 def _leftovers() -> list[str]:

@@ -4,15 +4,14 @@ A pooled kernel used to start a new Python, import ipykernel, then load PRELOAD:
 of CPU per run, most of a check's first press on a busy machine. Here a kernel manager launches
 `python -m ipykernel_launcher` as a fork of a warm parent (`pairlab._warm`) that did those
 imports once, as if inside a kernel. Only pairlab's own interpreter and the stock launcher are
-forked; any other kernel command starts as jupyter_client starts it. $PAIRLAB_WARM_KERNELS=off
-starts every kernel as a new Python.
+forked; any other kernel command starts as jupyter_client starts it. $PAIRLAB_WARM=off starts
+every kernel as a new Python.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import threading
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -23,59 +22,26 @@ from pairlab import _warm
 if TYPE_CHECKING:  # jupyter_client costs 0.4 s to import: only a check that runs pays it
     from jupyter_client.manager import KernelManager
 
-WARM_ENV = "PAIRLAB_WARM_KERNELS"
 LAUNCHER = "ipykernel_launcher"
 
 
-class _Parents:
-    """The process's warm kernel parent: made on first use, made anew when the env moves."""
-
-    def __init__(self) -> None:
-        self._parent: _warm.WarmParent | None = None
-        self._lock = threading.Lock()
-
-    def fork(
-        self,
-        cmd: Sequence[str],
-        env: Mapping[str, str],
-        cwd: str,
-        home: Path,
-        preload: Sequence[str],
-    ) -> _warm.WarmChild | None:
-        """Fork the kernel `cmd` asks for; None when it is not pairlab's own stock kernel."""
-        if os.environ.get(WARM_ENV, "on") == "off" or list(cmd[:3]) != [
-            sys.executable,
-            "-m",
-            LAUNCHER,
-        ]:
-            return None
-        with self._lock:
-            if self._parent is None or not self._parent.fits(env):
-                if self._parent is not None:
-                    self._parent.close()
-                self._parent = _warm.WarmParent("kernel", [f"{LAUNCHER}", *preload], env, home)
-            parent = self._parent
-        stdio = (os.open(os.devnull, os.O_RDONLY), os.dup(1), os.dup(2))
-        try:
-            return parent.spawn(LAUNCHER, cmd[3:], cwd, env, stdio)
-        finally:
-            for fd in stdio:
-                os.close(fd)
-
-    def pids(self) -> set[int]:
-        """Return the warm parent's process id, when one runs (it waits, as idle kernels do)."""
-        parent = self._parent
-        return {parent.pid} if parent is not None and parent.alive() else set()
-
-    def close(self) -> None:
-        """Stop the warm parent (its idle children die with it)."""
-        with self._lock:
-            parent, self._parent = self._parent, None
-        if parent is not None:
-            parent.close()
+PARENTS = _warm.Parents("kernel")
 
 
-PARENTS = _Parents()
+def fork(
+    cmd: Sequence[str], env: Mapping[str, str], cwd: str, home: Path, preload: Sequence[str]
+) -> _warm.WarmChild | None:
+    """Fork the kernel `cmd` asks for; None when it is not pairlab's own stock kernel."""
+    if not _warm.wanted() or list(cmd[:3]) != [sys.executable, "-m", LAUNCHER]:
+        return None
+    stdio = (os.open(os.devnull, os.O_RDONLY), os.dup(1), os.dup(2))
+    try:
+        return PARENTS.spawn(
+            LAUNCHER, cmd[3:], cwd, env, stdio, home=home, preload=[LAUNCHER, *preload]
+        )
+    finally:
+        for fd in stdio:
+            os.close(fd)
 
 
 @cache
@@ -94,7 +60,7 @@ def _manager_class() -> type[KernelManager]:
             env = {**(kw.get("env") or os.environ), "JPY_PARENT_PID": str(os.getpid())}
             cwd = str(kw.get("cwd") or Path.cwd())
             try:
-                child = PARENTS.fork(kernel_cmd, env, cwd, self.home, self.preload)
+                child = fork(kernel_cmd, env, cwd, self.home, self.preload)
             except OSError:  # no warm parent to be had: start it the usual way
                 child = None
             if child is None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from pairlab import _process
 from pairlab._files import scratch_folder
+from pairlab.checks._kernels import PRELOAD
 from pairlab.checks._model import Check, Context, Param, Result, errored, failed, passed
 from pairlab.checks._pytest_plugins import AUTOLOAD_OFF, MISSING_FIXTURE, named_plugins
 from pairlab.checks._pytest_report import ENV
@@ -16,6 +17,8 @@ from pairlab.checks._registry import register
 from pairlab.checks._run_cache import remembered
 
 SHOWN = 3
+# Imported once by the warm parent pytest runs fork from: pytest and what lessons' code imports.
+WARM_IMPORTS = ("pytest", *PRELOAD)
 NO_TESTS = "write a function named `test_...` in a file tests/test_<topic>.py"
 
 
@@ -55,16 +58,22 @@ def run_pytest(
     """
     with scratch_folder("pairlab-pytest-") as tmp:
         report = tmp / "report.json"
-        argv = [*_process.python_module("pytest"), "-q", "-p", "pairlab.checks._pytest_report"]
-        argv += [*named_plugins(ctx.project, paths), *plugins, "-p", "no:cacheprovider"]
-        argv += map(str, paths)
+        args = ["-q", "-p", "pairlab.checks._pytest_report", *named_plugins(ctx.project, paths)]
+        args += [*plugins, "-p", "no:cacheprovider", *map(str, paths)]
+        argv = [*_process.python_module("pytest"), *args]
         # Leave the learner's folder as it was: no .pytest_cache, no __pycache__.
         env = {**(env or {}), ENV: str(report), "PYTHONDONTWRITEBYTECODE": "1"}
 
         def once(extra: Mapping[str, str]) -> tuple[_process.Completed, list[Any]]:
             report.unlink(missing_ok=True)
-            done = _process.run(
-                argv, cwd=ctx.project, timeout=timeout, env={**env, **extra}, cancel=ctx.watch
+            done = _process.run_module(
+                "pytest",
+                args,
+                preload=WARM_IMPORTS,
+                cwd=ctx.project,
+                timeout=timeout,
+                env={**env, **extra},
+                cancel=ctx.watch,
             )
             if ctx.watch is not None:
                 ctx.watch.raise_if_cancelled()

@@ -1,4 +1,4 @@
-"""Pooled kernels forked from a warm parent behave as kernels started as a new Python."""
+"""Kernels and pytest runs forked from a warm parent behave as ones started as a new Python."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from pairlab import _warm
+from pairlab import _process, _warm
 from pairlab.checks._kernels import close_client, pool
 from pairlab.checks._pooled_run import pooled_kernel
-from pairlab.checks._warm_kernels import PARENTS, WARM_ENV
+from pairlab.checks._warm_kernels import PARENTS
 
 pytestmark = pytest.mark.kernel
 
@@ -59,7 +59,7 @@ def test_a_warm_kernel_sees_what_a_kernel_started_as_a_new_python_sees(tmp_path,
     monkeypatch.setenv("PAIRLAB_RUN_VALUE", "for this run")
     warm = [_facts(tmp_path), _facts(tmp_path)]
     parents = PARENTS.pids()
-    monkeypatch.setenv(WARM_ENV, "off")
+    monkeypatch.setenv(_warm.OFF_ENV, "off")
     pool().close()  # its waiting kernel was forked warm
     cold = _facts(tmp_path)
     # Forked from the warm parent, not started by pairlab; a cold one is pairlab's child.
@@ -80,6 +80,7 @@ def _module(folder: Path) -> Path:
         "here = os.getcwd() == sys.path[0]\n"
         "print(sys.argv[1:], here, os.environ.get('ASKED'), sys.stdin.read())\n"
         "print('to stderr', file=sys.stderr)\n"
+        "os.environ.get('SHOW_PARENT') and print(os.getppid())\n"
         "raise SystemExit(3)\n",
         encoding="utf-8",
     )
@@ -144,3 +145,37 @@ def _running(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+def test_a_module_run_warm_ends_as_the_same_run_started_as_a_new_python(tmp_path, monkeypatch):
+    folder = _module(tmp_path)
+    options = {"cwd": folder, "env": {"ASKED": "yes", "SHOW_PARENT": "1"}, "timeout": 60}
+    warm = _process.run_module("report_me", ["a", "b"], preload=["json"], **options)
+    monkeypatch.setenv(_warm.OFF_ENV, "off")
+    cold = _process.run_module("report_me", ["a", "b"], preload=["json"], **options)
+    said, parent = warm.stdout.splitlines(), {int(warm.stdout.split()[-1])}
+    assert said[0] == "['a', 'b'] True yes " and parent <= _process.WARM_PARENTS.pids()
+    assert cold.stdout.splitlines() == [said[0], str(os.getpid())]  # pairlab's own child
+    assert (warm.returncode, warm.stderr) == (cold.returncode, cold.stderr) == (3, "to stderr\n")
+    assert warm.argv == cold.argv
+
+
+def test_a_warm_run_past_its_timeout_is_stopped_with_what_it_started(tmp_path):
+    marker = tmp_path / "grandchild.pid"
+    (tmp_path / "sleeper.py").write_text(
+        "import subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
+        f"open({str(marker)!r}, 'w').write(str(child.pid))\n"
+        "print('started', flush=True)\n"
+        "time.sleep(600)\n",
+        encoding="utf-8",
+    )
+    began = time.monotonic()
+    done = _process.run_module("sleeper", [], preload=["json"], cwd=tmp_path, timeout=3)
+    assert done.timed_out and not done.ok and done.stdout == "started\n"
+    assert time.monotonic() - began < 30
+    grandchild = int(marker.read_text())
+    deadline = time.monotonic() + 10
+    while _running(grandchild) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(grandchild)
