@@ -6,7 +6,7 @@ import re
 import urllib.request
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Request, expect
 
 pytestmark = pytest.mark.browser
 
@@ -133,10 +133,16 @@ def test_a_session_started_before_a_lesson_picks_up_the_first_lesson_opened(page
         page.wait_for_timeout(500)
     assert only_session(lab)["lesson"] == "welcome"
 
-    # The next lesson opened does not rewrite what the session began with.
-    page.locator("#pairlab-guide .jp-pairlab-lesson-title").nth(1).click()
+    # The next lesson opened does not rewrite what the session began with: the guide shows its
+    # steps (their records read back), turns its event loop, and sent no adoption meanwhile.
+    adoptions: list[Request] = []
+    page.on("request", lambda r: r.method == "POST" and "/lesson" in r.url and adoptions.append(r))
+    with page.expect_response(lambda r: "steps?path=01-explore.ipynb" in r.url):
+        page.locator("#pairlab-guide .jp-pairlab-lesson-title").nth(1).click()
     expect(tab(page, "01-explore.ipynb")).to_be_visible()
-    page.wait_for_timeout(1500)
+    expect(page.locator('#pairlab-guide .jp-pairlab-step[data-step-id="connect"]')).to_be_visible()
+    page.evaluate("() => new Promise(done => setTimeout(() => setTimeout(done, 0), 0))")
+    assert adoptions == []
     assert only_session(lab)["lesson"] == "welcome"
     summary = page.locator("#pairlab-guide .jp-pairlab-summary-lesson")
     guide = page.locator("#pairlab-guide")
