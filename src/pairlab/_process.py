@@ -209,9 +209,8 @@ def run_module(
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     try:
-        child = WARM_PARENTS.spawn(
-            module, args, here, full_env, (stdin_r, out_w, err_w), home=here, preload=preload
-        )
+        start = _warm.Start(module, args, here, full_env, (stdin_r, out_w, err_w))
+        child = WARM_PARENTS.spawn(start, home=here, preload=preload)
     except OSError:
         child = None
     finally:

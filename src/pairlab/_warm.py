@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 _PARENT_SCRIPT = Path(__file__).with_name("_warm_parent.py")
@@ -30,6 +31,17 @@ _AT_START: tuple[str, ...] = ("PYTHON", "LD_", "OPENBLAS_", "OMP_", "MKL_", "MAL
 _AT_START += ("NPY_", "NUMPY_", "PANDAS_", "ARROW_")
 OFF_ENV = "PAIRLAB_WARM"  # "off": every child starts as a new Python
 START_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class Start:
+    """What a child becomes: `python -m module *args` in `cwd` with `env`, on `stdio` (fds)."""
+
+    module: str
+    args: Sequence[str]
+    cwd: Path | str
+    env: Mapping[str, str]
+    stdio: tuple[int, int, int]
 
 
 class WarmChild:
@@ -111,16 +123,11 @@ class WarmParent:
         """Return whether the parent still runs."""
         return self._process.poll() is None
 
-    def spawn(
-        self,
-        module: str,
-        args: Sequence[str],
-        cwd: Path | str,
-        env: Mapping[str, str],
-        stdio: tuple[int, int, int],
-    ) -> WarmChild:
-        """Fork a child that runs `python -m module *args` in `cwd` with `env` and `stdio`."""
-        request = {"module": module, "args": list(args), "cwd": str(cwd), "env": dict(env)}
+    def spawn(self, start: Start) -> WarmChild:
+        """Fork a child that runs `python -m module *args` as `start` says."""
+        request: dict[str, object] = {"module": start.module, "args": list(start.args)}
+        request |= {"cwd": str(start.cwd), "env": dict(start.env)}
+        stdio = start.stdio
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             with self._lock:
@@ -155,18 +162,9 @@ class Parents:
         self._parents: list[WarmParent] = []
         self._lock = threading.Lock()
 
-    def spawn(
-        self,
-        module: str,
-        args: Sequence[str],
-        cwd: Path | str,
-        env: Mapping[str, str],
-        stdio: tuple[int, int, int],
-        *,
-        home: Path,
-        preload: Sequence[str],
-    ) -> WarmChild:
-        """Fork `python -m module *args` from the warm parent that fits `env` and `preload`."""
+    def spawn(self, start: Start, *, home: Path, preload: Sequence[str]) -> WarmChild:
+        """Fork `start` from the warm parent that fits its environment and `preload`."""
+        env = start.env
         with self._lock:
             fitting = [p for p in self._parents if p.preload == tuple(preload) and p.fits(env)]
             if fitting:
@@ -179,7 +177,7 @@ class Parents:
             del self._parents[self.keep :]
         for old in dropped:
             old.close()
-        return parent.spawn(module, args, cwd, env, stdio)
+        return parent.spawn(start)
 
     def pids(self) -> set[int]:
         """Return the warm parents' process ids (they wait, as idle kernels do)."""

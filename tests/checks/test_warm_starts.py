@@ -95,7 +95,9 @@ def test_a_warm_child_runs_a_module_with_its_own_folder_env_streams_and_exit_cod
         stdin_r, stdin_w = os.pipe()
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
-        child = parent.spawn("report_me", ["a", "b"], folder, env, (stdin_r, out_w, err_w))
+        child = parent.spawn(
+            _warm.Start("report_me", ["a", "b"], folder, env, (stdin_r, out_w, err_w))
+        )
         for fd in (stdin_r, out_w, err_w):
             os.close(fd)
         os.write(stdin_w, b"typed")

@@ -36,9 +36,8 @@ def fork(
         return None
     stdio = (os.open(os.devnull, os.O_RDONLY), os.dup(1), os.dup(2))
     try:
-        return PARENTS.spawn(
-            LAUNCHER, cmd[3:], cwd, env, stdio, home=home, preload=[LAUNCHER, *preload]
-        )
+        start = _warm.Start(LAUNCHER, cmd[3:], cwd, env, stdio)
+        return PARENTS.spawn(start, home=home, preload=[LAUNCHER, *preload])
     finally:
         for fd in stdio:
             os.close(fd)
