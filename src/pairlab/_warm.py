@@ -10,6 +10,7 @@ imported in the parent, so a child imports it fresh, as a cold start would.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -161,6 +162,7 @@ class Parents:
         self.flavour, self.keep = flavour, keep
         self._parents: list[WarmParent] = []
         self._lock = threading.Lock()
+        atexit.register(self.close)  # stopped and reaped, not left to the garbage collector
 
     def spawn(self, start: Start, *, home: Path, preload: Sequence[str]) -> WarmChild:
         """Fork `start` from the warm parent that fits its environment and `preload`."""
